@@ -1,0 +1,189 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from encrypted_fields.fields import EncryptedCharField, EncryptedTextField
+
+from creneau.accounts.models import Organisation
+from creneau.catalog.models import BookingPage, Department, Prefecture, Procedure, Tribunal
+
+
+class Person(models.Model):
+    """The foreign national: only what letters and the requête need, encrypted at rest.
+
+    Never credentials, never the asylum narrative, never medical details (legal.md §8.2).
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="persons")
+    family_name = EncryptedCharField(_("nom de famille"), max_length=150)
+    given_names = EncryptedCharField(_("prénoms"), max_length=150, blank=True)
+    birth_date = EncryptedCharField(_("date de naissance"), max_length=10, blank=True)
+    birth_place = EncryptedCharField(_("lieu de naissance"), max_length=150, blank=True)
+    nationality = EncryptedCharField(_("nationalité"), max_length=100, blank=True)
+    email = EncryptedCharField(_("e-mail"), max_length=254, blank=True)
+    phone = EncryptedCharField(_("téléphone"), max_length=40, blank=True)
+    address = EncryptedTextField(_("adresse postale"), blank=True)
+    foreigner_number = EncryptedCharField(_("numéro étranger"), max_length=30, blank=True)
+    preferred_language = models.CharField(
+        _("langue préférée"), max_length=8, choices=settings.LANGUAGES, default="fr"
+    )
+
+    class Meta:
+        verbose_name = _("personne")
+        verbose_name_plural = _("personnes")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_names} {self.family_name}".strip()
+
+
+def new_reference() -> str:
+    """A short reference that is easy to read aloud on the phone (no 0/O, 1/I)."""
+    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def for_user(self, user: object) -> "CaseQuerySet":
+        """Cases of the organisations the user belongs to; nothing for anyone else."""
+        return self.filter(organisation__members__user=user)
+
+
+class Case(models.Model):
+    """One person's one démarche at one prefecture."""
+
+    class Status(models.TextChoices):
+        GATHERING = "gathering", _("collecte des preuves")
+        READY = "ready", _("prêt pour le tribunal")
+        FILED = "filed", _("requête déposée")
+        INJUNCTION = "injunction", _("injonction obtenue")
+        APPOINTMENT = "appointment", _("rendez-vous obtenu")
+        CLOSED = "closed", _("clos")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="cases")
+    reference = models.CharField(
+        _("référence"), max_length=12, unique=True, default=new_reference, editable=False
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
+    procedure_kind = models.CharField(
+        _("nature de la démarche"), max_length=30, choices=Procedure.Kind
+    )
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("démarche")
+    )
+    title = models.CharField(_("titre demandé"), max_length=200, blank=True)
+    ground = models.CharField(_("fondement"), max_length=200, blank=True)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, verbose_name=_("département")
+    )
+    prefecture = models.ForeignKey(
+        Prefecture, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("site")
+    )
+    booking_page = models.ForeignKey(
+        BookingPage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("page de prise de rendez-vous"),
+    )
+    # Urgency facts (CE 9 juin 2022 n° 453391).
+    title_expires_on = models.DateField(_("fin de validité du titre actuel"), null=True, blank=True)
+    unexecuted_oqtf = models.BooleanField(_("OQTF non exécutée"), default=False)
+    employment = models.BooleanField(_("emploi en jeu"), default=False)
+    social_benefits = models.BooleanField(_("droits sociaux en jeu"), default=False)
+    particular_circumstances = EncryptedTextField(_("circonstances particulières"), blank=True)
+    status = models.CharField(
+        _("état"), max_length=20, choices=Status, default=Status.GATHERING
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def tribunal(self) -> Tribunal:
+        return self.department.tribunal
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("en ligne")
+    EMAIL = "email", _("e-mail")
+    LETTER = "letter", _("lettre recommandée")
+    COUNTER = "counter", _("guichet")
+    CCC = "ccc", _("centre de contact citoyen (ANEF)")
+    DDD = "ddd", _("Défenseur des droits")
+    PHONE = "phone", _("téléphone")
+    OTHER = "other", _("autre")
+
+
+class Outcome(models.TextChoices):
+    NO_SLOT = "no_slot", _("aucun créneau")
+    SLOTS_AVAILABLE = "slots_available", _("créneaux disponibles")
+    CLOSED = "closed", _("prise de rendez-vous fermée")
+    ERROR = "error", _("erreur du site")
+    CAPTCHA = "captcha", _("captcha à résoudre")
+    QUEUE = "queue", _("file d'attente")
+    UNKNOWN = "unknown", _("page non reconnue")
+    SENT = "sent", _("envoyé")
+    DELIVERED = "delivered", _("distribué")
+    REFUSED = "refused", _("refusé")
+    ANSWERED = "answered", _("réponse reçue")
+    NO_ANSWER = "no_answer", _("sans réponse")
+
+
+class Attempt(models.Model):
+    """One dated try on one channel. Never edited once recorded: a correction is a new row."""
+
+    class Source(models.TextChoices):
+        SEALED = "sealed", _("capture scellée")
+        MANUAL = "manual", _("déclaration manuelle")
+        IMPORTED = "imported", _("importée")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attempts")
+    channel = models.CharField(_("canal"), max_length=20, choices=Channel)
+    at = models.DateTimeField(_("date et heure"))
+    outcome = models.CharField(_("résultat"), max_length=20, choices=Outcome)
+    note = models.TextField(_("note"), blank=True)
+    source = models.CharField(_("origine"), max_length=20, choices=Source, default=Source.MANUAL)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tentative")
+        verbose_name_plural = _("tentatives")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.at:%Y-%m-%d %H:%M} {self.outcome}"
+
+
+class AttemptFile(models.Model):
+    """A file attached to an attempt (screenshot, .eml, scan), kept in the evidence store."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="files")
+    blob = models.ForeignKey("evidence.Blob", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("nom du fichier"), max_length=200)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name

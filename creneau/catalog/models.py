@@ -1,0 +1,124 @@
+"""Reference data: départements, tribunals, prefecture sites, procedures, booking pages.
+
+Rows loaded from ``catalog/data/*.csv`` carry their source and the date someone checked them
+(``verified_on``); an empty date means UNVERIFIED and the interface says so.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Tribunal(models.Model):
+    slug = models.SlugField(primary_key=True)
+    name = models.CharField(_("nom"), max_length=120)
+    seat = models.CharField(_("siège"), max_length=120)
+    address = models.TextField(_("adresse postale"), blank=True)
+    address_source = models.CharField(_("source de l'adresse"), max_length=300, blank=True)
+    address_verified_on = models.DateField(_("adresse vérifiée le"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=300)
+    verified_on = models.DateField(_("vérifié le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tribunal administratif")
+        verbose_name_plural = _("tribunaux administratifs")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    code = models.CharField(_("code"), max_length=3, primary_key=True)
+    name = models.CharField(_("nom"), max_length=80)
+    chef_lieu = models.CharField(_("chef-lieu"), max_length=80)
+    tribunal = models.ForeignKey(Tribunal, on_delete=models.PROTECT, related_name="departments")
+    source = models.CharField(_("source"), max_length=300)
+    verified_on = models.DateField(_("vérifié le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("département")
+        verbose_name_plural = _("départements")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class Prefecture(models.Model):
+    """A prefecture or sous-préfecture site receiving foreign nationals."""
+
+    class Kind(models.TextChoices):
+        PREFECTURE = "prefecture", _("préfecture")
+        SUBPREFECTURE = "sous-prefecture", _("sous-préfecture")
+        POLICE = "prefecture-de-police", _("préfecture de police")
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="sites")
+    kind = models.CharField(_("type"), max_length=30, choices=Kind, default=Kind.PREFECTURE)
+    name = models.CharField(_("nom"), max_length=150)
+    city = models.CharField(_("ville"), max_length=80)
+    address = models.TextField(_("adresse postale"), blank=True)
+    foreigners_email = models.EmailField(_("e-mail du service des étrangers"), blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    verified_on = models.DateField(_("vérifié le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("préfecture ou sous-préfecture")
+        verbose_name_plural = _("préfectures et sous-préfectures")
+        ordering = ["department", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "name"], name="unique_site_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Procedure(models.Model):
+    """A kind of démarche (titre de séjour, AES, naturalisation…)."""
+
+    class Kind(models.TextChoices):
+        FIRST_APPLICATION = "first_application", _("première demande")
+        RENEWAL = "renewal", _("renouvellement")
+        OTHER = "other", _("autre démarche")
+
+    slug = models.SlugField(primary_key=True)
+    label = models.CharField(_("intitulé"), max_length=200)
+    kind = models.CharField(_("nature"), max_length=30, choices=Kind)
+
+    class Meta:
+        verbose_name = _("démarche")
+        verbose_name_plural = _("démarches")
+        ordering = ["label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class BookingSystem(models.TextChoices):
+    LEGACY = "legacy", _("module de réservation historique des préfectures")
+    RDV_PREFECTURE = "rdv_prefecture", _("RDV Préfecture")
+    EAPPOINTMENT = "eappointment", _("eAppointment")
+    RDV_SERVICE_PUBLIC = "rdv_service_public", _("RDV Service Public")
+    DEMARCHES_SIMPLIFIEES = "demarches_simplifiees", _("démarches-simplifiées")
+    GENERIC = "generic", _("autre site (configuré à la main)")
+
+
+class BookingPage(models.Model):
+    """A booking URL and its system; many cases may follow one page."""
+
+    url = models.URLField(_("adresse de la page"), max_length=500, unique=True)
+    system = models.CharField(
+        _("système de réservation"), max_length=30, choices=BookingSystem, default="generic"
+    )
+    label = models.CharField(_("intitulé"), max_length=200, blank=True)
+    prefecture = models.ForeignKey(
+        Prefecture, on_delete=models.SET_NULL, null=True, blank=True, related_name="pages"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("page de prise de rendez-vous")
+        verbose_name_plural = _("pages de prise de rendez-vous")
+
+    def __str__(self) -> str:
+        return self.label or self.url

@@ -1,0 +1,78 @@
+"""The evidence store: the only module that writes evidence bytes.
+
+Content-addressed and write-once: a blob lives at ``sha256/ab/cdef…`` and is never
+overwritten or deleted by normal operation. Writes go to a temporary file in the same folder,
+are flushed to disk, then linked into place, so a crash leaves either the whole file or nothing.
+"""
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+
+class StorageError(Exception):
+    """The evidence store could not keep a file (disk full, permissions, corruption)."""
+
+
+@dataclass(frozen=True)
+class Stored:
+    sha256: str
+    size: int
+    path: Path
+
+
+def root() -> Path:
+    return Path(settings.EVIDENCE_DIR)
+
+
+def path_for(sha256: str) -> Path:
+    if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
+        raise StorageError(f"not a SHA-256 digest: {sha256!r}")
+    return root() / "sha256" / sha256[:2] / sha256[2:]
+
+
+def put(data: bytes) -> Stored:
+    """Keep ``data``; return its digest. Storing the same bytes twice is harmless."""
+    digest = hashlib.sha256(data).hexdigest()
+    target = path_for(digest)
+    if target.exists():
+        if target.stat().st_size != len(data):
+            raise StorageError(f"stored blob {digest} has the wrong size: the store is damaged")
+        return Stored(digest, len(data), target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o444)
+            try:
+                os.link(tmp, target)  # fails if another writer got there first: fine
+            except FileExistsError:
+                pass
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+    except OSError as exc:
+        raise StorageError(f"could not store evidence: {exc.strerror or exc}") from exc
+    return Stored(digest, len(data), target)
+
+
+def read(sha256: str) -> bytes:
+    try:
+        return path_for(sha256).read_bytes()
+    except OSError as exc:
+        raise StorageError(f"evidence {sha256} is missing from the store") from exc
+
+
+def check(sha256: str) -> bool:
+    """True when the stored bytes still hash to their name."""
+    try:
+        return hashlib.sha256(read(sha256)).hexdigest() == sha256
+    except StorageError:
+        return False

@@ -1,0 +1,269 @@
+"""The browser seam: the only module that imports Playwright.
+
+``snapshot(url, steps)`` opens a fresh browser context, follows the driver's declarative steps,
+and returns a frozen :class:`PageSnapshot` of what a person would have seen: final URL, HTTP
+status and headers of the last document, HTML, visible text, MHTML, a full-page PNG and the
+texts of native dialogs (``alert()``), with timings and the browser version.
+
+It never raises for what happens on the remote site: a refused connection, a timeout or a
+missing button is reported in ``PageSnapshot.error`` so that the attempt is recorded as an
+error, never as "no slot".
+"""
+
+import shutil
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from django.conf import settings
+from playwright.sync_api import Browser, Dialog, Page, Playwright, Response, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
+
+from creneau import __version__
+
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+Action = Literal["click", "check", "select", "fill", "wait_for", "press", "goto"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One navigation step of a driver: ``click`` a selector, ``fill`` it with ``value``…"""
+
+    action: Action
+    selector: str = ""
+    value: str = ""
+    optional: bool = False  # a missing element is skipped instead of being an error
+
+
+@dataclass(frozen=True)
+class PageSnapshot:
+    requested_url: str
+    final_url: str
+    status: int | None
+    headers: tuple[tuple[str, str], ...]
+    html: str
+    visible_text: str
+    mhtml: bytes
+    screenshot: bytes
+    dialogs: tuple[str, ...]
+    started_at: datetime
+    finished_at: datetime
+    browser_version: str
+    user_agent: str
+    viewport_width: int
+    error: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def header(self, name: str) -> str:
+        """The value of a response header (case-insensitive), or an empty string."""
+        for key, value in self.headers:
+            if key.lower() == name.lower():
+                return value
+        return ""
+
+
+class BrowserUnavailableError(Exception):
+    """No Chromium could be started: a problem of this machine, not of the booking site."""
+
+
+def chromium_path() -> str | None:
+    """Playwright's own browser when installed, else Debian's Chromium."""
+    if settings.CHROMIUM_PATH:
+        return str(settings.CHROMIUM_PATH)
+    for candidate in ("/usr/lib/chromium/chromium", "/usr/bin/chromium"):
+        if Path(candidate).exists():
+            return candidate
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+_local = threading.local()
+
+
+def _browser() -> Browser:
+    """One browser per thread, launched on first use and kept for later captures."""
+    browser: Browser | None = getattr(_local, "browser", None)
+    if browser is not None and browser.is_connected():
+        return browser
+    try:
+        playwright: Playwright = getattr(_local, "playwright", None) or sync_playwright().start()
+        _local.playwright = playwright
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(), args=LAUNCH_ARGS, headless=True
+        )
+    except PlaywrightError as exc:
+        raise BrowserUnavailableError(f"Chromium could not start: {exc.message}") from exc
+    _local.browser = browser
+    return browser
+
+
+def close() -> None:
+    """Close this thread's browser (end of a worker, end of a test session)."""
+    browser: Browser | None = getattr(_local, "browser", None)
+    if browser is not None:
+        browser.close()
+    playwright: Playwright | None = getattr(_local, "playwright", None)
+    if playwright is not None:
+        playwright.stop()
+    _local.browser = None
+    _local.playwright = None
+
+
+def user_agent(browser: Browser) -> str:
+    """An honest User-Agent: the real browser, plus who we are and where to reach us."""
+    return (
+        f"Mozilla/5.0 (X11; Linux x86_64) Chrome/{browser.version} "
+        f"Creneau/{__version__} (+{settings.USER_AGENT_CONTACT})"
+    )
+
+
+@contextmanager
+def _page(viewport_width: int, timeout_s: float) -> Iterator[tuple[Page, Browser, str]]:
+    browser = _browser()
+    agent = user_agent(browser)
+    context = browser.new_context(
+        viewport={"width": viewport_width, "height": 768},
+        locale="fr-FR",
+        timezone_id="Europe/Paris",
+        user_agent=agent,
+        service_workers="block",
+    )
+    context.set_default_timeout(timeout_s * 1000)
+    try:
+        yield context.new_page(), browser, agent
+    finally:
+        context.close()
+
+
+def _run_step(page: Page, step: Step) -> None:
+    if step.action == "goto":
+        page.goto(step.value, wait_until="load")
+        return
+    locator = page.locator(step.selector).first
+    if step.optional and locator.count() == 0:
+        return
+    if step.action == "click":
+        locator.click()
+        page.wait_for_load_state("load")
+    elif step.action == "check":
+        locator.check()
+    elif step.action == "select":
+        locator.select_option(step.value)
+    elif step.action == "fill":
+        locator.fill(step.value)
+    elif step.action == "press":
+        locator.press(step.value)
+        page.wait_for_load_state("load")
+    elif step.action == "wait_for":
+        locator.wait_for(state="visible")
+
+
+def snapshot(
+    url: str,
+    steps: Sequence[Step] = (),
+    *,
+    timeout_s: float = 30.0,
+    viewport_width: int = 1366,
+) -> PageSnapshot:
+    """Visit ``url``, follow ``steps``, and freeze what the page shows."""
+    started = datetime.now(UTC)
+    clock = time.monotonic()
+    timings: dict[str, float] = {}
+    dialogs: list[str] = []
+    documents: list[Response] = []
+    error = ""
+    with _page(viewport_width, timeout_s) as (page, browser, agent):
+
+        def on_dialog(dialog: Dialog) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        def on_response(response: Response) -> None:
+            if response.request.resource_type == "document" and response.frame == page.main_frame:
+                documents.append(response)
+
+        page.on("dialog", on_dialog)
+        page.on("response", on_response)
+        try:
+            page.goto(url, wait_until="load")
+            timings["goto"] = time.monotonic() - clock
+            for number, step in enumerate(steps, start=1):
+                try:
+                    _run_step(page, step)
+                except PlaywrightError as exc:
+                    error = f"step {number} ({step.action} {step.selector}) failed: {exc.message}"
+                    break
+            _settle(page)
+        except PlaywrightError as exc:
+            error = f"navigation failed: {exc.message.splitlines()[0]}"
+        timings["steps"] = time.monotonic() - clock
+        frozen = _freeze(page)
+        timings["total"] = time.monotonic() - clock
+        last = documents[-1] if documents else None
+        return PageSnapshot(
+            requested_url=url,
+            final_url=page.url,
+            status=last.status if last else None,
+            headers=tuple(_pairs(last)) if last else (),
+            html=frozen.html,
+            visible_text=frozen.text,
+            mhtml=frozen.mhtml,
+            screenshot=frozen.png,
+            dialogs=tuple(dialogs),
+            started_at=started,
+            finished_at=datetime.now(UTC),
+            browser_version=browser.version,
+            user_agent=agent,
+            viewport_width=viewport_width,
+            error=error or frozen.error,
+            timings=timings,
+        )
+
+
+def _pairs(response: Response) -> list[tuple[str, str]]:
+    return [(h["name"].lower(), h["value"]) for h in response.headers_array()]
+
+
+def _settle(page: Page) -> None:
+    """Let late scripts (calendars filled by AJAX, alerts after load) finish, within bounds."""
+    try:
+        page.wait_for_load_state("networkidle", timeout=5000)
+    except PlaywrightError:
+        pass  # a page that keeps polling is still captured as it stands
+
+
+@dataclass(frozen=True)
+class _Frozen:
+    html: str = ""
+    text: str = ""
+    mhtml: bytes = b""
+    png: bytes = b""
+    error: str = ""
+
+
+def _freeze(page: Page) -> _Frozen:
+    """HTML, visible text, MHTML and full-page PNG of the page as it stands."""
+    try:
+        html = page.content()
+        text = page.evaluate("() => document.body ? document.body.innerText : ''")
+        session = page.context.new_cdp_session(page)
+        mhtml = session.send("Page.captureSnapshot", {"format": "mhtml"})["data"].encode()
+        session.detach()
+        png = page.screenshot(full_page=True, type="png", animations="disabled")
+    except PlaywrightError as exc:
+        return _Frozen(error=f"the page could not be saved: {exc.message.splitlines()[0]}")
+    return _Frozen(html=html, text=str(text), mhtml=mhtml, png=png)
