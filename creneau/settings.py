@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "creneau.cases",
     "creneau.watch",
     "creneau.evidence",
+    "creneau.assessment",
     "creneau.simulators",
 ]
 
