@@ -1,0 +1,37 @@
+"""What the case page and the requête need: the assessment, the chart as SVG and as PNG."""
+
+from datetime import date
+from typing import Any
+
+from django.utils.safestring import mark_safe
+
+from creneau.assessment.chart import Chart, build_chart
+from creneau.assessment.chart_png import chart_png
+from creneau.assessment.chart_svg import chart_svg
+from creneau.assessment.services import snapshot_of
+from creneau.assessment.thresholds import configured_thresholds
+from creneau.assessment.verdict import assess
+from creneau.cases.models import Case
+
+
+def case_chart(case: Case, today: date | None = None) -> Chart:
+    return build_chart(snapshot_of(case, today), configured_thresholds())
+
+
+def case_chart_png(case: Case, today: date | None = None) -> bytes:
+    """The timeline as a PNG, for the requête's exhibit or a PDF."""
+    return chart_png(case_chart(case, today))
+
+
+def assessment_context(case: Case, today: date | None = None) -> dict[str, Any]:
+    """Context for ``assessment/_assessment.html`` and ``assessment/_chart.html``."""
+    facts = snapshot_of(case, today)
+    thresholds = configured_thresholds()
+    chart = build_chart(facts, thresholds)
+    svg = chart_svg(chart, id_prefix=f"chart-{case.reference}")
+    return {
+        "assessment": assess(facts, thresholds),
+        "assessment_chart": chart,
+        # chart_svg escapes every text and attribute it writes.
+        "assessment_chart_svg": mark_safe(svg),  # noqa: S308
+    }

@@ -1,0 +1,122 @@
+"""Counts and spans computed once from a snapshot; the rules and the chart read them."""
+
+from collections import Counter
+from dataclasses import asdict, dataclass
+from datetime import date
+from itertools import pairwise
+from typing import Any
+
+from creneau.assessment.facts import (
+    EVIDENCE_KINDS,
+    INCONCLUSIVE_OUTCOMES,
+    ONLINE,
+    SLOTS_AVAILABLE,
+    WRITTEN_REQUEST_CHANNELS,
+    AttemptFact,
+    CaseFacts,
+    iso_week,
+)
+
+# Hour bands for "varied hours": night, morning, afternoon, evening.
+HOUR_BANDS = ((0, 7), (7, 12), (12, 18), (18, 24))
+
+
+@dataclass(frozen=True)
+class Metrics:
+    total: int
+    counted: int
+    counted_online: int
+    excluded: dict[str, int]  # online outcomes that prove nothing, by outcome
+    unproven: int  # non-online attempts without any proof attached
+    slots_seen: int
+    by_channel: dict[str, int]  # counted attempts
+    by_outcome: dict[str, int]  # all attempts
+    by_evidence: dict[str, int]  # counted attempts
+    counted_without_files: int
+    channels: int
+    weeks: list[str]  # distinct ISO weeks of counted attempts
+    distinct_weeks: int
+    span_days: int
+    attempts_per_week: float
+    longest_gap_days: int
+    days_since_last: int | None
+    distinct_hours: int
+    hour_bands: int
+    written_requests: int
+    emails: int
+    letters: int
+    first_date: date | None
+    last_date: date | None
+
+    @property
+    def excluded_total(self) -> int:
+        return sum(self.excluded.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["excluded_total"] = self.excluded_total
+        for key in ("first_date", "last_date"):
+            data[key] = data[key].isoformat() if data[key] else None
+        return data
+
+
+def _local_days(facts: CaseFacts, attempts: tuple[AttemptFact, ...]) -> list[date]:
+    return [facts.local_date(attempt.at) for attempt in attempts]
+
+
+def _longest_gap(days: list[date]) -> int:
+    return max(((later - earlier).days for earlier, later in pairwise(days)), default=0)
+
+
+def _hours(facts: CaseFacts) -> tuple[int, int]:
+    """Distinct hours of the day, and distinct hour bands, of counted online attempts."""
+    hours = {facts.local(a.at).hour for a in facts.counted if a.channel == ONLINE}
+    bands = {
+        i for i, (start, end) in enumerate(HOUR_BANDS) for hour in hours if start <= hour < end
+    }
+    return len(hours), len(bands)
+
+
+def _written(facts: CaseFacts) -> Counter[str]:
+    return Counter(a.channel for a in facts.counted if a.channel in WRITTEN_REQUEST_CHANNELS)
+
+
+def compute(facts: CaseFacts) -> Metrics:
+    counted = facts.counted
+    days = _local_days(facts, counted)
+    span = (days[-1] - days[0]).days if days else 0
+    hours, bands = _hours(facts)
+    written = _written(facts)
+    return Metrics(
+        total=len(facts.attempts),
+        counted=len(counted),
+        counted_online=sum(a.channel == ONLINE for a in counted),
+        excluded=dict(
+            Counter(
+                a.outcome
+                for a in facts.attempts
+                if a.channel == ONLINE and a.outcome in INCONCLUSIVE_OUTCOMES
+            )
+        ),
+        unproven=sum(a.channel != ONLINE and not a.has_proof for a in facts.attempts),
+        slots_seen=sum(a.outcome == SLOTS_AVAILABLE for a in facts.attempts),
+        by_channel=dict(Counter(a.channel for a in counted)),
+        by_outcome=dict(Counter(a.outcome for a in facts.attempts)),
+        by_evidence={kind: sum(a.evidence == kind for a in counted) for kind in EVIDENCE_KINDS},
+        counted_without_files=sum(not a.has_files for a in counted),
+        channels=len({a.channel for a in counted}),
+        weeks=sorted({iso_week(day) for day in days}),
+        distinct_weeks=len({iso_week(day) for day in days}),
+        span_days=span,
+        # Weeks of the gathering period, counting its first day: one attempt is one per week.
+        attempts_per_week=round(len(counted) / max(1.0, (span + 1) / 7), 2),
+        longest_gap_days=_longest_gap(days),
+        days_since_last=(facts.today - days[-1]).days if days else None,
+        distinct_hours=hours,
+        hour_bands=bands,
+        written_requests=sum(written.values()),
+        emails=written["email"],
+        letters=written["letter"],
+        first_date=days[0] if days else None,
+        last_date=days[-1] if days else None,
+    )

@@ -1,0 +1,38 @@
+"""The last computed assessment of each case, kept only so case lists can filter by verdict.
+
+The case page computes the assessment on demand (it is cheap); this row is a cache refreshed by
+``services.refresh_assessment(case)`` whenever the journal changes.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from creneau.cases.models import Case, CaseQuerySet
+
+
+class VerdictChoices(models.TextChoices):
+    INSUFFICIENT = "insufficient", _("insuffisant")
+    WEAK = "weak", _("fragile")
+    ADEQUATE = "adequate", _("correct")
+    STRONG = "strong", _("solide")
+
+
+class CaseAssessment(models.Model):
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="assessment")
+    verdict = models.CharField(
+        _("évaluation"), max_length=20, choices=VerdictChoices, db_index=True
+    )
+    computed_at = models.DateTimeField(_("calculée le"))
+    payload = models.JSONField(_("détail"), default=dict)
+
+    class Meta:
+        verbose_name = _("évaluation du dossier")
+        verbose_name_plural = _("évaluations des dossiers")
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.verdict}"
+
+
+def with_verdict(cases: CaseQuerySet, verdict: str) -> CaseQuerySet:
+    """Cases whose stored assessment has this verdict (never-assessed cases are left out)."""
+    return cases.filter(assessment__verdict=verdict)

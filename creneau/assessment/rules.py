@@ -1,0 +1,523 @@
+"""Sufficiency rules: pure functions of a case snapshot, each citing its legal source.
+
+Every rule takes the frozen facts, the metrics computed from them and the thresholds, and returns
+one ``Reason`` or nothing. A reason carries its level (how it weighs on the verdict), a French
+text for the volunteer and the person, the source it rests on, and the next step it suggests.
+
+What is law and what is practice is kept apart in the texts themselves: the only hard rule from
+the Conseil d'État is "several attempts, not all in the same week" (CE 10 juin 2020, n° 435594)
+and the urgency framework (CE 9 juin 2022, n° 453391). Durations and frequencies come from the
+2019 Cimade-Gisti note and are practice, UNVERIFIED as a current rule (legal.md §9, item 9).
+The assessment is advisory: a person decides whether to go to court.
+"""
+
+import calendar
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from creneau.assessment.facts import CaseFacts
+from creneau.assessment.metrics import Metrics
+from creneau.assessment.thresholds import Thresholds
+
+CE_2020 = "CE, 10 juin 2020, n° 435594"
+CE_2022 = "CE, 9 juin 2022, n° 453391"
+GUIDE = "Guide Cimade-Gisti 2019 (pratique, pas une règle de droit)"
+
+
+class Level(StrEnum):
+    FATAL = "fatal"  # the verdict is "insufficient" whatever else the file holds
+    MISSING = "missing"  # the verdict is at best "weak"
+    CAUTION = "caution"  # the verdict is at best "adequate"
+    MET = "met"  # the criterion is satisfied
+    INFO = "info"  # worth knowing, no effect on the verdict
+
+    @property
+    def label(self) -> str:
+        return {
+            Level.FATAL: _("bloquant"),
+            Level.MISSING: _("manquant"),
+            Level.CAUTION: _("à renforcer"),
+            Level.MET: _("acquis"),
+            Level.INFO: _("à savoir"),
+        }[self]
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    level: Level
+    text: str
+    source: str
+    next_step: str = ""
+
+
+Rule = Callable[[CaseFacts, Metrics, Thresholds], Reason | None]
+
+
+def _decimal(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",").removesuffix(",0")
+
+
+def _weeks(n: int) -> str:
+    return ngettext("%(n)d semaine", "%(n)d semaines", n) % {"n": n}
+
+
+def _attempts(n: int) -> str:
+    return ngettext("%(n)d tentative", "%(n)d tentatives", n) % {"n": n}
+
+
+def _days(n: int) -> str:
+    return ngettext("%(n)d jour", "%(n)d jours", n) % {"n": n}
+
+
+def unexecuted_oqtf(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
+    """CE 9 juin 2022 n° 453391: no urgency for a person with an OQTF not complied with."""
+    if not facts.unexecuted_oqtf:
+        return None
+    return Reason(
+        "unexecuted_oqtf",
+        Level.FATAL,
+        _(
+            "Une obligation de quitter le territoire (OQTF) non exécutée fait obstacle à "
+            "l'urgence : un référé « mesures utiles » serait très probablement rejeté, quelles que "
+            "soient les preuves. Un autre recours peut être plus adapté."
+        ),
+        CE_2022,
+        _("Parler de la situation à une association ou à un·e avocat·e avant tout recours."),
+    )
+
+
+def no_counted_attempt(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
+    """CE 10 juin 2020 n° 435594: the impossibility must be shown by attempts."""
+    if m.counted:
+        return None
+    return Reason(
+        "no_counted_attempt",
+        Level.FATAL,
+        _(
+            "Aucune tentative probante n'est encore enregistrée : "
+            "l'impossibilité n'est pas prouvée."
+        ),
+        CE_2020,
+        _("Commencer les tentatives en ligne et garder une preuve de chacune."),
+    )
+
+
+def spread_over_weeks(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
+    """CE 10 juin 2020 n° 435594: several attempts, not all in the same week.
+
+    In that case four captures over five days (across two calendar weeks), one letter and one
+    e-mail were not enough, so a week boundary alone does not satisfy the rule: the span must
+    also reach a full week. Reported TA orders granted with about three weeks (weak_min_weeks).
+    """
+    if not m.counted:
+        return None
+    hard_weeks, hard_span = t.whole("hard_min_weeks"), t.whole("hard_min_span_days")
+    facts_text = _("Tentatives probantes sur %(weeks)s (du %(first)s au %(last)s, %(days)s).") % {
+        "weeks": _weeks(m.distinct_weeks),
+        "first": f"{m.first_date:%d/%m/%Y}",
+        "last": f"{m.last_date:%d/%m/%Y}",
+        "days": _days(m.span_days),
+    }
+    if m.distinct_weeks < hard_weeks or m.span_days < hard_span:
+        text = _(
+            "%(facts)s Le Conseil d'État a jugé insuffisantes quatre captures d'écran sur cinq "
+            "jours, avec une lettre et un e-mail : les tentatives doivent s'étaler sur plusieurs "
+            "semaines."
+        ) % {"facts": facts_text}
+        step = _("Continuer les tentatives sur plusieurs semaines différentes.")
+        return Reason("spread_over_weeks", Level.FATAL, text, CE_2020, step)
+    weak_weeks = t.whole("weak_min_weeks")
+    if m.distinct_weeks < weak_weeks:
+        text = _(
+            "%(facts)s Les ordonnances favorables rapportées portent sur au moins %(weeks)s."
+        ) % {"facts": facts_text, "weeks": _weeks(weak_weeks)}
+        step = _("Continuer les tentatives pendant au moins %(weeks)s au total.") % {
+            "weeks": _weeks(weak_weeks)
+        }
+        return Reason(
+            "spread_over_weeks",
+            Level.MISSING,
+            text,
+            f"{CE_2020} ; {t.source('weak_min_weeks')}",
+            step,
+        )
+    return Reason("spread_over_weeks", Level.MET, facts_text, CE_2020)
+
+
+def practice_duration(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
+    """Guide Cimade-Gisti 2019: 2-3 months for a first application, 1-2 months for a renewal.
+
+    Practice guidance, not law, UNVERIFIED as a current rule: the text says so.
+    """
+    if not m.counted:
+        return None
+    practice = t.practice(facts.procedure_kind)
+    caveat = _("C'est une pratique conseillée par les associations, pas une règle de droit.")
+    text = _(
+        "%(weeks)s de tentatives ; pour cette démarche, la pratique conseille au moins %(min)s "
+        "(%(strong)s pour un dossier solide). %(caveat)s"
+    ) % {
+        "weeks": _weeks(m.distinct_weeks),
+        "min": _weeks(practice.min_weeks),
+        "strong": _weeks(practice.strong_weeks),
+        "caveat": caveat,
+    }
+    if m.distinct_weeks >= practice.strong_weeks:
+        return Reason("practice_duration", Level.MET, text, practice.source)
+    if m.distinct_weeks >= practice.min_weeks:
+        return Reason("practice_duration", Level.INFO, text, practice.source)
+    weeks_left = practice.min_weeks - m.distinct_weeks
+    attempts_left = max(1, math.ceil(practice.min_weeks * practice.per_week) - m.counted)
+    step = _(
+        "Faire encore au moins %(attempts)s, sur au moins %(weeks)s de plus (environ "
+        "%(per_week)s par semaine)."
+    ) % {
+        "attempts": _attempts(attempts_left),
+        "weeks": _weeks(weeks_left),
+        "per_week": _decimal(practice.per_week),
+    }
+    return Reason("practice_duration", Level.CAUTION, text, practice.source, step)
+
+
+def practice_frequency(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
+    """Guide Cimade-Gisti 2019: two to three attempts a week (practice, not law)."""
+    if not m.counted:
+        return None
+    practice = t.practice(facts.procedure_kind)
+    text = _(
+        "En moyenne %(rate)s tentatives probantes par semaine ; la pratique conseille au moins "
+        "%(target)s par semaine (pratique des associations, pas une règle de droit)."
+    ) % {"rate": _decimal(m.attempts_per_week), "target": _decimal(practice.per_week)}
+    if m.attempts_per_week >= practice.per_week:
+        return Reason("practice_frequency", Level.MET, text, practice.source)
+    step = _("Faire au moins %(target)s tentatives par semaine.") % {
+        "target": _decimal(practice.per_week)
+    }
+    return Reason("practice_frequency", Level.CAUTION, text, practice.source, step)
+
+
+def urgency(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
+    """CE 9 juin 2022 n° 453391: urgency presumed for a renewal; otherwise particular
+    circumstances must be shown. An unexecuted OQTF is handled by its own rule."""
+    if facts.unexecuted_oqtf:
+        return None
+    if facts.procedure_kind == "renewal":
+        text = _(
+            "Renouvellement : l'urgence est en principe présumée. Décrire quand même les "
+            "conséquences concrètes (fin du titre, emploi, droits sociaux)."
+        )
+        return Reason("urgency", Level.MET, text, CE_2022)
+    stakes = [
+        label
+        for present, label in (
+            (facts.has_particular_circumstances, _("circonstances particulières décrites")),
+            (facts.employment, _("emploi en jeu")),
+            (facts.social_benefits, _("droits sociaux en jeu")),
+        )
+        if present
+    ]
+    if stakes:
+        text = _(
+            "Première demande : l'urgence doit être démontrée par des circonstances particulières "
+            "(%(stakes)s). Joindre les justificatifs."
+        ) % {"stakes": ", ".join(stakes)}
+        return Reason("urgency", Level.MET, text, CE_2022)
+    text = _(
+        "Première demande : l'urgence n'est pas présumée et aucune circonstance particulière n'est "
+        "indiquée (emploi, droits sociaux, stage, santé, délai annoncé…). Sans elle, le juge "
+        "rejettera probablement la demande."
+    )
+    step = _(
+        "Décrire les circonstances particulières qui rendent le rendez-vous urgent et réunir "
+        "les justificatifs (contrat, promesse d'embauche, courrier de la CAF, convention de "
+        "stage…)."
+    )
+    return Reason("urgency", Level.MISSING, text, CE_2022, step)
+
+
+def written_request(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
+    """At least one written request to the prefecture (e-mail or registered letter).
+
+    Reported favourable orders rest on e-mails plus captures (TA Cergy-Pontoise, 2 Nov 2020);
+    the guide advises both e-mails and registered letters.
+    """
+    source = f"TA Cergy-Pontoise, ord. 2 nov. 2020, n° 2010725 ; {GUIDE}"
+    if m.written_requests:
+        text = _("Demandes écrites à la préfecture avec preuve : %(emails)s, %(letters)s.") % {
+            "emails": ngettext("%(n)d e-mail", "%(n)d e-mails", m.emails) % {"n": m.emails},
+            "letters": ngettext("%(n)d lettre recommandée", "%(n)d lettres recommandées", m.letters)
+            % {"n": m.letters},
+        }
+        step = (
+            ""
+            if m.letters
+            else _(
+                "Envoyer aussi une lettre recommandée avec avis de réception au service des "
+                "étrangers."
+            )
+        )
+        return Reason("written_request", Level.MET, text, source, step)
+    text = _(
+        "Aucune demande écrite à la préfecture n'est prouvée (e-mail envoyé ou lettre "
+        "recommandée avec son avis de réception)."
+    )
+    step = _(
+        "Envoyer un e-mail au service des étrangers de la préfecture en joignant les captures, "
+        "puis une lettre recommandée avec avis de réception."
+    )
+    return Reason("written_request", Level.MISSING, text, source, step)
+
+
+def channel_diversity(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
+    """Guide Cimade-Gisti 2019: combine online attempts, e-mails, letters and the guichet."""
+    if not m.counted:
+        return None
+    target = t.whole("strong_min_channels")
+    text = ngettext(
+        "%(n)d canal utilisé (un dossier solide en combine au moins %(target)d : en ligne, "
+        "e-mail, lettre recommandée, guichet, centre de contact citoyen, Défenseur des droits).",
+        "%(n)d canaux utilisés (un dossier solide en combine au moins %(target)d : en ligne, "
+        "e-mail, lettre recommandée, guichet, centre de contact citoyen, Défenseur des droits).",
+        m.channels,
+    ) % {"n": m.channels, "target": target}
+    if m.channels >= target:
+        return Reason("channel_diversity", Level.MET, text, t.source("strong_min_channels"))
+    step = _(
+        "Ajouter un autre canal : passage au guichet avec un témoin qui fait une attestation, "
+        "centre de contact citoyen (ANEF) ou Défenseur des droits."
+    )
+    return Reason("channel_diversity", Level.CAUTION, text, t.source("strong_min_channels"), step)
+
+
+def varied_hours(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
+    """Guide Cimade-Gisti 2019: slots appear at varying times, so try at different hours."""
+    if not m.counted_online:
+        return None
+    text = _(
+        "Tentatives en ligne probantes à %(hours)d heures différentes, sur %(bands)d des 4 "
+        "moments de la journée (nuit, matin, après-midi, soir)."
+    ) % {"hours": m.distinct_hours, "bands": m.hour_bands}
+    if m.distinct_hours >= t.whole("min_distinct_hours") and m.hour_bands >= t.whole(
+        "min_hour_bands"
+    ):
+        return Reason("varied_hours", Level.MET, text, t.source("min_distinct_hours"))
+    step = _("Faire les prochaines tentatives à des heures variées (matin, midi, soir).")
+    return Reason("varied_hours", Level.CAUTION, text, t.source("min_distinct_hours"), step)
+
+
+def no_long_gap(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
+    """Guide Cimade-Gisti 2019: regular attempts over the period; our limit is max_gap_days."""
+    if m.counted < 2:
+        return None
+    limit = t.whole("max_gap_days")
+    text = _("Plus longue interruption entre deux tentatives probantes : %(gap)s.") % {
+        "gap": _days(m.longest_gap_days)
+    }
+    if m.longest_gap_days <= limit:
+        return Reason("no_long_gap", Level.MET, text, t.source("max_gap_days"))
+    step = _("Ne pas laisser passer plus de %(days)s sans tentative.") % {"days": _days(limit)}
+    return Reason("no_long_gap", Level.CAUTION, text, t.source("max_gap_days"), step)
+
+
+def recent_attempts(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
+    """The judge looks at the situation when ruling: the last proof should be recent."""
+    if m.days_since_last is None or m.days_since_last <= t.whole("max_idle_days"):
+        return None
+    text = _("La dernière tentative probante date de %(days)s.") % {
+        "days": _days(m.days_since_last)
+    }
+    step = _("Reprendre les tentatives avant de saisir le tribunal.")
+    return Reason("recent_attempts", Level.CAUTION, text, t.source("max_idle_days"), step)
+
+
+def excluded_outcomes(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
+    """Only a page showing no slot proves the impossibility (CE 435594 asks for that proof)."""
+    if not m.excluded_total:
+        return None
+    labels = {
+        "error": _("erreur du site"),
+        "unknown": _("page non reconnue"),
+        "captcha": _("captcha"),
+        "queue": _("file d'attente"),
+        "closed": _("module fermé"),
+    }
+    detail = ", ".join(f"{labels.get(k, k)} : {n}" for k, n in sorted(m.excluded.items()))
+    text = ngettext(
+        "%(n)d tentative en ligne n'est pas comptée (%(detail)s) : elle ne montre pas l'absence "
+        "de créneau. Une personne peut la relire et la joindre si elle est parlante.",
+        "%(n)d tentatives en ligne ne sont pas comptées (%(detail)s) : elles ne montrent pas "
+        "l'absence de créneau. Une personne peut les relire et joindre celles qui sont parlantes.",
+        m.excluded_total,
+    ) % {"n": m.excluded_total, "detail": detail}
+    return Reason("excluded_outcomes", Level.INFO, text, CE_2020)
+
+
+def unproven_attempts(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
+    """A written or counter attempt without any proof attached cannot be shown to a judge."""
+    if not m.unproven:
+        return None
+    text = ngettext(
+        "%(n)d démarche (e-mail, courrier, guichet…) n'a aucun justificatif joint : elle n'est "
+        "pas comptée.",
+        "%(n)d démarches (e-mail, courrier, guichet…) n'ont aucun justificatif joint : elles ne "
+        "sont pas comptées.",
+        m.unproven,
+    ) % {"n": m.unproven}
+    step = _("Joindre les justificatifs : e-mail envoyé (.eml), avis de réception, attestation.")
+    return Reason("unproven_attempts", Level.INFO, text, CE_2020, step)
+
+
+def slots_seen(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
+    """Slots seen available weaken the claim of impossibility (CE 435594)."""
+    if not m.slots_seen:
+        return None
+    text = ngettext(
+        "Des créneaux ont été vus disponibles %(n)d fois : si un rendez-vous a pu être pris, le "
+        "référé n'a plus d'objet ; sinon, expliquer pourquoi il n'a pas pu l'être.",
+        "Des créneaux ont été vus disponibles %(n)d fois : si un rendez-vous a pu être pris, le "
+        "référé n'a plus d'objet ; sinon, expliquer pourquoi il n'a pas pu l'être.",
+        m.slots_seen,
+    ) % {"n": m.slots_seen}
+    return Reason("slots_seen", Level.CAUTION, text, CE_2020)
+
+
+def evidence_kinds(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
+    """Sealed captures carry a trusted timestamp; declarations count but weigh less.
+
+    Evidence is freely weighed by the administrative judge; lawyers report that each capture must
+    show its date and time. Below ``strong_min_sealed_share`` sealed, the file is not strong.
+    """
+    if not m.counted:
+        return None
+    sealed = m.by_evidence.get("sealed", 0)
+    declared = m.counted - sealed
+    text = _(
+        "Tentatives probantes — scellées et horodatées : %(sealed)d ; déclarées à la "
+        "main : %(manual)d ; importées : %(imported)d. Les déclarations sont comptées mais "
+        "pèsent moins%(nofile)s."
+    ) % {
+        "sealed": sealed,
+        "manual": m.by_evidence.get("manual", 0),
+        "imported": m.by_evidence.get("imported", 0),
+        "nofile": _(" (%(n)d sans aucun fichier joint)") % {"n": m.counted_without_files}
+        if m.counted_without_files
+        else "",
+    }
+    source = t.source("strong_min_sealed_share")
+    if sealed / m.counted >= t.number("strong_min_sealed_share"):
+        return Reason("evidence_kinds", Level.MET if not declared else Level.INFO, text, source)
+    step = _(
+        "Préférer les tentatives scellées par Créneau, et joindre une capture datée à chaque "
+        "tentative déclarée."
+    )
+    return Reason("evidence_kinds", Level.CAUTION, text, source, step)
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def renewal_window(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
+    """R.431-5 CESEDA: renew between the 120th and the 60th day before expiry (ANEF titles),
+    or within the two months before expiry (other titles). Wording of 1 May 2021, to re-check."""
+    if facts.procedure_kind != "renewal":
+        return None
+    source = t.source("renewal_window_anef_days")
+    if facts.title_expires_on is None:
+        text = _("La date de fin de validité du titre n'est pas indiquée : elle fonde l'urgence.")
+        step = _("Indiquer la date de fin de validité du titre et en joindre une copie.")
+        return Reason("renewal_window", Level.CAUTION, text, source, step)
+    days_left = (facts.title_expires_on - facts.today).days
+    windows = {
+        "anef": t.whole("renewal_window_anef_days"),
+        "other": t.whole("renewal_window_other_days"),
+    }
+    rule_text = (
+        _(
+            "La demande de renouvellement se fait entre le %(anef)de et le %(other)de jour avant "
+            "l'expiration pour un titre demandé sur l'ANEF, dans les %(other)d jours avant "
+            "l'expiration pour les autres titres (délais à vérifier)."
+        )
+        % windows
+    )
+    if days_left < 0:
+        text = _(
+            "Le titre a expiré depuis %(days)s : sans récépissé ni attestation de prolongation, "
+            "la personne ne peut plus prouver la régularité de son séjour, ce qui rend l'urgence "
+            "concrète."
+        ) % {"days": _days(-days_left)}
+        return Reason("renewal_window", Level.MET, text, source)
+    expiry = _("Le titre expire dans %(days)s.") % {"days": _days(days_left)}
+    if days_left > windows["anef"]:
+        text = _(
+            "%(expiry)s La période de dépôt n'est pas encore ouverte : le juge pourrait "
+            "estimer qu'il n'y a pas encore urgence. %(rule)s"
+        ) % {"expiry": expiry, "rule": rule_text}
+        return Reason("renewal_window", Level.CAUTION, text, source)
+    text = f"{expiry} {rule_text}"
+    level = Level.MET if days_left <= windows["other"] else Level.INFO
+    return Reason("renewal_window", level, text, source)
+
+
+def implicit_rejection(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
+    """R.432-2 CESEDA: four months of silence on an application is an implicit rejection, even if
+    récépissés or attestations were issued (CE avis 6 mai 2025 n° 499904). Then the route changes:
+    we can only say so conditionally, since we do not know whether an application was lodged."""
+    if facts.procedure_kind != "renewal" or not facts.attempts:
+        return None
+    months = t.whole("implicit_rejection_months")
+    started = facts.local_date(facts.attempts[0].at)
+    source = t.source("implicit_rejection_months")
+    if facts.today >= _add_months(started, months):
+        text = _(
+            "Les démarches ont commencé il y a plus de %(months)d mois. Si une demande a été "
+            "déposée (par exemple sur l'ANEF) il y a plus de %(months)d mois, un refus implicite "
+            "est né : un autre recours peut être plus adapté (délai à vérifier, des délais plus "
+            "courts existent)."
+        ) % {"months": months}
+        step = _(
+            "Vérifier avec une association ou un·e avocat·e la date de tout dépôt de demande et le "
+            "recours adapté."
+        )
+        return Reason("implicit_rejection", Level.CAUTION, text, source, step)
+    text = _(
+        "Si une demande est déposée et reste sans réponse pendant %(months)d mois, un refus "
+        "implicite naît et le recours adapté change : noter la date de tout dépôt (délai à "
+        "vérifier)."
+    ) % {"months": months}
+    return Reason("implicit_rejection", Level.INFO, text, source)
+
+
+RULES: tuple[Rule, ...] = (
+    unexecuted_oqtf,
+    no_counted_attempt,
+    urgency,
+    spread_over_weeks,
+    practice_duration,
+    practice_frequency,
+    written_request,
+    channel_diversity,
+    varied_hours,
+    no_long_gap,
+    recent_attempts,
+    evidence_kinds,
+    excluded_outcomes,
+    unproven_attempts,
+    slots_seen,
+    renewal_window,
+    implicit_rejection,
+)
+
+
+def evaluate(facts: CaseFacts, metrics: Metrics, thresholds: Thresholds) -> list[Reason]:
+    """Every rule's reason, in the order above (the gravest first)."""
+    return [reason for rule in RULES if (reason := rule(facts, metrics, thresholds)) is not None]

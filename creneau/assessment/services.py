@@ -1,0 +1,58 @@
+"""The one place the assessment touches the database: build the snapshot, store the verdict."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Count
+from django.utils import timezone
+
+from creneau.assessment.facts import AttemptFact, CaseFacts
+from creneau.assessment.models import CaseAssessment
+from creneau.assessment.thresholds import Thresholds, configured_thresholds
+from creneau.assessment.verdict import Assessment, assess
+from creneau.cases.models import Case
+
+
+def snapshot_of(case: Case, today: date | None = None) -> CaseFacts:
+    attempts = case.attempts.annotate(file_count=Count("files")).order_by("at", "id")
+    return CaseFacts(
+        procedure_kind=case.procedure_kind,
+        today=today or timezone.localdate(),
+        attempts=tuple(
+            AttemptFact(
+                channel=attempt.channel,
+                at=attempt.at,
+                outcome=attempt.outcome,
+                evidence=attempt.source,
+                has_files=attempt.file_count > 0,
+            )
+            for attempt in attempts
+        ),
+        title_expires_on=case.title_expires_on,
+        unexecuted_oqtf=case.unexecuted_oqtf,
+        employment=case.employment,
+        social_benefits=case.social_benefits,
+        has_particular_circumstances=bool(str(case.particular_circumstances or "").strip()),
+        timezone=settings.TIME_ZONE,
+    )
+
+
+def assess_case(
+    case: Case, *, today: date | None = None, thresholds: Thresholds | None = None
+) -> Assessment:
+    """Load the case's journal and judge it (read-only)."""
+    return assess(snapshot_of(case, today), thresholds or configured_thresholds())
+
+
+def refresh_assessment(case: Case) -> CaseAssessment:
+    """Recompute and store the verdict; call it after every journal append."""
+    assessment = assess_case(case)
+    stored, _created = CaseAssessment.objects.update_or_create(
+        case=case,
+        defaults={
+            "verdict": str(assessment.verdict),
+            "computed_at": timezone.now(),
+            "payload": assessment.as_dict(),
+        },
+    )
+    return stored
