@@ -2,14 +2,41 @@
 
 ``creneau case import FILE.json`` runs the ``case`` management command, and so on. Exit codes:
 0 success, 1 verification failure or refused input, 2 usage error (argparse's own).
+
+Product commands work on a fresh checkout: the database is migrated and the catalog loaded
+first when needed, so ``creneau case import`` never fails for want of a ``migrate``.
 """
 
 import os
 import sys
 
-from django.core.management import execute_from_command_line
+# Django's own maintenance commands run as they are; every other command gets a ready database.
+RAW_COMMANDS = {"makemigrations", "migrate", "help", "version", "--help", "-h", "--version"}
+
+
+def _ensure_ready() -> None:
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        call_command("migrate", interactive=False, verbosity=0)
+    from creneau.catalog.models import Department
+
+    if not Department.objects.exists():
+        from creneau.catalog.loader import load_catalog
+
+        load_catalog()
 
 
 def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "creneau.settings")
-    execute_from_command_line(["creneau", *(sys.argv[1:] if argv is None else argv)])
+    import django
+    from django.core.management import execute_from_command_line
+
+    django.setup()
+    if args and args[0] not in RAW_COMMANDS and args[0] != "tribunal":
+        _ensure_ready()
+    execute_from_command_line(["creneau", *args])

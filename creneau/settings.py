@@ -88,6 +88,7 @@ DEBUG = envbool("DEBUG", False)
 SECRET_KEY = env("SECRET_KEY") or _persistent_secret(DATA_DIR / "secret_key")
 # Identity fields are encrypted at rest (django-fernet-encrypted-fields). The first key encrypts,
 # every key decrypts: put a new key first to rotate (docs/SECURITY.md).
+SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS")
 SALT_KEY = envlist("FIELD_KEYS") or [_persistent_secret(DATA_DIR / "field_key")]
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "[::1]"]
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
@@ -208,3 +209,6 @@ LOGGING = {
     "handlers": {"stderr": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["stderr"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# Evidence (creneau.evidence): seconds to wait for each time-stamping authority.
+TSA_TIMEOUT_S = envint("TSA_TIMEOUT", 10)

@@ -17,14 +17,14 @@ class Person(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="persons")
     family_name = EncryptedCharField(_("nom de famille"), max_length=150)
-    given_names = EncryptedCharField(_("prénoms"), max_length=150, blank=True)
-    birth_date = EncryptedCharField(_("date de naissance"), max_length=10, blank=True)
-    birth_place = EncryptedCharField(_("lieu de naissance"), max_length=150, blank=True)
-    nationality = EncryptedCharField(_("nationalité"), max_length=100, blank=True)
-    email = EncryptedCharField(_("e-mail"), max_length=254, blank=True)
-    phone = EncryptedCharField(_("téléphone"), max_length=40, blank=True)
-    address = EncryptedTextField(_("adresse postale"), blank=True)
-    foreigner_number = EncryptedCharField(_("numéro étranger"), max_length=30, blank=True)
+    given_names = EncryptedCharField(_("prénoms"), max_length=150, null=True, blank=True)
+    birth_date = EncryptedCharField(_("date de naissance"), max_length=10, null=True, blank=True)
+    birth_place = EncryptedCharField(_("lieu de naissance"), max_length=150, null=True, blank=True)
+    nationality = EncryptedCharField(_("nationalité"), max_length=100, null=True, blank=True)
+    email = EncryptedCharField(_("e-mail"), max_length=254, null=True, blank=True)
+    phone = EncryptedCharField(_("téléphone"), max_length=40, null=True, blank=True)
+    address = EncryptedTextField(_("adresse postale"), null=True, blank=True)
+    foreigner_number = EncryptedCharField(_("numéro étranger"), max_length=30, null=True, blank=True)
     preferred_language = models.CharField(
         _("langue préférée"), max_length=8, choices=settings.LANGUAGES, default="fr"
     )
@@ -38,7 +38,7 @@ class Person(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.given_names} {self.family_name}".strip()
+        return f"{self.given_names or ''} {self.family_name}".strip()
 
 
 def new_reference() -> str:
@@ -96,7 +96,7 @@ class Case(models.Model):
     unexecuted_oqtf = models.BooleanField(_("OQTF non exécutée"), default=False)
     employment = models.BooleanField(_("emploi en jeu"), default=False)
     social_benefits = models.BooleanField(_("droits sociaux en jeu"), default=False)
-    particular_circumstances = EncryptedTextField(_("circonstances particulières"), blank=True)
+    particular_circumstances = EncryptedTextField(_("circonstances particulières"), null=True, blank=True)
     status = models.CharField(
         _("état"), max_length=20, choices=Status, default=Status.GATHERING
     )

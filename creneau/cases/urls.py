@@ -1,1 +1,13 @@
-urlpatterns: list[object] = []
+from django.urls import path
+from django.views.generic import RedirectView
+
+from creneau.cases import views
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="case-list"), name="home"),
+    path("dossiers/", views.case_list, name="case-list"),
+    path("dossiers/nouveau/", views.case_create, name="case-create"),
+    path("dossiers/<str:reference>/", views.case_detail, name="case-detail"),
+    path("dossiers/<str:reference>/modifier/", views.case_edit, name="case-edit"),
+    path("dossiers/<str:reference>/tentatives/", views.attempt_create, name="attempt-create"),
+]

@@ -30,6 +30,8 @@ class Tribunal(models.Model):
 class Department(models.Model):
     code = models.CharField(_("code"), max_length=3, primary_key=True)
     name = models.CharField(_("nom"), max_length=80)
+    # "de la Seine-Saint-Denis", for "Monsieur le Préfet de la Seine-Saint-Denis".
+    name_with_article = models.CharField(_("nom avec article"), max_length=90)
     chef_lieu = models.CharField(_("chef-lieu"), max_length=80)
     tribunal = models.ForeignKey(Tribunal, on_delete=models.PROTECT, related_name="departments")
     source = models.CharField(_("source"), max_length=300)
@@ -122,3 +124,24 @@ class BookingPage(models.Model):
 
     def __str__(self) -> str:
         return self.label or self.url
+
+
+# Recognisable URL shapes of each booking system (booking-systems.md §1).
+_URL_MARKERS = [
+    ("rdv-prefecture.interieur.gouv.fr", BookingSystem.RDV_PREFECTURE),
+    ("/booking/create/", BookingSystem.LEGACY),
+    ("eappointment", BookingSystem.EAPPOINTMENT),
+    ("rdv.anct.gouv.fr", BookingSystem.RDV_SERVICE_PUBLIC),
+    ("rdv-solidarites.fr", BookingSystem.RDV_SERVICE_PUBLIC),
+    ("demarches-simplifiees.fr", BookingSystem.DEMARCHES_SIMPLIFIEES),
+    ("demarche.numerique.gouv.fr", BookingSystem.DEMARCHES_SIMPLIFIEES),
+]
+
+
+def guess_system(url: str) -> str:
+    """The booking system a URL most likely belongs to; ``generic`` when unsure."""
+    lowered = url.lower()
+    for marker, system in _URL_MARKERS:
+        if marker in lowered:
+            return str(system)
+    return str(BookingSystem.GENERIC)

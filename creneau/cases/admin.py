@@ -1,0 +1,25 @@
+from django.contrib import admin
+
+from creneau.accounts.admin import OrganisationScopedAdmin
+from creneau.cases.models import Attempt, Case
+
+
+class AttemptInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Attempt
+    fields = ["at", "channel", "outcome", "source", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # attempts are recorded through the case page, never edited here
+
+
+@admin.register(Case)
+class CaseAdmin(OrganisationScopedAdmin):
+    list_display = ["reference", "organisation", "procedure_kind", "department", "status"]
+    list_filter = ["status", "procedure_kind"]
+    search_fields = ["reference"]
+    readonly_fields = ["reference", "person", "created_by", "created_at", "updated_at"]
+    exclude = ["particular_circumstances"]
+    inlines = [AttemptInline]

@@ -1,0 +1,162 @@
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from creneau.accounts.models import Organisation
+from creneau.catalog.models import BookingPage, guess_system
+from creneau.cases.models import Attempt, Case, Outcome, Person
+
+ONLINE_OUTCOMES = {"no_slot", "slots_available", "closed", "error", "captcha", "queue", "unknown"}
+
+
+class PersonForm(forms.ModelForm[Person]):
+    birth_date = forms.DateField(
+        label=_("Date de naissance"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "family_name",
+            "given_names",
+            "birth_date",
+            "birth_place",
+            "nationality",
+            "email",
+            "phone",
+            "address",
+            "foreigner_number",
+            "preferred_language",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "email": forms.EmailInput(),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        }
+        help_texts = {
+            "foreigner_number": _("Facultatif : seulement s'il doit figurer dans un courrier."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.birth_date:
+            self.initial["birth_date"] = datetime.date.fromisoformat(self.instance.birth_date)
+
+    def clean_birth_date(self) -> str:
+        value = self.cleaned_data.get("birth_date")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("La date de naissance ne peut pas être dans le futur."))
+        return value.isoformat() if value else ""
+
+
+class CaseForm(forms.ModelForm[Case]):
+    booking_url = forms.URLField(
+        label=_("Page de prise de rendez-vous"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("L'adresse de la page où la personne essaie de prendre rendez-vous."),
+    )
+
+    class Meta:
+        model = Case
+        fields = [
+            "procedure_kind",
+            "procedure",
+            "title",
+            "ground",
+            "department",
+            "booking_url",
+            "title_expires_on",
+            "unexecuted_oqtf",
+            "employment",
+            "social_benefits",
+            "particular_circumstances",
+            "status",
+        ]
+        widgets = {
+            "title_expires_on": forms.DateInput(attrs={"type": "date"}),
+            "particular_circumstances": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "title_expires_on": _("Pour un renouvellement : date de fin du titre actuel."),
+            "unexecuted_oqtf": _(
+                "Une obligation de quitter le territoire non exécutée fait obstacle à l'urgence."
+            ),
+            "particular_circumstances": _(
+                "Faits qui rendent la situation urgente (perte d'emploi, droits coupés…). "
+                "Pas de données médicales ni de récit d'asile ici."
+            ),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.booking_page:
+            self.initial["booking_url"] = self.instance.booking_page.url
+
+    def clean_booking_url(self) -> str:
+        url: str = self.cleaned_data.get("booking_url") or ""
+        if url and not url.startswith(("https://", "http://")):
+            raise forms.ValidationError(_("L'adresse doit commencer par https://"))
+        return url
+
+    def save(self, commit: bool = True) -> Case:
+        case = super().save(commit=False)
+        url = self.cleaned_data.get("booking_url")
+        case.booking_page = None
+        if url:
+            case.booking_page, _ = BookingPage.objects.get_or_create(
+                url=url, defaults={"system": guess_system(url)}
+            )
+        if case.prefecture is None or case.prefecture.department_id != case.department_id:
+            case.prefecture = case.department.sites.order_by("kind").first()
+        if commit:
+            case.save()
+        return case
+
+
+class OrganisationChoiceForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=_("Organisation")
+    )
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = organisations
+
+
+class AttemptForm(forms.ModelForm[Attempt]):
+    """A manual record of an attempt (visit, phone call, e-mail sent elsewhere…)."""
+
+    at = forms.DateTimeField(
+        label=_("Date et heure"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    class Meta:
+        model = Attempt
+        fields = ["channel", "at", "outcome", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_at(self) -> datetime.datetime:
+        value: datetime.datetime = self.cleaned_data["at"]
+        if value > timezone.now() + datetime.timedelta(minutes=5):
+            raise forms.ValidationError(_("Une tentative ne peut pas être dans le futur."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("channel") == "online" and cleaned.get("outcome") not in ONLINE_OUTCOMES:
+            self.add_error(
+                "outcome",
+                _("Ce résultat ne correspond pas à une tentative en ligne (« %(outcome)s »).")
+                % {"outcome": Outcome(cleaned["outcome"]).label if cleaned.get("outcome") else ""},
+            )
+        return cleaned

@@ -1,0 +1,126 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from creneau.accounts.models import Organisation
+from creneau.cases.forms import AttemptForm, CaseForm, OrganisationChoiceForm, PersonForm
+from creneau.cases.models import Attempt, Case
+
+
+def _case(request: HttpRequest, reference: str) -> Case:
+    """The case if the user belongs to its organisation; a 404 for everyone else."""
+    cases = Case.objects.for_user(request.user).select_related(
+        "person", "department__tribunal", "booking_page", "prefecture", "procedure"
+    )
+    return get_object_or_404(cases, reference=reference)
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    cases = Case.objects.for_user(request.user).select_related("person", "department")
+    status = request.GET.get("status", "")
+    if status in Case.Status.values:
+        cases = cases.filter(status=status)
+    query = request.GET.get("q", "").strip().upper()
+    if query:
+        cases = cases.filter(reference__contains=query)
+    page = Paginator(cases.order_by("-updated_at"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/case_list.html",
+        {"page": page, "status": status, "q": query, "statuses": Case.Status.choices},
+    )
+
+
+@login_required
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference)
+    attempts = case.attempts.select_related("recorded_by").prefetch_related("files")
+    return render(
+        request,
+        "cases/case_detail.html",
+        {"case": case, "attempts": attempts, "attempt_form": AttemptForm()},
+    )
+
+
+
+@login_required
+def case_create(request: HttpRequest) -> HttpResponse:
+    organisations = Organisation.objects.filter(members__user=request.user)
+    if not organisations.exists():
+        messages.error(request, _("Vous n'êtes membre d'aucune organisation."))
+        return redirect("case-list")
+    data = request.POST if request.method == "POST" else None
+    person_form = PersonForm(data, prefix="person")
+    case_form = CaseForm(data, prefix="case")
+    # Only a member of several organisations is asked which one the case belongs to.
+    org_form = None
+    if organisations.count() > 1:
+        org_form = OrganisationChoiceForm(data, organisations=organisations)
+    forms = [f for f in (person_form, case_form, org_form) if f is not None]
+    if data is not None and all(f.is_valid() for f in forms):
+        organisation = org_form.cleaned_data["organisation"] if org_form else organisations.get()
+        case = _create_case(request, organisation, person_form, case_form)
+        messages.success(request, _("Dossier %(ref)s créé.") % {"ref": case.reference})
+        return redirect("case-detail", reference=case.reference)
+    context = {"person_form": person_form, "case_form": case_form, "org_form": org_form}
+    return render(request, "cases/case_form.html", context)
+
+
+@transaction.atomic
+def _create_case(
+    request: HttpRequest, organisation: Organisation, person_form: PersonForm, case_form: CaseForm
+) -> Case:
+    person = person_form.save(commit=False)
+    person.organisation = organisation
+    person.save()
+    case = case_form.save(commit=False)
+    case.organisation, case.person = organisation, person
+    case.created_by = request.user if request.user.is_authenticated else None
+    case.save()
+    return case
+
+
+@login_required
+def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference)
+    data = request.POST if request.method == "POST" else None
+    person_form = PersonForm(data, instance=case.person, prefix="person")
+    case_form = CaseForm(data, instance=case, prefix="case")
+    if data is not None and person_form.is_valid() and case_form.is_valid():
+        with transaction.atomic():
+            person_form.save()
+            case_form.save()
+        messages.success(request, _("Dossier enregistré."))
+        return redirect("case-detail", reference=case.reference)
+    return render(
+        request,
+        "cases/case_form.html",
+        {"person_form": person_form, "case_form": case_form, "case": case},
+    )
+
+
+@login_required
+@require_POST
+def attempt_create(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference)
+    form = AttemptForm(request.POST)
+    if not form.is_valid():
+        attempts = case.attempts.select_related("recorded_by").prefetch_related("files")
+        return render(
+            request,
+            "cases/case_detail.html",
+            {"case": case, "attempts": attempts, "attempt_form": form},
+            status=400,
+        )
+    attempt = form.save(commit=False)
+    attempt.case, attempt.recorded_by = case, request.user
+    attempt.source = Attempt.Source.MANUAL
+    attempt.save()
+    messages.success(request, _("Tentative enregistrée."))
+    return redirect("case-detail", reference=case.reference)

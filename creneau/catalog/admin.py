@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from creneau.catalog.models import BookingPage, Department, Prefecture, Procedure, Tribunal
+
+
+@admin.register(Tribunal)
+class TribunalAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["name", "seat", "address", "address_verified_on", "verified_on"]
+    search_fields = ["name", "seat"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["code", "name", "chef_lieu", "tribunal", "verified_on"]
+    search_fields = ["code", "name"]
+    list_select_related = ["tribunal"]
+
+
+@admin.register(Prefecture)
+class PrefectureAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["name", "kind", "city", "department", "foreigners_email", "verified_on"]
+    list_filter = ["kind"]
+    search_fields = ["name", "city", "department__code"]
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["label", "kind"]
+
+
+@admin.register(BookingPage)
+class BookingPageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["url", "system", "label", "prefecture"]
+    list_filter = ["system"]
+    search_fields = ["url", "label"]

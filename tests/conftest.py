@@ -1,0 +1,89 @@
+"""Shared fixtures: the catalog loaded once, an isolated evidence store, and named personas.
+
+Personas (as healthchecks does): Alice is a volunteer of the Saint-Denis group, Bob her colleague
+in the same group, Charlie a volunteer of another organisation (the outsider).
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from creneau.accounts.models import Member, Organisation
+from creneau.catalog.loader import load_catalog
+from creneau.catalog.models import Department
+from creneau.cases.models import Case, Person
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        load_catalog()
+
+
+@pytest.fixture(autouse=True)
+def evidence_store(tmp_path: Path, settings: Any) -> Iterator[Path]:
+    settings.EVIDENCE_DIR = tmp_path / "evidence"
+    # Password hashing is deliberately slow; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    yield settings.EVIDENCE_DIR
+
+
+@dataclass
+class Personas:
+    group: Organisation
+    other_group: Organisation
+    alice: User
+    bob: User
+    charlie: User
+
+    def client_for(self, user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+
+def make_member(username: str, organisation: Organisation, role: str = "volunteer") -> User:
+    user = User.objects.create_user(username, password="correct horse battery staple")
+    Member.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+@pytest.fixture
+def personas(db: Any) -> Personas:
+    group = Organisation.objects.create(name="Cimade Saint-Denis", slug="cimade-93")
+    other = Organisation.objects.create(name="LDH Lyon", slug="ldh-69")
+    return Personas(
+        group=group,
+        other_group=other,
+        alice=make_member("alice", group),
+        bob=make_member("bob", group),
+        charlie=make_member("charlie", other),
+    )
+
+
+def make_case(organisation: Organisation, **overrides: Any) -> Case:
+    person = Person.objects.create(
+        organisation=organisation,
+        family_name=overrides.pop("family_name", "Diallo"),
+        given_names="Aminata",
+        birth_date="1990-04-02",
+        nationality="malienne",
+    )
+    fields: dict[str, Any] = {
+        "organisation": organisation,
+        "person": person,
+        "procedure_kind": "renewal",
+        "title": "carte de séjour temporaire",
+        "department": Department.objects.get(code="93"),
+    }
+    return Case.objects.create(**(fields | overrides))
+
+
+@pytest.fixture
+def alice_case(personas: Personas) -> Case:
+    return make_case(personas.group)
