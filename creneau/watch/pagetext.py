@@ -1,0 +1,224 @@
+"""What a person sees of an HTML page: its visible text and elements, hidden DOM left out.
+
+Pure: a string in, a :class:`Page` out. Only the standard library's ``html.parser`` is used, so
+a malformed page never raises; at worst some text is treated as hidden, which can only make the
+classifier less sure, never make it conclude "no slot".
+
+``fold()`` is the one text normalisation the classifier matches against: accents removed,
+case folded, apostrophes, quotes and dashes unified, every kind of space collapsed. Blocks
+(paragraphs, cells, ``<br>``…) are separated by ``\\n`` so that sentences keep their shape.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html.parser import HTMLParser
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+VOID_TAGS = _words("area base br col embed hr img input link meta param source track wbr")
+# Elements whose content a browser never renders as text on the page.
+HIDDEN_TAGS = _words("head script style template noscript iframe object svg")
+BLOCK_TAGS = _words(
+    """address article aside blockquote body button caption dd details dialog div dl dt fieldset
+    figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr html legend li main nav ol option
+    p pre section select summary table tbody td textarea tfoot th thead tr ul"""
+)
+# Start tags that close an open element of the same kind (HTML's implied end tags).
+SELF_CLOSING_SIBLINGS = _words("p li option td th tr dt dd")
+# Utility classes that hide text from sighted readers (Bootstrap, DSFR, Tailwind, Vue…).
+HIDING_CLASSES = _words(
+    """hidden d-none sr-only visually-hidden fr-sr-only fr-hidden is-hidden hide invisible
+    display-none ng-hide v-cloak"""
+)
+BUTTON_INPUTS = frozenset({"submit", "button", "reset"})
+
+_STYLE_HIDING = re.compile(r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)")
+
+
+@dataclass(eq=False)
+class Element:
+    """One element as parsed: ``text`` is what shows of it, ``raw`` every text inside it."""
+
+    tag: str
+    attrs: dict[str, str]
+    hidden: bool
+    parent: "Element | None" = None
+    text_parts: list[str] = field(default_factory=list)
+    raw_parts: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join("".join(self.text_parts).split())
+
+    @property
+    def raw(self) -> str:
+        return " ".join("".join(self.raw_parts).split())
+
+    def attr(self, name: str) -> str:
+        return self.attrs.get(name, "")
+
+    def classes(self) -> set[str]:
+        return set(self.attr("class").lower().split())
+
+    def within(self, tag: str) -> "Element | None":
+        """The nearest ancestor with this tag name."""
+        node = self.parent
+        while node is not None and node.tag != tag:
+            node = node.parent
+        return node
+
+
+@dataclass(frozen=True)
+class Page:
+    text: str  # visible text, blocks separated by newlines
+    title: str
+    elements: tuple[Element, ...]
+    scripts: tuple[str, ...]  # inline script bodies (never visible, used only against "no slot")
+
+
+def _hides(tag: str, attrs: dict[str, str]) -> bool:
+    if tag in HIDDEN_TAGS or "hidden" in attrs:
+        return True
+    if attrs.get("aria-hidden", "").strip().lower() == "true":
+        return True
+    if tag == "input" and attrs.get("type", "").strip().lower() == "hidden":
+        return True
+    if tag == "dialog" and "open" not in attrs:
+        return True
+    if HIDING_CLASSES & set(attrs.get("class", "").lower().split()):
+        return True
+    return bool(_STYLE_HIDING.search(attrs.get("style", "").lower()))
+
+
+class _Reader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[Element] = []
+        self.elements: list[Element] = []
+        self.pieces: list[str] = []
+        self.title: list[str] = []
+        self.scripts: list[str] = []
+
+    def _hidden_now(self) -> bool:
+        return bool(self.stack) and self.stack[-1].hidden
+
+    def _text(self, data: str) -> None:
+        visible = not self._hidden_now()
+        for element in self.stack:
+            element.raw_parts.append(data)
+            if visible:
+                element.text_parts.append(data)
+        if visible:
+            self.pieces.append(data)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name.lower(): value or "" for name, value in attrs}
+        if tag in SELF_CLOSING_SIBLINGS and self.stack and self.stack[-1].tag == tag:
+            self.handle_endtag(tag)
+        parent = self.stack[-1] if self.stack else None
+        hidden = (parent is not None and parent.hidden) or _hides(tag, values)
+        if parent is not None and parent.tag == "details" and "open" not in parent.attrs:
+            hidden = hidden or tag != "summary"
+        element = Element(tag, values, hidden, parent)
+        self.elements.append(element)
+        if tag in BLOCK_TAGS or tag == "br":
+            self.pieces.append("\n")
+        if tag == "input":
+            self._input(element)
+        if tag not in VOID_TAGS:
+            self.stack.append(element)
+
+    def _input(self, element: Element) -> None:
+        if element.attr("type").lower() in BUTTON_INPUTS and element.attr("value"):
+            self.stack.append(element)
+            self._text(f"\n{element.attr('value')}\n")
+            self.stack.pop()
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        # Browsers ignore "/>" on HTML elements: <div hidden/> still hides what follows.
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.stack) - 1, -1, -1):
+            if self.stack[depth].tag == tag:
+                del self.stack[depth:]
+                if tag in BLOCK_TAGS:
+                    self.pieces.append("\n")
+                return
+
+    def handle_data(self, data: str) -> None:
+        top = self.stack[-1].tag if self.stack else ""
+        if top == "title":
+            self.title.append(data)
+        elif top == "script":
+            self.scripts.append(data)
+        self._text(data)
+
+
+def read(html: str) -> Page:
+    """Parse ``html`` into what a person would see of it."""
+    reader = _Reader()
+    reader.feed(html)
+    reader.close()
+    text = "\n".join(" ".join(line.split()) for line in "".join(reader.pieces).splitlines())
+    return Page(
+        text=re.sub(r"\n{2,}", "\n", text).strip("\n"),
+        title=" ".join("".join(reader.title).split()),
+        elements=tuple(reader.elements),
+        scripts=tuple(reader.scripts),
+    )
+
+
+_APOSTROPHES = "\u2019\u2018\u02bc\u02bb`\u00b4\u2032\u2035"
+_QUOTES = "\u00ab\u00bb\u201c\u201d\u201e\u201f\u2039\u203a"
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    if char in _APOSTROPHES:
+        return "'"
+    if char in _QUOTES:
+        return '"'
+    if char in _DASHES:
+        return "-"
+    if char in _INVISIBLE:
+        return ""
+    if char in "\n\r\f\v\u2028\u2029\x1c\x1d\x1e\x85":
+        return "\n"
+    if char.isspace():
+        return " "
+    decomposed = unicodedata.normalize("NFKD", char)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def fold_with_map(text: str) -> tuple[str, list[int]]:
+    """``fold(text)`` and, for each of its characters, the index it came from in ``text``."""
+    out: list[str] = []
+    where: list[int] = []
+    for index, char in enumerate(text):
+        for folded in _fold_char(char):
+            if folded in " \n":
+                if not out or out[-1] == "\n":
+                    continue
+                if out[-1] == " ":
+                    if folded == "\n":
+                        out[-1], where[-1] = "\n", index
+                    continue
+            out.append(folded)
+            where.append(index)
+    while out and out[-1] in " \n":
+        out.pop()
+        where.pop()
+    return "".join(out), where
+
+
+def fold(text: str) -> str:
+    """Text as the classifier compares it: no accents, no case, one kind of space and quote."""
+    return fold_with_map(text)[0]

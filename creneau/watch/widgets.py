@@ -1,0 +1,294 @@
+"""Structural marks of booking pages: slot widgets, captcha widgets, flow steps, systems.
+
+These functions read the parsed elements of a page (``pagetext.Page``); the phrases live in
+``signals``. ``visible=True`` looks only at what a person sees; ``visible=False`` looks only at
+hidden DOM, which may *prevent* a "no slot" conclusion but never supports one.
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from creneau.watch import signals as s
+from creneau.watch.pagetext import Element, Page, fold
+
+PARIS = ZoneInfo("Europe/Paris")
+CLICKABLE = frozenset({"a", "button", "label"})
+DISABLED_CLASSES = re.compile(r"disabled|unavailable|indisponible|complet|unselectable")
+
+
+@dataclass(frozen=True)
+class SlotEvidence:
+    matched: str  # what a person reads there (or a description of the mark when it has no text)
+    slots: tuple[str, ...] = ()
+    described: bool = False  # ``matched`` names the mark rather than quoting the page
+
+
+def elements(page: Page, *, visible: bool) -> Iterator[Element]:
+    return (element for element in page.elements if element.hidden != visible)
+
+
+def _label(element: Element, visible: bool) -> str:
+    if element.tag == "input":
+        return element.attr("value")
+    return element.text if visible else element.raw
+
+
+def _disabled(element: Element) -> bool:
+    if "disabled" in element.attrs or element.attr("aria-disabled").lower() == "true":
+        return True
+    return bool(DISABLED_CLASSES.search(element.attr("class").lower()))
+
+
+def _clickable(element: Element) -> bool:
+    if element.tag == "input":
+        return element.attr("type").lower() in {"submit", "button"}
+    return element.tag in CLICKABLE and not _disabled(element)
+
+
+def legacy_slot_links(page: Page, *, visible: bool) -> SlotEvidence | None:
+    """System A: free slots are links to ``/booking/create/<id>/5/<unix time>``."""
+    found = [
+        (element, match)
+        for element in elements(page, visible=visible)
+        if element.tag == "a" and (match := s.LEGACY_SLOT_LINK.search(element.attr("href")))
+    ]
+    if not found:
+        return None
+    slots = tuple(
+        datetime.fromtimestamp(int(m.group(1)), PARIS).isoformat(timespec="minutes")
+        for _, m in found
+    )
+    return SlotEvidence(_label(found[0][0], visible) or found[0][1].group(0), slots)
+
+
+def free_cells(page: Page, *, visible: bool) -> SlotEvidence | None:
+    """System A's weekly grid marks free cells ``td.status-1.free``."""
+    cells = [
+        element
+        for element in elements(page, visible=visible)
+        if element.tag == "td" and "free" in element.classes()
+    ]
+    if not cells:
+        return None
+    labels = tuple(label for cell in cells if (label := _label(cell, visible)))
+    return SlotEvidence(labels[0], labels) if labels else SlotEvidence("td.free", described=True)
+
+
+def time_buttons(page: Page, *, visible: bool) -> SlotEvidence | None:
+    """Any enabled button or link whose whole label is a time of day (09:30, 9h30)."""
+    labels = tuple(
+        label
+        for element in elements(page, visible=visible)
+        if _clickable(element)
+        and s.TIME_LABEL.match(fold(label := _label(element, visible)))
+        and not _disabled(element)
+    )
+    return SlotEvidence(labels[0], labels) if labels else None
+
+
+def choose_slot_links(page: Page, *, visible: bool) -> SlotEvidence | None:
+    """System D: ``a[aria-label="Choisir le créneau de HH:MM"]``."""
+    found = [
+        (label, match)
+        for element in elements(page, visible=visible)
+        if element.tag in CLICKABLE
+        and (match := s.CHOOSE_SLOT_LABEL.match(fold(label := element.attr("aria-label"))))
+    ]
+    if not found:
+        return None
+    return SlotEvidence(found[0][0], tuple(match.group(1) for _, match in found))
+
+
+def datepicker_days(page: Page) -> SlotEvidence | None:
+    """System C: clickable days of a jQuery-UI datepicker (unselectable days are not links)."""
+    days = [
+        element
+        for element in elements(page, visible=True)
+        if element.tag == "a"
+        and (cell := element.within("td")) is not None
+        and not _disabled(cell)
+        and _in_datepicker(cell)
+    ]
+    if not days:
+        return None
+    month = next(
+        (e.text for e in elements(page, visible=True) if "ui-datepicker-title" in e.classes()), ""
+    )
+    labels = tuple(" ".join(f"{day.text} {month}".split()) for day in days)
+    return SlotEvidence(labels[0], labels)
+
+
+def _in_datepicker(element: Element) -> bool:
+    node = element.parent
+    while node is not None:
+        if any(name.startswith("ui-datepicker") for name in node.classes()):
+            return True
+        node = node.parent
+    return False
+
+
+def enabled_day_field(page: Page) -> SlotEvidence | None:
+    """System C: the date page's ``#dayValueId`` is shown enabled, with hours to pick."""
+    field = next(
+        (e for e in elements(page, visible=True) if e.attr("id").lower() == "dayvalueid"), None
+    )
+    if field is None or _disabled(field):
+        return None
+    hours = tuple(
+        e.text
+        for e in elements(page, visible=True)
+        if e.tag == "option"
+        and (select := e.within("select")) is not None
+        and select.attr("id").lower() == "hourvalueselect"
+        and s.TIME_LABEL.match(fold(e.text))
+    )
+    return SlotEvidence(
+        field.attr("value") or "#dayValueId", hours, described=not field.attr("value")
+    )
+
+
+def soonest_text(page: Page) -> SlotEvidence | None:
+    """eAppointment instances (Le Havre) show the earliest date in ``.soonestText``."""
+    for element in elements(page, visible=True):
+        if "soonesttext" in element.classes() and element.text:
+            return SlotEvidence(element.text, (element.text,))
+    return None
+
+
+def legacy_held_slot(page: Page, system: str) -> SlotEvidence | None:
+    """System A past the calendar: a slot was chosen and held (step 5+, security check)."""
+    if system != s.LEGACY:
+        return None
+    for element in elements(page, visible=True):
+        source = element.attr("src").lower()
+        if element.tag == "img" and (
+            s.LEGACY_HELD_STEP.search(source) or s.LEGACY_SLOT_STEP.search(source)
+        ):
+            return SlotEvidence(source.rsplit("/", 1)[-1], described=True)
+    widget = captcha_widget(page)
+    return SlotEvidence(widget, described=True) if widget else None
+
+
+def captcha_widget(page: Page) -> str:
+    """A visible reCAPTCHA / hCaptcha box (invisible v3 badges do not gate anything)."""
+    for element in elements(page, visible=True):
+        classes = element.classes()
+        if {"g-recaptcha", "h-captcha"} & classes and element.attr("data-size") != "invisible":
+            return "reCAPTCHA" if "g-recaptcha" in classes else "hCaptcha"
+    return ""
+
+
+def captchetat(page: Page) -> bool:
+    """System B's CaptchEtat widget (``<rdv-captchetat>`` or its rendered BotDetect form)."""
+    for element in elements(page, visible=True):
+        ident = element.attr("id").lower()
+        if element.tag == "rdv-captchetat" or element.attr("name").lower() == "captchausercode":
+            return True
+        if ident in {"captchafr_captchaimage", "captchaformulaireextinput"}:
+            return True
+    return False
+
+
+def challenge_markup(page: Page) -> bool:
+    """Cloudflare challenge markup (also injected into ordinary pages: never decisive alone)."""
+    for element in page.elements:
+        values = " ".join((element.attr("src"), element.attr("action"), element.attr("class")))
+        if s.CHALLENGE_MARKUP.search(values.lower()) or element.attr("id") == "challenge-form":
+            return True
+    return any("cf_chl_opt" in script for script in page.scripts)
+
+
+def first_available_in_scripts(page: Page) -> bool:
+    """System B embeds ``"critere": {... "datePremiereDispo": "…"}``: non-empty = a slot."""
+    return any(s.FIRST_AVAILABLE_DATE.search(script) for script in page.scripts)
+
+
+def hidden_slot_evidence(page: Page) -> bool:
+    """Slot marks that exist in the DOM but are hidden: enough to doubt a "no slot" text."""
+    detectors = (legacy_slot_links, free_cells, time_buttons, choose_slot_links)
+    if any(detect(page, visible=False) for detect in detectors):
+        return True
+    return first_available_in_scripts(page)
+
+
+STEP_INPUTS = frozenset({"condition", "planning", "cp", "cpid", "selectedmotivekeylist"})
+
+
+def step_form(page: Page) -> str:
+    """Expected intermediate steps: conditions checkbox, desk list, postal code, motives.
+
+    Returns the label a person reads next to the field (or the field's name).
+    """
+    for element in elements(page, visible=True):
+        name, ident = element.attr("name").lower(), element.attr("id").lower()
+        if element.tag == "input" and {name, ident} & STEP_INPUTS:
+            return _label_for(page, element) or element.attr("title") or name or ident
+    return ""
+
+
+def _label_for(page: Page, field: Element) -> str:
+    ident = field.attr("id")
+    labels = (e for e in elements(page, visible=True) if e.tag == "label")
+    return next((e.text for e in labels if ident and e.attr("for") == ident), "")
+
+
+_SYSTEM_URLS = (
+    (re.compile(r"rdv-prefecture\.interieur\.gouv\.fr|/rdvpref/"), s.RDV_PREFECTURE),
+    (re.compile(r"eappointment"), s.EAPPOINTMENT),
+    (re.compile(r"/booking/create/\d+|bookingserver::planning"), s.LEGACY),
+    (
+        re.compile(
+            r"//(?:[\w-]+\.)*(?:rdv\.anct\.gouv\.fr|rdv-solidarites\.fr|rdv-aide-numerique)"
+        ),
+        s.RDV_SERVICE_PUBLIC,
+    ),
+    (
+        re.compile(r"//(?:[\w-]+\.)*(?:demarches-simplifiees\.fr|demarche\.numerique\.gouv\.fr)"),
+        s.DEMARCHES_SIMPLIFIEES,
+    ),
+    (re.compile(r"//(?:[\w-]+\.)*queue-it\.net(?:[:/?]|$)"), s.GENERIC),
+)
+
+
+def system_of_url(url: str) -> str:
+    lowered = url.lower()
+    return next((system for pattern, system in _SYSTEM_URLS if pattern.search(lowered)), "")
+
+
+def system_of_markup(page: Page) -> str:
+    """The booking system told by the page's own forms and addresses (not by links to others)."""
+    for element in page.elements:
+        system = _system_of_element(element)
+        if system:
+            return system
+    return ""
+
+
+def _system_of_element(element: Element) -> str:
+    ident, name = element.attr("id").lower(), element.attr("name").lower()
+    if ident in {"formbookingcreate", "inner_booking"} or element.tag == "rdv-captchetat":
+        return s.LEGACY if element.tag != "rdv-captchetat" else s.RDV_PREFECTURE
+    if ident in {"dayvalueid", "cpid"} or name == "selectedmotivekeylist":
+        return s.EAPPOINTMENT
+    own_address = {
+        "form": "action",
+        "base": "href",
+        "link": "href" if "canonical" in element.attr("rel").lower() else "",
+        "meta": "content" if element.attr("property").lower() == "og:url" else "",
+    }.get(element.tag, "")
+    if own_address:
+        return system_of_url(element.attr(own_address)) or _relative_system(element)
+    return ""
+
+
+def _relative_system(element: Element) -> str:
+    """Relative form actions still name their application (``/rdvpref/…``, ``/prendre_rdv``)."""
+    address = element.attr("action") or element.attr("href")
+    if address.startswith("/prendre_rdv") or "/creneaux?motif_id" in address:
+        return s.RDV_SERVICE_PUBLIC
+    if address.startswith("/commencer/"):
+        return s.DEMARCHES_SIMPLIFIEES
+    return system_of_url(f"//{address}") if address.startswith("/") else ""
