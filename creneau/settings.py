@@ -212,3 +212,7 @@ LOGGING = {
 
 # Evidence (creneau.evidence): seconds to wait for each time-stamping authority.
 TSA_TIMEOUT_S = envint("TSA_TIMEOUT", 10)
+
+# assessment: a JSON file overriding entries of creneau/assessment/data/thresholds.json
+# (same shape), so jurists can tune the sufficiency thresholds without touching code.
+ASSESSMENT_THRESHOLDS_FILE = env("ASSESSMENT_THRESHOLDS_FILE")
