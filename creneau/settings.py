@@ -120,6 +120,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "creneau.accounts.middleware.FirstRunMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

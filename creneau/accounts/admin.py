@@ -4,16 +4,14 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from creneau.accounts.models import Member, Organisation
+from creneau.accounts.models import Member, Organisation, organisations_of
 
 
 def admin_organisations(request: HttpRequest) -> QuerySet[Organisation]:
     """Organisations the user administers (all of them for a superuser)."""
     if request.user.is_superuser:
         return Organisation.objects.all()
-    return Organisation.objects.filter(
-        members__user=request.user, members__role=Member.Role.ADMIN
-    )
+    return organisations_of(request.user, role=Member.Role.ADMIN)
 
 
 class OrganisationScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -34,7 +32,7 @@ class OrganisationScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return self.has_module_permission(request)
 
     has_change_permission = has_view_permission
-    has_add_permission = has_module_permission  # type: ignore[assignment]
+    has_add_permission = has_module_permission
     has_delete_permission = has_view_permission
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:

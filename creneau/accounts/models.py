@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -27,9 +29,7 @@ class Member(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="members"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="members")
     role = models.CharField(_("rôle"), max_length=20, choices=Role, default=Role.VOLUNTEER)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -46,3 +46,15 @@ class Member(models.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == self.Role.ADMIN
+
+
+def organisations_of(
+    user: AbstractBaseUser | AnonymousUser, role: str | None = None
+) -> models.QuerySet[Organisation]:
+    """The organisations a user belongs to (with ``role``, if given); none for a visitor."""
+    if user.pk is None:
+        return Organisation.objects.none()
+    memberships = Member.objects.filter(user_id=user.pk)
+    if role is not None:
+        memberships = memberships.filter(role=role)
+    return Organisation.objects.filter(pk__in=memberships.values("organisation_id"))

@@ -7,7 +7,7 @@ from creneau.cases.models import Attempt, Case
 class AttemptInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Attempt
     fields = ["at", "channel", "outcome", "source", "note"]
-    readonly_fields = fields
+    readonly_fields = ["at", "channel", "outcome", "source", "note"]
     extra = 0
     can_delete = False
 

@@ -1,6 +1,8 @@
 import secrets
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField, EncryptedTextField
@@ -24,7 +26,9 @@ class Person(models.Model):
     email = EncryptedCharField(_("e-mail"), max_length=254, null=True, blank=True)
     phone = EncryptedCharField(_("téléphone"), max_length=40, null=True, blank=True)
     address = EncryptedTextField(_("adresse postale"), null=True, blank=True)
-    foreigner_number = EncryptedCharField(_("numéro étranger"), max_length=30, null=True, blank=True)
+    foreigner_number = EncryptedCharField(
+        _("numéro étranger"), max_length=30, null=True, blank=True
+    )
     preferred_language = models.CharField(
         _("langue préférée"), max_length=8, choices=settings.LANGUAGES, default="fr"
     )
@@ -48,9 +52,11 @@ def new_reference() -> str:
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
-    def for_user(self, user: object) -> "CaseQuerySet":
+    def for_user(self, user: "AbstractBaseUser | AnonymousUser") -> "CaseQuerySet":
         """Cases of the organisations the user belongs to; nothing for anyone else."""
-        return self.filter(organisation__members__user=user)
+        if user.pk is None:
+            return self.none()
+        return self.filter(organisation__members__user_id=user.pk)
 
 
 class Case(models.Model):
@@ -96,10 +102,10 @@ class Case(models.Model):
     unexecuted_oqtf = models.BooleanField(_("OQTF non exécutée"), default=False)
     employment = models.BooleanField(_("emploi en jeu"), default=False)
     social_benefits = models.BooleanField(_("droits sociaux en jeu"), default=False)
-    particular_circumstances = EncryptedTextField(_("circonstances particulières"), null=True, blank=True)
-    status = models.CharField(
-        _("état"), max_length=20, choices=Status, default=Status.GATHERING
+    particular_circumstances = EncryptedTextField(
+        _("circonstances particulières"), null=True, blank=True
     )
+    status = models.CharField(_("état"), max_length=20, choices=Status, default=Status.GATHERING)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

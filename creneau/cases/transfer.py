@@ -15,15 +15,15 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 
 from creneau.accounts.models import Organisation
+from creneau.cases.models import Attempt, AttemptFile, Case, Person
 from creneau.catalog.loader import normalise_department
 from creneau.catalog.models import BookingPage, Department, Procedure, guess_system
-from creneau.cases.models import Attempt, AttemptFile, Case, Person
 from creneau.evidence import storage
 from creneau.evidence.models import Blob
 
@@ -85,7 +85,9 @@ def _schema_problems(data: object, problems: Problems) -> None:
                 % {"value": error.instance, "allowed": allowed},
             )
         elif error.validator == "type":
-            problems.add(where, _("type incorrect (attendu : %(type)s)") % {"type": error.validator_value})
+            problems.add(
+                where, _("type incorrect (attendu : %(type)s)") % {"type": error.validator_value}
+            )
         elif error.validator in {"minLength", "maxLength"}:
             problems.add(where, _("longueur incorrecte"))
         else:
@@ -208,7 +210,9 @@ def _check_semantics(parsed: Parsed, base: Path, problems: Problems) -> None:
             problems.add("department", _("département inconnu « %(code)s »") % {"code": code})
     person, facts = _dict(data.get("person")), _dict(data.get("facts"))
     parsed.birth_date = parse_date(person.get("birth_date"), "person.birth_date", problems)
-    parsed.expires_on = parse_date(facts.get("title_expires_on"), "facts.title_expires_on", problems)
+    parsed.expires_on = parse_date(
+        facts.get("title_expires_on"), "facts.title_expires_on", problems
+    )
     url = data.get("booking_url") or ""
     if isinstance(url, str) and url and not url.startswith(("https://", "http://")):
         problems.add("booking_url", _("adresse invalide : elle doit commencer par https://"))
@@ -270,9 +274,7 @@ def _store(pending: PendingFile) -> Blob:
 
 
 @transaction.atomic
-def import_case(
-    parsed: Parsed, organisation: Organisation, user: AbstractBaseUser | None = None
-) -> Case:
+def import_case(parsed: Parsed, organisation: Organisation, user: User | None = None) -> Case:
     data = parsed.data
     person_data = data["person"]
     person = Person.objects.create(
@@ -301,11 +303,12 @@ def import_case(
         title_expires_on=parsed.expires_on,
         particular_circumstances=facts.get("particular_circumstances") or "",
         status=data.get("status") or Case.Status.GATHERING,
-        created_by=user if user is not None and user.pk else None,
+        created_by=user,
         **{name: bool(facts.get(name, False)) for name in FACT_FIELDS},
     )
     attempts = data.get("attempts") or []
     for attempt_data, moment, files in zip(attempts, parsed.moments, parsed.files, strict=True):
+        assert moment is not None  # parse() refused the file otherwise
         attempt = Attempt.objects.create(
             case=case,
             channel=attempt_data["channel"],
@@ -342,7 +345,9 @@ def export_case(case: Case) -> dict[str, Any]:
         "booking_url": case.booking_page.url if case.booking_page else None,
         "status": case.status,
         "facts": {
-            "title_expires_on": case.title_expires_on.isoformat() if case.title_expires_on else None,
+            "title_expires_on": case.title_expires_on.isoformat()
+            if case.title_expires_on
+            else None,
             **{name: getattr(case, name) for name in FACT_FIELDS},
             "particular_circumstances": case.particular_circumstances or "",
         },
@@ -371,6 +376,3 @@ def write_export(case: Case, out: Path) -> Path:
     path = out / "case.json"
     path.write_text(json.dumps(export_case(case), ensure_ascii=False, indent=2) + "\n")
     return path
-
-
-

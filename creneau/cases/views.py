@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -7,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from creneau.accounts.models import Organisation
+from creneau.accounts.models import Organisation, organisations_of
 from creneau.cases.forms import AttemptForm, CaseForm, OrganisationChoiceForm, PersonForm
 from creneau.cases.models import Attempt, Case
 
@@ -48,10 +49,9 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-
 @login_required
 def case_create(request: HttpRequest) -> HttpResponse:
-    organisations = Organisation.objects.filter(members__user=request.user)
+    organisations = organisations_of(request.user)
     if not organisations.exists():
         messages.error(request, _("Vous n'êtes membre d'aucune organisation."))
         return redirect("case-list")
@@ -81,7 +81,7 @@ def _create_case(
     person.save()
     case = case_form.save(commit=False)
     case.organisation, case.person = organisation, person
-    case.created_by = request.user if request.user.is_authenticated else None
+    case.created_by = request.user if isinstance(request.user, User) else None
     case.save()
     return case
 
@@ -119,7 +119,8 @@ def attempt_create(request: HttpRequest, reference: str) -> HttpResponse:
             status=400,
         )
     attempt = form.save(commit=False)
-    attempt.case, attempt.recorded_by = case, request.user
+    attempt.case = case
+    attempt.recorded_by = request.user if isinstance(request.user, User) else None
     attempt.source = Attempt.Source.MANUAL
     attempt.save()
     messages.success(request, _("Tentative enregistrée."))

@@ -119,18 +119,48 @@ BAD_FILES = [
     ({"department": 93}, "department : type incorrect"),
     ({"facts": {"title_expires_on": "15/12/2026"}}, "facts.title_expires_on : date invalide"),
     ({"attempts": [{"channel": "online", "at": "hier", "outcome": "no_slot"}]}, "attempts[0].at"),
-    ({"attempts": [{"channel": "fax", "at": "2026-09-01T09:00:00", "outcome": "sent"}]},
-     "attempts[0].channel"),
-    ({"attempts": [{"channel": "online", "at": "2026-09-01T09:00:00", "outcome": "sent"}]},
-     "attempts[0].outcome : résultat « sent » impossible"),
-    ({"attempts": [{"channel": "online", "at": "2099-01-01T09:00:00", "outcome": "no_slot"}]},
-     "attempts[0].at : date dans le futur"),
-    ({"attempts": [{"channel": "online", "at": "2026-09-01T09:00:00", "outcome": "no_slot",
-                    "files": ["missing.png"]}]}, "attempts[0].files[0] : fichier introuvable"),
-    ({"attempts": [{"channel": "online", "at": "2026-09-01T09:00:00", "outcome": "no_slot",
-                    "files": ["../../etc/passwd"]}]}, "attempts[0].files[0] : chemin refusé"),
-    ({"person": {"family_name": "X", "birthdate": "1990-01-01"}},
-     "person.birthdate : champ inconnu : vouliez-vous dire « birth_date » ?"),
+    (
+        {"attempts": [{"channel": "fax", "at": "2026-09-01T09:00:00", "outcome": "sent"}]},
+        "attempts[0].channel",
+    ),
+    (
+        {"attempts": [{"channel": "online", "at": "2026-09-01T09:00:00", "outcome": "sent"}]},
+        "attempts[0].outcome : résultat « sent » impossible",
+    ),
+    (
+        {"attempts": [{"channel": "online", "at": "2099-01-01T09:00:00", "outcome": "no_slot"}]},
+        "attempts[0].at : date dans le futur",
+    ),
+    (
+        {
+            "attempts": [
+                {
+                    "channel": "online",
+                    "at": "2026-09-01T09:00:00",
+                    "outcome": "no_slot",
+                    "files": ["missing.png"],
+                }
+            ]
+        },
+        "attempts[0].files[0] : fichier introuvable",
+    ),
+    (
+        {
+            "attempts": [
+                {
+                    "channel": "online",
+                    "at": "2026-09-01T09:00:00",
+                    "outcome": "no_slot",
+                    "files": ["../../etc/passwd"],
+                }
+            ]
+        },
+        "attempts[0].files[0] : chemin refusé",
+    ),
+    (
+        {"person": {"family_name": "X", "birthdate": "1990-01-01"}},
+        "person.birthdate : champ inconnu : vouliez-vous dire « birth_date » ?",
+    ),
 ]
 
 
@@ -195,12 +225,16 @@ def test_the_installed_command_round_trips_on_a_fresh_data_folder(tmp_path):
     shutil.copy(path, tmp_path / "in" / "copy.json")
     done = subprocess.run(
         [".venv/bin/creneau", "case", "import", str(path), "--json"],
-        capture_output=True, text=True, env=env,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert done.returncode == 0, done.stderr
     reference = json.loads(done.stdout)["case"]
     exported = subprocess.run(
         [".venv/bin/creneau", "case", "export", reference, "--json"],
-        capture_output=True, text=True, env=env,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert json.loads(exported.stdout)["department"] == "93"

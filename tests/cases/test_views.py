@@ -148,7 +148,7 @@ def test_an_attempt_in_the_future_is_refused(personas, alice_case):
     assert not Attempt.objects.exists()
 
 
-def test_the_login_page_is_in_french():
+def test_the_login_page_is_in_french(personas):
     page = Client().get(reverse("login")).content.decode()
     assert 'lang="fr"' in page
     assert "Nom d’utilisateur" in page or "Nom d'utilisateur" in page

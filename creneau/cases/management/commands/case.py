@@ -7,7 +7,13 @@ from django.utils.translation import gettext as _
 
 from creneau.accounts.models import Organisation
 from creneau.cases.models import Case
-from creneau.cases.transfer import CaseFormatError, export_case, import_case, load_file, write_export
+from creneau.cases.transfer import (
+    CaseFormatError,
+    export_case,
+    import_case,
+    load_file,
+    write_export,
+)
 
 
 class Command(BaseCommand):

@@ -1,0 +1,3 @@
+from creneau.cli import main
+
+main()
