@@ -1,0 +1,52 @@
+import pytest
+
+from creneau.cases.models import Case
+from tests.web.conftest import assert_fits_the_screen, save_screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, live_server, username):
+    page.goto(f"{live_server.url}/connexion/")
+    page.get_by_label("Nom d’utilisateur").fill(username)
+    page.get_by_label("Mot de passe").fill("correct horse battery staple")
+    page.get_by_role("button", name="Se connecter").click()
+
+
+def test_a_volunteer_creates_a_case_and_records_a_visit_on_a_small_phone(
+    live_server, phone, personas
+):
+    """GIVEN Alice on a 360 px phone WHEN she creates a case and notes a counter visit
+    THEN the case page shows the tribunal and the visit, and nothing overflows the screen."""
+    log_in(phone, live_server, "alice")
+    phone.get_by_role("link", name="Nouveau dossier").first.click()
+    save_screenshot(phone, "case-form-phone")
+    assert_fits_the_screen(phone)
+    phone.get_by_label("Nom de famille").fill("Haddad")
+    phone.get_by_label("Prénoms").fill("Samir")
+    phone.get_by_label("Nature de la démarche").select_option("renewal")
+    phone.get_by_label("Département").select_option("93")
+    phone.get_by_role("button", name="Enregistrer").click()
+
+    assert phone.get_by_text("Tribunal administratif de Montreuil").is_visible()
+    phone.get_by_label("Canal").select_option("counter")
+    phone.get_by_label("Date et heure").fill("2026-11-02T08:45")
+    phone.get_by_label("Résultat").select_option("refused")
+    phone.get_by_role("button", name="Enregistrer la tentative").click()
+
+    assert phone.get_by_text("Tentative enregistrée.").is_visible()
+    assert phone.locator(".timeline li").count() == 1
+    assert_fits_the_screen(phone)
+    save_screenshot(phone, "case-page-phone")
+    assert Case.objects.get().person.family_name == "Haddad"
+
+
+def test_the_form_shows_errors_next_to_the_fields(live_server, phone, personas):
+    log_in(phone, live_server, "bob")
+    phone.goto(f"{live_server.url}/dossiers/nouveau/")
+    phone.get_by_role("button", name="Enregistrer").click()
+    errors = phone.locator(".field.invalid .error")
+    assert errors.count() >= 3
+    assert "Ce champ est obligatoire." in errors.first.inner_text()
+    save_screenshot(phone, "case-form-errors-phone")
+    assert not Case.objects.exists()
