@@ -213,8 +213,8 @@ def _summary(bars: list[WeekBar], practice: Practice) -> str:
         1 for bar in bars if bar.counts["no_slot"] + bar.counts["written"] + bar.counts["other"]
     )
     return ngettext(
-        "%(n)d semaine avec des tentatives probantes sur %(min)d conseillées (pratique).",
-        "%(n)d semaines avec des tentatives probantes sur %(min)d conseillées (pratique).",
+        "%(n)d semaine avec tentatives probantes (%(min)d conseillées, pratique)",
+        "%(n)d semaines avec tentatives probantes (%(min)d conseillées, pratique)",
         counted_weeks,
     ) % {"n": counted_weeks, "min": practice.min_weeks}
 
@@ -240,7 +240,7 @@ def build_chart(facts: CaseFacts, thresholds: Thresholds, max_weeks: int = 60) -
     desc = _(
         "Histogramme des tentatives par semaine, du %(first)s au %(last)s, par type ; ligne "
         "pointillée horizontale : %(per_week)s tentatives par semaine conseillées ; ligne "
-        "verticale : fin des %(weeks)d semaines conseillées. %(summary)s"
+        "verticale : fin des %(weeks)d semaines conseillées. %(summary)s."
     ) % {
         "first": f"{bars[0].monday:%d/%m/%Y}",
         "last": f"{bars[-1].monday + timedelta(days=6):%d/%m/%Y}",

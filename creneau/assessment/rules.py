@@ -21,7 +21,7 @@ from enum import StrEnum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from creneau.assessment.facts import CaseFacts
+from creneau.assessment.facts import WRITTEN_REQUEST_CHANNELS, CaseFacts
 from creneau.assessment.metrics import Metrics
 from creneau.assessment.thresholds import Thresholds
 
@@ -272,6 +272,19 @@ def written_request(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | Non
         "Envoyer un e-mail au service des étrangers de la préfecture en joignant les captures, "
         "puis une lettre recommandée avec avis de réception."
     )
+    declared = sum(
+        a.channel in WRITTEN_REQUEST_CHANNELS and not a.has_proof for a in facts.attempts
+    )
+    if declared:
+        text += " " + ngettext(
+            "%(n)d demande écrite est déclarée sans justificatif joint.",
+            "%(n)d demandes écrites sont déclarées sans justificatif joint.",
+            declared,
+        ) % {"n": declared}
+        step = _(
+            "Joindre la copie de l'e-mail envoyé (.eml) ou l'avis de réception de la lettre ; "
+            "à défaut, écrire de nouveau au service des étrangers."
+        )
     return Reason("written_request", Level.MISSING, text, source, step)
 
 

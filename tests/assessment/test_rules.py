@@ -115,6 +115,13 @@ def test_written_request_needs_a_proven_email_or_letter(extra, level, thresholds
     assert judge(rules.written_request, snapshot, thresholds).level == level
 
 
+def test_written_request_asks_for_the_proof_of_a_declared_email(thresholds):
+    declared = attempt(EMAIL.at, "email", "sent", "manual", has_files=False)
+    reason = judge(rules.written_request, facts([*weekly(MONDAY, 3), declared]), thresholds)
+    assert "1 demande écrite est déclarée sans justificatif joint." in reason.text
+    assert reason.next_step.startswith("Joindre la copie de l'e-mail envoyé")
+
+
 def test_written_request_suggests_a_letter_when_only_emails_were_sent(thresholds):
     reason = judge(rules.written_request, facts([*weekly(MONDAY, 3), EMAIL]), thresholds)
     assert "lettre recommandée" in reason.next_step
@@ -206,8 +213,11 @@ def test_sealed_and_manual_evidence_are_counted_separately(
     manual = weekly(MONDAY + timedelta(weeks=sealed_weeks), manual_weeks, evidence="manual")
     snapshot = facts([*sealed, *manual])
     metrics = compute(snapshot)
-    assert metrics.by_evidence == {"sealed": 3 * sealed_weeks, "manual": 3 * manual_weeks,
-                                   "imported": 0}
+    assert metrics.by_evidence == {
+        "sealed": 3 * sealed_weeks,
+        "manual": 3 * manual_weeks,
+        "imported": 0,
+    }
     reason = judge(rules.evidence_kinds, snapshot, thresholds)
     assert reason.level == level
     assert f"scellées et horodatées : {3 * sealed_weeks}" in reason.text
