@@ -1,5 +1,10 @@
+import uuid
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from creneau.cases.models import Outcome
 
 
 class Blob(models.Model):
@@ -16,3 +21,214 @@ class Blob(models.Model):
 
     def __str__(self) -> str:
         return self.sha256
+
+
+class WriteOnceModel(models.Model):
+    """Evidence rows are never edited: only the fields in ``TRANSITIONS`` may change later.
+
+    A correction is a new row. ``save()`` on an existing row must name its ``update_fields``
+    and they must all be transition fields (a state change, linking a later attempt).
+    """
+
+    TRANSITIONS: frozenset[str] = frozenset()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            fields = set(kwargs.get("update_fields") or ())
+            if not fields or not fields <= self.TRANSITIONS:
+                raise EvidenceImmutableError(
+                    f"{type(self).__name__} rows are write-once; "
+                    f"only {sorted(self.TRANSITIONS)} may change"
+                )
+        super().save(*args, **kwargs)
+
+
+class EvidenceImmutableError(Exception):
+    """Someone tried to edit evidence in place."""
+
+
+class Seal(WriteOnceModel):
+    """A SHA-256 manifest of some artefacts and the RFC 3161 tokens over its exact bytes.
+
+    State goes ``awaiting_timestamp`` → ``sealed`` once, when a token is obtained; it never goes
+    back and a seal without a token is never reported as sealed.
+    """
+
+    class Kind(models.TextChoices):
+        CAPTURE = "capture", _("capture")
+        UPLOAD = "upload", _("fichier déposé")
+
+    class State(models.TextChoices):
+        SEALED = "sealed", _("scellé")
+        AWAITING_TIMESTAMP = "awaiting_timestamp", _("en attente d'horodatage")
+
+    TRANSITIONS = frozenset({"state", "sealed_at"})
+
+    kind = models.CharField(max_length=20, choices=Kind)
+    manifest = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=20, choices=State)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sealed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scellé")
+        verbose_name_plural = _("scellés")
+        ordering = (
+            "created_at",
+            "id",
+        )
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.manifest.sha256[:12]} {self.state}"
+
+
+class TimestampToken(WriteOnceModel):
+    """One authority's RFC 3161 response over the bytes of ``seal.manifest``."""
+
+    seal = models.ForeignKey(Seal, on_delete=models.PROTECT, related_name="tokens")
+    tsa_url = models.CharField(max_length=500)
+    response = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+")
+    gen_time = models.DateTimeField()
+    tsa_name = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("jeton d'horodatage")
+        verbose_name_plural = _("jetons d'horodatage")
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return f"{self.tsa_url} {self.gen_time:%Y-%m-%d %H:%M:%S}"
+
+
+class Capture(WriteOnceModel):
+    """The artefacts of one online visit of a booking page, sealed together."""
+
+    TRANSITIONS = frozenset({"attempt"})  # an attempt recorded after the capture is linked once
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    url = models.URLField(max_length=2000)
+    final_url = models.CharField(max_length=2000, blank=True)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome)
+    system = models.CharField(max_length=40, blank=True)
+    matched = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    browser_version = models.CharField(max_length=100, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="captures"
+    )
+    attempt = models.ForeignKey(
+        "cases.Attempt", on_delete=models.PROTECT, null=True, blank=True, related_name="captures"
+    )
+    seal = models.OneToOneField(Seal, on_delete=models.PROTECT, related_name="capture")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("capture")
+        verbose_name_plural = _("captures")
+        ordering = ("started_at",)
+
+    def __str__(self) -> str:
+        return f"{self.url} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"
+
+    @property
+    def state(self) -> str:
+        return self.seal.state
+
+
+class Artefact(WriteOnceModel):
+    """One named file of a capture or an upload (``screenshot.png``, ``page.mhtml``…)."""
+
+    seal = models.ForeignKey(Seal, on_delete=models.PROTECT, related_name="artefacts")
+    name = models.CharField(max_length=100)
+    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+")
+    media_type = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["seal", "name"], name="one_artefact_name_per_seal"),
+        )
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Upload(WriteOnceModel):
+    """A file brought by the person or a volunteer: the original sealed, a cleaned copy filed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="uploads"
+    )
+    filename = models.CharField(max_length=255)
+    media_type = models.CharField(max_length=100)
+    original = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+")
+    filed = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+")
+    seal = models.OneToOneField(Seal, on_delete=models.PROTECT, related_name="upload")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fichier déposé")
+        verbose_name_plural = _("fichiers déposés")
+        ordering = ("created_at",)
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class JournalEntry(WriteOnceModel):
+    """One link of a case's append-only hash chain.
+
+    ``entry_hash`` = SHA-256 of ``prev_hash`` (hex) followed by ``payload`` (canonical JSON),
+    both as UTF-8. The first entry's ``prev_hash`` is 64 zeros.
+    """
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="journal")
+    sequence = models.PositiveIntegerField()
+    attempt = models.ForeignKey(
+        "cases.Attempt", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20)
+    payload = models.TextField()
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("entrée du journal")
+        verbose_name_plural = _("entrées du journal")
+        ordering = (
+            "case",
+            "sequence",
+        )
+        constraints = (
+            models.UniqueConstraint(fields=["case", "sequence"], name="one_sequence_per_case"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.case_id} #{self.sequence} {self.entry_hash[:12]}"
+
+
+class JournalAnchor(WriteOnceModel):
+    """An RFC 3161 token over the hash of a journal's head entry (its hex text, UTF-8)."""
+
+    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="anchors")
+    head_hash = models.CharField(max_length=64)
+    tsa_url = models.CharField(max_length=500)
+    response = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+")
+    gen_time = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return f"{self.entry} @ {self.gen_time:%Y-%m-%d %H:%M:%S}"

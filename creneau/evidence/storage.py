@@ -5,6 +5,7 @@ overwritten or deleted by normal operation. Writes go to a temporary file in the
 are flushed to disk, then linked into place, so a crash leaves either the whole file or nothing.
 """
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -51,11 +52,9 @@ def put(data: bytes) -> Stored:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.chmod(tmp, 0o444)
-            try:
+            Path(tmp).chmod(0o444)
+            with contextlib.suppress(FileExistsError):
                 os.link(tmp, target)  # fails if another writer got there first: fine
-            except FileExistsError:
-                pass
         finally:
             Path(tmp).unlink(missing_ok=True)
     except OSError as exc:
@@ -76,3 +75,24 @@ def check(sha256: str) -> bool:
         return hashlib.sha256(read(sha256)).hexdigest() == sha256
     except StorageError:
         return False
+
+
+def export(sha256: str, target: Path) -> None:
+    """Copy a stored blob to ``target`` (a folder for a judge), refusing a damaged blob."""
+    data = read(sha256)
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise StorageError(f"stored blob {sha256} no longer matches its digest: not exported")
+    write_export(target, data)
+
+
+def write_export(target: Path, data: bytes) -> None:
+    """Write a file of an exported folder (outside the store): whole file or nothing."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        Path(tmp).chmod(0o644)  # an exported folder is meant to be read by others
+        Path(tmp).replace(target)
+    except OSError as exc:
+        raise StorageError(f"could not write {target}: {exc.strerror or exc}") from exc

@@ -1,0 +1,138 @@
+"""The journal: a per-case append-only hash chain over the attempts of every channel.
+
+Each entry's payload is canonical JSON (channel, date, outcome, note, digests of the attached
+files and of the seal manifests); ``entry_hash = SHA-256(prev_hash + payload)``. Removing,
+reordering or editing an entry breaks every later link, and :func:`anchor_heads` regularly
+timestamps the head hash so that even cutting the tail off is visible against the anchor.
+
+Appending is safe under concurrency: the case row is locked (``select_for_update``; SQLite
+serialises writers by itself) and ``(case, sequence)`` is unique, with a retry on collision.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+
+from creneau.cases.models import Attempt, Case
+from creneau.evidence import seal, storage, tsa
+from creneau.evidence.models import Capture, JournalAnchor, JournalEntry, Upload
+
+GENESIS = "0" * 64
+ATTEMPT = "attempt"
+_RETRIES = 5
+
+
+def entry_hash(prev_hash: str, payload: str) -> str:
+    return hashlib.sha256((prev_hash + payload).encode()).hexdigest()
+
+
+def attempt_payload(attempt: Attempt) -> dict[str, Any]:
+    """What the journal says about an attempt: enough to recognise any later edit."""
+    files = sorted(
+        ({"name": f.name, "sha256": f.blob.sha256} for f in attempt.files.select_related("blob")),
+        key=lambda item: (item["name"], item["sha256"]),
+    )
+    return {
+        "case": attempt.case.reference,
+        "attempt": attempt.pk,
+        "channel": attempt.channel,
+        "at": attempt.at.isoformat(),
+        "outcome": attempt.outcome,
+        "note": attempt.note,
+        "source": attempt.source,
+        "files": files,
+        "manifests": _manifests(attempt, [f["sha256"] for f in files]),
+    }
+
+
+def _manifests(attempt: Attempt, file_digests: list[str]) -> list[str]:
+    """Digests of the seal manifests behind the attempt: its captures and sealed uploads."""
+    captures = Capture.objects.filter(attempt=attempt).values_list("seal__manifest__sha256")
+    uploads = Upload.objects.filter(filed__sha256__in=file_digests).values_list(
+        "seal__manifest__sha256"
+    )
+    return sorted({digest for (digest,) in [*captures, *uploads]})
+
+
+def append_attempt(attempt: Attempt) -> JournalEntry:
+    """Chain ``attempt`` into its case's journal (once: a second call returns the same entry).
+
+    Call it when an Attempt is recorded, whatever its channel or source (sealed, manual,
+    imported), after its files and capture are attached.
+    """
+    existing = JournalEntry.objects.filter(attempt=attempt, kind=ATTEMPT).first()
+    if existing:
+        return existing
+    payload = seal.canonical_json(attempt_payload(attempt)).decode()
+    return append(attempt.case, ATTEMPT, payload, attempt=attempt)
+
+
+def append(case: Case, kind: str, payload: str, *, attempt: Attempt | None = None) -> JournalEntry:
+    for _ in range(_RETRIES):
+        try:
+            with transaction.atomic():
+                Case.objects.select_for_update().filter(pk=case.pk).first()
+                head = JournalEntry.objects.filter(case=case).order_by("-sequence").first()
+                prev = head.entry_hash if head else GENESIS
+                return JournalEntry.objects.create(
+                    case=case,
+                    sequence=(head.sequence + 1) if head else 1,
+                    attempt=attempt,
+                    kind=kind,
+                    payload=payload,
+                    prev_hash=prev,
+                    entry_hash=entry_hash(prev, payload),
+                )
+        except IntegrityError:
+            continue  # another writer took this sequence number: read the new head and retry
+    raise IntegrityError(f"could not append to the journal of case {case.reference}")
+
+
+def head(case: Case) -> JournalEntry | None:
+    return JournalEntry.objects.filter(case=case).order_by("-sequence").first()
+
+
+@dataclass(frozen=True)
+class AnchorReport:
+    anchored: int
+    unanswered: int
+    failures: tuple[str, ...]
+
+
+def anchor_heads() -> AnchorReport:
+    """Timestamp the head of every journal whose head has no anchor yet (periodic job)."""
+    anchored = JournalAnchor.objects.filter(entry=OuterRef("pk"))
+    later = JournalEntry.objects.filter(case=OuterRef("case"), sequence__gt=OuterRef("sequence"))
+    heads = JournalEntry.objects.filter(~Exists(later), ~Exists(anchored))
+    done, missed, failures = 0, 0, list[str]()
+    for entry in heads:
+        attempted = tsa.request_tokens(entry.entry_hash.encode())
+        failures.extend(attempted.failures)
+        for token in attempted.tokens:
+            storage.put(token.response)
+            JournalAnchor.objects.create(
+                entry=entry,
+                head_hash=entry.entry_hash,
+                tsa_url=token.url,
+                response=seal.blob_row(token.response, tsa.MEDIA_TYPE),
+                gen_time=token.gen_time,
+            )
+        done, missed = (done + 1, missed) if attempted.tokens else (done, missed + 1)
+    return AnchorReport(done, missed, tuple(failures))
+
+
+def export(case: Case) -> list[dict[str, Any]]:
+    """The chain as plain data, in order (for a bundle's ``journal.json``)."""
+    return [
+        {
+            "sequence": e.sequence,
+            "kind": e.kind,
+            "payload": e.payload,
+            "prev_hash": e.prev_hash,
+            "entry_hash": e.entry_hash,
+        }
+        for e in JournalEntry.objects.filter(case=case).order_by("sequence")
+    ]

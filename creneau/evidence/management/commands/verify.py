@@ -1,0 +1,56 @@
+"""``creneau verify PATH`` / ``creneau verify --store``: re-check evidence, list every problem."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from creneau.evidence import tsa
+from creneau.evidence.verify import Report, verify_path, verify_store
+
+
+class Command(BaseCommand):
+    help = "Vérifie un dossier de capture, un dossier de dépôt ou tout le stockage de preuves."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", nargs="?", help="dossier à vérifier, ou « store »")
+        parser.add_argument("--store", action="store_true", help="tout le stockage de preuves")
+        parser.add_argument("--ca", help="racines PEM des autorités d'horodatage")
+        parser.add_argument("--json", action="store_true", help="sortie JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path, whole_store = options["path"], options["store"]
+        if path == "store" and not Path(path).exists():
+            path, whole_store = None, True
+        if bool(path) == whole_store:
+            raise CommandError("donner soit un dossier, soit --store", returncode=2)
+        try:
+            roots = tsa.load_roots(options["ca"])
+        except tsa.TokenError as exc:
+            raise CommandError(str(exc), returncode=1) from exc
+        report = verify_store(roots) if whole_store else verify_path(Path(path), roots)
+        self._print(report, options["json"])
+        if not report.ok:
+            raise CommandError(f"{len(report.problems)} problème(s) trouvé(s)", returncode=1)
+
+    def _print(self, report: Report, as_json: bool) -> None:
+        if as_json:
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "ok": report.ok,
+                        "checked": report.checked,
+                        "problems": [vars(p) for p in report.problems],
+                        "pending": report.pending,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+            return
+        for problem in report.problems:
+            self.stdout.write(f"PROBLÈME [{problem.code}] {problem.where} : {problem.message}")
+        for note in report.pending:
+            self.stdout.write(f"EN ATTENTE {note}")
+        if report.ok:
+            self.stdout.write(f"OK : {report.checked} élément(s) vérifié(s), aucun problème")

@@ -1,0 +1,138 @@
+"""Files brought by a person or a volunteer: sealed on arrival, cleaned before filing.
+
+The original is kept bit for bit and sealed (manifest + tokens) together with the copy that
+will be filed. Image copies are re-encoded from their pixels alone, so EXIF, GPS, XMP and
+comments do not travel to the court or the prefecture; PDFs and e-mails are filed as received.
+The type is read from the content, never trusted from the file name.
+"""
+
+import io
+import re
+import uuid
+import warnings
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from PIL import Image, ImageOps
+
+from creneau.evidence import seal
+from creneau.evidence.models import Upload
+
+if TYPE_CHECKING:
+    from creneau.cases.models import Case
+
+MAX_BYTES = 32 * 1024 * 1024  # Télérecours citoyens refuses files above 32 Mo (legal.md §4.2)
+MAX_PIXELS = 80_000_000  # far above any phone photo or full-page screenshot; bombs are beyond
+_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "application/pdf": "pdf"}
+_EXTENSIONS["message/rfc822"] = "eml"
+_HEADER = re.compile(rb"^[A-Za-z][A-Za-z0-9-]*:[ \t]")
+_MAIL_HEADERS = (b"from:", b"date:", b"subject:", b"message-id:", b"received:", b"to:")
+
+
+class UploadError(Exception):
+    """The file is refused; the message says why, in words a volunteer understands."""
+
+
+@dataclass(frozen=True)
+class SealedUpload:
+    upload_id: str
+    media_type: str
+    original_sha256: str
+    filed_sha256: str
+    manifest_sha256: str
+    state: str  # sealed / awaiting_timestamp
+    metadata_removed: bool
+
+
+def sniff(data: bytes) -> str:
+    """The media type read from the first bytes: PNG, JPEG, PDF or an e-mail message."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.lstrip(b"\r\n\t ").startswith(b"%PDF-"):
+        return "application/pdf"
+    if _looks_like_mail(data):
+        return "message/rfc822"
+    raise UploadError("type de fichier non accepté : seuls PNG, JPEG, PDF et e-mail (.eml)")
+
+
+def _looks_like_mail(data: bytes) -> bool:
+    head = data[:16384].replace(b"\r\n", b"\n").split(b"\n\n", 1)[0].lower()
+    lines = [line for line in head.split(b"\n") if line and not line[:1].isspace()]
+    if not lines or not all(_HEADER.match(line) for line in lines):
+        return False
+    return sum(line.startswith(_MAIL_HEADERS) for line in lines) >= 2
+
+
+def strip_image(data: bytes, media_type: str) -> bytes:
+    """A copy made from the pixels only, turned upright as the original was shown."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                if image.width * image.height > MAX_PIXELS:
+                    raise UploadError(
+                        f"image trop grande ({image.width} × {image.height} pixels) : "
+                        f"{MAX_PIXELS // 1_000_000} millions de pixels au plus"
+                    )
+                upright = ImageOps.exif_transpose(image)
+                pixels = upright.convert("RGBA" if "A" in upright.getbands() else "RGB")
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise UploadError("image refusée : trop de pixels (possible bombe)") from exc
+        except OSError as exc:
+            raise UploadError(f"image illisible : {exc}") from exc
+    clean = Image.frombytes(pixels.mode, pixels.size, pixels.tobytes())
+    out = io.BytesIO()
+    if media_type == "image/jpeg":
+        clean.convert("RGB").save(out, "JPEG", quality=95)
+    else:
+        clean.save(out, "PNG")
+    return out.getvalue()
+
+
+def seal_upload(data: bytes, filename: str, case: "Case | None" = None) -> SealedUpload:
+    """Check, seal and record an uploaded file; return what was kept."""
+    if not data:
+        raise UploadError("fichier vide")
+    if len(data) > MAX_BYTES:
+        raise UploadError(f"fichier trop lourd : {MAX_BYTES // (1024 * 1024)} Mo au plus")
+    media_type = sniff(data)
+    is_image = media_type.startswith("image/")
+    filed = strip_image(data, media_type) if is_image else data
+    extension = _EXTENSIONS[media_type]
+    files = [
+        seal.File(f"original.{extension}", data, media_type),
+        seal.File(f"filed.{extension}", filed, media_type),
+    ]
+    upload_id = uuid.uuid4()
+    metadata = {
+        "upload_id": str(upload_id),
+        "case": case.reference if case else None,
+        "filename": filename,
+        "received_at": datetime.now(UTC).isoformat(),
+        "metadata_removed": is_image,
+        "software": seal.software_versions(),
+    }
+    sealed = seal.store_and_timestamp("upload", files, metadata)
+    with transaction.atomic():
+        row = Upload.objects.create(
+            id=upload_id,
+            case=case,
+            filename=filename[:255],
+            media_type=media_type,
+            original=seal.blob_row(data, media_type),
+            filed=seal.blob_row(filed, media_type),
+            seal=seal.record(sealed, files),
+        )
+    return SealedUpload(
+        upload_id=str(row.pk),
+        media_type=media_type,
+        original_sha256=row.original.sha256,
+        filed_sha256=row.filed.sha256,
+        manifest_sha256=row.seal.manifest.sha256,
+        state=row.seal.state,
+        metadata_removed=is_image,
+    )

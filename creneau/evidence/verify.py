@@ -1,0 +1,329 @@
+"""Re-check evidence: every problem is listed, none stops the others from being found.
+
+* :func:`verify_path` — a folder written by ``creneau capture`` (or a bundle holding such
+  folders): artefact hashes and sizes against ``manifest.json``, ``SHA256SUMS`` against both,
+  each ``timestamps/*.tsr`` against the manifest bytes and the trusted roots, and a
+  ``journal.json`` chain when present.
+* :func:`verify_store` — the whole store: every blob's hash, every seal's manifest, artefacts
+  and tokens, every capture row against its manifest, every journal chain and anchor.
+
+Problems carry a stable ``code`` (for ``--json``), the place (``where``) and a French message.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+
+from creneau.cases.models import Attempt, Case
+from creneau.evidence import folder, storage, tsa
+from creneau.evidence.journal import GENESIS, attempt_payload, entry_hash
+from creneau.evidence.models import Blob, Capture, JournalAnchor, JournalEntry, Seal
+from creneau.evidence.seal import MANIFEST_FORMAT, canonical_json
+
+Roots = Sequence[x509.Certificate]
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    where: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Report:
+    problems: list[Problem] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)  # seals honestly awaiting a timestamp
+    checked: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def parse_manifest(data: bytes, where: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    try:
+        manifest = json.loads(data)
+    except ValueError:
+        return None, [Problem("manifest_unreadable", where, "le manifeste n'est pas du JSON")]
+    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
+        return None, [Problem("manifest_unknown", where, "format de manifeste inconnu")]
+    problems = []
+    if canonical_json(manifest) != data:
+        problems.append(
+            Problem("manifest_not_canonical", where, "le manifeste a été réécrit ou modifié")
+        )
+    return manifest, problems
+
+
+def check_artefacts(
+    manifest: dict[str, Any], read: Callable[[str], bytes | None], where: str
+) -> list[Problem]:
+    """Each listed artefact is present with the listed size and SHA-256."""
+    problems = []
+    for item in manifest.get("artefacts", []):
+        name = str(item.get("name", "?"))
+        data = read(name)
+        place = f"{where}/{name}"
+        if data is None:
+            problems.append(Problem("artefact_missing", place, f"fichier « {name} » absent"))
+        elif hashlib.sha256(data).hexdigest() != item.get("sha256") or len(data) != item.get(
+            "size"
+        ):
+            problems.append(
+                Problem(
+                    "artefact_altered",
+                    place,
+                    f"le fichier « {name} » ne correspond plus à son empreinte SHA-256 "
+                    "inscrite au manifeste",
+                )
+            )
+    return problems
+
+
+def check_token(response: bytes, data: bytes, roots: Roots, where: str) -> list[Problem]:
+    try:
+        tsa.verify_token(response, data, roots)
+    except tsa.TokenError as exc:
+        return [Problem("timestamp_invalid", where, f"jeton d'horodatage refusé : {exc}")]
+    return []
+
+
+def verify_path(path: Path, roots: Roots) -> Report:
+    """A capture folder, or a folder holding several (a bundle)."""
+    if not path.is_dir():
+        return Report([Problem("not_found", str(path), "dossier introuvable")])
+    if (path / folder.MANIFEST).exists():
+        problems = verify_folder(path, roots)
+        return Report(problems, checked=1)
+    problems, checked = [], 0
+    for manifest in sorted(path.rglob(folder.MANIFEST)):
+        problems += verify_folder(manifest.parent, roots)
+        checked += 1
+    for chain in sorted(path.rglob("journal.json")):
+        problems += verify_journal_file(chain)
+        checked += 1
+    if not checked:
+        problems.append(Problem("nothing_to_verify", str(path), "aucun manifeste trouvé ici"))
+    return Report(problems, checked=checked)
+
+
+def verify_folder(path: Path, roots: Roots) -> list[Problem]:
+    manifest_path = path / folder.MANIFEST
+    data = manifest_path.read_bytes()
+    manifest, problems = parse_manifest(data, str(manifest_path))
+    if manifest is None:
+        return problems
+    problems += check_artefacts(manifest, lambda name: _read_inside(path, name), str(path))
+    problems += _unlisted(path, manifest)
+    problems += _sums(path, manifest, data)
+    tokens = sorted((path / folder.TIMESTAMPS).glob("*.tsr"))
+    if not tokens:
+        problems.append(
+            Problem("no_timestamp", str(path), "aucun jeton d'horodatage : capture non scellée")
+        )
+    for token in tokens:
+        problems += check_token(token.read_bytes(), data, roots, str(token))
+    if (path / "journal.json").exists():
+        problems += verify_journal_file(path / "journal.json")
+    return problems
+
+
+def _read_inside(base: Path, name: str) -> bytes | None:
+    target = (base / name).resolve()
+    if base.resolve() not in target.parents or not target.is_file():
+        return None
+    return target.read_bytes()
+
+
+def _unlisted(path: Path, manifest: dict[str, Any]) -> list[Problem]:
+    known = {str(item.get("name")) for item in manifest.get("artefacts", [])}
+    known |= {folder.MANIFEST, folder.SUMS, folder.CA, "journal.json"}
+    return [
+        Problem("unlisted_file", str(child), f"fichier « {child.name} » absent du manifeste")
+        for child in sorted(path.iterdir())
+        if child.is_file() and child.name not in known
+    ]
+
+
+def _sums(path: Path, manifest: dict[str, Any], data: bytes) -> list[Problem]:
+    sums = path / folder.SUMS
+    if not sums.exists():
+        return []
+    expected = {str(i.get("name")): str(i.get("sha256")) for i in manifest.get("artefacts", [])}
+    expected[folder.MANIFEST] = hashlib.sha256(data).hexdigest()
+    listed = {}
+    for line in sums.read_text(errors="replace").splitlines():
+        digest, _, name = line.partition("  ")
+        listed[name] = digest
+    if listed != expected:
+        return [Problem("sums_disagree", str(sums), "SHA256SUMS ne correspond pas au manifeste")]
+    return []
+
+
+@dataclass(frozen=True)
+class ChainEntry:
+    sequence: int
+    payload: str
+    prev_hash: str
+    entry_hash: str
+
+
+def verify_chain(entries: Iterable[ChainEntry], where: str) -> list[Problem]:
+    """Pure: sequence numbers 1, 2, 3…, each entry hashing its payload and the previous hash."""
+    problems = []
+    expected_sequence, previous = 1, GENESIS
+    for entry in entries:
+        place = f"{where} n° {entry.sequence}"
+        if entry.sequence != expected_sequence:
+            problems.append(
+                Problem(
+                    "journal_gap",
+                    place,
+                    f"entrée n° {expected_sequence} attendue, n° {entry.sequence} trouvée : "
+                    "une entrée a été supprimée ou déplacée",
+                )
+            )
+        if entry.prev_hash != previous:
+            problems.append(
+                Problem(
+                    "journal_link_broken",
+                    place,
+                    "le lien vers l'entrée précédente est rompu (entrée supprimée, insérée "
+                    "ou réordonnée)",
+                )
+            )
+        if entry_hash(entry.prev_hash, entry.payload) != entry.entry_hash:
+            problems.append(Problem("journal_entry_altered", place, "le contenu a été modifié"))
+        expected_sequence, previous = entry.sequence + 1, entry.entry_hash
+    return problems
+
+
+def verify_journal_file(path: Path) -> list[Problem]:
+    """A journal exported as JSON (:func:`creneau.evidence.journal.export`)."""
+    try:
+        rows = json.loads(path.read_bytes())
+        entries = [
+            ChainEntry(int(r["sequence"]), str(r["payload"]), r["prev_hash"], r["entry_hash"])
+            for r in rows
+        ]
+    except (ValueError, KeyError, TypeError):
+        return [Problem("journal_unreadable", str(path), "journal illisible")]
+    return verify_chain(entries, str(path))
+
+
+def verify_store(roots: Roots) -> Report:
+    """Every blob, seal, capture row, journal chain and anchor of the database and store."""
+    problems, pending, checked = [], [], 0
+    for blob in Blob.objects.order_by("id").iterator():
+        problems += _check_blob(blob)
+        checked += 1
+    for item in Seal.objects.select_related("manifest").order_by("id").iterator():
+        if item.state == Seal.State.AWAITING_TIMESTAMP:
+            pending.append(f"scellé {item.pk} ({item.kind}) en attente d'horodatage")
+        problems += _check_seal(item, roots)
+        checked += 1
+    for case in Case.objects.filter(journal__isnull=False).distinct().order_by("pk"):
+        problems += _check_journal(case, roots)
+        checked += 1
+    return Report(problems, pending, checked)
+
+
+def _check_blob(blob: Blob) -> list[Problem]:
+    where = f"blob {blob.sha256}"
+    data = read_blob(blob.sha256)
+    if data is None:
+        return [Problem("blob_missing", where, "fichier absent du stockage de preuves")]
+    if hashlib.sha256(data).hexdigest() != blob.sha256 or len(data) != blob.size:
+        return [Problem("blob_altered", where, "le fichier stocké ne correspond plus à son nom")]
+    return []
+
+
+def _check_seal(item: Seal, roots: Roots) -> list[Problem]:
+    where = f"scellé {item.pk} ({item.kind})"
+    data = read_blob(item.manifest.sha256)
+    if data is None:
+        return [Problem("manifest_missing", where, "manifeste absent du stockage")]
+    manifest, problems = parse_manifest(data, where)
+    if manifest is None:
+        return problems
+    rows = {a.name: a.blob.sha256 for a in item.artefacts.select_related("blob")}
+    listed = {str(a.get("name")): a.get("sha256") for a in manifest.get("artefacts", [])}
+    if rows != listed:
+        problems.append(
+            Problem("rows_disagree", where, "les fichiers en base diffèrent du manifeste")
+        )
+    problems += check_artefacts(
+        manifest, lambda name: read_blob(rows[name]) if name in rows else None, where
+    )
+    problems += _check_capture_row(item, manifest, where)
+    tokens = list(item.tokens.select_related("response"))
+    if item.state == Seal.State.SEALED and not tokens:
+        problems.append(Problem("no_timestamp", where, "noté scellé mais sans jeton"))
+    for token in tokens:
+        response = read_blob(token.response.sha256)
+        if response is None:
+            problems.append(Problem("timestamp_missing", where, "jeton absent du stockage"))
+        else:
+            problems += check_token(response, data, roots, f"{where} jeton {token.tsa_url}")
+    return problems
+
+
+def _check_capture_row(item: Seal, manifest: dict[str, Any], where: str) -> list[Problem]:
+    row = Capture.objects.filter(seal=item).first()
+    if row is None:
+        return []
+    facts = {"capture_id": str(row.pk), "url": row.url, "outcome": row.outcome}
+    if any(manifest.get(key) != value for key, value in facts.items()):
+        return [Problem("row_disagrees", where, "la capture en base diffère de son manifeste")]
+    return []
+
+
+def _check_journal(case: Case, roots: Roots) -> list[Problem]:
+    where = f"journal du dossier {case.reference}"
+    entries = list(JournalEntry.objects.filter(case=case).order_by("sequence"))
+    problems = verify_chain(
+        (ChainEntry(e.sequence, e.payload, e.prev_hash, e.entry_hash) for e in entries), where
+    )
+    journalled = {e.attempt_id: e for e in entries if e.attempt_id}
+    for attempt in Attempt.objects.filter(case=case):
+        entry = journalled.get(attempt.pk)
+        if entry is None:
+            problems.append(
+                Problem("attempt_not_journalled", where, f"tentative {attempt.pk} absente")
+            )
+        elif not _same_attempt(entry.payload, attempt):
+            problems.append(
+                Problem("attempt_changed", where, f"tentative {attempt.pk} modifiée après coup")
+            )
+    for anchor in JournalAnchor.objects.filter(entry__case=case).select_related("response"):
+        problems += _check_anchor(anchor, roots, where)
+    return problems
+
+
+def _same_attempt(payload: str, attempt: Attempt) -> bool:
+    recorded = json.loads(payload)
+    current = attempt_payload(attempt)
+    return all(recorded.get(k) == current[k] for k in ("channel", "at", "outcome", "note"))
+
+
+def _check_anchor(anchor: JournalAnchor, roots: Roots, where: str) -> list[Problem]:
+    place = f"{where}, ancrage du {anchor.gen_time:%Y-%m-%d %H:%M:%S}"
+    if anchor.head_hash != anchor.entry.entry_hash:
+        return [Problem("anchor_mismatch", place, "l'entrée ancrée a été modifiée")]
+    response = read_blob(anchor.response.sha256)
+    if response is None:
+        return [Problem("timestamp_missing", place, "jeton absent du stockage")]
+    return check_token(response, anchor.head_hash.encode(), roots, place)
+
+
+def read_blob(sha256: str) -> bytes | None:
+    try:
+        return storage.read(sha256)
+    except storage.StorageError:
+        return None

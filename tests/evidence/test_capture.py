@@ -1,0 +1,96 @@
+import io
+import json
+
+import pytest
+from PIL import Image
+
+from creneau.evidence import storage
+from creneau.evidence.capture import ONLINE_OUTCOMES, capture
+from creneau.evidence.models import Capture, Seal
+from creneau.evidence.tsa import load_roots
+from creneau.evidence.verify import verify_path
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+
+def test_a_capture_keeps_every_artefact_sealed_and_verifiable(page_server, tsa_on, tmp_path):
+    result = capture(f"{page_server}/", out_dir=tmp_path / "out")
+
+    assert result.outcome in ONLINE_OUTCOMES
+    assert result.state == "sealed" and result.tokens == 1
+    assert set(result.files) == {
+        "screenshot.png",
+        "screenshot-stamped.png",
+        "page.html",
+        "page.mhtml",
+        "headers.json",
+        "dialogs.json",
+    }
+    folder = tmp_path / "out"
+    assert (folder / "page.mhtml").read_bytes().startswith(b"From: <Saved by Blink>")
+    assert "Aucun créneau" in (folder / "page.html").read_text()
+    headers = dict(json.loads((folder / "headers.json").read_text()))
+    assert headers["content-type"].startswith("text/html") and headers["date"]
+    assert len(result.folder.timestamps) == 1
+    assert verify_path(folder, load_roots()).ok
+
+
+def test_the_manifest_lists_digests_and_capture_facts(page_server, tsa_on):
+    result = capture(f"{page_server}/")
+
+    manifest = json.loads(storage.read(result.manifest_sha256))
+    listed = {a["name"]: a["sha256"] for a in manifest["artefacts"]}
+    assert listed == result.files
+    assert manifest["url"] == f"{page_server}/" and manifest["status"] == 200
+    assert manifest["browser"]["version"] and "Creneau" in manifest["browser"]["user_agent"]
+    assert manifest["software"]["creneau"] and manifest["clock"]["source"]
+    assert manifest["server_date"].endswith("GMT")
+    assert (
+        storage.read(result.manifest_sha256)
+        == json.dumps(manifest, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    )
+
+
+def test_the_stamped_copy_adds_a_band_above_the_untouched_original(page_server, tsa_on):
+    result = capture(f"{page_server}/")
+
+    original = Image.open(io.BytesIO(storage.read(result.files["screenshot.png"])))
+    stamped = Image.open(io.BytesIO(storage.read(result.files["screenshot-stamped.png"])))
+    assert original.width == 1366
+    assert stamped.width == original.width and stamped.height > original.height + 100
+    band = stamped.height - original.height
+    assert stamped.crop((0, band, stamped.width, stamped.height)).tobytes() == original.tobytes()
+
+
+def test_an_alert_is_kept_in_dialogs_json(page_server, tsa_on):
+    result = capture(f"{page_server}/alert")
+
+    dialogs = json.loads(storage.read(result.files["dialogs.json"]))
+    assert dialogs == ["Il n'existe plus de plage horaire libre pour votre demande de rendez-vous."]
+
+
+def test_a_failed_visit_is_still_captured_as_an_error(tsa_on):
+    result = capture("http://127.0.0.1:9/")
+
+    assert result.outcome == "error"
+    assert "navigation failed" in result.error
+    assert result.state == "sealed"
+    assert "screenshot-stamped.png" in result.files
+    row = Capture.objects.get(pk=result.capture_id)
+    assert row.outcome == "error" and row.seal.state == Seal.State.SEALED
+
+
+def test_a_capture_with_no_authority_answering_awaits_its_timestamp(page_server, unreachable_tsa):
+    result = capture(f"{page_server}/")
+
+    assert result.state == "awaiting_timestamp" and result.tokens == 0
+    assert result.tsa_failures
+    assert Capture.objects.get(pk=result.capture_id).seal.tokens.count() == 0
+
+
+def test_a_case_capture_shows_the_case_reference_in_the_manifest(page_server, tsa_on, case):
+    result = capture(f"{page_server}/", case=case)
+
+    manifest = json.loads(storage.read(result.manifest_sha256))
+    assert manifest["case"] == case.reference
+    assert Capture.objects.get(pk=result.capture_id).case == case
