@@ -108,6 +108,9 @@ INSTALLED_APPS = [
     "creneau.watch",
     "creneau.evidence",
     "creneau.assessment",
+    "creneau.documents",
+    "creneau.correspondence",
+    "creneau.notifications",
     "creneau.simulators",
 ]
 

@@ -14,9 +14,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from creneau.accounts.models import Member, Organisation
+from creneau.cases.models import Case, Person
 from creneau.catalog.loader import load_catalog
 from creneau.catalog.models import Department
-from creneau.cases.models import Case, Person
 
 
 @pytest.fixture(scope="session")
