@@ -10,7 +10,7 @@ from creneau.assessment.facts import AttemptFact, CaseFacts
 from creneau.assessment.models import CaseAssessment
 from creneau.assessment.thresholds import Thresholds, configured_thresholds
 from creneau.assessment.verdict import Assessment, assess
-from creneau.cases.models import Case
+from creneau.cases.models import Case, CaseQuerySet
 
 
 def snapshot_of(case: Case, today: date | None = None) -> CaseFacts:
@@ -56,3 +56,12 @@ def refresh_assessment(case: Case) -> CaseAssessment:
         },
     )
     return stored
+
+
+def refresh_all(cases: CaseQuerySet | None = None) -> int:
+    """Refresh every stored verdict (some rules depend on today's date: run it daily)."""
+    count = 0
+    for case in (cases if cases is not None else Case.objects.all()).iterator():
+        refresh_assessment(case)
+        count += 1
+    return count

@@ -80,3 +80,12 @@ def test_assess_case_is_read_only(case_factory):
     case = case_factory(weekly(MONDAY, 3))
     assess_case(case)
     assert not CaseAssessment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_refresh_all_stores_a_verdict_for_every_case(case_factory):
+    from creneau.assessment.services import refresh_all
+
+    first, second = case_factory(weekly(MONDAY, 3)), case_factory([])
+    assert refresh_all(Case.objects.filter(pk__in=[first.pk, second.pk])) == 2
+    assert CaseAssessment.objects.get(case=second).verdict == "insufficient"
