@@ -1,19 +1,12 @@
-# Créneau — `make help` lists the targets.
-UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
-RUN := $(UV) run --frozen
-
-.PHONY: help run test lint setup demo
+# Convenience wrapper around ./dev (the documented entry point). `make help` lists targets.
+.PHONY: help setup run test lint
 help:  ## this list
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
-
-setup:  ## install system packages, uv and the Python environment
-	@scripts/bootstrap
-
-run: setup  ## run the app: web + worker + scheduler on http://127.0.0.1:8000 (SQLite)
-	$(RUN) creneau run
-
-test: setup  ## the whole test suite and every gate CI runs
-	scripts/test
-
-lint: setup  ## ruff, formatting, mypy and migrations check only
-	scripts/test --lint-only
+setup:  ## system packages, uv and the Python environment
+	./dev setup
+run:  ## the app on http://127.0.0.1:8000
+	./dev run
+test:  ## every gate and the whole test suite
+	./dev test
+lint:  ## ruff, formatting, mypy, migrations check
+	./dev lint

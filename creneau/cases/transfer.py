@@ -22,6 +22,7 @@ from jsonschema import Draft202012Validator
 
 from creneau.accounts.models import Organisation
 from creneau.cases.models import Attempt, AttemptFile, Case, Person
+from creneau.cases.recording import attempt_recorded
 from creneau.catalog.loader import normalise_department
 from creneau.catalog.models import BookingPage, Department, Procedure, guess_system
 from creneau.evidence import storage
@@ -319,6 +320,7 @@ def import_case(parsed: Parsed, organisation: Organisation, user: User | None = 
         )
         for pending in files:
             AttemptFile.objects.create(attempt=attempt, blob=_store(pending), name=pending.name)
+        attempt_recorded(attempt)
     return case
 
 

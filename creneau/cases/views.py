@@ -9,8 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from creneau.accounts.models import Organisation, organisations_of
+from creneau.assessment.context import assessment_context
+from creneau.assessment.models import VerdictChoices, with_verdict
 from creneau.cases.forms import AttemptForm, CaseForm, OrganisationChoiceForm, PersonForm
 from creneau.cases.models import Attempt, Case
+from creneau.cases.recording import attempt_recorded
 
 
 def _case(request: HttpRequest, reference: str) -> Case:
@@ -23,10 +26,13 @@ def _case(request: HttpRequest, reference: str) -> Case:
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    cases = Case.objects.for_user(request.user).select_related("person", "department")
+    cases = Case.objects.for_user(request.user).select_related("person", "department", "assessment")
     status = request.GET.get("status", "")
     if status in Case.Status.values:
         cases = cases.filter(status=status)
+    verdict = request.GET.get("verdict", "")
+    if verdict in VerdictChoices.values:
+        cases = with_verdict(cases, verdict)
     query = request.GET.get("q", "").strip().upper()
     if query:
         cases = cases.filter(reference__contains=query)
@@ -34,18 +40,30 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/case_list.html",
-        {"page": page, "status": status, "q": query, "statuses": Case.Status.choices},
+        {
+            "page": page,
+            "status": status,
+            "verdict": verdict,
+            "q": query,
+            "statuses": Case.Status.choices,
+            "verdicts": VerdictChoices.choices,
+        },
     )
 
 
 @login_required
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
+    return _render_case(request, case, AttemptForm())
+
+
+def _render_case(
+    request: HttpRequest, case: Case, attempt_form: AttemptForm, status: int = 200
+) -> HttpResponse:
     attempts = case.attempts.select_related("recorded_by").prefetch_related("files")
+    context = {"case": case, "attempts": attempts, "attempt_form": attempt_form}
     return render(
-        request,
-        "cases/case_detail.html",
-        {"case": case, "attempts": attempts, "attempt_form": AttemptForm()},
+        request, "cases/case_detail.html", context | assessment_context(case), status=status
     )
 
 
@@ -111,17 +129,13 @@ def attempt_create(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     form = AttemptForm(request.POST)
     if not form.is_valid():
-        attempts = case.attempts.select_related("recorded_by").prefetch_related("files")
-        return render(
-            request,
-            "cases/case_detail.html",
-            {"case": case, "attempts": attempts, "attempt_form": form},
-            status=400,
-        )
+        return _render_case(request, case, form, status=400)
     attempt = form.save(commit=False)
     attempt.case = case
     attempt.recorded_by = request.user if isinstance(request.user, User) else None
     attempt.source = Attempt.Source.MANUAL
-    attempt.save()
+    with transaction.atomic():
+        attempt.save()
+        attempt_recorded(attempt)
     messages.success(request, _("Tentative enregistrée."))
     return redirect("case-detail", reference=case.reference)

@@ -152,3 +152,36 @@ def test_the_login_page_is_in_french(personas):
     page = Client().get(reverse("login")).content.decode()
     assert 'lang="fr"' in page
     assert "Nom d’utilisateur" in page or "Nom d'utilisateur" in page
+
+
+def test_the_case_page_shows_the_assessment_and_the_chart(personas, alice_case):
+    client = personas.client_for(personas.alice)
+    client.post(
+        reverse("attempt-create", args=[alice_case.reference]),
+        {"channel": "online", "at": "2026-11-02T08:45", "outcome": "no_slot"},
+    )
+    page = client.get(reverse("case-detail", args=[alice_case.reference])).content.decode()
+    assert "Les preuves suffisent-elles ?" in page
+    assert "<svg" in page
+    assert "CE, 10 juin 2020" in page or "435594" in page
+
+
+def test_recording_an_attempt_chains_it_into_the_journal_and_refreshes_the_verdict(
+    personas, alice_case, django_capture_on_commit_callbacks
+):
+    from creneau.evidence.models import JournalEntry
+
+    client = personas.client_for(personas.alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("attempt-create", args=[alice_case.reference]),
+            {"channel": "phone", "at": "2026-11-02T08:45", "outcome": "no_answer"},
+        )
+    assert JournalEntry.objects.filter(case=alice_case).count() == 1
+    alice_case.refresh_from_db()
+    assert alice_case.assessment.verdict == "insufficient"
+    listing = client.get(reverse("case-list"), {"verdict": "insufficient"}).content.decode()
+    assert alice_case.reference in listing
+    assert alice_case.reference not in client.get(
+        reverse("case-list"), {"verdict": "strong"}
+    ).content.decode()
