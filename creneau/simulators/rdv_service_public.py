@@ -52,7 +52,8 @@ def reschedule(request: Request, match: "re.Match[str]", ctx: Context) -> Respon
 
 
 def _first(days: list[dict[str, Any]]) -> datetime:
-    return min(slot for day in days for slot in day["slots"])
+    first: datetime = min(slot for day in days for slot in day["slots"])
+    return first
 
 
 def _week(today: date | None = None) -> list[dict[str, Any]]:

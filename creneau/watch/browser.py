@@ -10,6 +10,7 @@ missing button is reported in ``PageSnapshot.error`` so that the attempt is reco
 error, never as "no slot".
 """
 
+import contextlib
 import shutil
 import threading
 import time
@@ -37,7 +38,7 @@ LAUNCH_ARGS = [
     "--disable-dev-shm-usage",
 ]
 
-Action = Literal["click", "check", "select", "fill", "wait_for", "press", "goto"]
+Action = Literal["click", "check", "select", "fill", "wait_for", "press", "goto", "probe"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,16 @@ class Step:
     selector: str = ""
     value: str = ""
     optional: bool = False  # a missing element is skipped instead of being an error
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What a ``probe`` step found on the final page: visible elements matching its selector."""
+
+    selector: str
+    count: int
+    texts: tuple[str, ...] = ()  # inner texts of the first matches
+    error: str = ""  # an invalid selector, reported instead of raised
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,7 @@ class PageSnapshot:
     viewport_width: int
     error: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+    probes: tuple[Probe, ...] = ()
 
     def header(self, name: str) -> str:
         """The value of a response header (case-insensitive), or an empty string."""
@@ -170,6 +182,7 @@ def _run_step(page: Page, step: Step) -> None:
         page.wait_for_load_state("load")
     elif step.action == "wait_for":
         locator.wait_for(state="visible")
+    # "probe" steps do nothing here: they are measured on the final page, after it settles.
 
 
 def snapshot(
@@ -211,6 +224,7 @@ def snapshot(
         except PlaywrightError as exc:
             error = f"navigation failed: {exc.message.splitlines()[0]}"
         timings["steps"] = time.monotonic() - clock
+        probes = _probe(page, [step.selector for step in steps if step.action == "probe"])
         frozen = _freeze(page)
         timings["total"] = time.monotonic() - clock
         last = documents[-1] if documents else None
@@ -231,6 +245,7 @@ def snapshot(
             viewport_width=viewport_width,
             error=error or frozen.error,
             timings=timings,
+            probes=probes,
         )
 
 
@@ -240,10 +255,25 @@ def _pairs(response: Response) -> list[tuple[str, str]]:
 
 def _settle(page: Page) -> None:
     """Let late scripts (calendars filled by AJAX, alerts after load) finish, within bounds."""
-    try:
+    # A page that keeps polling is still captured as it stands.
+    with contextlib.suppress(PlaywrightError):
         page.wait_for_load_state("networkidle", timeout=5000)
-    except PlaywrightError:
-        pass  # a page that keeps polling is still captured as it stands
+
+
+PROBE_TEXTS = 20
+
+
+def _probe(page: Page, selectors: Sequence[str]) -> tuple[Probe, ...]:
+    """Count the *visible* elements matching each selector; hidden markup proves nothing."""
+    found = []
+    for selector in selectors:
+        try:
+            visible = page.locator(selector).filter(visible=True)
+            texts = visible.all_inner_texts()[:PROBE_TEXTS]
+            found.append(Probe(selector, visible.count(), tuple(t.strip() for t in texts)))
+        except PlaywrightError as exc:
+            found.append(Probe(selector, 0, error=exc.message.splitlines()[0]))
+    return tuple(found)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,78 @@
+"""Drivers: one module per booking system, found through ``DRIVERS`` and imported lazily.
+
+``attempt(page, system, config)`` is one try at one booking page: the driver's steps run in the
+browser seam, the result is judged, and ``honest()`` makes sure a failure never reads as
+``no_slot``.
+"""
+
+from collections.abc import Mapping
+from functools import cache
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+from creneau.evidence import browsing
+from creneau.watch.browser import PageSnapshot
+from creneau.watch.classify import Classification
+from creneau.watch.drivers.base import Driver, PageConfig, honest
+
+if TYPE_CHECKING:
+    from creneau.catalog.models import BookingPage
+
+DRIVERS: Mapping[str, str] = {
+    "legacy": "creneau.watch.drivers.legacy.LegacyDriver",
+    "rdv_prefecture": "creneau.watch.drivers.rdv_prefecture.RdvPrefectureDriver",
+    "eappointment": "creneau.watch.drivers.eappointment.EAppointmentDriver",
+    "rdv_service_public": "creneau.watch.drivers.rdv_service_public.RdvServicePublicDriver",
+    "demarches_simplifiees": (
+        "creneau.watch.drivers.demarches_simplifiees.DemarchesSimplifieesDriver"
+    ),
+    "generic": "creneau.watch.drivers.generic.GenericDriver",
+}
+
+
+class UnknownSystemError(LookupError):
+    """No driver for this booking system."""
+
+
+@cache
+def driver_for(system: str) -> Driver:
+    try:
+        dotted = DRIVERS[system]
+    except KeyError:
+        raise UnknownSystemError(f"no driver for booking system {system!r}") from None
+    module, name = dotted.rsplit(".", 1)
+    driver: Driver = getattr(import_module(module), name)()
+    return driver
+
+
+def attempt(
+    page: "BookingPage | str",
+    system: str | None = None,
+    config: PageConfig | None = None,
+    *,
+    timeout_s: float = 30.0,
+) -> tuple[PageSnapshot, Classification]:
+    """One try at a booking page: (what the browser saw, what it means).
+
+    A ``BookingPage`` brings its system and its stored configuration; a bare URL needs both.
+    The browser runs on a helper thread, so the caller may use the database before and after.
+    """
+    if isinstance(page, str):
+        url, system = page, system or ""
+    else:
+        url, system = page.url, system or page.system
+        if config is None:
+            config = stored_config(page)
+    driver = driver_for(system)
+    config = config or {}
+    steps = driver.steps(config)
+    snapshot = browsing.snapshot(url, steps, timeout_s=timeout_s)
+    return snapshot, honest(snapshot, driver.judge(snapshot, config))
+
+
+def stored_config(page: "BookingPage") -> PageConfig:
+    """The configuration saved for a page (only generic pages have one for now)."""
+    from creneau.watch.models import GenericSiteConfig
+
+    found = GenericSiteConfig.objects.filter(page=page).first()
+    return found.page_config() if found else {}

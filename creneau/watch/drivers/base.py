@@ -1,0 +1,99 @@
+"""The driver contract: how to reach one booking system's availability answer.
+
+A driver **must**
+
+- name its ``system`` (a ``catalog.BookingSystem`` value) and its ``mode``: ``automatic`` (the
+  answer is reachable without a person), ``assisted`` (a captcha stands before it: a person
+  answers, software never does) or ``alert_only`` (the system has no slots to watch; we only
+  notice when it opens or closes);
+- return from ``steps(config)`` the declarative navigation from the entry URL to the page that
+  answers, and stop there: never hold a slot, never submit personal data, never solve a
+  challenge.
+
+It **should** make optional the steps that only some variants show (a desk list present only
+when a démarche has several desks), so that a gate page (error, waiting room, challenge) is
+classified as what it is. It **may** override ``judge`` when the system's answer needs more than
+the generic classifier (the generic driver does, with texts configured in the admin).
+
+``honest()`` is applied to every judgement: a failed navigation or an HTTP error never ends
+as ``no_slot``.
+"""
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from creneau.watch.browser import PageSnapshot, Step
+from creneau.watch.classify import Classification, classify
+
+Mode = Literal["automatic", "assisted", "alert_only"]
+PageConfig = Mapping[str, object]
+
+# Pages that explain by themselves why the steps could not go on.
+GATES = frozenset({"captcha", "queue", "closed"})
+_TOKEN = re.compile(r"[\w-]{1,40}")
+
+
+class DriverConfigError(ValueError):
+    """A page parameter that would make the steps ambiguous or unsafe."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A value a booking page needs for its steps (a desk, a postal code, a motive…)."""
+
+    name: str
+    label: str
+    default: str = ""
+
+
+class Driver(ABC):
+    system: ClassVar[str]
+    mode: ClassVar[Mode]
+    parameters: ClassVar[tuple[Parameter, ...]] = ()
+
+    @abstractmethod
+    def steps(self, config: PageConfig) -> list[Step]:
+        """The navigation from the entry URL to the availability answer."""
+
+    def judge(self, snapshot: PageSnapshot, config: PageConfig) -> Classification:
+        return classify(
+            snapshot.html,
+            status=snapshot.status,
+            final_url=snapshot.final_url,
+            dialogs=snapshot.dialogs,
+            visible_text=snapshot.visible_text,
+        )
+
+    def value(self, config: PageConfig, name: str) -> str:
+        """A parameter's configured value, else its default."""
+        default = next((p.default for p in self.parameters if p.name == name), "")
+        raw = config.get(name, default)
+        return str(raw).strip() if raw is not None else default
+
+
+def token(value: str, name: str) -> str:
+    """A value safe to put inside a CSS attribute selector (letters, digits, ``_`` and ``-``)."""
+    if not _TOKEN.fullmatch(value):
+        raise DriverConfigError(f"{name} must be 1-40 letters, digits, '_' or '-', not {value!r}")
+    return value
+
+
+def honest(snapshot: PageSnapshot, result: Classification) -> Classification:
+    """The judgement, unless the attempt failed: a failure is an error, never ``no_slot``.
+
+    A gate page (challenge, waiting room, closure notice) keeps its outcome even when the steps
+    could not continue, since it is the reason they could not.
+    """
+    if result.outcome == "error":
+        return result
+    if snapshot.error:
+        if result.outcome in GATES:
+            return result
+        return Classification("error", result.system, snapshot.error, needs_review=True)
+    status = snapshot.status or 0
+    if status >= 400 and result.outcome not in GATES:
+        return Classification("error", result.system, f"HTTP {status}", needs_review=True)
+    return result

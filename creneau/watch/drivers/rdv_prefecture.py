@@ -1,0 +1,29 @@
+"""System B, RDV Préfecture: a CaptchEtat image captcha always stands before the slots.
+
+Assisted: without an answer the driver stops on the captcha page, which is classified
+``captcha``. The answer, when given, was typed by a person who saw the image (relayed from a
+live session or read in the simulator); software never reads or solves it.
+"""
+
+from typing import ClassVar
+
+from creneau.watch.browser import Step
+from creneau.watch.drivers.base import Driver, Mode, PageConfig, Parameter
+
+
+class RdvPrefectureDriver(Driver):
+    system = "rdv_prefecture"
+    mode: ClassVar[Mode] = "assisted"
+    parameters = (Parameter("captcha_answer", "Code du captcha recopié par une personne"),)
+
+    def steps(self, config: PageConfig) -> list[Step]:
+        # Refuse the audience cookies: a person would, and it keeps the banner out of the way.
+        steps = [Step("click", "#tarteaucitronAllDenied2", optional=True)]
+        answer = self.value(config, "captcha_answer")
+        if not answer:
+            return steps
+        return [
+            *steps,
+            Step("fill", "#captchaFormulaireExtInput", answer),
+            Step("click", "button.q-btn.bg-primary"),
+        ]
