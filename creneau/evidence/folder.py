@@ -4,17 +4,15 @@ Layout::
 
     <artefact files>          named as in the manifest (screenshot.png, page.mhtml…)
     manifest.json             the exact manifest bytes the tokens cover
-    timestamps/NN-<host>.tsr  one RFC 3161 response per authority (``openssl ts -verify -in``)
+    timestamps/1.tsr, 2.tsr…  one RFC 3161 response per authority (``openssl ts -verify -in``)
     SHA256SUMS                every artefact and manifest.json (``sha256sum -c SHA256SUMS``)
     ca.pem                    the configured TSA roots, when ``CRENEAU_TSA_CA_FILE`` is set
 
 The folder is written from the store, so what is exported is what was sealed.
 """
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from django.conf import settings
 
@@ -35,9 +33,9 @@ class Written:
     timestamps: tuple[Path, ...]
 
 
-def token_filename(number: int, tsa_url: str) -> str:
-    host = re.sub(r"[^A-Za-z0-9.-]", "_", urlsplit(tsa_url).hostname or "tsa")
-    return f"{number:02d}-{host}.tsr"
+def token_filename(number: int) -> str:
+    """``1.tsr``, ``2.tsr``…: short names a judge can type; each token names its authority."""
+    return f"{number}.tsr"
 
 
 def write(seal: Seal, folder: Path) -> Written:
@@ -47,7 +45,7 @@ def write(seal: Seal, folder: Path) -> Written:
     storage.export(seal.manifest.sha256, folder / MANIFEST)
     tokens = []
     for number, token in enumerate(seal.tokens.select_related("response"), start=1):
-        path = folder / TIMESTAMPS / token_filename(number, token.tsa_url)
+        path = folder / TIMESTAMPS / token_filename(number)
         storage.export(token.response.sha256, path)
         tokens.append(path)
     sums = {**files, MANIFEST: seal.manifest.sha256}

@@ -96,3 +96,15 @@ def write_export(target: Path, data: bytes) -> None:
         Path(tmp).replace(target)
     except OSError as exc:
         raise StorageError(f"could not write {target}: {exc.strerror or exc}") from exc
+
+
+def erase(sha256: str) -> bool:
+    """Remove a blob's file. Only erasure of a whole case (GDPR) calls this; never routine code."""
+    target = path_for(sha256)
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise StorageError(f"could not erase evidence {sha256}: {exc.strerror or exc}") from exc
+    return True

@@ -1,5 +1,7 @@
 import io
 import json
+import struct
+import zlib
 
 import pytest
 from PIL import Image
@@ -87,12 +89,22 @@ def test_it_refuses_a_file_over_the_size_limit():
     assert not Upload.objects.exists() and not Seal.objects.exists()
 
 
-def test_it_refuses_a_decompression_bomb_before_decoding_it():
-    out = io.BytesIO()
-    Image.new("1", (20_000, 20_000)).save(out, "PNG")  # 400 Mpx, a few dozen KiB
+def png_header_only(width: int, height: int) -> bytes:
+    """The first bytes of a huge PNG: enough for a decoder to learn its size."""
 
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+
+
+def test_it_refuses_a_decompression_bomb_before_decoding_it():
     with pytest.raises(UploadError, match="pixels"):
-        seal_upload(out.getvalue(), "bomb.png")
+        seal_upload(png_header_only(12_000, 9_000), "bomb.png")  # 108 Mpx announced
+    with pytest.raises(UploadError, match="pixels"):
+        seal_upload(png_header_only(30_000, 30_000), "bomb.png")  # beyond Pillow's own limit
 
 
 def test_it_refuses_a_truncated_image():

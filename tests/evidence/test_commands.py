@@ -1,0 +1,134 @@
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from creneau.evidence.capture import ONLINE_OUTCOMES
+
+pytestmark = pytest.mark.django_db
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "verification.md"
+
+
+def run(*args):
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def captured(page_server, tsa_on, tmp_path):
+    printed = run(
+        "capture", f"{page_server}/", "--out", str(tmp_path / "c"), "--json", "--allow-local"
+    )
+    return json.loads(printed), tmp_path / "c"
+
+
+@pytest.mark.browser
+def test_capture_prints_the_contract_and_writes_a_verifiable_folder(captured):
+    result, folder = captured
+
+    assert result["outcome"] in ONLINE_OUTCOMES
+    assert {"system", "files", "manifest", "timestamps"} <= set(result)
+    assert result["manifest"] == str(folder / "manifest.json")
+    assert result["timestamps"] == [str(folder / "timestamps" / "1.tsr")]
+    for name, digest in result["files"].items():
+        assert (folder / name).exists() and len(digest) == 64
+    assert json.loads(run("verify", str(folder), "--json")) == {
+        "ok": True,
+        "checked": 1,
+        "problems": [],
+        "pending": [],
+    }
+
+
+def test_capture_refuses_a_loopback_address_without_allow_local(tmp_path):
+    with pytest.raises(CommandError) as refused:
+        run("capture", "http://127.0.0.1:8000/", "--out", str(tmp_path / "c"), "--json")
+    assert refused.value.returncode == 1
+    assert not (tmp_path / "c").exists()
+
+
+@pytest.mark.browser
+def test_verify_lists_each_problem_and_exits_1(captured):
+    _, folder = captured
+    (folder / "page.html").write_text("<p>réécrit</p>")
+    (folder / "dialogs.json").write_text('["faux"]')
+
+    out = io.StringIO()
+    with pytest.raises(CommandError) as failed:
+        call_command("verify", str(folder), "--json", stdout=out)
+
+    assert failed.value.returncode == 1
+    problems = json.loads(out.getvalue())["problems"]
+    assert sorted(p["where"].rsplit("/", 1)[1] for p in problems) == ["dialogs.json", "page.html"]
+
+
+def test_verify_needs_a_folder_or_the_store():
+    with pytest.raises(CommandError) as usage:
+        run("verify")
+    assert usage.value.returncode == 2
+
+
+def test_verify_store_is_clean_on_an_empty_store(tsa_on):
+    assert "aucun problème" in run("verify", "--store")
+    assert json.loads(run("verify", "store", "--json"))["ok"] is True
+
+
+def test_seal_pending_reports_what_it_did(tsa_on):
+    assert json.loads(run("seal_pending", "--json")) == {
+        "sealed": 0,
+        "still_pending": 0,
+        "journals_anchored": 0,
+        "journals_unanchored": 0,
+    }
+
+
+@pytest.mark.browser
+def test_the_verify_command_exits_1_from_the_shell(captured, tsa_on, tmp_path):
+    _, folder = captured
+    (folder / "page.mhtml").write_bytes(b"x")
+
+    done = subprocess.run(
+        [Path(sys.executable).parent / "creneau", "verify", folder, "--ca", tsa_on.ca_file],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CRENEAU_DATA_DIR": str(tmp_path / "data")},
+    )
+
+    assert done.returncode == 1
+    assert done.stdout, done.stderr
+    [line] = done.stdout.splitlines()
+    assert "artefact_altered" in line and "page.mhtml" in line
+
+
+def doc_commands() -> list[str]:
+    """The ``$ …`` lines of the shell blocks of docs/verification.md, in order."""
+    blocks = re.findall(r"```sh\n(.*?)```", DOCS.read_text(), flags=re.S)
+    return [line[2:] for block in blocks for line in block.splitlines() if line.startswith("$ ")]
+
+
+@pytest.mark.browser
+def test_the_commands_of_the_verification_kit_succeed_on_a_real_capture(captured):
+    _, folder = captured
+    commands = doc_commands()
+    assert "sha256sum -c SHA256SUMS" in commands
+    assert "openssl ts -verify -in timestamps/1.tsr -data manifest.json -CAfile ca.pem" in commands
+
+    outputs = {}
+    for command in commands:
+        done = subprocess.run(["sh", "-c", command], cwd=folder, capture_output=True, text=True)
+        assert done.returncode == 0, (command, done.stderr)
+        outputs[command] = done.stdout
+
+    assert "Verification: OK" in outputs[commands[1]]
+    assert "Time stamp:" in outputs[commands[2]]
+    (folder / "screenshot.png").write_bytes(b"altered")
+    sums = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=folder, capture_output=True)
+    assert sums.returncode != 0 and b"screenshot.png: FAILED" in sums.stdout
