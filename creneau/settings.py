@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "creneau.accounts",
     "creneau.catalog",
     "creneau.cases",
@@ -116,6 +117,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "creneau.accounts.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -125,6 +127,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "creneau.accounts.middleware.FirstRunMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "creneau.urls"
@@ -162,6 +165,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # login throttling first
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling: lock a username from one address after repeated failures.
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = envint("LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "case-list"
 LOGOUT_REDIRECT_URL = "login"
@@ -187,13 +201,24 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# A strict Content-Security-Policy: nothing but this site, no inline script (accounts/middleware.py).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = envint("SESSION_HOURS", 12) * 3600
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Behind an HTTPS reverse proxy (docs/deployment.md): CRENEAU_SECURE_COOKIES=true and these.
+SECURE_SSL_REDIRECT = envbool("SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 0)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "127.0.0.1")
@@ -221,3 +246,34 @@ TSA_TIMEOUT_S = envint("TSA_TIMEOUT", 10)
 # assessment: a JSON file overriding entries of creneau/assessment/data/thresholds.json
 # (same shape), so jurists can tune the sufficiency thresholds without touching code.
 ASSESSMENT_THRESHOLDS_FILE = env("ASSESSMENT_THRESHOLDS_FILE")
+
+# documents: a folder of document templates (same file names as creneau/documents/templates/
+# documents/) that the organisation's jurist edits; files found there win over the built-in ones.
+DOCUMENT_TEMPLATES_DIR = env("DOCUMENT_TEMPLATES_DIR")
+
+# --- privacy: automatic purge of inactive cases (days; 0 disables a rule) ---
+PURGE_CLOSED_AFTER_DAYS = envint("PURGE_CLOSED_AFTER_DAYS", 90)
+PURGE_INACTIVE_AFTER_DAYS = envint("PURGE_INACTIVE_AFTER_DAYS", 365)
+
+# watch: scheduler, per-host politeness budget and assisted attempts (docs/deployment.md).
+# One "request" is one driver run against a booking host (a few page loads, like a person's).
+POLITENESS_CAPACITY = envint("POLITENESS_CAPACITY", 3)
+POLITENESS_REFILL_SECONDS = envint("POLITENESS_REFILL_SECONDS", 120)
+POLITENESS_BACKOFF_BASE_SECONDS = envint("POLITENESS_BACKOFF_BASE_SECONDS", 600)
+POLITENESS_BACKOFF_MAX_SECONDS = envint("POLITENESS_BACKOFF_MAX_SECONDS", 6 * 3600)
+# Humane windows, local time (TIME_ZONE): "HH:MM-HH:MM" and days "mon-sat" / "mon,wed,fri".
+EVIDENCE_HOURS = env("EVIDENCE_HOURS", "08:00-19:00")
+EVIDENCE_DAYS = env("EVIDENCE_DAYS", "mon-sat")
+EVIDENCE_PER_WEEK = envint("EVIDENCE_PER_WEEK", 0)  # 0: one a day on every window day
+WATCH_HOURS = env("WATCH_HOURS", "08:00-19:00")
+WATCH_DAYS = env("WATCH_DAYS", "mon-sat")
+WATCH_MINUTES = env("WATCH_MINUTES", "15-30")
+SCHEDULER_INTERVAL_SECONDS = envint("SCHEDULER_INTERVAL", 30)
+ASSISTED_LINK_HOURS = envint("ASSISTED_LINK_HOURS", 4)
+ASSISTED_ANSWER_SECONDS = envint("ASSISTED_ANSWER_SECONDS", 300)
+TASKS["default"]["QUEUES"] = [*TASKS["default"]["QUEUES"], "assisted"]
+
+# notifications: Apprise URL used for e-mail alerts when a person or volunteer has no channel of
+# their own ("" = plain SMTP to EMAIL_HOST:EMAIL_PORT); the public address of this site for links.
+NOTIFY_MAIL_URL = env("NOTIFY_MAIL_URL")
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from creneau.accounts.models import Member, Organisation, organisations_of
+from creneau.accounts.models import AuditEvent, Member, Organisation, organisations_of
 
 
 def admin_organisations(request: HttpRequest) -> QuerySet[Organisation]:
@@ -52,3 +52,19 @@ class MemberAdmin(OrganisationScopedAdmin):
     list_display = ["user", "organisation", "role"]
     list_filter = ["role"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(OrganisationScopedAdmin):
+    list_display = ["at", "actor", "action", "case_reference", "detail"]
+    list_filter = ["action"]
+    search_fields = ["case_reference", "actor"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # the access log is read-only
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -58,3 +58,35 @@ def organisations_of(
     if role is not None:
         memberships = memberships.filter(role=role)
     return Organisation.objects.filter(pk__in=memberships.values("organisation_id"))
+
+
+class AuditEvent(models.Model):
+    """Who viewed, exported, changed or erased which case, and when (never what it contains)."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("consultation")
+        CREATE = "create", _("création")
+        CHANGE = "change", _("modification")
+        EXPORT = "export", _("export")
+        ERASE = "erase", _("effacement")
+        DOCUMENT = "document", _("document produit")
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor = models.CharField(_("auteur"), max_length=150)  # kept if the account is deleted
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    case_reference = models.CharField(_("dossier"), max_length=12, db_index=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action)
+    detail = models.CharField(_("détail"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("journal d'accès")
+        verbose_name_plural = _("journal d'accès")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.case_reference}"

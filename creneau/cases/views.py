@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from creneau.accounts.models import Organisation, organisations_of
+from creneau.accounts import audit
+from creneau.accounts.models import AuditEvent, Organisation, organisations_of
 from creneau.assessment.context import assessment_context
 from creneau.assessment.models import VerdictChoices, with_verdict
 from creneau.cases.forms import AttemptForm, CaseForm, OrganisationChoiceForm, PersonForm
@@ -54,6 +55,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
+    audit.record(request.user, case.organisation, case.reference, AuditEvent.Action.VIEW)
     return _render_case(request, case, AttemptForm())
 
 
@@ -84,6 +86,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
     if data is not None and all(f.is_valid() for f in forms):
         organisation = org_form.cleaned_data["organisation"] if org_form else organisations.get()
         case = _create_case(request, organisation, person_form, case_form)
+        audit.record(request.user, organisation, case.reference, AuditEvent.Action.CREATE)
         messages.success(request, _("Dossier %(ref)s créé.") % {"ref": case.reference})
         return redirect("case-detail", reference=case.reference)
     context = {"person_form": person_form, "case_form": case_form, "org_form": org_form}
@@ -114,6 +117,10 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
         with transaction.atomic():
             person_form.save()
             case_form.save()
+            changed = ", ".join(person_form.changed_data + case_form.changed_data)
+            audit.record(
+                request.user, case.organisation, case.reference, AuditEvent.Action.CHANGE, changed
+            )
         messages.success(request, _("Dossier enregistré."))
         return redirect("case-detail", reference=case.reference)
     return render(
@@ -137,5 +144,8 @@ def attempt_create(request: HttpRequest, reference: str) -> HttpResponse:
     with transaction.atomic():
         attempt.save()
         attempt_recorded(attempt)
+        audit.record(
+            request.user, case.organisation, case.reference, AuditEvent.Action.CHANGE, "tentative"
+        )
     messages.success(request, _("Tentative enregistrée."))
     return redirect("case-detail", reference=case.reference)

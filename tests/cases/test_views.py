@@ -182,6 +182,7 @@ def test_recording_an_attempt_chains_it_into_the_journal_and_refreshes_the_verdi
     assert alice_case.assessment.verdict == "insufficient"
     listing = client.get(reverse("case-list"), {"verdict": "insufficient"}).content.decode()
     assert alice_case.reference in listing
-    assert alice_case.reference not in client.get(
-        reverse("case-list"), {"verdict": "strong"}
-    ).content.decode()
+    assert (
+        alice_case.reference
+        not in client.get(reverse("case-list"), {"verdict": "strong"}).content.decode()
+    )

@@ -5,8 +5,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from creneau.accounts.models import Organisation
+from creneau.accounts import audit
+from creneau.accounts.models import AuditEvent, Organisation
 from creneau.cases.models import Case
+from creneau.cases.privacy import erase_case
 from creneau.cases.transfer import (
     CaseFormatError,
     export_case,
@@ -29,12 +31,17 @@ class Command(BaseCommand):
         exporting.add_argument("case", help="case reference")
         exporting.add_argument("--out", type=Path, help="folder for case.json and its files")
         exporting.add_argument("--json", action="store_true")
+        erasing = sub.add_parser("erase", help="erase a case, its person and its evidence")
+        erasing.add_argument("case", help="case reference")
+        erasing.add_argument("--yes", action="store_true", help="confirm the erasure")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "import":
             self._import(options["file"], options["org"], options["json"])
-        else:
+        elif options["action"] == "export":
             self._export(options["case"], options["out"])
+        else:
+            self._erase(options["case"], options["yes"])
 
     def _import(self, path: Path, slug: str | None, as_json: bool) -> None:
         organisation = pick_organisation(slug)
@@ -47,19 +54,45 @@ class Command(BaseCommand):
         for key in parsed.ignored:
             self.stderr.write(_("champ ignoré : %(key)s") % {"key": key})
         case = import_case(parsed, organisation)
+        audit.record(None, organisation, case.reference, AuditEvent.Action.CREATE, "import")
         if as_json:
             self.stdout.write(json.dumps({"case": case.reference}))
         else:
             self.stdout.write(_("Dossier importé : %(ref)s") % {"ref": case.reference})
 
     def _export(self, reference: str, out: Path | None) -> None:
-        case = Case.objects.filter(reference=reference.strip().upper()).first()
-        if case is None:
-            raise CommandError(_("Dossier inconnu : %(ref)s") % {"ref": reference}, returncode=1)
+        case = find_case(reference)
+        audit.record(None, case.organisation, case.reference, AuditEvent.Action.EXPORT)
         if out is not None:
             path = write_export(case, out)
             self.stderr.write(_("Dossier exporté dans %(path)s") % {"path": path})
         self.stdout.write(json.dumps(export_case(case), ensure_ascii=False, indent=2))
+
+    def _erase(self, reference: str, confirmed: bool) -> None:
+        case = find_case(reference)
+        if not confirmed:
+            raise CommandError(ERASE_WARNING % {"ref": case.reference}, returncode=1)
+        erased = erase_case(case)
+        audit.record(None, None, erased.reference, AuditEvent.Action.ERASE)
+        self.stderr.write(
+            _("Dossier %(ref)s effacé : %(n)d tentatives, %(f)d fichiers de preuve.")
+            % {"ref": erased.reference, "n": erased.attempts, "f": erased.files_removed}
+        )
+
+
+ERASE_WARNING = _(
+    "Effacer le dossier %(ref)s supprime définitivement l'identité de la personne, ses "
+    "tentatives, son journal et ses preuves scellées. Si une procédure devant le tribunal est "
+    "en cours ou possible, ces preuves peuvent encore être nécessaires : exportez d'abord le "
+    "dossier (creneau case export … --out DOSSIER). Pour confirmer, relancez avec --yes."
+)
+
+
+def find_case(reference: str) -> Case:
+    case = Case.objects.filter(reference=reference.strip().upper()).first()
+    if case is None:
+        raise CommandError(_("Dossier inconnu : %(ref)s") % {"ref": reference}, returncode=1)
+    return case
 
 
 def pick_organisation(slug: str | None) -> Organisation:

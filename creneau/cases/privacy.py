@@ -1,0 +1,114 @@
+"""Erasure (GDPR art. 17) and automatic purge of inactive cases.
+
+Evidence is write-once: normal operation never deletes it. Erasing a case is the one exception,
+decided by a person (or by the purge rule the organisation configured), and it removes the
+case's evidence files from the store when nothing else refers to them.
+
+Order matters: every evidence relation is PROTECT, so rows go from the leaves to the case.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from creneau.assessment.models import CaseAssessment
+from creneau.cases.models import Attempt, AttemptFile, Case, Person
+from creneau.evidence import storage
+from creneau.evidence.models import (
+    Artefact,
+    Blob,
+    Capture,
+    JournalAnchor,
+    JournalEntry,
+    Seal,
+    TimestampToken,
+    Upload,
+)
+
+
+@dataclass(frozen=True)
+class Erased:
+    reference: str
+    attempts: int
+    files_removed: int
+
+
+def _blob_ids(case: Case) -> set[int]:
+    seals = Seal.objects.filter(Q(capture__case=case) | Q(upload__case=case))
+    ids = set(AttemptFile.objects.filter(attempt__case=case).values_list("blob_id", flat=True))
+    ids |= set(Artefact.objects.filter(seal__in=seals).values_list("blob_id", flat=True))
+    ids |= set(TimestampToken.objects.filter(seal__in=seals).values_list("response_id", flat=True))
+    ids |= set(seals.values_list("manifest_id", flat=True))
+    ids |= set(Upload.objects.filter(case=case).values_list("original_id", flat=True))
+    ids |= set(Upload.objects.filter(case=case).values_list("filed_id", flat=True))
+    anchors = JournalAnchor.objects.filter(entry__case=case)
+    ids |= set(anchors.values_list("response_id", flat=True))
+    return ids
+
+
+def _delete_rows(case: Case) -> int:
+    seal_ids = list(
+        Seal.objects.filter(Q(capture__case=case) | Q(upload__case=case)).values_list(
+            "id", flat=True
+        )
+    )
+    JournalAnchor.objects.filter(entry__case=case).delete()
+    JournalEntry.objects.filter(case=case).delete()
+    Capture.objects.filter(case=case).delete()
+    Upload.objects.filter(case=case).delete()
+    TimestampToken.objects.filter(seal_id__in=seal_ids).delete()
+    Artefact.objects.filter(seal_id__in=seal_ids).delete()
+    Seal.objects.filter(id__in=seal_ids).delete()
+    AttemptFile.objects.filter(attempt__case=case).delete()
+    attempts, _ = Attempt.objects.filter(case=case).delete()
+    CaseAssessment.objects.filter(case=case).delete()
+    person = case.person
+    case.delete()
+    if not person.cases.exists():
+        Person.objects.filter(pk=person.pk).delete()
+    return attempts
+
+
+def _still_referenced(blob_id: int) -> bool:
+    return (
+        AttemptFile.objects.filter(blob_id=blob_id).exists()
+        or Artefact.objects.filter(blob_id=blob_id).exists()
+        or TimestampToken.objects.filter(response_id=blob_id).exists()
+        or Seal.objects.filter(manifest_id=blob_id).exists()
+        or Upload.objects.filter(Q(original_id=blob_id) | Q(filed_id=blob_id)).exists()
+        or JournalAnchor.objects.filter(response_id=blob_id).exists()
+    )
+
+
+def erase_case(case: Case) -> Erased:
+    """Delete the case, its person (if no other case), its journal and its evidence files."""
+    reference = case.reference
+    with transaction.atomic():
+        blob_ids = _blob_ids(case)
+        attempts = _delete_rows(case)
+        orphans = [b for b in blob_ids if not _still_referenced(b)]
+        digests = list(Blob.objects.filter(id__in=orphans).values_list("sha256", flat=True))
+        Blob.objects.filter(id__in=orphans).delete()
+    for digest in digests:  # files last: a failed transaction keeps them all
+        storage.erase(digest)
+    return Erased(reference, attempts, len(digests))
+
+
+def purge_due(now: datetime.datetime | None = None) -> list[Case]:
+    """Cases whose inactivity exceeds the organisation's retention rule (settings)."""
+    now = now or timezone.now()
+    closed_days = settings.PURGE_CLOSED_AFTER_DAYS
+    idle_days = settings.PURGE_INACTIVE_AFTER_DAYS
+    cases = Case.objects.annotate(last_attempt=Max("attempts__at"))
+    due = []
+    for case in cases:
+        last = max(filter(None, [case.updated_at, case.last_attempt]))
+        finished = case.status in {Case.Status.CLOSED, Case.Status.APPOINTMENT}
+        limit = closed_days if finished else idle_days
+        if limit and now - last > datetime.timedelta(days=limit):
+            due.append(case)
+    return due
