@@ -32,8 +32,9 @@ def local_urls(settings: Any) -> None:
     settings.ALLOW_LOCAL_URLS = True
 
 
-def add_site(admin_client: Client, url: str) -> GenericSiteConfig:
-    response = admin_client.post(reverse("admin:watch_genericsiteconfig_add"), site_form(url))
+def add_site(admin_client: Client, url: str, **overrides: Any) -> GenericSiteConfig:
+    form = site_form(url, **overrides)
+    response = admin_client.post(reverse("admin:watch_genericsiteconfig_add"), form)
     assert response.status_code == 302, response.content.decode()[:2000]
     return GenericSiteConfig.objects.get(page__url=url)
 
@@ -75,7 +76,7 @@ def test_the_list_action_tests_the_selected_sites(
     admin_client: Client, sim: SimulatorServer, local_urls: None
 ):
     sim.set_state("generic", "error503")
-    config = add_site(admin_client, sim.url("generic"))
+    config = add_site(admin_client, sim.url("generic"), timeout_s="2")  # the button never shows
 
     admin_client.post(
         reverse("admin:watch_genericsiteconfig_changelist"),
