@@ -103,12 +103,14 @@ def purge_due(now: datetime.datetime | None = None) -> list[Case]:
     now = now or timezone.now()
     closed_days = settings.PURGE_CLOSED_AFTER_DAYS
     idle_days = settings.PURGE_INACTIVE_AFTER_DAYS
-    cases = Case.objects.annotate(last_attempt=Max("attempts__at"))
+    rows = Case.objects.annotate(last_attempt=Max("attempts__at")).values_list(
+        "pk", "status", "updated_at", "last_attempt"
+    )
     due = []
-    for case in cases:
-        last = max(filter(None, [case.updated_at, case.last_attempt]))
-        finished = case.status in {Case.Status.CLOSED, Case.Status.APPOINTMENT}
+    for pk, status, updated_at, last_attempt in rows:
+        last = max(filter(None, [updated_at, last_attempt]))
+        finished = status in {Case.Status.CLOSED, Case.Status.APPOINTMENT}
         limit = closed_days if finished else idle_days
         if limit and now - last > datetime.timedelta(days=limit):
-            due.append(case)
-    return due
+            due.append(pk)
+    return list(Case.objects.filter(pk__in=due))
