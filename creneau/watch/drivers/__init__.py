@@ -56,6 +56,9 @@ def attempt(
 
     A ``BookingPage`` brings its system and its stored configuration; a bare URL needs both.
     The browser runs on a helper thread, so the caller may use the database before and after.
+    Whatever happens on the remote site comes back as a judgement; only problems on our side
+    raise: ``UnknownSystemError``, ``DriverConfigError`` (a bad page parameter) and
+    ``BrowserUnavailableError`` (no Chromium on this machine).
     """
     if isinstance(page, str):
         url, system = page, system or ""

@@ -68,3 +68,13 @@ def test_an_expired_session_lands_back_on_the_captcha(sim: SimulatorServer):
     assert snapshot.final_url.endswith("/cgu/?error=errorSessionInvalide")
     assert "Votre session a expiré" in snapshot.visible_text
     assert result.outcome == "captcha"
+
+
+def test_a_challenge_in_front_of_the_platform_is_captcha(sim: SimulatorServer):
+    sim.set_state("rdv_prefecture", "captcha")
+
+    snapshot, result = attempt(sim.url("rdv_prefecture"), "rdv_prefecture", {}, timeout_s=TIMEOUT_S)
+
+    assert snapshot.status == 403
+    assert "Vérification de sécurité" in snapshot.visible_text
+    assert result.outcome == "captcha"
