@@ -38,6 +38,10 @@ HIDING_CLASSES = _words(
 BUTTON_INPUTS = frozenset({"submit", "button", "reset"})
 
 _STYLE_HIDING = re.compile(r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)")
+_STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_SIMPLE_SELECTOR = re.compile(r"^(?:[a-z][a-z0-9-]*)?([.#])([\w-]+)$", re.IGNORECASE)
 
 
 @dataclass(eq=False)
@@ -81,7 +85,34 @@ class Page:
     scripts: tuple[str, ...]  # inline script bodies (never visible, used only against "no slot")
 
 
-def _hides(tag: str, attrs: dict[str, str]) -> bool:
+@dataclass(frozen=True)
+class _Stylesheet:
+    """Classes and ids that the page's own ``<style>`` blocks hide with a simple rule.
+
+    Only ``.name``, ``#id`` and ``tag.name`` selectors are read; anything subtler is left to the
+    browser's innerText (``visible_text``), which is the authority when it is available. Rules
+    inside ``@media`` blocks are applied too: hiding too much can only make us less sure.
+    """
+
+    classes: frozenset[str] = frozenset()
+    ids: frozenset[str] = frozenset()
+
+
+def _stylesheet(html: str) -> _Stylesheet:
+    classes: set[str] = set()
+    ids: set[str] = set()
+    for block in _STYLE_BLOCK.findall(html):
+        for selectors, declarations in _CSS_RULE.findall(_CSS_COMMENT.sub("", block)):
+            if not _STYLE_HIDING.search(declarations.lower()):
+                continue
+            for selector in selectors.split(","):
+                simple = _SIMPLE_SELECTOR.match(selector.strip())
+                if simple:
+                    (classes if simple.group(1) == "." else ids).add(simple.group(2).lower())
+    return _Stylesheet(frozenset(classes), frozenset(ids))
+
+
+def _hides(tag: str, attrs: dict[str, str], sheet: _Stylesheet) -> bool:
     if tag in HIDDEN_TAGS or "hidden" in attrs:
         return True
     if attrs.get("aria-hidden", "").strip().lower() == "true":
@@ -90,14 +121,16 @@ def _hides(tag: str, attrs: dict[str, str]) -> bool:
         return True
     if tag == "dialog" and "open" not in attrs:
         return True
-    if HIDING_CLASSES & set(attrs.get("class", "").lower().split()):
+    classes = set(attrs.get("class", "").lower().split())
+    if (HIDING_CLASSES | sheet.classes) & classes or attrs.get("id", "").lower() in sheet.ids:
         return True
     return bool(_STYLE_HIDING.search(attrs.get("style", "").lower()))
 
 
 class _Reader(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, sheet: _Stylesheet) -> None:
         super().__init__(convert_charrefs=True)
+        self.sheet = sheet
         self.stack: list[Element] = []
         self.elements: list[Element] = []
         self.pieces: list[str] = []
@@ -121,7 +154,7 @@ class _Reader(HTMLParser):
         if tag in SELF_CLOSING_SIBLINGS and self.stack and self.stack[-1].tag == tag:
             self.handle_endtag(tag)
         parent = self.stack[-1] if self.stack else None
-        hidden = (parent is not None and parent.hidden) or _hides(tag, values)
+        hidden = (parent is not None and parent.hidden) or _hides(tag, values, self.sheet)
         if parent is not None and parent.tag == "details" and "open" not in parent.attrs:
             hidden = hidden or tag != "summary"
         element = Element(tag, values, hidden, parent)
@@ -162,7 +195,7 @@ class _Reader(HTMLParser):
 
 def read(html: str) -> Page:
     """Parse ``html`` into what a person would see of it."""
-    reader = _Reader()
+    reader = _Reader(_stylesheet(html))
     reader.feed(html)
     reader.close()
     text = "\n".join(" ".join(line.split()) for line in "".join(reader.pieces).splitlines())

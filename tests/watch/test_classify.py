@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from creneau.watch.classify import NO_SLOT, OUTCOMES, classify
+from creneau.watch.classify import NO_SLOT, OUTCOMES, classify, classify_snapshot
 
 CORPUS = Path(__file__).parent / "corpus"
 LEGACY_NO_SLOT = (
@@ -87,3 +87,108 @@ def test_it_reports_the_visible_text_that_decided_a_no_slot(label):
     assert result.matched
     assert not result.needs_review
     assert result.slots == ()
+
+
+# --- targeted behaviours ----------------------------------------------------------------------
+
+LEGACY_FORM = "<form id='FormBookingCreate' name='create'>{}</form>"
+
+
+def test_a_phrase_missing_from_the_browsers_inner_text_does_not_count():
+    page = LEGACY_FORM.format(LEGACY_NO_SLOT)
+    assert classify(page, visible_text=LEGACY_NO_SLOT.upper()).outcome == NO_SLOT
+    hidden_by_css = classify(page, visible_text="Terminer")
+    assert (hidden_by_css.outcome, hidden_by_css.needs_review) == ("unknown", True)
+
+
+def test_a_dialog_counts_as_seen_even_though_inner_text_lacks_it():
+    result = classify(
+        "<form action='/eAppointmentpref94/appointment.do'></form>",
+        dialogs=["Il n'y a pas de rendez-vous disponible pour ce service."],
+        visible_text="",
+    )
+    assert (result.outcome, result.system) == (NO_SLOT, "eappointment")
+
+
+def test_a_no_slot_sentence_beside_hidden_slot_links_needs_review():
+    page = LEGACY_FORM.format(
+        LEGACY_NO_SLOT + "<div hidden><a href='/booking/create/1/5/1780992000'>09:00</a></div>"
+    )
+    result = classify(page)
+    assert (result.outcome, result.needs_review) == ("unknown", True)
+    assert result.matched.startswith("Il n'existe plus")
+
+
+def test_a_non_empty_first_availability_in_the_page_data_prevents_no_slot():
+    page = (
+        '<script>var etat = {"critere": {"datePremiereDispo": "2026-06-10"}};</script>'
+        "<h2>Aucun créneau disponible</h2>"
+    )
+    assert classify(page, final_url=RDV_PREF_URL).outcome == "unknown"
+    assert classify(page.replace("2026-06-10", ""), final_url=RDV_PREF_URL).outcome == NO_SLOT
+
+
+def test_a_short_label_counts_only_on_its_own_system():
+    page = "<h2>Aucun créneau disponible</h2>"
+    assert classify(page, final_url=RDV_PREF_URL).outcome == NO_SLOT
+    assert classify(page).outcome == "unknown"
+    assert classify(page, final_url="https://rdv.anct.gouv.fr/prendre_rdv").outcome == "unknown"
+
+
+def test_a_sentence_inside_a_longer_sentence_is_not_a_statement():
+    for text in (
+        "Si aucun créneau disponible ne s'affiche, revenez demain.",
+        "Le site affiche « Aucun créneau disponible » depuis des semaines.",
+        "Vous verrez peut-être le message suivant :<br>Aucun créneau disponible",
+    ):
+        assert classify(f"<p>{text}</p>", final_url=RDV_PREF_URL).outcome != NO_SLOT, text
+
+
+def test_errors_come_before_everything_else():
+    page = LEGACY_FORM.format(LEGACY_NO_SLOT)
+    for status in (403, 404, 429, 500, 502, 503, 504):
+        assert classify(page, status=status).outcome == "error"
+    assert classify(page, final_url="chrome-error://chromewebdata/").outcome == "error"
+    assert classify(page, dialogs=["Une erreur technique est survenue."]).outcome == "error"
+
+
+def test_a_captcha_gate_before_availability_is_captcha_but_not_on_a_held_legacy_slot():
+    gate = "<form action='/rdvpref/x/'><div class='g-recaptcha'></div></form>"
+    assert classify(gate).outcome == "captcha"
+    held = LEGACY_FORM.format("<div class='g-recaptcha'></div>")
+    assert classify(held).outcome == "slots_available"
+    invisible = "<form action='/rdvpref/x/'><div class='g-recaptcha' data-size='invisible'></div>"
+    assert classify(invisible).outcome == "unknown"
+
+
+def test_cloudflare_scripts_injected_into_an_ordinary_page_do_not_make_it_a_challenge():
+    page = (
+        "<h2>Aucun créneau disponible</h2>"
+        "<script src='/cdn-cgi/challenge-platform/scripts/jsd/main.js'></script>"
+    )
+    assert classify(page, final_url=RDV_PREF_URL).outcome == NO_SLOT
+
+
+@dataclass(frozen=True)
+class FakeSnapshot:
+    html: str
+    status: int | None = 200
+    final_url: str = ""
+    dialogs: tuple[str, ...] = ()
+    visible_text: str = ""
+    error: str = ""
+
+
+def test_a_snapshot_whose_navigation_failed_is_an_error_whatever_it_shows():
+    page = LEGACY_FORM.format(LEGACY_NO_SLOT)
+    ok = classify_snapshot(FakeSnapshot(page, visible_text=LEGACY_NO_SLOT))
+    assert ok.outcome == NO_SLOT
+    failed = classify_snapshot(
+        FakeSnapshot(page, visible_text=LEGACY_NO_SLOT, error="step 2 (click #next) failed")
+    )
+    assert (failed.outcome, failed.matched) == ("error", "step 2 (click #next) failed")
+
+
+def test_it_survives_broken_markup():
+    for page in ("<div hidden/>", "<p><b>Aucun</p>", "</div></div><", "<!--", "<script>", "&#;"):
+        assert classify(page).outcome == "unknown"
