@@ -21,9 +21,21 @@ PROXY_ERRORS = {
 WAITING_ROOM_PATH = "/queue-it/"
 
 
-def gate(system: str, request: Request, ctx: Context, maintenance: str = "") -> Response | None:
-    """The page shown instead of the system's own page, or None when the system answers."""
+def gate(
+    system: str,
+    request: Request,
+    ctx: Context,
+    maintenance: str = "",
+    throttled: Response | None = None,
+) -> Response | None:
+    """The page shown instead of the system's own page, or None when the system answers.
+
+    ``maintenance`` and ``throttled`` are a system's own maintenance template and rate-limit
+    answer, when it has them.
+    """
     state = ctx.state.state
+    if state == "error429" and throttled is not None:
+        return throttled
     if state in PROXY_ERRORS:
         status, reason = PROXY_ERRORS[state]
         return page("common/proxy_error.html", {"status": status, "reason": reason}, status)

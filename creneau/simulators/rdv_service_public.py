@@ -7,6 +7,7 @@ recherche n'a été trouvé. ». The reschedule page ``/users/rdvs/<id>/creneaux
 « Malheureusement, tous les créneaux sont pris. … ».
 """
 
+import json
 import re
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -21,6 +22,13 @@ SEARCH = (
 )
 ENTRY_PATHS = (SEARCH, "/users/rdvs/4242/creneaux")
 MAINTENANCE_TEMPLATE = "rdv_service_public/maintenance.html"
+# Rack::Attack's answer once the per-IP limit is reached (config/initializers/rack_attack.rb).
+THROTTLED = Response(
+    status=429,
+    body=json.dumps({"errors": ["Limite d'appels API atteinte. Merci de patienter.\n"]}),
+    content_type="application/json; charset=utf-8",
+    headers=(("Retry-After", "60"),),
+)
 MOTIF = "Accompagnement au dépôt de titre de séjour"
 LIEU = ("42", "Maison France Services de Bobigny", "1 place de la Libération, 93000 Bobigny")
 

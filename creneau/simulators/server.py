@@ -210,7 +210,11 @@ class _Handler(BaseHTTPRequestHandler):
         if route.system:
             module = SYSTEMS[route.system]
             blocked = gates.gate(
-                route.system, request, ctx, getattr(module, "MAINTENANCE_TEMPLATE", "")
+                route.system,
+                request,
+                ctx,
+                getattr(module, "MAINTENANCE_TEMPLATE", ""),
+                getattr(module, "THROTTLED", None),
             )
             if blocked is not None:
                 return blocked

@@ -54,6 +54,17 @@ def test_each_error_state_answers_its_status(sim: SimulatorServer, client: Clien
         assert client.get(sim.url("rdv_service_public")).status == status
 
 
+def test_rdv_service_public_throttles_with_its_own_json_answer(
+    sim: SimulatorServer, client: Client
+):
+    sim.set_state("rdv_service_public", "error429")
+
+    answer = client.get(sim.url("rdv_service_public"))
+
+    assert answer.status == 429
+    assert answer.json() == {"errors": ["Limite d'appels API atteinte. Merci de patienter.\n"]}
+
+
 def test_it_counts_requests_per_host_and_path_but_not_control_calls(
     sim: SimulatorServer, client: Client
 ):
