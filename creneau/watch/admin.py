@@ -4,10 +4,7 @@ The « Tester la page » button (and the list action of the same name) runs one 
 the generic driver and shows the outcome and the text that decided it.
 """
 
-import ipaddress
-import socket
 from typing import Any
-from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
@@ -25,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from creneau.catalog.models import BookingPage, BookingSystem
 from creneau.watch.models import GenericSiteConfig
+from creneau.watch.urlsafety import UnsafeURLError, check_public_url
 
 OUTCOME_LABELS = {
     "no_slot": _("aucun créneau"),
@@ -38,20 +36,11 @@ OUTCOME_LABELS = {
 
 
 def refuse_local(url: str) -> None:
-    """Refuse non-web schemes and addresses on this machine or its network (unless allowed)."""
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise ValidationError(_("Seules les adresses http et https sont acceptées."))
-    if settings.ALLOW_LOCAL_URLS:
-        return
+    """Refuse non-web schemes and local or private addresses, unless the deployment allows them."""
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError):
-        raise ValidationError(_("Le nom de ce site est introuvable.")) from None
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
-        if not address.is_global:
-            raise ValidationError(_("Cette adresse désigne une machine locale ou privée."))
+        check_public_url(url, allow_local=settings.ALLOW_LOCAL_URLS)
+    except UnsafeURLError as exc:
+        raise ValidationError(exc.message) from exc
 
 
 class GenericSiteForm(forms.ModelForm):  # type: ignore[type-arg]

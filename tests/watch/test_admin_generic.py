@@ -108,7 +108,7 @@ def test_it_refuses_a_local_address_unless_allowed(admin_client: Client):
     )
 
     assert response.status_code == 200
-    assert "machine locale ou privée" in response.content.decode()
+    assert "une adresse locale ou privée" in response.content.decode()
     assert not BookingPage.objects.filter(url__contains="127.0.0.1").exists()
 
 
