@@ -11,6 +11,7 @@ serialises writers by itself) and ``(case, sequence)`` is unique, with a retry o
 
 import hashlib
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -39,7 +40,9 @@ def attempt_payload(attempt: Attempt) -> dict[str, Any]:
         "case": attempt.case.reference,
         "attempt": attempt.pk,
         "channel": attempt.channel,
-        "at": attempt.at.isoformat(),
+        # UTC, microseconds dropped: the same instant must hash the same whether the attempt
+        # comes from memory (any offset) or back from the database (UTC, maybe truncated).
+        "at": attempt.at.astimezone(UTC).replace(microsecond=0).isoformat(),
         "outcome": attempt.outcome,
         "note": attempt.note,
         "source": attempt.source,

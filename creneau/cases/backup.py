@@ -1,0 +1,79 @@
+"""Backup and restore of the embedded mode: the SQLite database, the evidence store, the keys.
+
+The archive is a gzip'd tar:
+    creneau-backup/database.sqlite3   a consistent copy (SQLite online backup API)
+    creneau-backup/evidence/…         the content-addressed evidence store
+    creneau-backup/secret_key, field_key   the keys that decrypt identity fields (optional)
+With the keys, the archive opens every case: keep it as safe as the machine itself.
+PostgreSQL deployments back up with pg_dump and their object store (docs/deployment.md).
+"""
+
+import sqlite3
+import tarfile
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+ROOT = "creneau-backup"
+KEYS = ("secret_key", "field_key")
+
+
+class BackupError(Exception):
+    pass
+
+
+def _sqlite_path() -> Path:
+    if connection.vendor != "sqlite":
+        raise BackupError(
+            "backup handles the embedded SQLite mode; with PostgreSQL use pg_dump "
+            "and the object store's own copies (docs/deployment.md)"
+        )
+    return Path(settings.DATABASES["default"]["NAME"])
+
+
+def backup(out: Path, *, keys: bool = True) -> Path:
+    """Write a backup archive to ``out``; return its path."""
+    source = _sqlite_path()
+    data = Path(settings.DATA_DIR)
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / "database.sqlite3"
+        with sqlite3.connect(source) as live, sqlite3.connect(copy) as target:
+            live.backup(target)
+        with tarfile.open(out, "w:gz") as archive:
+            archive.add(copy, f"{ROOT}/database.sqlite3")
+            evidence = Path(settings.EVIDENCE_DIR)
+            if evidence.exists():
+                archive.add(evidence, f"{ROOT}/evidence")
+            for name in KEYS if keys else ():
+                if (data / name).exists():
+                    archive.add(data / name, f"{ROOT}/{name}")
+    return out
+
+
+def _safe_members(archive: tarfile.TarFile) -> list[tarfile.TarInfo]:
+    members = []
+    for member in archive.getmembers():
+        parts = Path(member.name).parts
+        if not parts or parts[0] != ROOT or ".." in parts or member.issym() or member.islnk():
+            raise BackupError(f"unexpected entry in the archive: {member.name}")
+        members.append(member)
+    return members
+
+
+def restore(archive_path: Path, data_dir: Path) -> None:
+    """Unpack an archive into an empty data folder (never over existing data)."""
+    if (data_dir / "creneau.sqlite3").exists() or (data_dir / "evidence").exists():
+        raise BackupError(f"{data_dir} already holds data: restore into an empty folder")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(archive_path, "r:gz") as archive, tempfile.TemporaryDirectory() as tmp:
+        archive.extractall(tmp, members=_safe_members(archive), filter="data")
+        unpacked = Path(tmp) / ROOT
+        (unpacked / "database.sqlite3").replace(data_dir / "creneau.sqlite3")
+        if (unpacked / "evidence").exists():
+            (unpacked / "evidence").replace(data_dir / "evidence")
+        for name in KEYS:
+            if (unpacked / name).exists():
+                (data_dir / name).unlink(missing_ok=True)
+                (unpacked / name).replace(data_dir / name)
