@@ -16,9 +16,10 @@ def creneau(data_dir, *args):
     )
 
 
-@pytest.fixture
-def backed_up(tmp_path):
+@pytest.fixture(scope="module")
+def backed_up(tmp_path_factory):
     """GIVEN a data folder with one imported case WHEN it is backed up THEN an archive exists."""
+    tmp_path = tmp_path_factory.mktemp("backup")
     source = tmp_path / "source"
     imported = creneau(source, "case", "import", write_case(tmp_path / "in", CASE), "--json")
     assert imported.returncode == 0, imported.stderr
