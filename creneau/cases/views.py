@@ -15,6 +15,7 @@ from creneau.assessment.models import VerdictChoices, with_verdict
 from creneau.cases.forms import AttemptForm, CaseForm, OrganisationChoiceForm, PersonForm
 from creneau.cases.models import Attempt, Case
 from creneau.cases.recording import attempt_recorded
+from creneau.cases.spreadsheet import cases_csv
 
 
 def _case(request: HttpRequest, reference: str) -> Case:
@@ -50,6 +51,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "verdicts": VerdictChoices.choices,
         },
     )
+
+
+@login_required
+def case_list_csv(request: HttpRequest) -> HttpResponse:
+    cases = Case.objects.for_user(request.user).select_related("person").order_by("reference")
+    for organisation in organisations_of(request.user):
+        audit.record(request.user, organisation, "*", AuditEvent.Action.EXPORT, "liste CSV")
+    response = HttpResponse(cases_csv(cases), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="dossiers.csv"'
+    return response
 
 
 @login_required

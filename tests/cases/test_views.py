@@ -186,3 +186,13 @@ def test_recording_an_attempt_chains_it_into_the_journal_and_refreshes_the_verdi
         alice_case.reference
         not in client.get(reverse("case-list"), {"verdict": "strong"}).content.decode()
     )
+
+
+def test_the_csv_export_neutralises_formulas_and_stays_in_the_organisation(personas):
+    make_case(personas.group, family_name='=HYPERLINK("http://evil")')
+    make_case(personas.other_group, family_name="Nguyen")
+    response = personas.client_for(personas.alice).get(reverse("case-list-csv"))
+    body = response.content.decode()
+    assert response["Content-Type"].startswith("text/csv")
+    assert "'=HYPERLINK" in body and "\n=HYPERLINK" not in body and ",=HYPERLINK" not in body
+    assert "Nguyen" not in body

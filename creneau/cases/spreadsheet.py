@@ -1,0 +1,37 @@
+"""CSV export of a case list, safe to open in a spreadsheet.
+
+A cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be run as a
+formula by Excel or LibreOffice (CSV injection): such cells get a leading apostrophe.
+"""
+
+import csv
+import io
+from collections.abc import Iterable
+
+from creneau.cases.models import Case
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+COLUMNS = ["référence", "nom", "prénoms", "démarche", "département", "état", "tentatives"]
+
+
+def safe_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def cases_csv(cases: Iterable[Case]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for case in cases:
+        row = [
+            case.reference,
+            case.person.family_name,
+            case.person.given_names,
+            case.get_procedure_kind_display(),
+            case.department_id,
+            case.get_status_display(),
+            case.attempts.count(),
+        ]
+        writer.writerow([safe_cell(value) for value in row])
+    return out.getvalue()
