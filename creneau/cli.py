@@ -11,7 +11,18 @@ import os
 import sys
 
 # Django's own maintenance commands run as they are; every other command gets a ready database.
-RAW_COMMANDS = {"makemigrations", "migrate", "restore", "simulate", "classify", "help", "version", "--help", "-h", "--version"}
+RAW_COMMANDS = {
+    "makemigrations",
+    "migrate",
+    "restore",
+    "simulate",
+    "classify",
+    "help",
+    "version",
+    "--help",
+    "-h",
+    "--version",
+}
 
 
 def _ensure_ready() -> None:
