@@ -1,0 +1,39 @@
+"""What a finished document must never contain: placeholders and stale legal references.
+
+A *placeholder* is any text meant to be replaced before the document is used:
+template syntax (``{{``, ``}}``, ``{%``, ``%}``, ``{#``), wiki-style ``[[…]]``, any text in square
+brackets (« [à compléter] », « [nom] »), angle-bracket fields (« <nom> »), ``__FIELD__``, the
+markers TODO / FIXME / XXX / TBD, and the stray values ``None``, ``null``, ``undefined``, ``nan``
+that a missing value prints. A blank line to fill by hand on paper is a run of dots
+(« ........ ») and is not a placeholder: it is the visible, deliberate way to leave a gap.
+
+*Stale references* are the CESEDA articles renumbered on 1 May 2021 that old models still cite
+(R. 311-1, L. 511-1), in any spacing, dot or dash variant.
+"""
+
+import re
+
+_PLACEHOLDER_PATTERNS = [
+    re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}"),
+    re.compile(r"\[\[|\]\]"),
+    re.compile(r"\[[^\]\n]{0,80}\]"),
+    re.compile(r"<[^<>\n]{1,40}>"),
+    re.compile(r"__[A-Za-z_]+__"),
+    re.compile(r"\b(?:TODO|FIXME|XXX|TBD)\b"),
+    re.compile(r"\b(?:None|null|undefined|NaN|nan)\b"),
+]
+
+_SPACES = r"[\s\u00a0\u202f]*"
+_DASH = r"[-\u2010\u2011\u2012\u2013\u2014\u2212]"
+STALE_REFERENCE = re.compile(
+    rf"(?<![\w.])(?:R{_SPACES}\.?{_SPACES}311|L{_SPACES}\.?{_SPACES}511){_SPACES}{_DASH}{_SPACES}1(?!\d)"
+)
+
+
+def placeholders_in(text: str) -> list[str]:
+    """Every placeholder found in ``text`` (empty when the document is complete)."""
+    return [match.group(0) for pattern in _PLACEHOLDER_PATTERNS for match in pattern.finditer(text)]
+
+
+def stale_references_in(text: str) -> list[str]:
+    return [match.group(0) for match in STALE_REFERENCE.finditer(text)]

@@ -1,0 +1,252 @@
+"""Plain-dict pieces shared by every document: identity, prefecture, tribunal, dated attempts.
+
+Values a document needs but the file does not hold are ``""``: the template prints a dotted
+line to fill by hand (``or_blank``) and the label lands in ``missing`` so the interface can say
+what to complete.
+"""
+
+import datetime
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from django.utils import timezone
+
+from creneau.cases.models import Attempt, Case, Channel, Outcome, Person
+from creneau.catalog.models import Prefecture
+from creneau.documents.exhibits import Exhibit, exhibit_of, is_listed
+from creneau.documents.french import french_date, french_datetime, paris
+
+_CHANNEL_PHRASES = {
+    Channel.ONLINE: "tentative de prise de rendez-vous en ligne",
+    Channel.EMAIL: "courriel au service des étrangers de la préfecture",
+    Channel.LETTER: "lettre recommandée avec accusé de réception à la préfecture",
+    Channel.COUNTER: "présentation au guichet de la préfecture",
+    Channel.CCC: "demande au centre de contact citoyen (ANEF)",
+    Channel.DDD: "saisine du Défenseur des droits",
+    Channel.PHONE: "appel téléphonique à la préfecture",
+    Channel.OTHER: "autre démarche",
+}
+_OUTCOME_PHRASES = {
+    Outcome.NO_SLOT: "aucun créneau disponible",
+    Outcome.SLOTS_AVAILABLE: "créneaux affichés",
+    Outcome.CLOSED: "prise de rendez-vous fermée",
+    Outcome.ERROR: "le site a renvoyé une erreur",
+    Outcome.CAPTCHA: "vérification anti-robot non aboutie",
+    Outcome.QUEUE: "file d'attente sans accès au calendrier",
+    Outcome.UNKNOWN: "page non reconnue",
+    Outcome.SENT: "envoi effectué",
+    Outcome.DELIVERED: "distribué",
+    Outcome.REFUSED: "aucun rendez-vous donné",
+    Outcome.ANSWERED: "réponse reçue",
+    Outcome.NO_ANSWER: "resté sans réponse",
+}
+_MASCULINE_CHANNELS = frozenset({Channel.EMAIL, Channel.PHONE})  # courriel, appel
+_FEMININE_OUTCOMES = {Outcome.DELIVERED: "distribuée", Outcome.NO_ANSWER: "restée sans réponse"}
+_POSTCODE_CITY = re.compile(r"\b\d{5}\s+(?:CEDEX\s+)?([^\d,\n][^,\n]*?)\s*(?:CEDEX.*)?$", re.I)
+
+
+def text(value: object) -> str:
+    """``None`` and blanks become ``""``: a document never prints « None »."""
+    return "" if value is None else str(value).strip()
+
+
+def _birth_date(value: str) -> str:
+    try:
+        return french_date(datetime.date.fromisoformat(value))
+    except ValueError:
+        return value
+
+
+def _lines(value: str) -> list[str]:
+    return [line.strip() for line in re.split(r"[\n;]", value) if line.strip()]
+
+
+def in_sentence(name: str) -> str:
+    """« Préfecture de l'Ain » → « préfecture de l'Ain », for use after « la »."""
+    return name[:1].lower() + name[1:]
+
+
+def person_context(person: Person) -> dict[str, Any]:
+    family = text(person.family_name).upper()
+    given = text(person.given_names)
+    address = text(person.address)
+    return {
+        "family_name": family,
+        "given_names": given,
+        "full_name": f"{given} {family}".strip(),
+        "birth_date": _birth_date(text(person.birth_date)),
+        "birth_place": text(person.birth_place),
+        "nationality": text(person.nationality),
+        "email": text(person.email),
+        "phone": text(person.phone),
+        "address_lines": _lines(address),
+        "foreigner_number": text(person.foreigner_number),
+    }
+
+
+def site_of(case: Case) -> Prefecture | None:
+    """The prefecture site the case targets, else the département's main one."""
+    if case.prefecture is not None:
+        return case.prefecture
+    sites = case.department.sites.all()
+    return sites.exclude(kind=Prefecture.Kind.SUBPREFECTURE).first() or sites.first()
+
+
+def prefecture_context(case: Case) -> dict[str, Any]:
+    site = site_of(case)
+    police = case.department.code == "75"
+    # « le {{ prefect }} », « au {{ prefect }} »: in Paris the préfet de police (legal.md §6.2).
+    prefect = "préfet de police" if police else f"préfet {case.department.name_with_article}"
+    name = site.name if site else f"Préfecture {case.department.name_with_article}"
+    return {
+        "name": name,
+        "name_in_sentence": in_sentence(name),
+        "city": site.city if site else case.department.chef_lieu,
+        "address_lines": _lines(site.address) if site else [],
+        "email": site.foreigners_email if site else "",
+        "prefect": prefect,
+        "Prefect": prefect[:1].upper() + prefect[1:],
+        "department": case.department.name,
+    }
+
+
+def tribunal_context(case: Case) -> dict[str, Any]:
+    tribunal = case.tribunal
+    return {
+        "name": tribunal.name,
+        "name_in_sentence": in_sentence(tribunal.name),
+        "seat": tribunal.seat,
+    }
+
+
+_SUBJECT_PREFIX = {"renewal": "renouvellement : ", "first_application": "première demande : "}
+
+
+def procedure_context(case: Case) -> dict[str, Any]:
+    title = text(case.title) or "titre de séjour"
+    ground = text(case.ground)
+    renewal = case.procedure_kind == "renewal"
+    what = f"{title} ({ground})" if ground else title
+    return {
+        "kind": case.procedure_kind,
+        "renewal": renewal,
+        "first_application": case.procedure_kind == "first_application",
+        "title": title,
+        "ground": ground,
+        "object": what,
+        "request": f"demande de renouvellement de {what}" if renewal else f"demande de {what}",
+        "subject": f"{_SUBJECT_PREFIX.get(case.procedure_kind, '')}{what}",
+        "title_expires_on": french_date(case.title_expires_on) if case.title_expires_on else "",
+        "booking_url": case.booking_page.url if case.booking_page else "",
+    }
+
+
+def outcome_phrase(attempt: Attempt) -> str:
+    """The outcome, agreeing with the channel's noun (« lettre … distribuée »)."""
+    channel, outcome = Channel(attempt.channel), Outcome(attempt.outcome)
+    if channel not in _MASCULINE_CHANNELS and outcome in _FEMININE_OUTCOMES:
+        return _FEMININE_OUTCOMES[outcome]
+    return _OUTCOME_PHRASES[outcome]
+
+
+def describe(attempt: Attempt) -> str:
+    """« tentative de prise de rendez-vous en ligne, aucun créneau disponible »."""
+    return f"{_CHANNEL_PHRASES[Channel(attempt.channel)]}, {outcome_phrase(attempt)}"
+
+
+def attempt_rows(
+    attempts: Sequence[Attempt], exhibits: Sequence[Exhibit] = ()
+) -> list[dict[str, Any]]:
+    """The attempts a document lists (see ``is_listed``), dated, with their exhibit number."""
+    numbers = exhibit_of(exhibits)
+    return [
+        {
+            "id": attempt.pk,
+            "when": french_datetime(attempt.at),
+            "day": french_date(paris(attempt.at).date()),
+            "channel": str(attempt.channel),
+            "description": describe(attempt),
+            "outcome": _OUTCOME_PHRASES[Outcome(attempt.outcome)],  # after « tentative(s) »
+            "exhibit": numbers.get(attempt.pk),
+        }
+        for attempt in attempts
+        if is_listed(attempt)
+    ]
+
+
+def summary(attempts: Sequence[Attempt]) -> dict[str, Any]:
+    """Counts a judge looks at: how many, from when to when, over how many distinct weeks."""
+    listed = [a for a in attempts if is_listed(a)]
+    online = [a for a in listed if a.channel == Channel.ONLINE]
+    days = sorted(paris(a.at).date() for a in listed)
+    weeks = {day.isocalendar()[:2] for day in days}
+    return {
+        "count": len(listed),
+        "online_count": len(online),
+        "written_count": sum(a.channel in {Channel.EMAIL, Channel.LETTER} for a in listed),
+        "weeks": len(weeks),
+        "first": french_date(days[0]) if days else "",
+        "last": french_date(days[-1]) if days else "",
+    }
+
+
+def city_of(address_lines: Sequence[str]) -> str:
+    """« Saint-Denis » from « 12 rue X, 93200 Saint-Denis »; ``""`` when not recognisable."""
+    for line in reversed(address_lines):
+        match = _POSTCODE_CITY.search(line)
+        if match:
+            return match.group(1).strip()
+    return ""
+
+
+def agreement(gender: str) -> dict[str, str]:
+    """Agreement for templates: ``né{{ e }}``, ``{{ applicant }}``, ``{{ of_applicant }}``."""
+    if gender == "f":
+        applicant, of_applicant, e = "la requérante", "de la requérante", "e"
+    elif gender == "m":
+        applicant, of_applicant, e = "le requérant", "du requérant", ""
+    else:
+        applicant, of_applicant, e = "la partie requérante", "de la partie requérante", "(e)"
+    return {
+        "e": e,
+        "applicant": applicant,
+        "Applicant": applicant[:1].upper() + applicant[1:],
+        "of_applicant": of_applicant,
+    }
+
+
+def missing_prefecture_address(context: dict[str, Any]) -> list[str]:
+    return [] if context["prefecture"]["address_lines"] else ["adresse postale de la préfecture"]
+
+
+def missing_place(place: str) -> list[str]:
+    return [] if place else ["lieu de signature"]
+
+
+def missing_identity(person: dict[str, Any]) -> list[str]:
+    labels = {
+        "given_names": "prénoms",
+        "birth_date": "date de naissance",
+        "birth_place": "lieu de naissance",
+        "nationality": "nationalité",
+        "address_lines": "adresse postale",
+    }
+    return [label for key, label in labels.items() if not person[key]]
+
+
+def common_context(case: Case, options: dict[str, Any]) -> dict[str, Any]:
+    person = person_context(case.person)
+    today = options["date"] or timezone.localdate()
+    place = options["place"] or city_of(person["address_lines"])
+    return {
+        "reference": case.reference,
+        "person": person,
+        "prefecture": prefecture_context(case),
+        "tribunal": tribunal_context(case),
+        "procedure": procedure_context(case),
+        "date": french_date(today),
+        "place": place,
+        "missing": missing_identity(person) + missing_place(place),
+        **agreement(options["gender"]),
+    }
