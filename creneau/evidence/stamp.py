@@ -1,7 +1,7 @@
 """The visible stamp: a copy of the screenshot with a band saying when, where and what.
 
 Judges look for the date, the time and the URL on each screenshot (legal.md §6.3). The band is
-composited **above** the page (and repeated below a tall page), never drawn over it, and the
+composited **above** the page, never drawn over it, and the
 untouched original PNG is kept beside the stamped copy: the stamp is a reading aid, the
 original and the seal are the evidence.
 """
@@ -14,6 +14,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw, ImageFont
+
+from creneau.evidence import pngsplice
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 FONT_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
@@ -74,23 +76,31 @@ def band_lines(facts: StampFacts) -> list[tuple[str, str]]:
 
 def stamp(png: bytes, facts: StampFacts) -> bytes:
     """The stamped copy of ``png`` (a new PNG); ``png`` itself is not modified."""
+    lines = band_lines(facts)
+    shape = pngsplice.page_mode(png)
+    if shape and shape[1] >= MIN_WIDTH:
+        spliced = pngsplice.prepend(png, _band(shape[1], lines, shape[0]))
+        if spliced:
+            return spliced
+    return _compose(png, lines)
+
+
+def _compose(png: bytes, lines: list[tuple[str, str]]) -> bytes:
+    """The slow path: decode the page, paste it under the band, encode the whole."""
     with Image.open(io.BytesIO(png)) as opened:
         page = opened.convert("RGB")
     width = max(page.width, MIN_WIDTH)
-    top = _band(width, band_lines(facts))
-    bottom = _band(width, band_lines(facts)[:2]) if page.height > 2 * width else None
-    height = top.height + page.height + (bottom.height if bottom else 0)
-    sheet = Image.new("RGB", (width, height), "white")
-    sheet.paste(top, (0, 0))
-    sheet.paste(page, (0, top.height))
-    if bottom:
-        sheet.paste(bottom, (0, top.height + page.height))
+    band = _band(width, lines, "RGB")
+    sheet = Image.new("RGB", (width, band.height + page.height), "white")
+    sheet.paste(band, (0, 0))
+    sheet.paste(page, (0, band.height))
     out = io.BytesIO()
     sheet.save(out, "PNG", compress_level=1)  # speed matters more than size here
     return out.getvalue()
 
 
-def _band(width: int, lines: list[tuple[str, str]]) -> Image.Image:
+def _band(width: int, lines: list[tuple[str, str]], mode: str) -> Image.Image:
+    """The band, in the page's mode; its last row is all zeros (see :mod:`pngsplice`)."""
     size = max(16, width // 68)  # about 20 px at 1366 px wide
     regular, bold = ImageFont.truetype(FONT, size), ImageFont.truetype(FONT_BOLD, size)
     margin, leading = size, int(size * 1.45)
@@ -100,7 +110,7 @@ def _band(width: int, lines: list[tuple[str, str]]) -> Image.Image:
         indent = int(bold.getlength(head))
         blocks.append((head, indent, _wrap(value, regular, width - 2 * margin - indent)))
     height = 2 * margin + leading * sum(len(wrapped) for *_, wrapped in blocks)
-    band = Image.new("RGB", (width, height), BAND_COLOUR)
+    band = Image.new(mode, (width, height), BAND_COLOUR)
     draw = ImageDraw.Draw(band)
     y = margin
     for head, indent, wrapped in blocks:
@@ -109,7 +119,8 @@ def _band(width: int, lines: list[tuple[str, str]]) -> Image.Image:
             draw.text((margin + indent, y), part, font=regular, fill=TEXT_COLOUR)
             y += leading
     draw.line([(0, 1), (width, 1)], fill=RULE_COLOUR, width=3)
-    draw.line([(0, height - 2), (width, height - 2)], fill=RULE_COLOUR, width=3)
+    draw.line([(0, height - 3), (width, height - 3)], fill=RULE_COLOUR, width=3)
+    draw.line([(0, height - 1), (width, height - 1)], fill=(0,) * len(mode))
     return band
 
 

@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from creneau.cases.models import AttemptFile
 from creneau.evidence import journal, seal
@@ -109,3 +110,20 @@ def test_an_exported_journal_verifies_and_a_removed_entry_is_named(case, new_att
         "journal_gap",
         "journal_link_broken",
     }
+
+
+def test_two_writers_cannot_both_take_the_same_sequence_number(case, new_attempt):
+    """The database itself refuses a second entry n° 1: a racing writer retries on the new head
+    (the threaded race is exercised on PostgreSQL; SQLite serialises writers anyway)."""
+    entry = journal.append_attempt(new_attempt(1))
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        JournalEntry.objects.create(
+            case=case,
+            sequence=1,
+            kind="attempt",
+            payload="{}",
+            prev_hash=journal.GENESIS,
+            entry_hash=journal.entry_hash(journal.GENESIS, "{}"),
+        )
+    assert journal.append_attempt(new_attempt(2)).prev_hash == entry.entry_hash
