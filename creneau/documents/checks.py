@@ -3,7 +3,7 @@
 A *placeholder* is any text meant to be replaced before the document is used:
 template syntax (``{{``, ``}}``, ``{%``, ``%}``, ``{#``), wiki-style ``[[…]]``, any text in square
 brackets (« [à compléter] », « [nom] »), angle-bracket fields (« <nom> »), ``__FIELD__``, the
-markers TODO / FIXME / XXX / TBD, and the stray values ``None``, ``null``, ``undefined``, ``nan``
+markers TODO / FIXME / XXX / TBD, and the stray values ``None``, ``null``, ``undefined``, ``NaN``
 that a missing value prints. A blank line to fill by hand on paper is a run of dots
 (« ........ ») and is not a placeholder: it is the visible, deliberate way to leave a gap.
 
@@ -20,7 +20,7 @@ _PLACEHOLDER_PATTERNS = [
     re.compile(r"<[^<>\n]{1,40}>"),
     re.compile(r"__[A-Za-z_]+__"),
     re.compile(r"\b(?:TODO|FIXME|XXX|TBD)\b"),
-    re.compile(r"\b(?:None|null|undefined|NaN|nan)\b"),
+    re.compile(r"\b(?:None|null|undefined|NaN)\b"),
 ]
 
 _SPACES = r"[\s\u00a0\u202f]*"

@@ -75,7 +75,10 @@ def _check(kind: str, text: str) -> None:
     problems = [*placeholders_in(text), *stale_references_in(text)]
     if problems:
         listed = ", ".join(repr(p) for p in sorted(set(problems)))
-        raise DocumentError(f"Le modèle « {kind} » a produit un texte incomplet : {listed}.")
+        raise DocumentError(
+            f"Le document « {kind} » est incomplet (texte à remplacer ou référence abrogée) : "
+            f"{listed}. Vérifiez le modèle et les informations du dossier."
+        )
 
 
 def _context(case: Case, kind: str, options: dict[str, Any]) -> dict[str, Any]:

@@ -21,11 +21,11 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph as DocxParagraph
-from weasyprint import CSS, HTML
 
 from creneau.documents.blocks import Block, Paragraph, Run, Table
 
-# WeasyPrint reports each layout step at INFO; a command's stderr is for our own messages.
+# WeasyPrint reports each layout step at INFO, from its import on; a command's stderr is for our
+# own messages, so the level is set here and WeasyPrint imported on first use.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 PDF_VARIANT = "pdf/a-3b"
@@ -37,6 +37,8 @@ _HEADING_SIZES = {"h1": Pt(15), "h2": Pt(12.5), "h3": Pt(11.5)}
 
 def pdf_from_html(html: str, *, stylesheet: str, title: str) -> bytes:
     """A PDF/A-3b: fonts embedded, ``lang`` from the HTML, bookmarks from the headings."""
+    from weasyprint import CSS, HTML
+
     document = HTML(string=html).render(stylesheets=[CSS(string=stylesheet)])
     document.metadata.title = title
     result = document.write_pdf(pdf_variant=PDF_VARIANT)
