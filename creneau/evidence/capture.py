@@ -6,7 +6,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,15 +14,15 @@ from django.db import transaction
 from django.utils import translation
 from PIL import Image
 
-from creneau.cases.models import Outcome
-from creneau.evidence import browsing, folder, seal
-from creneau.evidence.models import Capture
+from creneau.cases.models import Attempt, AttemptFile, Channel, Outcome
+from creneau.evidence import browsing, folder, journal, seal
+from creneau.evidence.models import Blob, Capture
 from creneau.evidence.stamp import StampFacts, stamp
 from creneau.watch.browser import PageSnapshot, Step
 from creneau.watch.classify import Classification, classify
 
 if TYPE_CHECKING:
-    from creneau.cases.models import Attempt, Case
+    from creneau.cases.models import Case
 
 SCREENSHOT = "screenshot.png"
 STAMPED = "screenshot-stamped.png"
@@ -49,6 +49,7 @@ class CaptureResult:
     tsa_failures: tuple[str, ...]
     error: str
     folder: folder.Written | None
+    captured_at: datetime
 
 
 def capture(
@@ -89,6 +90,7 @@ def capture(
         tsa_failures=sealed.failures,
         error=snap.error,
         folder=written,
+        captured_at=snap.finished_at,
     )
 
 
@@ -203,7 +205,7 @@ def _record(
     )
 
 
-def link_attempt(capture_id: str, attempt: "Attempt") -> None:
+def link_attempt(capture_id: str, attempt: Attempt) -> None:
     """Attach the Attempt recorded for a capture (allowed once: the field starts empty)."""
     with transaction.atomic():
         row = Capture.objects.select_for_update().get(pk=capture_id)
@@ -211,3 +213,22 @@ def link_attempt(capture_id: str, attempt: "Attempt") -> None:
             raise ValueError(f"capture {capture_id} already belongs to another attempt")
         row.attempt = attempt
         row.save(update_fields=["attempt"])
+
+
+def record_attempt(result: CaptureResult, case: "Case") -> Attempt:
+    """The online Attempt of a capture: linked to it, stamped screenshot attached, journalled."""
+    with transaction.atomic():
+        attempt = Attempt.objects.create(
+            case=case,
+            channel=Channel.ONLINE,
+            at=result.captured_at,
+            outcome=result.outcome,
+            source=Attempt.Source.SEALED,
+            note=result.error,
+        )
+        link_attempt(result.capture_id, attempt)
+        AttemptFile.objects.create(
+            attempt=attempt, blob=Blob.objects.get(sha256=result.files[STAMPED]), name=STAMPED
+        )
+    journal.append_attempt(attempt)
+    return attempt

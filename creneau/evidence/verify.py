@@ -14,6 +14,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,8 @@ from creneau.evidence.models import Blob, Capture, JournalAnchor, JournalEntry, 
 from creneau.evidence.seal import MANIFEST_FORMAT, canonical_json
 
 Roots = Sequence[x509.Certificate]
+# The capturing host's clock and the authority's may differ a little; more is a problem.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -86,12 +89,31 @@ def check_artefacts(
     return problems
 
 
-def check_token(response: bytes, data: bytes, roots: Roots, where: str) -> list[Problem]:
+def check_token(
+    response: bytes, data: bytes, roots: Roots, where: str, not_before: str | None = None
+) -> list[Problem]:
+    """The token is valid for ``data``, and not dated before the capture began (ISO time)."""
     try:
-        tsa.verify_token(response, data, roots)
+        checked = tsa.verify_token(response, data, roots)
     except tsa.TokenError as exc:
         return [Problem("timestamp_invalid", where, f"jeton d'horodatage refusé : {exc}")]
+    began = _moment(not_before)
+    if began and checked.gen_time < began - CLOCK_SKEW:
+        return [
+            Problem(
+                "timestamp_before_capture",
+                where,
+                "le jeton est daté d'avant le début de la capture : horloges incohérentes",
+            )
+        ]
     return []
+
+
+def _moment(text: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except (TypeError, ValueError):
+        return None  # unreadable: the manifest and token checks report what is wrong
 
 
 def verify_path(path: Path, roots: Roots) -> Report:
@@ -128,7 +150,8 @@ def verify_folder(path: Path, roots: Roots) -> list[Problem]:
             Problem("no_timestamp", str(path), "aucun jeton d'horodatage : capture non scellée")
         )
     for token in tokens:
-        problems += check_token(token.read_bytes(), data, roots, str(token))
+        started = manifest.get("started_at")
+        problems += check_token(token.read_bytes(), data, roots, str(token), started)
     if (path / "journal.json").exists():
         problems += verify_journal_file(path / "journal.json")
     return problems
@@ -270,7 +293,8 @@ def _check_seal(item: Seal, roots: Roots) -> list[Problem]:
         if response is None:
             problems.append(Problem("timestamp_missing", where, "jeton absent du stockage"))
         else:
-            problems += check_token(response, data, roots, f"{where} jeton {token.tsa_url}")
+            place = f"{where} jeton {token.tsa_url}"
+            problems += check_token(response, data, roots, place, manifest.get("started_at"))
     return problems
 
 

@@ -5,10 +5,10 @@ import pytest
 from PIL import Image
 
 from creneau.evidence import storage
-from creneau.evidence.capture import ONLINE_OUTCOMES, capture
-from creneau.evidence.models import Capture, Seal
+from creneau.evidence.capture import ONLINE_OUTCOMES, capture, record_attempt
+from creneau.evidence.models import Capture, JournalEntry, Seal
 from creneau.evidence.tsa import load_roots
-from creneau.evidence.verify import verify_path
+from creneau.evidence.verify import verify_path, verify_store
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -94,3 +94,19 @@ def test_a_case_capture_shows_the_case_reference_in_the_manifest(page_server, ts
     manifest = json.loads(storage.read(result.manifest_sha256))
     assert manifest["case"] == case.reference
     assert Capture.objects.get(pk=result.capture_id).case == case
+
+
+def test_recording_the_attempt_links_it_and_chains_it_into_the_journal(page_server, tsa_on, case):
+    result = capture(f"{page_server}/", case=case)
+
+    attempt = record_attempt(result, case)
+
+    assert attempt.outcome == result.outcome and attempt.source == "sealed"
+    assert Capture.objects.get(pk=result.capture_id).attempt == attempt
+    [entry] = JournalEntry.objects.filter(case=case)
+    payload = json.loads(entry.payload)
+    assert payload["manifests"] == [result.manifest_sha256]
+    assert payload["files"] == [
+        {"name": "screenshot-stamped.png", "sha256": result.files["screenshot-stamped.png"]}
+    ]
+    assert verify_store(load_roots()).ok

@@ -1,7 +1,9 @@
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from creneau.evidence import folder, seal, storage
 from creneau.evidence.capture import capture
@@ -87,3 +89,13 @@ def test_seal_pending_leaves_seals_waiting_while_no_authority_answers(unreachabl
 
     assert (report.sealed, report.still_pending) == (0, 1)
     assert Seal.objects.get().state == Seal.State.AWAITING_TIMESTAMP
+
+
+def test_a_token_dated_before_the_capture_began_is_named(tsa_on, tmp_path):
+    later = (timezone.now() + timedelta(hours=1)).isoformat()
+    sealed = seal.seal_files("capture", FILES, {"started_at": later})
+
+    folder.write(Seal.objects.get(pk=sealed.seal.pk), tmp_path / "f")
+    found = verify_path(tmp_path / "f", load_roots()).problems
+
+    assert [p.code for p in found] == ["timestamp_before_capture"]
