@@ -7,7 +7,8 @@ that recognises something decides:
 2. anti-bot challenge → captcha; waiting room → queue
 3. visible slot evidence (free cell, time button, enabled day, next availability)
    → slots_available
-4. visible no-slot statement of a known system, or a calendar with zero free cell → no_slot
+4. visible no-slot statement on a page recognised as that booking system, or its calendar
+   with zero free cell → no_slot
 5. closure notice → closed
 6. otherwise → unknown (an expected intermediate step, or a page a person should review)
 
@@ -288,10 +289,11 @@ def _judge_no_slot(seen: _Seen) -> Classification | None:
     hit = _find(seen, s.NO_SLOT, statement=True) or _empty_week(seen)
     if hit is None:
         return None
-    system = seen.system or hit.system
-    if widgets.hidden_slot_evidence(seen.page):
-        return Classification(UNKNOWN, system, hit.matched, needs_review=True)
-    return Classification(NO_SLOT, system, hit.matched)
+    # The sentence alone does not make a page a booking page (an article may quote it without
+    # quotation marks), and slots hidden in the DOM contradict it: a person decides.
+    if not seen.system or widgets.hidden_slot_evidence(seen.page):
+        return Classification(UNKNOWN, seen.system, hit.matched, needs_review=True)
+    return Classification(NO_SLOT, seen.system, hit.matched)
 
 
 _WEEK = re.compile(r"^semaine du [^\n]*", re.MULTILINE)

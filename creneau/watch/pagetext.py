@@ -11,8 +11,8 @@ case folded, apostrophes, quotes and dashes unified, every kind of space collaps
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cached_property
 from html.parser import HTMLParser
 
 
@@ -36,6 +36,7 @@ HIDING_CLASSES = _words(
     display-none ng-hide v-cloak"""
 )
 BUTTON_INPUTS = frozenset({"submit", "button", "reset"})
+MAX_SEARCH = 256  # how deep an end tag looks for its start tag
 
 _STYLE_HIDING = re.compile(r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)")
 _STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
@@ -46,22 +47,28 @@ _SIMPLE_SELECTOR = re.compile(r"^(?:[a-z][a-z0-9-]*)?([.#])([\w-]+)$", re.IGNORE
 
 @dataclass(eq=False)
 class Element:
-    """One element as parsed: ``text`` is what shows of it, ``raw`` every text inside it."""
+    """One parsed element; its text is the slice ``[start:end]`` of the page's text chunks."""
 
     tag: str
     attrs: dict[str, str]
     hidden: bool
-    parent: "Element | None" = None
-    text_parts: list[str] = field(default_factory=list)
-    raw_parts: list[str] = field(default_factory=list)
+    parent: "Element | None"
+    chunks: "list[tuple[str, bool]]"  # (text, visible), shared by every element of the page
+    start: int
+    end: int | None = None  # None while the element is open
 
-    @property
+    @cached_property
     def text(self) -> str:
-        return " ".join("".join(self.text_parts).split())
+        """What shows of the element (hidden descendants left out), spaces collapsed."""
+        return " ".join("".join(t for t, shown in self._chunks() if shown).split())
 
-    @property
+    @cached_property
     def raw(self) -> str:
-        return " ".join("".join(self.raw_parts).split())
+        """Every text inside the element, hidden or not."""
+        return " ".join("".join(t for t, _ in self._chunks()).split())
+
+    def _chunks(self) -> "list[tuple[str, bool]]":
+        return self.chunks[self.start : self.end]
 
     def attr(self, name: str) -> str:
         return self.attrs.get(name, "")
@@ -133,21 +140,12 @@ class _Reader(HTMLParser):
         self.sheet = sheet
         self.stack: list[Element] = []
         self.elements: list[Element] = []
-        self.pieces: list[str] = []
+        self.chunks: list[tuple[str, bool]] = []
         self.title: list[str] = []
         self.scripts: list[str] = []
 
-    def _hidden_now(self) -> bool:
-        return bool(self.stack) and self.stack[-1].hidden
-
     def _text(self, data: str) -> None:
-        visible = not self._hidden_now()
-        for element in self.stack:
-            element.raw_parts.append(data)
-            if visible:
-                element.text_parts.append(data)
-        if visible:
-            self.pieces.append(data)
+        self.chunks.append((data, not (self.stack and self.stack[-1].hidden)))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name.lower(): value or "" for name, value in attrs}
@@ -157,32 +155,33 @@ class _Reader(HTMLParser):
         hidden = (parent is not None and parent.hidden) or _hides(tag, values, self.sheet)
         if parent is not None and parent.tag == "details" and "open" not in parent.attrs:
             hidden = hidden or tag != "summary"
-        element = Element(tag, values, hidden, parent)
-        self.elements.append(element)
         if tag in BLOCK_TAGS or tag == "br":
-            self.pieces.append("\n")
-        if tag == "input":
-            self._input(element)
-        if tag not in VOID_TAGS:
-            self.stack.append(element)
-
-    def _input(self, element: Element) -> None:
-        if element.attr("type").lower() in BUTTON_INPUTS and element.attr("value"):
-            self.stack.append(element)
-            self._text(f"\n{element.attr('value')}\n")
-            self.stack.pop()
+            self.chunks.append(("\n", True))
+        element = Element(tag, values, hidden, parent, self.chunks, len(self.chunks))
+        self.elements.append(element)
+        self.stack.append(element)
+        if tag == "input" and values.get("type", "").lower() in BUTTON_INPUTS:
+            self._text(f"\n{values.get('value', '')}\n")
+        if tag in VOID_TAGS:
+            self._close(len(self.stack) - 1)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         # Browsers ignore "/>" on HTML elements: <div hidden/> still hides what follows.
         self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self.stack) - 1, -1, -1):
+        # Only the innermost elements are searched: a stray end tag costs little on deep pages.
+        for depth in range(len(self.stack) - 1, max(-1, len(self.stack) - 1 - MAX_SEARCH), -1):
             if self.stack[depth].tag == tag:
-                del self.stack[depth:]
+                self._close(depth)
                 if tag in BLOCK_TAGS:
-                    self.pieces.append("\n")
+                    self.chunks.append(("\n", True))
                 return
+
+    def _close(self, depth: int) -> None:
+        for element in self.stack[depth:]:
+            element.end = len(self.chunks)
+        del self.stack[depth:]
 
     def handle_data(self, data: str) -> None:
         top = self.stack[-1].tag if self.stack else ""
@@ -192,13 +191,18 @@ class _Reader(HTMLParser):
             self.scripts.append(data)
         self._text(data)
 
+    def close(self) -> None:
+        super().close()
+        self._close(0)
+
 
 def read(html: str) -> Page:
     """Parse ``html`` into what a person would see of it."""
     reader = _Reader(_stylesheet(html))
     reader.feed(html)
     reader.close()
-    text = "\n".join(" ".join(line.split()) for line in "".join(reader.pieces).splitlines())
+    shown = "".join(text for text, visible in reader.chunks if visible)
+    text = "\n".join(" ".join(line.split()) for line in shown.splitlines())
     return Page(
         text=re.sub(r"\n{2,}", "\n", text).strip("\n"),
         title=" ".join("".join(reader.title).split()),
@@ -211,9 +215,9 @@ _APOSTROPHES = "\u2019\u2018\u02bc\u02bb`\u00b4\u2032\u2035"
 _QUOTES = "\u00ab\u00bb\u201c\u201d\u201e\u201f\u2039\u203a"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_FOLDED: dict[str, str] = {}  # each character's folding, filled as characters are met
 
 
-@lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     if char in _APOSTROPHES:
         return "'"
@@ -235,16 +239,20 @@ def fold_with_map(text: str) -> tuple[str, list[int]]:
     """``fold(text)`` and, for each of its characters, the index it came from in ``text``."""
     out: list[str] = []
     where: list[int] = []
+    cache = _FOLDED
     for index, char in enumerate(text):
-        for folded in _fold_char(char):
-            if folded in " \n":
+        folded = cache.get(char)
+        if folded is None:
+            folded = cache[char] = _fold_char(char)
+        for piece in folded:
+            if piece in " \n":
                 if not out or out[-1] == "\n":
                     continue
                 if out[-1] == " ":
-                    if folded == "\n":
+                    if piece == "\n":
                         out[-1], where[-1] = "\n", index
                     continue
-            out.append(folded)
+            out.append(piece)
             where.append(index)
     while out and out[-1] in " \n":
         out.pop()

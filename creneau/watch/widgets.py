@@ -121,9 +121,12 @@ def datepicker_days(page: Page) -> SlotEvidence | None:
     return SlotEvidence(labels[0], labels)
 
 
-def _in_datepicker(element: Element) -> bool:
-    node = element.parent
-    while node is not None:
+def _in_datepicker(cell: Element) -> bool:
+    """A day cell sits in ``table.ui-datepicker-calendar``, a few levels up at most."""
+    node = cell.parent
+    for _ in range(4):
+        if node is None:
+            return False
         if any(name.startswith("ui-datepicker") for name in node.classes()):
             return True
         node = node.parent
@@ -245,6 +248,11 @@ _SYSTEM_URLS = (
         ),
         s.RDV_SERVICE_PUBLIC,
     ),
+    # The application's own routes (config/routes.rb), whatever the host serving them.
+    (
+        re.compile(r"^(?:[a-z]+://[^/]*)?/(?:prendre_rdv|users/rdvs/\d+/creneaux)(?:[/?#]|$)"),
+        s.RDV_SERVICE_PUBLIC,
+    ),
     (
         re.compile(r"//(?:[\w-]+\.)*(?:demarches-simplifiees\.fr|demarche\.numerique\.gouv\.fr)"),
         s.DEMARCHES_SIMPLIFIEES,
@@ -285,10 +293,8 @@ def _system_of_element(element: Element) -> str:
 
 
 def _relative_system(element: Element) -> str:
-    """Relative form actions still name their application (``/rdvpref/…``, ``/prendre_rdv``)."""
+    """Relative addresses that only one application uses (RDV Service Public, DS forms)."""
     address = element.attr("action") or element.attr("href")
-    if address.startswith("/prendre_rdv") or "/creneaux?motif_id" in address:
+    if "/creneaux?motif_id" in address:
         return s.RDV_SERVICE_PUBLIC
-    if address.startswith("/commencer/"):
-        return s.DEMARCHES_SIMPLIFIEES
-    return system_of_url(f"//{address}") if address.startswith("/") else ""
+    return s.DEMARCHES_SIMPLIFIEES if address.startswith("/commencer/") else ""

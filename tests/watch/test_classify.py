@@ -128,6 +128,15 @@ def test_a_non_empty_first_availability_in_the_page_data_prevents_no_slot():
     assert classify(page.replace("2026-06-10", ""), final_url=RDV_PREF_URL).outcome == NO_SLOT
 
 
+def test_a_known_sentence_on_a_page_of_no_known_system_needs_review():
+    page = f"<article><p>{LEGACY_NO_SLOT}</p><p>Voilà ce que lit Amina chaque matin.</p></article>"
+    result = classify(page, final_url="https://www.example.org/societe/article")
+    assert (result.outcome, result.system, result.needs_review) == ("unknown", "", True)
+    assert result.matched.startswith("Il n'existe plus")
+    on_the_module = classify(page, final_url="https://www.val-doise.gouv.fr/booking/create/1/2")
+    assert on_the_module.outcome == NO_SLOT
+
+
 def test_a_short_label_counts_only_on_its_own_system():
     page = "<h2>Aucun créneau disponible</h2>"
     assert classify(page, final_url=RDV_PREF_URL).outcome == NO_SLOT
