@@ -19,10 +19,11 @@ ATTACHMENT_NAME = "demande-de-rendez-vous.pdf"
 
 
 def sender_address(organisation: Organisation) -> str:
-    """The organisation's own address when it has one configured, else DEFAULT_FROM_EMAIL."""
-    # Organisation has no sender field yet; the admin settings task will add one.
-    configured = getattr(organisation, "email", "") or ""
-    return str(configured) or settings.DEFAULT_FROM_EMAIL
+    """The organisation's SMTP sender address when its admins set one, else DEFAULT_FROM_EMAIL."""
+    from creneau.correspondence.models import MailSettings
+
+    configured = MailSettings.objects.filter(organisation=organisation).first()
+    return configured.from_address if configured else settings.DEFAULT_FROM_EMAIL
 
 
 def compose_eml(case: Case, context: dict[str, Any], body: str, pdf: bytes) -> bytes:
