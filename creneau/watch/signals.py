@@ -191,6 +191,8 @@ QUEUE_MARKUP = re.compile(r"queue-it\.net|\bqueueit\b|\bmainpart_|cf-waiting-roo
 # A time of day as a slot button shows it: 09:30, 9h30, 14 h 00, optionally a range.
 _TIME = r"(?:[01]?\d|2[0-3]) ?[:h] ?[0-5]\d"
 TIME_LABEL = re.compile(rf"^(?:{_TIME})(?: ?(?:-|a|to) ?{_TIME})?$")
+# A slot button may add a few words after its time (« 09:30 - guichet 2 », « 10:15 libre »).
+TIME_BUTTON = re.compile(rf"^(?:{_TIME})(?!\d)[^\n]{{0,40}}$")
 CHOOSE_SLOT_LABEL = re.compile(rf"^choisir le creneau de ({_TIME})")
 LEGACY_SLOT_LINK = re.compile(r"/booking/create/\d+/5/(\d{9,11})\b")
 LEGACY_HELD_STEP = re.compile(r"/etape_?[5-9]r\.(?:png|gif|jpe?g)\b")

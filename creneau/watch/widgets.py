@@ -78,12 +78,12 @@ def free_cells(page: Page, *, visible: bool) -> SlotEvidence | None:
 
 
 def time_buttons(page: Page, *, visible: bool) -> SlotEvidence | None:
-    """Any enabled button or link whose whole label is a time of day (09:30, 9h30)."""
+    """Any enabled button or link whose label starts with a time of day (09:30, 9h30)."""
     labels = tuple(
         label
         for element in elements(page, visible=visible)
         if _clickable(element)
-        and s.TIME_LABEL.match(fold(label := _label(element, visible)))
+        and s.TIME_BUTTON.match(fold(label := _label(element, visible)))
         and not _disabled(element)
     )
     return SlotEvidence(labels[0], labels) if labels else None

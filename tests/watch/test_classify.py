@@ -201,3 +201,16 @@ def test_a_snapshot_whose_navigation_failed_is_an_error_whatever_it_shows():
 def test_it_survives_broken_markup():
     for page in ("<div hidden/>", "<p><b>Aucun</p>", "</div></div><", "<!--", "<script>", "&#;"):
         assert classify(page).outcome == "unknown"
+
+
+def test_slot_buttons_may_add_words_after_their_time():
+    page = (
+        "<h3>lundi</h3><p>Aucun créneau disponible</p>"
+        "<h3>mardi</h3><button>09:30 - guichet 2</button>"
+    )
+    result = classify(page, final_url=RDV_PREF_URL)
+    assert (result.outcome, result.slots) == ("slots_available", ("09:30 - guichet 2",))
+    assert (
+        classify(page.replace("<button>", "<button disabled>"), final_url=RDV_PREF_URL).outcome
+        == NO_SLOT
+    )
