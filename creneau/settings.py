@@ -113,6 +113,8 @@ INSTALLED_APPS = [
     "creneau.correspondence",
     "creneau.notifications",
     "creneau.simulators",
+    "creneau.portal",
+    "creneau.court",
 ]
 
 MIDDLEWARE = [
@@ -238,6 +240,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"stderr": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["stderr"], "level": env("LOG_LEVEL", "INFO")},
+    # Libraries that announce themselves at INFO on every start.
+    "loggers": {name: {"level": "WARNING"} for name in ("pikepdf", "fontTools", "weasyprint")},
 }
 
 # Evidence (creneau.evidence): seconds to wait for each time-stamping authority.
@@ -277,3 +281,6 @@ TASKS["default"]["QUEUES"] = [*TASKS["default"]["QUEUES"], "assisted"]
 # their own ("" = plain SMTP to EMAIL_HOST:EMAIL_PORT); the public address of this site for links.
 NOTIFY_MAIL_URL = env("NOTIFY_MAIL_URL")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# correspondence: seconds to wait for the organisation's SMTP server before giving up a send.
+CORRESPONDENCE_SMTP_TIMEOUT_S = envint("SMTP_TIMEOUT", 30)
