@@ -1,0 +1,47 @@
+"""What every correspondence view shares: the case (404 outside its organisation) and documents."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from creneau.accounts import audit
+from creneau.accounts.models import AuditEvent
+from creneau.cases.models import Case
+from creneau.documents.generate import DocumentError, render_document
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def case_of(request: HttpRequest, reference: str) -> Case:
+    """The case if the user belongs to its organisation; a 404 for everyone else."""
+    cases = Case.objects.for_user(request.user).select_related(
+        "organisation", "person", "department", "prefecture"
+    )
+    return get_object_or_404(cases, reference=reference)
+
+
+def page(
+    request: HttpRequest, template: str, case: Case, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    return render(request, f"correspondence/{template}", {"case": case, **context}, status=status)
+
+
+def document_download(
+    request: HttpRequest, case: Case, kind: str, fmt: str, back: str, **options: Any
+) -> HttpResponse:
+    """A generated document as a file; a readable message on the page it came from if not."""
+    try:
+        document = render_document(case, kind, **options)
+    except DocumentError as exc:
+        messages.error(request, str(exc))
+        return redirect(back, reference=case.reference)
+    audit.record(request.user, case.organisation, case.reference, AuditEvent.Action.DOCUMENT, kind)
+    data = document.pdf if fmt == "pdf" else document.docx
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{kind}-{case.reference}.{fmt}"'
+    return response
