@@ -6,4 +6,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("creneau.accounts.urls")),
     path("", include("creneau.cases.urls")),
+    path("", include("creneau.correspondence.urls")),
 ]
