@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("creneau.accounts.urls")),
     path("", include("creneau.cases.urls")),
     path("", include("creneau.correspondence.urls")),
+    path("", include("creneau.portal.urls")),
 ]

@@ -4,7 +4,7 @@ from django.views.generic import RedirectView
 from creneau.cases import views
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="case-list"), name="home"),
+    path("", RedirectView.as_view(pattern_name="dashboard"), name="home"),
     path("dossiers/", views.case_list, name="case-list"),
     path("dossiers/nouveau/", views.case_create, name="case-create"),
     path("dossiers/export.csv", views.case_list_csv, name="case-list-csv"),

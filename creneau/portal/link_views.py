@@ -1,0 +1,57 @@
+"""The volunteer's side of personal links: create one for the case's person, revoke one."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from creneau.accounts import audit
+from creneau.accounts.models import AuditEvent
+from creneau.cases.models import Case
+from creneau.portal import access
+from creneau.portal.forms import PersonalLinkForm
+from creneau.portal.models import PersonalLink
+
+
+def _case(request: HttpRequest, reference: str) -> Case:
+    cases = Case.objects.for_user(request.user).select_related("person", "organisation")
+    return get_object_or_404(cases, reference=reference)
+
+
+@never_cache  # the page holds the only copy of the link
+@login_required
+@require_POST
+def create_link(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference)
+    form = PersonalLinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Durée de validité inconnue."))
+        return redirect("case-detail", reference=case.reference)
+    issued = access.issue(case.person, request.user, form.expires_at())
+    audit.record(
+        request.user, case.organisation, case.reference, AuditEvent.Action.CHANGE, "lien personnel"
+    )
+    url = request.build_absolute_uri(reverse("portal-open", args=[issued.token]))
+    context = {"case": case, "link": issued.link, "url": url}
+    return render(request, "portal/link_created.html", context)
+
+
+@login_required
+@require_POST
+def revoke_link(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    case = _case(request, reference)
+    link = get_object_or_404(PersonalLink, pk=pk, person=case.person)
+    access.revoke(link)
+    audit.record(
+        request.user,
+        case.organisation,
+        case.reference,
+        AuditEvent.Action.CHANGE,
+        "lien personnel révoqué",
+    )
+    messages.success(request, _("Lien révoqué : il n'ouvre plus rien."))
+    return redirect("case-detail", reference=case.reference)

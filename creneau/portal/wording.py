@@ -1,0 +1,50 @@
+"""What the person reads: the case's state and the evidence in plain words (no legal jargon)."""
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from creneau.cases.models import Attempt, Case
+
+STATUS: dict[str, Promise] = {
+    Case.Status.GATHERING: _(
+        "Nous rassemblons les preuves que la préfecture ne vous propose pas de rendez-vous."
+    ),
+    Case.Status.READY: _(
+        "Les preuves sont réunies. Votre bénévole peut préparer avec vous la demande au tribunal."
+    ),
+    Case.Status.FILED: _("La demande a été envoyée au tribunal. Nous attendons sa décision."),
+    Case.Status.INJUNCTION: _(
+        "Le tribunal a ordonné à la préfecture de vous donner un rendez-vous."
+    ),
+    Case.Status.APPOINTMENT: _("Vous avez obtenu un rendez-vous à la préfecture."),
+    Case.Status.CLOSED: _("Ce dossier est terminé."),
+}
+
+VERDICT: dict[str, Promise] = {
+    "insufficient": _("Il n'y a pas encore assez de preuves pour aller au tribunal."),
+    "weak": _("Il y a des preuves, mais elles sont encore trop faibles."),
+    "adequate": _("Les preuves semblent suffisantes pour aller au tribunal."),
+    "strong": _("Les preuves sont solides."),
+}
+
+SOURCE: dict[str, Promise] = {
+    Attempt.Source.SEALED: _("preuve scellée par Créneau"),
+    Attempt.Source.MANUAL: _("déclarée"),
+    "manual+file": _("déclarée, avec un fichier scellé à son arrivée"),
+    Attempt.Source.IMPORTED: _("importée"),
+}
+
+
+def status_text(case: Case) -> Promise:
+    return STATUS.get(case.status, STATUS[Case.Status.GATHERING])
+
+
+def verdict_text(verdict: str) -> Promise:
+    return VERDICT[verdict]
+
+
+def source_text(attempt: Attempt, has_files: bool) -> Promise:
+    """Sealed by the tool, or declared (by the person or a volunteer), or imported."""
+    if attempt.source == Attempt.Source.MANUAL and has_files:
+        return SOURCE["manual+file"]
+    return SOURCE.get(attempt.source, SOURCE[Attempt.Source.MANUAL])
