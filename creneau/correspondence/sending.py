@@ -219,26 +219,41 @@ def set_schedule(case: Case, recipient: str, interval_days: int, user: Actor) ->
 def due_mail_drafts(now: datetime.datetime) -> list[MailDraft]:
     """Prepare the drafts of every due schedule; never sends. For the scheduler to call.
 
-    A case that still has a draft awaiting approval gets no second one (they would pile up
-    unread); a finished case stops its schedule; a document that cannot be produced is retried
-    a day later, with the reason kept on the schedule for the volunteers.
+    Each schedule is claimed by moving its ``next_due`` with a conditional update, so two
+    schedulers running at once never prepare the same draft twice. A case that still has a
+    draft awaiting approval gets no second one (they would pile up unread); a finished case
+    stops its schedule; a document that cannot be produced is retried a day later, with the
+    reason kept on the schedule for the volunteers.
     """
-    from creneau.documents.generate import DocumentError
-
     prepared = []
     due = MailSchedule.objects.filter(active=True, next_due__lte=now).select_related("case")
     for schedule in due:
-        case = schedule.case
-        if case.status in _FINISHED:
-            schedule.active = False
-            schedule.save(update_fields=["active"])
-            continue
-        schedule.next_due = now + datetime.timedelta(days=schedule.interval_days)
-        schedule.last_error = ""
-        if not MailDraft.objects.filter(case=case).filter(state=MailDraft.State.AWAITING).exists():
-            try:
-                prepared.append(prepare_draft(case, schedule.recipient, scheduled=True))
-            except DocumentError as exc:
-                schedule.next_due, schedule.last_error = now + RETRY_AFTER_FAILURE, str(exc)
-        schedule.save(update_fields=["next_due", "last_error"])
+        if _claim(schedule, now):
+            draft = _prepare_scheduled(schedule, now)
+            prepared += [draft] if draft else []
     return prepared
+
+
+def _claim(schedule: MailSchedule, now: datetime.datetime) -> bool:
+    following = now + datetime.timedelta(days=schedule.interval_days)
+    rows = MailSchedule.objects.filter(pk=schedule.pk, next_due=schedule.next_due)
+    claimed = bool(rows.update(next_due=following, last_error=""))
+    schedule.next_due = following
+    return claimed
+
+
+def _prepare_scheduled(schedule: MailSchedule, now: datetime.datetime) -> MailDraft | None:
+    from creneau.documents.generate import DocumentError
+
+    case = schedule.case
+    if case.status in _FINISHED:
+        MailSchedule.objects.filter(pk=schedule.pk).update(active=False)
+        return None
+    if MailDraft.objects.filter(case=case, state=MailDraft.State.AWAITING).exists():
+        return None
+    try:
+        return prepare_draft(case, schedule.recipient, scheduled=True)
+    except DocumentError as exc:
+        retry = now + RETRY_AFTER_FAILURE
+        MailSchedule.objects.filter(pk=schedule.pk).update(next_due=retry, last_error=str(exc))
+        return None
