@@ -7,7 +7,6 @@ which :func:`finalise` puts in front of it; nothing in the approved part is rewr
 """
 
 from dataclasses import dataclass
-from email.header import Header
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr, make_msgid
@@ -21,6 +20,7 @@ from creneau.correspondence.captures import captures_pdf
 from creneau.correspondence.models import MailSettings
 from creneau.documents.generate import draft_document, render_document
 from creneau.documents.mail import ATTACHMENT_NAME as REQUEST_NAME
+from creneau.documents.mail import header
 
 # 7-bit on the wire: the bytes survive any relay unchanged, so the archive stays identical.
 WIRE = SMTP.clone(cte_type="7bit")
@@ -58,16 +58,6 @@ def compose(case: Case, recipient: str) -> Composed:
         attachments=[{"name": name, "size": len(pdf)} for name, pdf in attachments],
         missing=document.missing,
     )
-
-
-def header(name: str, value: str) -> bytes:
-    """One header line, RFC 2047-encoded by the legacy ``Header`` class.
-
-    Not through ``email.policy``: its folder drops the space between two encoded words
-    (« carte de séjour » arrives as « cartede séjour »), which a prefecture would read.
-    """
-    encoded = Header(value, "utf-8", header_name=name).encode(linesep=CRLF)
-    return f"{name}: {encoded}{CRLF}".encode("ascii")
 
 
 def reply_addresses(account: MailSettings, case: Case) -> list[str]:
