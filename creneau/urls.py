@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("creneau.cases.urls")),
     path("", include("creneau.correspondence.urls")),
     path("", include("creneau.portal.urls")),
+    path("", include("creneau.court.urls")),
 ]

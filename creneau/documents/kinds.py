@@ -21,7 +21,7 @@ from creneau.documents.context import (
     summary,
     text,
 )
-from creneau.documents.exhibits import exhibits_for
+from creneau.documents.exhibits import Exhibit, exhibits_for
 from creneau.documents.french import euros, french_date, french_datetime
 from creneau.documents.options import (
     COMMON,
@@ -116,6 +116,12 @@ def build_ddd_context(case: Case, **given: object) -> dict[str, Any]:
     }
 
 
+def as_labels(value: object) -> tuple[str, ...]:
+    """Exhibit labels: a list, or one text with « | » between labels."""
+    items = value if isinstance(value, list | tuple) else str(value).split("|")
+    return tuple(label for label in (str(item).strip() for item in items) if label)
+
+
 REQUETE_OPTIONS = COMMON | {
     "communicate_within": Option(as_int, 8, "jours pour communiquer une date de rendez-vous"),
     "appointment_within": Option(as_int, 15, "jours dans lesquels le rendez-vous doit avoir lieu"),
@@ -124,7 +130,35 @@ REQUETE_OPTIONS = COMMON | {
     "legal_aid": Option(as_bool, False, "demander l'aide juridictionnelle provisoire (oui/non)"),
     "undocumented": Option(as_bool, False, "la personne est sans titre de séjour (oui/non)"),
     "despite_oqtf": Option(as_bool, False, "produire la requête malgré une OQTF non exécutée"),
+    # Fed by the court bundle (creneau.court): documents the volunteer added to the case, listed
+    # after the planned exhibits, and a previous rejection the new requête must answer.
+    "extra_exhibits": Option(as_labels, (), "pièces ajoutées (libellés séparés par « | »)"),
+    "previous_rejection_date": Option(as_date, None, "date de l'ordonnance de rejet (AAAA-MM-JJ)"),
+    "previous_rejection_number": Option(as_text, "", "numéro de l'ordonnance de rejet"),
+    "previous_rejection_reasons": Option(as_text, "", "motifs du rejet, tels que l'ordonnance"),
 }
+
+
+def extended_exhibits(planned: list[Exhibit], labels: tuple[str, ...]) -> list[Exhibit]:
+    """The plan followed by added documents, numbered on: nothing planned is renumbered."""
+    start = len(planned) + 1
+    added = [Exhibit(start + i, label, "document") for i, label in enumerate(labels)]
+    return [*planned, *added]
+
+
+def _previous_rejection(options: dict[str, Any], attempts: list[Attempt]) -> dict[str, Any]:
+    """What a new requête says about the earlier rejection; empty when there was none."""
+    rejected_on: datetime.date | None = options["previous_rejection_date"]
+    if rejected_on is None:
+        return {}
+    since = [a for a in attempts if timezone.localtime(a.at).date() > rejected_on]
+    reasons = text(options["previous_rejection_reasons"])
+    return {
+        "date": french_date(rejected_on),
+        "number": options["previous_rejection_number"],
+        "reasons": [line.strip() for line in reasons.splitlines() if line.strip()],
+        "since": summary(since),
+    }
 
 
 def _urgency(case: Case, today: datetime.date, undocumented: bool) -> dict[str, Any]:
@@ -161,9 +195,12 @@ def build_requete_context(case: Case, **given: object) -> dict[str, Any]:
             "tout : --option despite_oqtf=oui."
         )
     attempts = list(case.attempts.all())
-    exhibits = exhibits_for(case)
+    exhibits = extended_exhibits(exhibits_for(case), options["extra_exhibits"])
     context = common_context(case, options)
     context["missing"] += missing_prefecture_address(context)
+    previous = _previous_rejection(options, attempts)
+    if previous:
+        context["missing"].append("réponse aux motifs de l'ordonnance de rejet")
     if context["procedure"]["first_application"] and not text(case.particular_circumstances):
         context["missing"].append("circonstances particulières justifiant l'urgence")
     today = options["date"] or timezone.localdate()
@@ -173,6 +210,7 @@ def build_requete_context(case: Case, **given: object) -> dict[str, Any]:
         "exhibits": exhibits,
         "urgency": _urgency(case, today, options["undocumented"]),
         "conclusions": _conclusions(options),
+        "previous_rejection": previous,
     }
 
 

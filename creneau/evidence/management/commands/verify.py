@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from creneau.evidence import tsa
-from creneau.evidence.verify import Report, verify_path, verify_store
+from creneau.evidence.verify import Report, Roots, verify_path, verify_store
 
 
 class Command(BaseCommand):
@@ -29,7 +29,7 @@ class Command(BaseCommand):
             roots = tsa.load_roots(options["ca"])
         except tsa.TokenError as exc:
             raise CommandError(str(exc), returncode=1) from exc
-        report = verify_store(roots) if whole_store else verify_path(Path(path), roots)
+        report = verify_store(roots) if whole_store else _verify_folder(Path(path), roots)
         self._print(report, options["json"])
         if not report.ok:
             raise CommandError(f"{len(report.problems)} problème(s) trouvé(s)", returncode=1)
@@ -54,3 +54,10 @@ class Command(BaseCommand):
             self.stdout.write(f"EN ATTENTE {note}")
         if report.ok:
             self.stdout.write(f"OK : {report.checked} élément(s) vérifié(s), aucun problème")
+
+
+def _verify_folder(path: Path, roots: Roots) -> Report:
+    """A bundle (it holds ``bundle.json``: creneau.court checks it) or a capture folder."""
+    from creneau.court.bundlecheck import is_bundle, verify_bundle
+
+    return verify_bundle(path, roots) if is_bundle(path) else verify_path(path, roots)
