@@ -14,6 +14,7 @@ import contextlib
 import shutil
 import threading
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -297,3 +298,134 @@ def _freeze(page: Page) -> _Frozen:
     except PlaywrightError as exc:
         return _Frozen(error=f"the page could not be saved: {exc.message.splitlines()[0]}")
     return _Frozen(html=html, text=str(text), mhtml=mhtml, png=png)
+
+
+# --- Live sessions (assisted attempts) ------------------------------------------------------
+#
+# An assisted attempt keeps one page open while a person reads a challenge on their phone and
+# answers it. Playwright objects belong to the thread that made them, so a session lives in the
+# thread that opened it: every call below must come from that same thread (the caller keeps a
+# dedicated thread per session, see creneau.watch.assisted). Software never answers a challenge:
+# ``session_continue`` only types what a person gave.
+
+
+@dataclass
+class _Session:
+    page: Page
+    agent: str
+    requested_url: str
+    viewport_width: int
+    started: datetime
+    dialogs: list[str]
+    documents: list[Response]
+
+
+def _sessions() -> dict[str, _Session]:
+    found: dict[str, _Session] | None = getattr(_local, "sessions", None)
+    if found is None:
+        found = _local.sessions = {}
+    return found
+
+
+def open_session(
+    url: str, steps: Sequence[Step] = (), *, timeout_s: float = 30.0, viewport_width: int = 1366
+) -> tuple[str, str]:
+    """Open ``url`` in a new context, follow ``steps``; return (session id, error or "")."""
+    browser = _browser()
+    agent = user_agent(browser)
+    context = browser.new_context(
+        viewport={"width": viewport_width, "height": 768},
+        locale="fr-FR",
+        timezone_id="Europe/Paris",
+        user_agent=agent,
+        service_workers="block",
+    )
+    context.set_default_timeout(timeout_s * 1000)
+    page = context.new_page()
+    session = _Session(page, agent, url, viewport_width, datetime.now(UTC), [], [])
+    _listen(session)
+    session_id = uuid.uuid4().hex
+    _sessions()[session_id] = session
+    return session_id, _follow(page, [Step("goto", value=url), *steps])
+
+
+def _listen(session: _Session) -> None:
+    page = session.page
+
+    def on_dialog(dialog: Dialog) -> None:
+        session.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def on_response(response: Response) -> None:
+        if response.request.resource_type == "document" and response.frame == page.main_frame:
+            session.documents.append(response)
+
+    page.on("dialog", on_dialog)
+    page.on("response", on_response)
+
+
+def _follow(page: Page, steps: Sequence[Step]) -> str:
+    for number, step in enumerate(steps, start=1):
+        try:
+            _run_step(page, step)
+        except PlaywrightError as exc:
+            return f"step {number} ({step.action} {step.selector}) failed: {exc.message}"
+    _settle(page)
+    return ""
+
+
+def session_screenshot(session_id: str, selector: str) -> bytes:
+    """A PNG of the first visible element matching ``selector`` (b"" when there is none)."""
+    page = _sessions()[session_id].page
+    locator = page.locator(selector).filter(visible=True).first
+    try:
+        if locator.count() == 0:
+            return b""
+        return locator.screenshot(type="png", animations="disabled")
+    except PlaywrightError:
+        return b""
+
+
+def session_continue(session_id: str, steps: Sequence[Step]) -> PageSnapshot:
+    """Follow ``steps`` (typing a person's answer) and freeze the page as :func:`snapshot` does."""
+    session = _sessions()[session_id]
+    clock = time.monotonic()
+    error = _follow(session.page, steps)
+    return _session_snapshot(session, error, {"steps": time.monotonic() - clock})
+
+
+def session_snapshot(session_id: str) -> PageSnapshot:
+    """Freeze the page as it stands."""
+    return _session_snapshot(_sessions()[session_id], "", {})
+
+
+def _session_snapshot(session: _Session, error: str, timings: dict[str, float]) -> PageSnapshot:
+    page = session.page
+    frozen = _freeze(page)
+    last = session.documents[-1] if session.documents else None
+    browser = _browser()
+    return PageSnapshot(
+        requested_url=session.requested_url,
+        final_url=page.url,
+        status=last.status if last else None,
+        headers=tuple(_pairs(last)) if last else (),
+        html=frozen.html,
+        visible_text=frozen.text,
+        mhtml=frozen.mhtml,
+        screenshot=frozen.png,
+        dialogs=tuple(session.dialogs),
+        started_at=session.started,
+        finished_at=datetime.now(UTC),
+        browser_version=browser.version,
+        user_agent=session.agent,
+        viewport_width=session.viewport_width,
+        error=error or frozen.error,
+        timings=timings,
+    )
+
+
+def close_session(session_id: str) -> None:
+    session = _sessions().pop(session_id, None)
+    if session is not None:
+        with contextlib.suppress(PlaywrightError):
+            session.page.context.close()

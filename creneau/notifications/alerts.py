@@ -1,0 +1,230 @@
+"""Slot alerts and assisted-attempt reminders: who gets what, in which language, once.
+
+1. a page answers ``slots_available``: an episode opens (once per page until the next
+   ``no_slot``/``closed``) and one alert task is queued;
+2. the task sends, for each active case following the page, one message to the person and one
+   to the volunteer who opened the case, each in their language, with the booking link;
+3. every send leaves an ``AlertLog`` row; a unique constraint keeps it to one per episode and
+   recipient, so a retried task never alerts twice.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+
+from creneau.cases.models import Case, Person
+from creneau.catalog.models import BookingPage
+from creneau.notifications import transport
+from creneau.notifications.models import AlertLog, NotificationChannel, SlotEpisode
+
+CLOSING_OUTCOMES = frozenset({"no_slot", "closed"})
+LANGUAGE_CODES = frozenset(code for code, _ in settings.LANGUAGES)
+
+
+@dataclass(frozen=True)
+class Message:
+    title: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Recipient:
+    kind: str  # AlertLog.Recipient
+    urls: tuple[str, ...]
+    language: str
+
+
+# --- (1) episodes ----------------------------------------------------------------------------
+
+
+def page_answered(page: BookingPage, outcome: str, now: datetime | None = None) -> None:
+    """Open or close the page's availability episode after any attempt at it."""
+    now = now or timezone.now()
+    if outcome == "slots_available":
+        episode = open_episode(page, now)
+        if episode is not None:
+            transaction.on_commit(lambda: _queue_alerts(episode.pk))
+    elif outcome in CLOSING_OUTCOMES:
+        SlotEpisode.objects.filter(page=page, closed_at__isnull=True).update(closed_at=now)
+
+
+def open_episode(page: BookingPage, now: datetime) -> SlotEpisode | None:
+    """A new episode, or None when one is already open (nobody is alerted twice)."""
+    if SlotEpisode.objects.filter(page=page, closed_at__isnull=True).exists():
+        return None
+    try:
+        with transaction.atomic():
+            return SlotEpisode.objects.create(page=page, opened_at=now)
+    except IntegrityError:  # another worker opened it a moment ago
+        return None
+
+
+def _queue_alerts(episode_id: int) -> None:
+    from creneau.notifications.tasks import send_slot_alerts
+
+    send_slot_alerts.enqueue(episode_id)
+
+
+# --- (2) recipients and messages -------------------------------------------------------------
+
+
+def language_of(person: Person, channel: NotificationChannel | None = None) -> str:
+    chosen = (channel.language if channel else "") or person.preferred_language
+    return chosen if chosen in LANGUAGE_CODES else settings.LANGUAGE_CODE
+
+
+def person_recipients(person: Person) -> list[Recipient]:
+    """The person's own channels; their e-mail address when they set none."""
+    channels = list(person.notification_channels.filter(enabled=True))
+    found = [
+        Recipient(AlertLog.Recipient.PERSON, tuple(c.url_list()), language_of(person, c))
+        for c in channels
+    ]
+    if not found and person.email:
+        found.append(
+            Recipient(
+                AlertLog.Recipient.PERSON,
+                (transport.mail_url(person.email),),
+                language_of(person),
+            )
+        )
+    return found
+
+
+def volunteer_recipients(user: AbstractBaseUser | None) -> list[Recipient]:
+    if user is None:
+        return []
+    channels = list(NotificationChannel.objects.filter(user_id=user.pk, enabled=True))
+    found = [
+        Recipient(
+            AlertLog.Recipient.VOLUNTEER,
+            tuple(c.url_list()),
+            c.language or settings.LANGUAGE_CODE,
+        )
+        for c in channels
+    ]
+    email = getattr(user, "email", "")
+    if not found and email:
+        found.append(
+            Recipient(
+                AlertLog.Recipient.VOLUNTEER, (transport.mail_url(email),), settings.LANGUAGE_CODE
+            )
+        )
+    return found
+
+
+def render(template: str, title: str, language: str, context: Mapping[str, object]) -> Message:
+    with translation.override(language):
+        return Message(
+            title=render_to_string(f"notifications/{title}.txt", dict(context)).strip(),
+            body=render_to_string(f"notifications/{template}.txt", dict(context)).strip(),
+        )
+
+
+def slot_message(case: Case, episode: SlotEpisode, recipient: Recipient) -> Message:
+    page = episode.page
+    with translation.override(recipient.language):
+        seen_at = formats.date_format(timezone.localtime(episode.opened_at), "DATETIME_FORMAT")
+    context = {
+        "page": page.label or page.url,
+        "url": page.url,
+        "reference": case.reference,
+        "seen_at": seen_at,
+    }
+    template = "slots_person" if recipient.kind == AlertLog.Recipient.PERSON else "slots_volunteer"
+    return render(template, "slots_title", recipient.language, context)
+
+
+# --- (3) sending -----------------------------------------------------------------------------
+
+
+def send_slot_alerts(episode_id: int) -> list[AlertLog]:
+    """Alert everyone following the episode's page (once each; safe to run again)."""
+    episode = SlotEpisode.objects.select_related("page").get(pk=episode_id)
+    from creneau.watch.scheduler import ACTIVE_STATUSES
+
+    cases = Case.objects.filter(booking_page=episode.page, status__in=ACTIVE_STATUSES)
+    logs: list[AlertLog] = []
+    for case in cases.select_related("person", "created_by"):
+        for recipient in _recipients_of(case):
+            log = _send_once(case, episode, recipient)
+            if log is not None:
+                logs.append(log)
+    return logs
+
+
+def _recipients_of(case: Case) -> list[Recipient]:
+    found = person_recipients(case.person) + volunteer_recipients(case.created_by)
+    kinds = {r.kind for r in found}
+    missing = [k for k in AlertLog.Recipient.values if k not in kinds]
+    # A recipient without any channel is logged as such, so the UI can ask for one.
+    return found + [Recipient(kind, (), settings.LANGUAGE_CODE) for kind in missing]
+
+
+def _send_once(case: Case, episode: SlotEpisode, recipient: Recipient) -> AlertLog | None:
+    done = AlertLog.objects.filter(episode=episode, case=case, recipient=recipient.kind)
+    if done.exclude(result=AlertLog.Result.FAILED).exists():
+        return None
+    message = slot_message(case, episode, recipient)
+    result, error = _deliver(recipient.urls, message)
+    done.filter(result=AlertLog.Result.FAILED).delete()  # a retry replaces a failure
+    try:
+        with transaction.atomic():
+            return AlertLog.objects.create(
+                kind=AlertLog.Kind.SLOTS,
+                episode=episode,
+                case=case,
+                recipient=recipient.kind,
+                language=recipient.language,
+                result=result,
+                error=error,
+                sent_at=timezone.now(),
+            )
+    except IntegrityError:  # a second channel of the same recipient, or a concurrent retry
+        return None
+
+
+def _deliver(urls: Sequence[str], message: Message) -> tuple[str, str]:
+    if not urls:
+        return AlertLog.Result.NO_CHANNEL, ""
+    delivery = transport.notify(urls, message.title, message.body)
+    if delivery.delivered:
+        return AlertLog.Result.DELIVERED, ""
+    return AlertLog.Result.FAILED, delivery.error
+
+
+def send_reminder(case: Case, link: str, expires_at: datetime) -> list[AlertLog]:
+    """Ask the person to make an assisted attempt now, with their personal link."""
+    logs = []
+    page = case.booking_page
+    for recipient in person_recipients(case.person) or [
+        Recipient(AlertLog.Recipient.PERSON, (), language_of(case.person))
+    ]:
+        with translation.override(recipient.language):
+            expires = formats.date_format(timezone.localtime(expires_at), "DATETIME_FORMAT")
+        context = {
+            "page": (page.label or page.url) if page else "",
+            "link": link,
+            "expires": expires,
+            "reference": case.reference,
+        }
+        message = render("reminder_person", "reminder_title", recipient.language, context)
+        result, error = _deliver(recipient.urls, message)
+        logs.append(
+            AlertLog.objects.create(
+                kind=AlertLog.Kind.REMINDER,
+                case=case,
+                recipient=recipient.kind,
+                language=recipient.language,
+                result=result,
+                error=error,
+                sent_at=timezone.now(),
+            )
+        )
+    return logs

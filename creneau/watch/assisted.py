@@ -1,0 +1,269 @@
+"""Assisted attempts: a person answers the challenge, the server's browser does the rest.
+
+1. ``remind``: at a varied humane time the person receives a personal link (signed, expiring);
+2. on their phone they press « Commencer »: ``run_session`` (queue ``assisted``) opens the booking
+   page in a server-side browser session, screenshots the challenge area and stores it;
+3. the person reads the image and types the code; the worker, which kept the page open, types it
+   into the real page and continues (up to ``MAX_ROUNDS`` codes if one is refused);
+4. the resulting page is captured and sealed like any attempt, and recorded as an Attempt.
+
+Software never solves a challenge: the code comes from the person's answer only. When the relay
+is impossible (no challenge found, the session times out), the page offers the manual fallback:
+the person uploads their own screenshot, sealed at arrival.
+"""
+
+import base64
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from creneau.cases.models import Attempt, AttemptFile, Case, Channel
+from creneau.cases.recording import attempt_recorded
+from creneau.catalog.models import BookingPage
+from creneau.notifications import alerts
+from creneau.watch import browser, politeness
+from creneau.watch.browser import PageSnapshot
+from creneau.watch.classify import Classification
+from creneau.watch.drivers import driver_for, stored_config
+from creneau.watch.drivers.base import honest
+from creneau.watch.models import AssistedSession
+
+SALT = "creneau.watch.assisted"
+MAX_ROUNDS = 3
+POLL_SECONDS = 1.0
+# Where each assisted system shows its challenge (booking-systems.md §3.2).
+CHALLENGES: dict[str, str] = {"rdv_prefecture": ".captcha, #captchaFR_CaptchaImage"}
+ANSWER_PARAMETER = "captcha_answer"
+T = TypeVar("T")
+
+
+class AssistedError(Exception):
+    """The relay could not go on; the message is shown to the person and logged."""
+
+
+# --- (1) reminder and link -------------------------------------------------------------------
+
+
+def link_for(session: AssistedSession) -> str:
+    token = signing.dumps(session.pk, salt=SALT)
+    return settings.SITE_URL + reverse("assisted", args=[token])
+
+
+def session_for_token(token: str) -> AssistedSession | None:
+    """The session a link points to, or None when forged or expired."""
+    max_age = settings.ASSISTED_LINK_HOURS * 3600
+    try:
+        pk = signing.loads(token, salt=SALT, max_age=max_age)
+    except signing.BadSignature:
+        return None
+    return (
+        AssistedSession.objects.select_related("case__booking_page", "case__person")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def remind(case: Case, now: datetime) -> AssistedSession:
+    expires = now + timedelta(hours=settings.ASSISTED_LINK_HOURS)
+    session = AssistedSession.objects.create(case=case, expires_at=expires)
+    link = link_for(session)
+    transaction.on_commit(lambda: alerts.send_reminder(case, link, expires))
+    return session
+
+
+def expired(session: AssistedSession, now: datetime | None = None) -> bool:
+    return (now or timezone.now()) >= session.expires_at
+
+
+def request_start(session: AssistedSession) -> bool:
+    """The person pressed « Commencer »: queue the browser session (once)."""
+    updated = AssistedSession.objects.filter(
+        pk=session.pk, state__in=[AssistedSession.State.REMINDED, AssistedSession.State.FAILED]
+    ).update(state=AssistedSession.State.REQUESTED, error="", answer="")
+    if updated:
+        from creneau.watch.tasks import run_assisted_session
+
+        transaction.on_commit(lambda: run_assisted_session.enqueue(session.pk))
+    return updated == 1
+
+
+def give_answer(session: AssistedSession, answer: str) -> bool:
+    cleaned = answer.strip()[:40]
+    updated = AssistedSession.objects.filter(
+        pk=session.pk, state=AssistedSession.State.CHALLENGE
+    ).update(state=AssistedSession.State.ANSWERED, answer=cleaned)
+    return bool(cleaned) and updated == 1
+
+
+def challenge_data_url(session: AssistedSession) -> str:
+    return "data:image/png;base64," + base64.b64encode(bytes(session.challenge)).decode()
+
+
+# --- (2)–(4) the relay -----------------------------------------------------------------------
+
+
+class _BrowserThread:
+    """One thread for one live session: Playwright objects never leave the thread that made them."""
+
+    def __init__(self) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="creneau-assisted")
+
+    def call(self, work: Callable[..., T], *args: Any) -> T:
+        return self.pool.submit(work, *args).result()
+
+    def close(self) -> None:
+        self.pool.submit(browser.close).result()
+        self.pool.shutdown()
+
+
+def run_session(session_id: int, wait: Callable[[float], None] = time.sleep) -> str:
+    """Hold a browser session for one assisted attempt; return the recorded outcome."""
+    session = AssistedSession.objects.select_related("case__booking_page").get(pk=session_id)
+    page = session.case.booking_page
+    if page is None or expired(session):
+        return _fail(
+            session, "expired" if page else "no booking page", AssistedSession.State.EXPIRED
+        )
+    grant = politeness.take(politeness.host_of(page.url))
+    if not grant.granted:
+        return _fail(session, "the booking site asks us to wait; try again later")
+    thread = _BrowserThread()
+    try:
+        return _relay(session, page, thread, wait)
+    except AssistedError as exc:
+        return _fail(session, str(exc))
+    finally:
+        thread.close()
+
+
+def _relay(
+    session: AssistedSession,
+    page: BookingPage,
+    thread: _BrowserThread,
+    wait: Callable[[float], None],
+) -> str:
+    driver = driver_for(page.system)
+    config = dict(stored_config(page))
+    opening = driver.steps(config)
+    browser_id, error = thread.call(browser.open_session, page.url, opening)
+    try:
+        for _ in range(MAX_ROUNDS):
+            picture = thread.call(browser.session_screenshot, browser_id, CHALLENGES[page.system])
+            if error or not picture:
+                # No challenge to relay: the page says something else (error, closed…): seal it.
+                snap = thread.call(browser.session_snapshot, browser_id)
+                return _seal_and_record(session, page, snap, config)
+            answer = _ask(session, picture, wait)
+            steps = driver.steps({**config, ANSWER_PARAMETER: answer})[len(opening) :]
+            snap = thread.call(browser.session_continue, browser_id, steps)
+            verdict = honest(snap, driver.judge(snap, config))
+            if verdict.outcome != "captcha":
+                politeness.record(politeness.host_of(page.url), verdict.outcome, snap.status)
+                return _seal_and_record(session, page, snap, config, verdict)
+            error = ""
+        snap = thread.call(browser.session_snapshot, browser_id)
+        return _seal_and_record(session, page, snap, config)
+    finally:
+        thread.call(browser.close_session, browser_id)
+
+
+def _ask(session: AssistedSession, picture: bytes, wait: Callable[[float], None]) -> str:
+    """Show the challenge to the person and wait for their answer (bounded)."""
+    AssistedSession.objects.filter(pk=session.pk).update(
+        state=AssistedSession.State.CHALLENGE,
+        challenge=picture,
+        challenge_at=timezone.now(),
+        answer="",
+        rounds=session.rounds + 1,
+    )
+    session.rounds += 1
+    deadline = time.monotonic() + settings.ASSISTED_ANSWER_SECONDS
+    while time.monotonic() < deadline:
+        row = AssistedSession.objects.filter(pk=session.pk).values("state", "answer").get()
+        if row["state"] == AssistedSession.State.ANSWERED and row["answer"]:
+            return str(row["answer"])
+        wait(POLL_SECONDS)
+    raise AssistedError("no answer in time")
+
+
+def _seal_and_record(
+    session: AssistedSession,
+    page: BookingPage,
+    snap: PageSnapshot,
+    config: dict[str, Any],
+    verdict: Classification | None = None,
+) -> str:
+    """(4) Seal the page the person's answer led to, then record the Attempt."""
+    driver = driver_for(page.system)
+    verdict = verdict or honest(snap, driver.judge(snap, config))
+    capture_id = seal_snapshot(snap, verdict, session.case)
+    from creneau.watch.tasks import record_capture
+
+    attempt = record_capture(capture_id)
+    AssistedSession.objects.filter(pk=session.pk).update(
+        state=AssistedSession.State.DONE, attempt=attempt, answer="", challenge=b""
+    )
+    alerts.page_answered(page, verdict.outcome)
+    return verdict.outcome
+
+
+def seal_snapshot(snap: PageSnapshot, verdict: Classification, case: Case) -> str:
+    """Seal an already taken snapshot with the evidence pipeline's own steps (3)–(6).
+
+    ``creneau.evidence.capture.capture`` takes its own snapshot; a live session has one already.
+    """
+    from creneau.evidence import capture as pipeline
+    from creneau.evidence import seal
+
+    capture_id = uuid.uuid4()
+    files = pipeline._artefacts(snap, verdict, capture_id, case)
+    metadata = pipeline._metadata(snap, verdict, capture_id, case, dict(snap.timings))
+    metadata["assisted"] = "challenge answered by the person; software never answers"
+    sealed = seal.store_and_timestamp("capture", files, metadata)
+    with transaction.atomic():
+        pipeline._record(snap, verdict, capture_id, case, sealed, files)
+    return str(capture_id)
+
+
+def _fail(session: AssistedSession, error: str, state: str = AssistedSession.State.FAILED) -> str:
+    AssistedSession.objects.filter(pk=session.pk).update(
+        state=state, error=error[:500], answer="", challenge=b""
+    )
+    return state
+
+
+# --- Manual fallback -------------------------------------------------------------------------
+
+
+def record_upload(session: AssistedSession, data: bytes, filename: str, outcome: str) -> Attempt:
+    """The person's own screenshot, sealed at arrival, recorded as a manual online attempt."""
+    from creneau.evidence.models import Blob
+    from creneau.evidence.uploads import seal_upload
+
+    sealed = seal_upload(data, filename, session.case)
+    with transaction.atomic():
+        attempt = Attempt.objects.create(
+            case=session.case,
+            channel=Channel.ONLINE,
+            at=timezone.now(),
+            outcome=outcome,
+            source=Attempt.Source.MANUAL,
+            note="capture d'écran envoyée par la personne (tentative assistée)",
+        )
+        AttemptFile.objects.create(
+            attempt=attempt, blob=Blob.objects.get(sha256=sealed.filed_sha256), name=filename[:200]
+        )
+        attempt_recorded(attempt)
+        AssistedSession.objects.filter(pk=session.pk).update(
+            state=AssistedSession.State.DONE, attempt=attempt, answer="", challenge=b""
+        )
+    return attempt

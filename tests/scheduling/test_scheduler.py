@@ -1,0 +1,126 @@
+"""Claims: due work is created from the database state and handed out exactly once."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import close_old_connections
+
+from creneau.catalog.models import BookingPage
+from creneau.watch import scheduler, tasks
+from creneau.watch.models import EvidenceSchedule, PageWatch, PeriodicJob
+from tests.scheduling.conftest import WEDNESDAY_MORNING as NOW
+from tests.scheduling.conftest import follow
+
+URL = "https://www.rdv.93.gouv.fr/booking/create/9845"
+
+
+@pytest.fixture
+def page(db):
+    return BookingPage.objects.create(url=URL, system="legacy")
+
+
+@pytest.mark.django_db
+def test_one_watcher_per_page_however_many_cases_follow_it(page, personas):
+    for _ in range(5):
+        follow(page, personas)
+
+    report = scheduler.tick(NOW, dispatch=lambda work: None)
+
+    assert PageWatch.objects.filter(page=page).count() == 1
+    assert EvidenceSchedule.objects.count() == 5
+    assert [w.kind for w in report.claimed].count("watch") == 1
+
+
+@pytest.mark.django_db
+def test_a_second_pass_does_not_fire_the_same_work_again(page, personas):
+    follow(page, personas)
+    first = scheduler.tick(NOW, dispatch=lambda work: None)
+
+    second = scheduler.tick(NOW + timedelta(seconds=1), dispatch=lambda work: None)
+
+    assert {w.kind for w in first.claimed} == {"watch", "job"}
+    assert second.claimed == []
+
+
+@pytest.mark.django_db
+def test_claimed_work_comes_back_when_its_lease_ends_without_a_result(page, personas):
+    """GIVEN a claimed watch whose worker died (nothing finished it)
+    WHEN the lease has passed
+    THEN a scheduler claims it again, and the dead claim can no longer finish it."""
+    follow(page, personas)
+    dead = next(
+        w for w in scheduler.tick(NOW, dispatch=lambda w: None).claimed if w.kind == "watch"
+    )
+
+    later = NOW + scheduler.LEASE + timedelta(seconds=1)
+    again = [w for w in scheduler.tick(later, dispatch=lambda w: None).claimed if w.kind == "watch"]
+
+    assert len(again) == 1 and again[0].claim != dead.claim
+    assert tasks.watch_page(dead.row_id, dead.claim, runner=pytest.fail) == "stale"
+
+
+@pytest.mark.django_db
+def test_nothing_is_claimed_outside_the_humane_windows(page, personas):
+    follow(page, personas)
+    sunday = NOW + timedelta(days=4)
+
+    report = scheduler.tick(sunday, dispatch=lambda work: None)
+
+    assert [w.kind for w in report.claimed] == ["job", "job"]
+
+
+@pytest.mark.django_db
+def test_a_closed_case_gets_no_more_attempts(page, personas):
+    case = follow(page, personas, status="appointment")
+
+    scheduler.tick(NOW, dispatch=lambda work: None)
+
+    assert not EvidenceSchedule.objects.filter(case=case).exists()
+    assert not PageWatch.objects.exists()
+
+
+@pytest.mark.django_db
+def test_no_host_gets_more_claims_than_its_budget_in_one_pass(page, personas, settings):
+    settings.POLITENESS_CAPACITY = 3
+    for _ in range(10):
+        follow(page, personas)
+    scheduler.tick(NOW + timedelta(hours=12), dispatch=lambda work: None)  # rows made at night
+    EvidenceSchedule.objects.update(next_run_at=NOW)
+
+    report = scheduler.tick(NOW, dispatch=lambda work: None)
+
+    assert len([w for w in report.claimed if w.kind in {"watch", "evidence"}]) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_schedulers_racing_never_claim_the_same_row(personas, settings):
+    """Two threads tick at the same instant on 40 due rows: every row is claimed once."""
+    settings.POLITENESS_CAPACITY = 1000
+    for n in range(40):
+        page = BookingPage.objects.create(
+            url=f"https://h{n}.example/booking/create/1", system="legacy"
+        )
+        follow(page, personas)
+    scheduler.tick(NOW + timedelta(hours=12), dispatch=lambda w: None)  # rows made at night
+    PageWatch.objects.update(next_run_at=NOW, claimed_until=None, claim="")
+    EvidenceSchedule.objects.update(next_run_at=NOW, claimed_until=None, claim="")
+    PeriodicJob.objects.update(next_run_at=NOW, claimed_until=None)
+    claimed: list[scheduler.Work] = []
+    barrier = threading.Barrier(2)
+
+    def one_scheduler() -> None:
+        barrier.wait()
+        try:
+            claimed.extend(scheduler.tick(NOW, dispatch=lambda w: None).claimed)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=one_scheduler) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    keys = [(w.kind, w.row_id) for w in claimed]
+    assert len(keys) == len(set(keys)) == 40 + 40 + 2
