@@ -1,0 +1,155 @@
+"""Accessibility of the main pages: axe-core finds no serious or critical violation, the
+keyboard reaches everything with a visible focus, and pages reflow at 320 px (200 % zoom)."""
+
+import pytest
+from django.conf import settings
+
+from creneau.cases.models import Attempt
+from creneau.portal import access
+from tests.conftest import make_case
+from tests.portal.web import ensure_catalog, grave_violations, log_in
+from tests.web.conftest import assert_fits_the_screen, save_screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def catalog():
+    ensure_catalog()
+
+
+@pytest.fixture(autouse=True, scope="module")
+def catalog_kept(django_db_blocker):
+    """Transactional tests empty every table: give the catalog back to the tests after these."""
+    yield
+    with django_db_blocker.unblock():
+        ensure_catalog()
+
+
+@pytest.fixture
+def case(personas):
+    case = make_case(personas.group, title_expires_on="2026-12-24")
+    Attempt.objects.create(case=case, channel="online", at="2026-10-01T07:00Z", outcome="no_slot")
+    return case
+
+
+def check(page, name: str, problems: dict) -> None:
+    """Run axe, keep a screenshot, and check the page fits a 360 px screen."""
+    found = grave_violations(page)
+    if found:
+        problems[name] = found
+    assert_fits_the_screen(page)
+    save_screenshot(page, f"a11y-{name}")
+
+
+def set_language(page, base_url: str, language: str) -> None:
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base_url}]
+    )
+
+
+def test_the_first_run_page(live_server, phone):
+    problems: dict = {}
+    for language in ("fr", "ar"):
+        set_language(phone, live_server.url, language)
+        phone.goto(f"{live_server.url}/installation/")
+        check(phone, f"first-run-{language}", problems)
+    assert problems == {}
+
+
+def test_the_login_page(live_server, phone, personas):
+    problems: dict = {}
+    for language in ("fr", "ar"):
+        set_language(phone, live_server.url, language)
+        phone.goto(f"{live_server.url}/connexion/")
+        assert phone.locator("#id_password").is_visible()
+        check(phone, f"login-{language}", problems)
+    phone.locator("#id_username").fill("alice")
+    phone.locator("#id_password").fill("wrong password")
+    phone.locator("main button[type=submit]").click()
+    check(phone, "login-error-ar", problems)
+    assert problems == {}
+
+
+def test_the_volunteer_pages(live_server, phone, personas, case):
+    problems: dict = {}
+    log_in(phone, live_server.url, "alice")
+    for name, path in [
+        ("dashboard", "/tableau-de-bord/"),
+        ("case-list", "/dossiers/"),
+        ("case-page", f"/dossiers/{case.reference}/"),
+        ("case-form", "/dossiers/nouveau/"),
+    ]:
+        phone.goto(live_server.url + path)
+        check(phone, name, problems)
+    phone.get_by_role("button", name="Enregistrer", exact=True).click()  # the form with errors
+    check(phone, "case-form-errors", problems)
+    assert problems == {}
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_persons_pages(live_server, phone, case, language):
+    problems: dict = {}
+    set_language(phone, live_server.url, language)
+    phone.goto(f"{live_server.url}/p/{access.issue(case.person, None, None).token}/")
+    check(phone, f"portal-case-{language}", problems)
+    for name, path in [
+        ("upload", f"/p/dossier/{case.reference}/capture/"),
+        ("alerts", "/p/alertes/"),
+    ]:
+        phone.goto(live_server.url + path)
+        check(phone, f"portal-{name}-{language}", problems)
+    phone.goto(f"{live_server.url}/p/dossier/{case.reference}/capture/")
+    phone.locator("main button[type=submit]").click()  # nothing filled in: errors shown
+    check(phone, f"portal-upload-errors-{language}", problems)
+    phone.goto(f"{live_server.url}/p/not-a-valid-link-at-all-0123456789/")
+    check(phone, f"portal-no-access-{language}", problems)
+    assert problems == {}
+
+
+FOCUSED = """() => {
+  const e = document.activeElement, s = getComputedStyle(e), r = e.getBoundingClientRect();
+  return {tag: e.tagName, id: e.id, text: (e.innerText || e.value || '').slice(0, 30),
+          outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
+          visible: r.width > 0 && r.height > 0 && r.bottom > 0 && r.top < innerHeight};
+}"""
+
+
+def test_the_keyboard_reaches_everything_with_a_visible_focus(live_server, phone, case):
+    """GIVEN the person's case page WHEN it is used with the Tab key only THEN the first stop is
+    the skip link, which leads to the content; every stop shows its focus; the last control
+    (the language switch) is reached and Tab then leaves the page: no trap."""
+    phone.goto(f"{live_server.url}/p/{access.issue(case.person, None, None).token}/")
+    phone.keyboard.press("Tab")
+    first = phone.evaluate(FOCUSED)
+    assert first["text"] == "Aller au contenu" and first["visible"] and first["outline"]
+    phone.keyboard.press("Enter")
+    assert phone.evaluate("document.activeElement.id") == "main"
+
+    stops = []
+    for _ in range(60):
+        phone.keyboard.press("Tab")
+        stop = phone.evaluate(FOCUSED)
+        if stop["tag"] == "BODY":
+            break
+        stops.append(stop)
+    assert stops and stops[-1]["text"] == "Changer", stops[-3:]
+    assert [s for s in stops if not (s["outline"] and s["visible"])] == []
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_pages_reflow_at_200_percent_zoom(live_server, browser, personas, case, language):
+    """A 640 px window zoomed to 200 % is 320 CSS px wide: nothing may scroll sideways."""
+    context = browser.new_context(viewport={"width": 320, "height": 640}, locale="fr-FR")
+    page = context.new_page()
+    set_language(page, live_server.url, language)
+    page.goto(f"{live_server.url}/p/{access.issue(case.person, None, None).token}/")
+    assert_fits_the_screen(page)
+    page.goto(f"{live_server.url}/p/dossier/{case.reference}/capture/")
+    assert_fits_the_screen(page)
+    log_in(page, live_server.url, "alice")
+    for path in ("/tableau-de-bord/", f"/dossiers/{case.reference}/", "/dossiers/"):
+        page.goto(live_server.url + path)
+        assert_fits_the_screen(page)
+    save_screenshot(page, f"zoom-200-case-list-{language}")
+    context.close()
