@@ -26,6 +26,17 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def catalog_after_flush(request: Any, django_db_blocker: Any) -> Iterator[None]:
+    """Transactional tests (live server, browser) empty every table: put the catalog back."""
+    yield
+    names = request.fixturenames
+    if "transactional_db" in names or "live_server" in names:
+        with django_db_blocker.unblock():
+            if not Department.objects.filter(code="93").exists():
+                load_catalog()
+
+
+@pytest.fixture(autouse=True)
 def evidence_store(tmp_path: Path, settings: Any) -> Iterator[Path]:
     settings.EVIDENCE_DIR = tmp_path / "evidence"
     # Password hashing is deliberately slow; tests create many users.

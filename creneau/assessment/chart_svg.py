@@ -37,7 +37,7 @@ def _text(item: Text) -> str:
 def _group(item: Group) -> str:
     rects = "".join(_rect(rect) for rect in item.items)
     return (
-        f'<g class="week" data-week="{_attr(item.key)}" role="listitem">'
+        f'<g class="week" data-week="{_attr(item.key)}">'
         f"<title>{escape(item.title, quote=False)}</title>{rects}</g>"
     )
 
@@ -58,7 +58,7 @@ def chart_svg(chart: Chart, id_prefix: str = "chart") -> str:
     body = "".join(_paint(item) for item in chart.items)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {chart.width} {chart.height}" '
-        f'width="100%" style="max-width:{chart.width * 2}px;height:auto" role="img" '
+        f'width="100%" class="chart" role="img" '
         f'aria-labelledby="{prefix}-title {prefix}-desc" '
         f'font-family="DejaVu Sans, Verdana, Arial, sans-serif">'
         f'<title id="{prefix}-title">{escape(chart.title, quote=False)}</title>'
