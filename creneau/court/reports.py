@@ -40,12 +40,13 @@ VERIFY = (
     "première entrée part de 64 zéros. Supprimer, modifier ou déplacer une entrée change toutes "
     "les empreintes suivantes.",
     "Le fichier preuves/journal.json du dossier de dépôt contient les mêmes entrées. "
-    "Avec Python 3 :",
-    "  python3 -c \"import json,hashlib; p='0'*64",
-    "  for e in json.load(open('journal.json')):",
-    "      assert hashlib.sha256((p+e['payload']).encode()).hexdigest()==e['entry_hash']; "
-    "p=e['entry_hash']",
-    "  print('journal intact')\"",
+    "Avec Python 3, dans le dossier preuves (lignes à recopier telles quelles) :",
+    'python3 -c "import json,hashlib',
+    "p='0'*64",
+    "for e in json.load(open('journal.json')):",
+    "    assert hashlib.sha256((p+e['payload']).encode()).hexdigest()==e['entry_hash']",
+    "    p=e['entry_hash']",
+    "print('journal intact')\"",
     "Ou avec Créneau : creneau verify DOSSIER. Les jetons d'horodatage des captures se vérifient "
     "avec OpenSSL, dans chaque dossier preuves/scelles/… : openssl ts -verify -data manifest.json "
     "-in timestamps/1.tsr -CAfile ../../ca.pem",
