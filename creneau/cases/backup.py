@@ -30,7 +30,7 @@ def _sqlite_path() -> Path:
             "backup handles the embedded SQLite mode; with PostgreSQL use pg_dump "
             "and the object store's own copies (docs/deployment.md)"
         )
-    return Path(settings.DATABASES["default"]["NAME"])
+    return Path(str(settings.DATABASES["default"]["NAME"]))
 
 
 def backup(out: Path, *, keys: bool = True) -> Path:

@@ -8,7 +8,9 @@ Order matters: every evidence relation is PROTECT, so rows go from the leaves to
 """
 
 import datetime
+import shutil
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -17,6 +19,8 @@ from django.utils import timezone
 
 from creneau.assessment.models import CaseAssessment
 from creneau.cases.models import Attempt, AttemptFile, Case, Person
+from creneau.correspondence.models import MailDraft, RegisteredLetter
+from creneau.court.models import CaseDocument
 from creneau.evidence import storage
 from creneau.evidence.models import (
     Artefact,
@@ -56,6 +60,10 @@ def _delete_rows(case: Case) -> int:
             "id", flat=True
         )
     )
+    # Rows of other apps that point at the case's attempts or uploads with PROTECT.
+    RegisteredLetter.objects.filter(case=case).delete()
+    MailDraft.objects.filter(case=case).delete()
+    CaseDocument.objects.filter(case=case).delete()
     JournalAnchor.objects.filter(entry__case=case).delete()
     JournalEntry.objects.filter(case=case).delete()
     Capture.objects.filter(case=case).delete()
@@ -95,6 +103,8 @@ def erase_case(case: Case) -> Erased:
         Blob.objects.filter(id__in=orphans).delete()
     for digest in digests:  # files last: a failed transaction keeps them all
         storage.erase(digest)
+    # Court bundles built from the web are copies of that evidence.
+    shutil.rmtree(Path(settings.DATA_DIR) / "bundles" / reference, ignore_errors=True)
     return Erased(reference, attempts, len(digests))
 
 

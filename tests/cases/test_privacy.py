@@ -73,3 +73,38 @@ def test_purge_erases_only_cases_past_their_retention(personas, settings):
         call_command("purge", stdout=StringIO())
     assert not Case.objects.filter(pk=closed.pk).exists()
     assert Case.objects.filter(pk=gathering.pk).exists()
+
+
+def test_erasure_also_removes_letters_added_documents_and_uploads(personas, settings, tmp_path):
+    """GIVEN a case with a registered letter, a sealed upload filed as a court document and a
+    built bundle folder WHEN it is erased THEN none of it remains."""
+    import io
+
+    from PIL import Image
+
+    from creneau.correspondence.models import RegisteredLetter
+    from creneau.court.models import CaseDocument
+    from creneau.evidence.models import Upload
+    from creneau.evidence.uploads import seal_upload
+
+    settings.DATA_DIR = tmp_path
+    settings.TSA_URLS = []  # no authority: the upload waits for a timestamp, still erasable
+    case = make_case(personas.group)
+    sent = add_attempt_with_file(case, b"letter scan")
+    RegisteredLetter.objects.create(case=case, tracking_number="1A12345678901", sent=sent)
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(picture, "PNG")
+    seal_upload(picture.getvalue(), "titre.png", case=case)
+    upload = Upload.objects.get(case=case)
+    original_digest = upload.original.sha256
+    CaseDocument.objects.create(case=case, kind="identity", label="Passeport", upload=upload)
+    bundle = tmp_path / "bundles" / case.reference / "1"
+    bundle.mkdir(parents=True)
+    (bundle / "00_Requete.pdf").write_bytes(b"%PDF")
+
+    call_command("case", "erase", case.reference, "--yes", stderr=StringIO())
+
+    assert not Upload.objects.exists() and not CaseDocument.objects.exists()
+    assert not RegisteredLetter.objects.exists()
+    assert not (tmp_path / "bundles" / case.reference).exists()
+    assert not storage.path_for(original_digest).exists()
