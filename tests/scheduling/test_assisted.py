@@ -1,0 +1,114 @@
+"""Assisted attempts on the RDV Préfecture simulator: the person reads and types the code."""
+
+import email
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from creneau.cases.models import Attempt
+from creneau.catalog.models import BookingPage
+from creneau.evidence.models import Capture
+from creneau.notifications.models import AlertLog
+from creneau.watch import assisted
+from creneau.watch.models import AssistedSession
+from tests.scheduling.conftest import follow
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.scheduling.urls")]
+
+
+@pytest.fixture
+def rdv_case(sim, personas):
+    page = BookingPage.objects.create(url=sim.url("rdv_prefecture"), system="rdv_prefecture")
+    return follow(page, personas)
+
+
+def link_path(link: str) -> str:
+    return re.sub(r"^https?://[^/]+", "", link)
+
+
+def test_the_reminder_carries_a_signed_link_that_expires(
+    rdv_case, smtp, django_capture_on_commit_callbacks, settings
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        assisted.remind(rdv_case, timezone.now())
+
+    assert AlertLog.objects.get(case=rdv_case, kind="reminder").result == "delivered"
+    body = email.message_from_string(smtp.to(rdv_case.person.email)[0])
+    text = next(p for p in body.walk() if p.get_content_type() == "text/plain")
+    link = re.search(r"http://testserver(/tentative/\S+/)", text.get_payload(decode=True).decode())
+    assert link is not None
+    assert Client().get(link[1]).status_code == 200
+    assert Client().get(link[1][:-4] + "xyz/").status_code == 404
+    with time_machine.travel(
+        timezone.now() + timedelta(hours=settings.ASSISTED_LINK_HOURS, minutes=1)
+    ):
+        assert assisted.session_for_token(link[1].strip("/").rsplit("/", 1)[1]) is None
+
+
+@pytest.mark.browser
+def test_the_person_answers_the_relayed_challenge_and_the_result_is_sealed(
+    sim, rdv_case, django_capture_on_commit_callbacks
+):
+    """GIVEN a reminder link opened on the person's phone
+    WHEN the server's browser relays the captcha image and the person types what they read
+    THEN the server types it into the real page, and the slot page is sealed as an attempt."""
+    session = assisted.remind(rdv_case, timezone.now())
+    path = link_path(assisted.link_for(session))
+    phone = Client()
+    with django_capture_on_commit_callbacks(execute=False):
+        assert phone.post(path + "commencer/").status_code == 302
+    seen: list[str] = []
+
+    def person_reads_and_types(seconds: float) -> None:
+        page = phone.get(path).content.decode()
+        if "data:image/png;base64," in page and not seen:
+            seen.append(page)
+            phone.post(path + "reponse/", {"answer": sim.captcha_code})
+
+    outcome = assisted.run_session(session.pk, wait=person_reads_and_types)
+
+    assert outcome == "no_slot"
+    assert seen, "the challenge image was shown to the person"
+    session.refresh_from_db()
+    assert session.state == "done" and session.answer == "" and session.challenge == b""
+    attempt = Attempt.objects.get(case=rdv_case)
+    assert (attempt.source, attempt.outcome) == ("sealed", "no_slot")
+    assert Capture.objects.get(attempt=attempt).final_url.endswith("/creneau/")
+    assert "C'est fait" in phone.get(path).content.decode()
+
+
+@pytest.mark.browser
+def test_a_person_who_never_answers_leaves_a_failed_session_not_an_attempt(sim, rdv_case, settings):
+    settings.ASSISTED_ANSWER_SECONDS = 0
+    session = assisted.remind(rdv_case, timezone.now())
+    AssistedSession.objects.filter(pk=session.pk).update(state="requested")
+
+    assert assisted.run_session(session.pk, wait=lambda s: None) == "failed"
+
+    assert AssistedSession.objects.get(pk=session.pk).error == "no answer in time"
+    assert not Attempt.objects.filter(case=rdv_case).exists()
+
+
+def test_the_manual_fallback_seals_the_person_screenshot(rdv_case, tmp_path):
+    from io import BytesIO
+
+    from PIL import Image
+
+    session = assisted.remind(rdv_case, timezone.now())
+    picture = BytesIO()
+    Image.new("RGB", (40, 20), "white").save(picture, "PNG")
+    picture.name = "capture.png"
+    picture.seek(0)
+
+    answer = Client().post(
+        link_path(assisted.link_for(session)) + "capture/",
+        {"screenshot": picture, "outcome": "no_slot"},
+    )
+
+    assert answer.status_code == 302
+    attempt = Attempt.objects.get(case=rdv_case)
+    assert (attempt.source, attempt.outcome, attempt.files.count()) == ("manual", "no_slot", 1)
