@@ -20,6 +20,7 @@ from creneau.catalog.loader import load_catalog
 # Each entry is one long-running child process: the `creneau` sub-command and its arguments.
 BACKGROUND = [
     ["db_worker", "--queue-name", "*", "--no-reload", "--interval", "1"],
+    ["scheduler"],
 ]
 
 
