@@ -1,15 +1,12 @@
 """Claims: due work is created from the database state and handed out exactly once."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import close_old_connections
 
-from creneau.catalog.loader import load_catalog
-from creneau.catalog.models import BookingPage, Department
+from creneau.catalog.models import BookingPage
 from creneau.watch import scheduler, tasks
-from creneau.watch.models import EvidenceSchedule, PageWatch, PeriodicJob
+from creneau.watch.models import EvidenceSchedule, PageWatch
 from tests.scheduling.conftest import WEDNESDAY_MORNING as NOW
 from tests.scheduling.conftest import follow
 
@@ -92,38 +89,3 @@ def test_no_host_gets_more_claims_than_its_budget_in_one_pass(page, personas, se
     report = scheduler.tick(NOW, dispatch=lambda work: None)
 
     assert len([w for w in report.claimed if w.kind in {"watch", "evidence"}]) == 3
-
-
-@pytest.mark.django_db(transaction=True)
-def test_two_schedulers_racing_never_claim_the_same_row(personas, settings):
-    """Two threads tick at the same instant on 40 due rows: every row is claimed once."""
-    if not Department.objects.filter(code="93").exists():
-        load_catalog()  # an earlier transactional test flushed it
-    settings.POLITENESS_CAPACITY = 1000
-    for n in range(40):
-        page = BookingPage.objects.create(
-            url=f"https://h{n}.example/booking/create/1", system="legacy"
-        )
-        follow(page, personas)
-    scheduler.tick(NOW + timedelta(hours=12), dispatch=lambda w: None)  # rows made at night
-    PageWatch.objects.update(next_run_at=NOW, claimed_until=None, claim="")
-    EvidenceSchedule.objects.update(next_run_at=NOW, claimed_until=None, claim="")
-    PeriodicJob.objects.update(next_run_at=NOW, claimed_until=None)
-    claimed: list[scheduler.Work] = []
-    barrier = threading.Barrier(2)
-
-    def one_scheduler() -> None:
-        barrier.wait()
-        try:
-            claimed.extend(scheduler.tick(NOW, dispatch=lambda w: None).claimed)
-        finally:
-            close_old_connections()
-
-    threads = [threading.Thread(target=one_scheduler) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    keys = [(w.kind, w.row_id) for w in claimed]
-    assert len(keys) == len(set(keys)) == 40 + 40 + 2
