@@ -203,7 +203,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-# A strict Content-Security-Policy: nothing but this site, no inline script (accounts/middleware.py).
+# A strict Content-Security-Policy: this site only, no inline script (accounts/middleware.py).
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "

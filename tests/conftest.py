@@ -4,6 +4,7 @@ Personas (as healthchecks does): Alice is a volunteer of the Saint-Denis group, 
 in the same group, Charlie a volunteer of another organisation (the outsider).
 """
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,11 +13,13 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from creneau.accounts.models import Member, Organisation
 from creneau.cases.models import Case, Person
 from creneau.catalog.loader import load_catalog
 from creneau.catalog.models import Department
+from creneau.watch.browser import LAUNCH_ARGS, chromium_path
 
 
 @pytest.fixture(scope="session")
@@ -98,3 +101,23 @@ def make_case(organisation: Organisation, **overrides: Any) -> Case:
 @pytest.fixture
 def alice_case(personas: Personas) -> Case:
     return make_case(personas.group)
+
+
+# One Chromium for every test that drives the web pages: Playwright's sync API runs an event
+# loop in this thread, so a second one would be refused.
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    # The test's own ORM calls stay synchronous and safe while Playwright's loop runs here.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_path(), args=LAUNCH_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    """A small phone: 360 px wide, French."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
+    yield context.new_page()
+    context.close()

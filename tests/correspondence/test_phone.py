@@ -7,9 +7,7 @@ import pytest
 from creneau.cases.models import Attempt
 from creneau.catalog.loader import load_catalog
 from creneau.catalog.models import Department
-from tests.web.conftest import assert_fits_the_screen, browser, phone, save_screenshot
-
-__all__ = ["browser", "phone"]  # fixtures shared with tests/web
+from tests.web.conftest import assert_fits_the_screen, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -81,10 +81,13 @@ def _classify_url(url: str, *, allow_local: bool) -> Classification:
     except UnsafeURLError as exc:
         raise CommandError(exc.message, returncode=1) from exc
     # Imported here so that classifying a saved file never needs Playwright or Chromium.
+    from creneau.evidence import browsing
     from creneau.watch import browser
 
     try:
-        return classify_snapshot(browser.snapshot(url))
+        # On a browser thread, never this one: Playwright's sync API would leave an event loop
+        # marked as running here, which breaks the ORM and any later Playwright use.
+        return classify_snapshot(browsing.snapshot(url))
     except browser.BrowserUnavailableError as exc:
         raise CommandError(
             _("Le navigateur n'a pas pu démarrer : %(reason)s") % {"reason": exc}, returncode=1
