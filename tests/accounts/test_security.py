@@ -18,9 +18,7 @@ def test_every_page_carries_a_strict_content_security_policy(personas):
 
 def test_the_session_cookie_is_http_only_and_same_site(personas):
     client = Client()
-    client.post(
-        reverse("login"), {"username": "alice", "password": "correct horse battery staple"}
-    )
+    client.post(reverse("login"), {"username": "alice", "password": "correct horse battery staple"})
     cookie = client.cookies["sessionid"]
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
 
