@@ -31,6 +31,15 @@ def always_open(settings):
     settings.EVIDENCE_HOURS, settings.EVIDENCE_DAYS = "00:00-23:59", "mon-sun"
 
 
+@pytest.fixture
+def quick_failures(monkeypatch):
+    """Error pages lack the driver's buttons: let a missing one fail after 3 s, not 30."""
+    real = browsing.snapshot
+    monkeypatch.setattr(
+        browsing, "snapshot", lambda url, steps=(), **kw: real(url, steps, **{**kw, "timeout_s": 3})
+    )
+
+
 def wait_for_mail(mailbox: Mailbox, address: str, count: int, seconds: float = 20) -> list[str]:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -134,7 +143,7 @@ def test_an_evidence_attempt_is_sealed_recorded_and_chained(sim, personas, alway
 
 
 def test_a_site_outage_is_recorded_as_an_error_and_the_host_is_left_alone(
-    sim, personas, always_open
+    sim, personas, always_open, quick_failures
 ):
     sim.set_state("legacy", "error503")
     page = BookingPage.objects.create(url=sim.url("legacy"), system="legacy")
@@ -153,7 +162,9 @@ def test_a_site_outage_is_recorded_as_an_error_and_the_host_is_left_alone(
     assert sim.stats()["total"] == requests_before
 
 
-def test_a_429_answer_puts_the_watcher_in_back_off(sim, personas, always_open, monkeypatch):
+def test_a_429_answer_puts_the_watcher_in_back_off(
+    sim, personas, always_open, monkeypatch, quick_failures
+):
     only_watches(monkeypatch)
     sim.set_state("legacy", "error429")
     page = BookingPage.objects.create(url=sim.url("legacy"), system="legacy")
