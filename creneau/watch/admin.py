@@ -195,3 +195,6 @@ _LAST_TEST_FIELDS = (
     "last_test_final_url",
     "last_test_error",
 )
+
+# Host budgets and schedules have their own admin module; importing it registers them.
+from creneau.watch import scheduling_admin  # noqa: E402, F401

@@ -19,7 +19,10 @@ from creneau.catalog.loader import load_catalog
 
 # Each entry is one long-running child process: the `creneau` sub-command and its arguments.
 BACKGROUND = [
-    ["db_worker", "--queue-name", "*", "--no-reload", "--interval", "1"],
+    ["db_worker", "--queue-name", "*", "--exclude-queues", "assisted", "--no-reload"],
+    # An assisted session waits for a person for minutes: it gets its own worker, so that
+    # slot watching and evidence attempts never queue behind it.
+    ["db_worker", "--queue-name", "assisted", "--no-reload"],
     ["scheduler"],
 ]
 
