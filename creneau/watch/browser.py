@@ -216,6 +216,8 @@ def snapshot(
             page.goto(url, wait_until="load")
             timings["goto"] = time.monotonic() - clock
             for number, step in enumerate(steps, start=1):
+                if documents and documents[-1].status >= 400:
+                    break  # an error page has none of the buttons: stop, it is the answer
                 try:
                     _run_step(page, step)
                 except PlaywrightError as exc:
