@@ -1,4 +1,7 @@
 import datetime
+import ipaddress
+from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
 from django.utils import timezone
@@ -6,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from creneau.cases.models import Channel, Outcome
 from creneau.evidence.uploads import MAX_BYTES
+from creneau.notifications import transport
 
 EXPIRY_DAYS = [("", _("Jamais (jusqu'à révocation)")), ("7", _("7 jours")), ("30", _("30 jours"))]
 EXPIRY_DAYS += [("90", _("90 jours")), ("365", _("1 an"))]
@@ -69,3 +73,100 @@ class ScreenshotForm(forms.Form):
         if value > timezone.now() + datetime.timedelta(minutes=5):
             raise forms.ValidationError(_("Cette date est dans le futur."))
         return value
+
+
+# Schemes a person may give as an « adresse avancée »: messaging apps only. Any other Apprise
+# scheme (json://, xml://, mailto:// with a chosen server…) would let a link holder make the
+# server post to an address of their choosing.
+ADVANCED_SCHEMES = ("tgram", "signal", "signals")
+
+
+def _refuse_local_host(host: str) -> None:
+    """Refuse a loopback or private server: the alert would be sent from inside our network."""
+    if host.lower() in {"localhost", "localhost.localdomain"} or host.lower().endswith(".local"):
+        raise forms.ValidationError(_("Cette adresse mène à un serveur local : refusée."))
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return
+    if not address.is_global:
+        raise forms.ValidationError(_("Cette adresse mène à un serveur local : refusée."))
+
+
+class AlertChannelForm(forms.Form):
+    """One or more ways to be told when slots appear; each filled field becomes one channel."""
+
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        required=False,
+        help_text=_("Vous recevez un e-mail quand des rendez-vous apparaissent."),
+    )
+    ntfy = forms.URLField(
+        label=_("Sujet ntfy (facultatif)"),
+        required=False,
+        assume_scheme="https",
+        help_text=_(
+            "L'adresse de votre sujet dans l'application ntfy, par exemple https://ntfy.sh/mon-sujet"
+        ),
+    )
+    advanced = forms.CharField(
+        label=_("Adresse avancée (facultatif)"),
+        required=False,
+        max_length=500,
+        help_text=_("Une adresse Telegram (tgram://…) ou Signal (signal://…) au format Apprise."),
+    )
+
+    def clean_ntfy(self) -> str:
+        url: str = self.cleaned_data.get("ntfy") or ""
+        if not url:
+            return ""
+        parts = urlsplit(url)
+        topic = parts.path.strip("/")
+        if parts.scheme != "https" or not parts.hostname or not topic or "/" in topic:
+            raise forms.ValidationError(
+                _("Donnez l'adresse https:// de votre sujet, par exemple https://ntfy.sh/mon-sujet")
+            )
+        _refuse_local_host(parts.hostname)
+        ntfy = f"ntfys://{parts.netloc}/{topic}"
+        if not transport.is_valid(ntfy):
+            raise forms.ValidationError(_("Cette adresse ntfy n'est pas valide."))
+        return ntfy
+
+    def clean_advanced(self) -> str:
+        url: str = (self.cleaned_data.get("advanced") or "").strip()
+        if not url:
+            return ""
+        scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+        if scheme not in ADVANCED_SCHEMES:
+            raise forms.ValidationError(
+                _("Seules les adresses Telegram (tgram://…) et Signal (signal://…) sont acceptées.")
+            )
+        if scheme != "tgram":  # a Signal URL names the owner's own API server
+            _refuse_local_host(urlsplit(url).hostname or "")
+        if not transport.is_valid(url):
+            raise forms.ValidationError(
+                _(
+                    "Cette adresse n'est pas valide : vérifiez-la dans l'application "
+                    "qui vous l'a donnée."
+                )
+            )
+        return url
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not any(data.get(name) for name in ("email", "ntfy", "advanced")):
+            raise forms.ValidationError(_("Remplissez au moins une façon d'être prévenu."))
+        return data
+
+    def channels(self) -> list[tuple[str, str]]:
+        """(label, Apprise URL) for each filled field."""
+        data = self.cleaned_data
+        found = []
+        if data.get("email"):
+            # The label is stored in clear: the address itself stays in the encrypted URL.
+            found.append((str(_("E-mail")), transport.mail_url(data["email"])))
+        if data.get("ntfy"):
+            found.append((str(_("ntfy")), data["ntfy"]))
+        if data.get("advanced"):
+            found.append((str(_("Adresse avancée")), data["advanced"]))
+        return found

@@ -16,6 +16,8 @@ urlpatterns = [
     ),
     path("p/", views.home, name="portal-home"),
     path("p/alertes/", views.alerts, name="portal-alerts"),
+    path("p/alertes/<int:pk>/supprimer/", views.alert_remove, name="portal-alert-remove"),
+    path("p/alertes/<int:pk>/essai/", views.alert_test, name="portal-alert-test"),
     path("p/sortir/", views.leave, name="portal-leave"),
     path("p/dossier/<str:reference>/", views.case_page, name="portal-case"),
     path("p/dossier/<str:reference>/capture/", views.upload, name="portal-upload"),

@@ -6,11 +6,15 @@ Access is by personal link only (``access.py``); a page never shows a case of an
 from collections.abc import Callable
 from functools import update_wrapper
 from typing import Concatenate, ParamSpec
+from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -19,8 +23,11 @@ from creneau.accounts.models import AuditEvent
 from creneau.assessment.context import assessment_context
 from creneau.cases.models import Case
 from creneau.evidence.uploads import UploadError
+from creneau.notifications import transport
+from creneau.notifications.alerts import LANGUAGE_CODES
+from creneau.notifications.models import NotificationChannel
 from creneau.portal import access, wording
-from creneau.portal.forms import ScreenshotForm
+from creneau.portal.forms import AlertChannelForm, ScreenshotForm
 from creneau.portal.models import PersonalLink
 from creneau.portal.screenshots import record_screenshot
 from creneau.portal.services import assisted_links, journal
@@ -135,12 +142,80 @@ def upload(request: HttpRequest, link: PersonalLink, reference: str) -> HttpResp
     return render(request, "portal/upload.html", {"case": case, "form": form}, status=status)
 
 
-@person_required
-def alerts(request: HttpRequest, link: PersonalLink) -> HttpResponse:
-    return render(request, "portal/alerts.html", {"person": link.person, "cases": _cases(link)})
-
-
 @require_POST
 def leave(request: HttpRequest) -> HttpResponse:
     access.close_session(request)
     return render(request, "portal/left.html")
+
+
+# --- alert settings (/p/alertes/) -------------------------------------------------------------
+
+
+def shown_address(url: str) -> str:
+    """What the person recognises of a channel, without its tokens: the e-mail or the host."""
+    parts = urlsplit(url)
+    if parts.scheme in {"mailto", "mailtos"}:
+        return ", ".join(parse_qs(parts.query).get("to", [])) or parts.scheme
+    if parts.scheme in {"ntfy", "ntfys"}:
+        return f"https://{parts.hostname}{parts.path}"
+    return f"{parts.scheme}://…"
+
+
+def _channels(link: PersonalLink) -> QuerySet[NotificationChannel]:
+    return NotificationChannel.objects.filter(person=link.person).order_by("created_at", "pk")
+
+
+def _alerts_form(link: PersonalLink) -> AlertChannelForm:
+    has_email = any(u.startswith("mailto") for c in _channels(link) for u in c.url_list())
+    email = link.person.email if link.person.email and not has_email else ""
+    return AlertChannelForm(initial={"email": email})
+
+
+@person_required
+def alerts(request: HttpRequest, link: PersonalLink) -> HttpResponse:
+    form = _alerts_form(link)
+    if request.method == "POST":
+        form = AlertChannelForm(request.POST)
+        if form.is_valid():
+            language = get_language() if get_language() in LANGUAGE_CODES else ""
+            for label, url in form.channels():
+                NotificationChannel.objects.create(
+                    person=link.person, label=label, urls=url, language=language
+                )
+            for case in _cases(link):
+                _audit(case, AuditEvent.Action.CHANGE, "canal d'alerte ajouté")
+            messages.success(request, _("C'est noté : vous serez prévenu de cette façon."))
+            return redirect("portal-alerts")
+    channels = [(c, [shown_address(u) for u in c.url_list()]) for c in _channels(link)]
+    context = {"person": link.person, "cases": _cases(link), "channels": channels, "form": form}
+    return render(request, "portal/alerts.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@person_required
+def alert_remove(request: HttpRequest, link: PersonalLink, pk: int) -> HttpResponse:
+    channel = get_object_or_404(_channels(link), pk=pk)
+    channel.delete()
+    messages.success(request, _("Ce moyen d'alerte est supprimé."))
+    return redirect("portal-alerts")
+
+
+@require_POST
+@person_required
+def alert_test(request: HttpRequest, link: PersonalLink, pk: int) -> HttpResponse:
+    """Send one test message through the channel, now, and say plainly whether it left."""
+    channel = get_object_or_404(_channels(link), pk=pk)
+    language = channel.language or get_language()
+    with translation.override(language):
+        title = _("Créneau : message d'essai")
+        body = _("Ceci est un essai. Quand des rendez-vous apparaîtront, vous serez prévenu ici.")
+    delivery = transport.notify(channel.url_list(), title, body)
+    if delivery.delivered:
+        messages.success(request, _("Message d'essai envoyé. Vérifiez qu'il est bien arrivé."))
+    else:
+        messages.error(
+            request,
+            _("Le message d'essai n'est pas parti (%(reason)s). Vérifiez l'adresse.")
+            % {"reason": delivery.error or _("raison inconnue")},
+        )
+    return redirect("portal-alerts")
