@@ -176,13 +176,16 @@ def read_files(paths: list[str], base: Path, where: str, problems: Problems) -> 
             problems.add(path, _("chemin refusé : il doit rester dans le dossier du fichier JSON"))
             continue
         target = base / relative
-        if not target.is_file():
-            problems.add(path, _("fichier introuvable : %(name)s") % {"name": name})
-            continue
-        if target.stat().st_size > MAX_FILE_BYTES:
-            problems.add(path, _("fichier trop volumineux (50 Mo au plus)"))
-            continue
-        found.append(PendingFile(relative.name, target.read_bytes()))
+        try:
+            if not target.is_file():
+                problems.add(path, _("fichier introuvable : %(name)s") % {"name": name})
+                continue
+            if target.stat().st_size > MAX_FILE_BYTES:
+                problems.add(path, _("fichier trop volumineux (50 Mo au plus)"))
+                continue
+            found.append(PendingFile(relative.name, target.read_bytes()))
+        except OSError:  # a name too long for the file system, a permission refused…
+            problems.add(path, _("fichier illisible : %(name)s") % {"name": name})
     return found
 
 
@@ -231,7 +234,9 @@ def _check_attempt(
     parsed.moments.append(
         parse_moment(attempt["at"], f"{where}.at", problems) if "at" in attempt else None
     )
-    if attempt.get("channel") == "online" and attempt.get("outcome") not in ONLINE_OUTCOMES:
+    outcome = attempt.get("outcome")  # any JSON value, a list included (unhashable)
+    known = isinstance(outcome, str) and outcome in ONLINE_OUTCOMES
+    if attempt.get("channel") == "online" and not known:
         problems.add(
             f"{where}.outcome",
             _("résultat « %(outcome)s » impossible pour une tentative en ligne")

@@ -2,18 +2,22 @@
 
 The original is kept bit for bit and sealed (manifest + tokens) together with the copy that
 will be filed. Image copies are re-encoded from their pixels alone, so EXIF, GPS, XMP and
-comments do not travel to the court or the prefecture; PDFs and e-mails are filed as received.
+comments do not travel to the court or the prefecture; PDFs and e-mails are filed as received,
+but a PDF carrying scripts, automatic actions or embedded files is refused: a volunteer, a lawyer
+or a clerk opens these files, and evidence must not be a way to run code on their machines.
 The type is read from the content, never trusted from the file name.
 """
 
 import io
 import re
+import struct
 import uuid
 import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+import pikepdf
 from django.db import transaction
 from PIL import Image, ImageOps
 
@@ -29,6 +33,14 @@ _EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "application/pdf": "pdf"
 _EXTENSIONS["message/rfc822"] = "eml"
 _HEADER = re.compile(rb"^[A-Za-z][A-Za-z0-9-]*:[ \t]")
 _MAIL_HEADERS = (b"from:", b"date:", b"subject:", b"message-id:", b"received:", b"to:")
+# Dictionary keys, and names of action or object types, that make a PDF do something when it
+# is opened or clicked: scripts, launching programs, embedded files, Flash-like media, XFA forms.
+_PDF_ACTIVE_KEYS = frozenset(
+    {"/JavaScript", "/JS", "/AA", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/EF"}
+    | {"/RichMedia", "/RichMediaContent", "/XFA"}
+)
+_PDF_ACTIVE_TYPES = frozenset({"/JavaScript", "/Launch", "/EmbeddedFile", "/RichMedia"})
+_PDF_TYPE_KEYS = ("/S", "/Type", "/Subtype")
 
 
 class UploadError(Exception):
@@ -67,6 +79,66 @@ def _looks_like_mail(data: bytes) -> bool:
     return sum(line.startswith(_MAIL_HEADERS) for line in lines) >= 2
 
 
+def pdf_active_parts(data: bytes) -> list[str]:
+    """The active parts found anywhere in a PDF's object graph; refuse a PDF that cannot be read.
+
+    An ``/OpenAction`` that only opens a page (a destination array or a ``/GoTo``) is harmless
+    and common; any other action it names is reported through its ``/S`` type.
+    """
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            return sorted(_walk_for_active_parts(pdf))
+    except pikepdf.PasswordError as exc:
+        raise UploadError("PDF protégé par un mot de passe : il ne peut pas être vérifié") from exc
+    except (pikepdf.PdfError, ValueError, RuntimeError, OSError, RecursionError) as exc:
+        raise UploadError("PDF endommagé ou illisible : il ne peut pas être vérifié") from exc
+
+
+def _walk_for_active_parts(pdf: pikepdf.Pdf) -> set[str]:
+    found: set[str] = set()
+    seen: set[tuple[int, int]] = set()
+    stack: list[object] = [pdf.trailer, *pdf.objects]
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, pikepdf.Object):
+            continue  # numbers, strings, names: pikepdf hands them over as Python values
+        if item.is_indirect:  # indirect objects may form cycles; direct ones cannot
+            if item.objgen in seen:
+                continue
+            seen.add(item.objgen)
+        if isinstance(item, pikepdf.Array):
+            stack.extend(item)
+        elif isinstance(item, pikepdf.Dictionary | pikepdf.Stream):
+            found |= _active_keys(item)
+            stack.extend(item[key] for key in _keys(item))
+    return found
+
+
+def _keys(item: pikepdf.Object) -> set[str]:
+    return set(item.keys())  # names, typed as str (iterating gives untyped Objects)
+
+
+def _active_keys(item: pikepdf.Object) -> set[str]:
+    found = _keys(item) & _PDF_ACTIVE_KEYS
+    for key in _PDF_TYPE_KEYS:
+        value = item.get(key)
+        if isinstance(value, pikepdf.Name) and str(value) in _PDF_ACTIVE_TYPES:
+            found.add(str(value))
+    return found
+
+
+def check_pdf(data: bytes) -> None:
+    """Refuse a PDF with scripts, automatic actions or embedded files, in plain words."""
+    active = pdf_active_parts(data)
+    if active:
+        raise UploadError(
+            "PDF refusé : il contient du contenu actif ("
+            + ", ".join(part.lstrip("/") for part in active)
+            + ") qui pourrait s'exécuter à son ouverture. Ouvrez-le, imprimez-le en PDF "
+            "(« Imprimer » puis « Enregistrer au format PDF ») et déposez cette copie."
+        )
+
+
 def strip_image(data: bytes, media_type: str) -> bytes:
     """A copy made from the pixels only, turned upright as the original was shown."""
     with warnings.catch_warnings():
@@ -82,7 +154,8 @@ def strip_image(data: bytes, media_type: str) -> bytes:
                 pixels = upright.convert("RGBA" if "A" in upright.getbands() else "RGB")
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise UploadError("image refusée : trop de pixels (possible bombe)") from exc
-        except OSError as exc:
+        except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
+            # Pillow reports a damaged file through any of these (SyntaxError: broken chunk)
             raise UploadError(f"image illisible : {exc}") from exc
     clean = Image.frombytes(pixels.mode, pixels.size, pixels.tobytes())
     out = io.BytesIO()
@@ -100,6 +173,8 @@ def seal_upload(data: bytes, filename: str, case: "Case | None" = None) -> Seale
     if len(data) > MAX_BYTES:
         raise UploadError(f"fichier trop lourd : {MAX_BYTES // (1024 * 1024)} Mo au plus")
     media_type = sniff(data)
+    if media_type == "application/pdf":
+        check_pdf(data)
     is_image = media_type.startswith("image/")
     filed = strip_image(data, media_type) if is_image else data
     extension = _EXTENSIONS[media_type]

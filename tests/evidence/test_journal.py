@@ -39,7 +39,13 @@ def test_appending_the_same_attempt_twice_adds_one_entry(case, new_attempt):
 def test_the_payload_carries_file_digests_and_the_seal_manifest(case, new_attempt, tsa_on):
     from creneau.evidence.uploads import seal_upload
 
-    upload = seal_upload(b"%PDF-1.4 accuse de reception", "ar.pdf", case=case)
+    receipt = (  # a PDF a reader opens (uploads refuse unreadable PDFs)
+        b"%PDF-1.7\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n"
+        b"2 0 obj <</Type/Pages/Kids[3 0 R]/Count 1>> endobj\n"
+        b"3 0 obj <</Type/Page/Parent 2 0 R/MediaBox[0 0 9 9]>> endobj\n"
+        b"trailer <</Root 1 0 R>>\n%%EOF\n"
+    )
+    upload = seal_upload(receipt, "ar.pdf", case=case)
     attempt = new_attempt(3, channel="letter", outcome="delivered")
     blob = seal.Blob.objects.get(sha256=upload.filed_sha256)
     AttemptFile.objects.create(attempt=attempt, blob=blob, name="ar.pdf")

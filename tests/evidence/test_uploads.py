@@ -52,7 +52,12 @@ def test_it_strips_exif_and_gps_from_a_jpeg_and_keeps_the_original_sealed(tsa_on
 
 
 def test_a_pdf_and_an_email_are_filed_as_received(tsa_on):
-    pdf = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
+    pdf = (  # the smallest PDF a reader opens (uploads refuse unreadable PDFs)
+        b"%PDF-1.7\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n"
+        b"2 0 obj <</Type/Pages/Kids[3 0 R]/Count 1>> endobj\n"
+        b"3 0 obj <</Type/Page/Parent 2 0 R/MediaBox[0 0 9 9]>> endobj\n"
+        b"trailer <</Root 1 0 R>>\n%%EOF\n"
+    )
     mail = b"From: prefecture@example.fr\r\nTo: a@b.fr\r\nSubject: RDV\r\nDate: x\r\n\r\nBonjour"
 
     for data, kind in ((pdf, "application/pdf"), (mail, "message/rfc822")):

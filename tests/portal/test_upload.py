@@ -50,7 +50,12 @@ def test_a_screenshot_is_sealed_filed_without_exif_and_noted_in_the_journal(
 
 
 def test_a_pdf_is_accepted_as_an_attempt_elsewhere(alice_case, person):
-    pdf = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
+    pdf = (  # the smallest PDF a reader opens (uploads refuse unreadable PDFs)
+        b"%PDF-1.7\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n"
+        b"2 0 obj <</Type/Pages/Kids[3 0 R]/Count 1>> endobj\n"
+        b"3 0 obj <</Type/Page/Parent 2 0 R/MediaBox[0 0 9 9]>> endobj\n"
+        b"trailer <</Root 1 0 R>>\n%%EOF\n"
+    )
     response = send(person, alice_case, pdf, name="../../etc/recu.pdf", channel="other")
     assert response.status_code == 302
     attempt = Attempt.objects.get(case=alice_case)
