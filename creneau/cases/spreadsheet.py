@@ -19,6 +19,12 @@ def safe_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+def _attempt_count(case: Case) -> int:
+    """The caller's annotated count when there is one: one query for 10,000 cases, not 10,000."""
+    count = getattr(case, "attempt_count", None)
+    return case.attempts.count() if count is None else int(count)
+
+
 def cases_csv(cases: Iterable[Case]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -31,7 +37,7 @@ def cases_csv(cases: Iterable[Case]) -> str:
             case.get_procedure_kind_display(),
             case.department_id,
             case.get_status_display(),
-            case.attempts.count(),
+            _attempt_count(case),
         ]
         writer.writerow([safe_cell(value) for value in row])
     return out.getvalue()
