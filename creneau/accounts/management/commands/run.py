@@ -9,6 +9,7 @@
 import signal
 import subprocess
 import sys
+import threading
 from types import FrameType
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from creneau.catalog.loader import load_catalog
 
 # Each entry is one long-running child process: the `creneau` sub-command and its arguments.
+RESTART_CHECK_S = 5.0
 BACKGROUND = [
     ["db_worker", "--queue-name", "*", "--exclude-queues", "assisted", "--no-reload"],
     # An assisted session waits for a person for minutes: it gets its own worker, so that
@@ -43,12 +45,15 @@ class Command(BaseCommand):
         load_catalog()
         call_command("collectstatic", interactive=False, verbosity=0)
         children = [] if options["web_only"] else [_spawn(argv) for argv in BACKGROUND]
+        stopping = threading.Event()
+        threading.Thread(target=_supervise, args=(children, stopping), daemon=True).start()
         signal.signal(signal.SIGTERM, _raise_interrupt)
         try:
             self._serve(options["host"], options["port"], options["threads"])
         except KeyboardInterrupt:
             pass
         finally:
+            stopping.set()
             for child in children:
                 child.terminate()
             for child in children:
@@ -65,6 +70,16 @@ class Command(BaseCommand):
 
 def _spawn(argv: list[str]) -> "subprocess.Popen[bytes]":
     return subprocess.Popen([sys.executable, "-m", "creneau", *argv])
+
+
+def _supervise(children: "list[subprocess.Popen[bytes]]", stopping: threading.Event) -> None:
+    """Restart a worker or scheduler that exits (a worker quits when it loses its database)."""
+    while not stopping.wait(RESTART_CHECK_S):
+        for index, child in enumerate(children):
+            if child.poll() is not None and not stopping.is_set():
+                argv = BACKGROUND[index]  # children are started in BACKGROUND's order
+                sys.stderr.write(f"creneau run: {argv[0]} stopped, restarting\n")
+                children[index] = _spawn(argv)
 
 
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
