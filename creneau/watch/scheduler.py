@@ -361,6 +361,10 @@ def ensure_schedules(now: datetime, rng: random.Random) -> int:
 JOBS: dict[str, timedelta] = {
     "seal_pending": timedelta(minutes=10),
     "budget_status": timedelta(hours=1),
+    "mail_drafts": timedelta(hours=1),
+    "anchor_journals": timedelta(days=1),
+    "refresh_assessments": timedelta(days=1),
+    "purge": timedelta(days=1),
 }
 
 

@@ -177,17 +177,67 @@ def periodic_job(row_id: int, token: str) -> str:
     job = PeriodicJob.objects.filter(pk=row_id, claim=token).first()
     if job is None:
         return "stale"
-    if job.name == "seal_pending":
-        from creneau.evidence.seal import timestamp_pending
-
-        report = timestamp_pending()
-        outcome = f"sealed {report.sealed}, pending {report.still_pending}"
-    else:
-        scheduler.update_budget_status(timezone.now())
-        outcome = "ok"
+    outcome = PERIODIC_WORK[job.name]()
     now = timezone.now()
     scheduler.finish(PeriodicJob, row_id, token, now + scheduler.JOBS[job.name], outcome, now)
     return outcome
+
+
+def _seal_pending() -> str:
+    from creneau.evidence.seal import timestamp_pending
+
+    report = timestamp_pending()
+    return f"sealed {report.sealed}, pending {report.still_pending}"
+
+
+def _budget_status() -> str:
+    scheduler.update_budget_status(timezone.now())
+    return "ok"
+
+
+def _anchor_journals() -> str:
+    from creneau.evidence.journal import anchor_heads
+
+    report = anchor_heads()
+    return f"anchored {report.anchored}, unanswered {report.unanswered}"
+
+
+def _refresh_assessments() -> str:
+    """Some rules depend on today's date (gaps, expiry): refresh stored verdicts daily."""
+    from creneau.assessment.services import refresh_all
+
+    return f"refreshed {refresh_all()}"
+
+
+def _mail_drafts() -> str:
+    """Prepare scheduled e-mails for a volunteer's approval (never sent without it)."""
+    from creneau.correspondence.sending import archive_unrecorded, due_mail_drafts
+
+    archived = archive_unrecorded()
+    drafts = due_mail_drafts(timezone.now())
+    return f"drafts {len(drafts)}, archived {len(archived)}"
+
+
+def _purge() -> str:
+    from creneau.accounts import audit
+    from creneau.accounts.models import AuditEvent
+    from creneau.cases.privacy import erase_case, purge_due
+
+    due = purge_due()
+    for case in due:
+        erased = erase_case(case)
+        audit.record(None, None, erased.reference, AuditEvent.Action.ERASE, "purge")
+    return f"erased {len(due)}"
+
+
+PERIODIC_WORK: dict[str, Callable[[], str]] = {
+    "seal_pending": _seal_pending,
+    "budget_status": _budget_status,
+    "anchor_journals": _anchor_journals,
+    "refresh_assessments": _refresh_assessments,
+    "mail_drafts": _mail_drafts,
+    "purge": _purge,
+}
 
 
 # --- The django-tasks entry points -----------------------------------------------------------

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from creneau.watch.scheduler import JOBS
 from tests.scheduling.test_postgres import fresh_database, postgres_dsn  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,7 +83,7 @@ def assert_each_row_once(enqueued: list[tuple[str, int]]) -> None:
     names = [name for name, _ in enqueued]
     assert names.count("run_watch") == ROWS
     assert names.count("run_evidence_attempt") == ROWS
-    assert names.count("run_job") == 2
+    assert names.count("run_job") == len(JOBS)  # each housekeeping job once
 
 
 def test_two_scheduler_processes_on_sqlite_claim_every_row_once(tmp_path):
