@@ -12,7 +12,6 @@ of the same stamped PNGs alone, one PDF, no caption, no requête.
 
 import argparse
 import datetime
-import hashlib
 import io
 import os
 import random
@@ -43,11 +42,10 @@ from creneau.cases.recording import attempt_recorded  # noqa: E402
 from creneau.catalog.loader import load_catalog  # noqa: E402
 from creneau.catalog.models import Department  # noqa: E402
 from creneau.court.bundle import build_bundle  # noqa: E402
-from creneau.evidence import seal, storage  # noqa: E402
-from creneau.evidence.capture import SCREENSHOT, STAMPED  # noqa: E402
+from creneau.evidence import storage  # noqa: E402
 from creneau.evidence.localtsa import LocalTSA  # noqa: E402
-from creneau.evidence.models import Blob, Capture  # noqa: E402
-from creneau.evidence.stamp import StampFacts, stamp  # noqa: E402
+from creneau.evidence.models import Blob  # noqa: E402
+from tests.court.conftest import sealed_capture  # noqa: E402
 
 URL = "https://www.seine-saint-denis.gouv.fr/booking/create/1234"
 PARIS = datetime.timezone(datetime.timedelta(hours=2))
@@ -82,34 +80,9 @@ def screenshot(number: int) -> bytes:
 
 
 def sealed_attempt(case: Case, at: datetime.datetime, png: bytes) -> bytes:
-    capture_id = uuid.uuid4()
-    stamped = stamp(png, StampFacts(at, URL, "aucun créneau (no_slot)", str(capture_id)))
-    files = [seal.File(SCREENSHOT, png, "image/png"), seal.File(STAMPED, stamped, "image/png")]
-    metadata = {
-        "capture_id": str(capture_id),
-        "case": case.reference,
-        "url": URL,
-        "outcome": "no_slot",
-        "started_at": at.astimezone(datetime.UTC).isoformat(),
-    }
-    sealed = seal.store_and_timestamp("capture", files, metadata)
-    attempt = Attempt.objects.create(
-        case=case, channel="online", at=at, outcome="no_slot", source=Attempt.Source.SEALED
-    )
-    Capture.objects.create(
-        id=capture_id,
-        url=URL,
-        outcome="no_slot",
-        started_at=at,
-        finished_at=at,
-        case=case,
-        attempt=attempt,
-        seal=seal.record(sealed, files),
-    )
-    blob = Blob.objects.get(sha256=hashlib.sha256(stamped).hexdigest())
-    AttemptFile.objects.create(attempt=attempt, blob=blob, name=STAMPED)
-    attempt_recorded(attempt)
-    return stamped
+    """A sealed online attempt recorded as the court tests do; returns the stamped PNG."""
+    attempt = sealed_capture(case, at, png)
+    return storage.read(attempt.files.get().blob.sha256)
 
 
 def attach(case: Case, channel: str, at: datetime.datetime, name: str, data: bytes) -> None:
