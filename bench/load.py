@@ -90,6 +90,7 @@ def generate(count: int, attempts_per_case: int) -> str:
         ),
         batch_size=2000,
     )
+    Case.objects.recompute_last_attempts()  # bulk_create skips Attempt.save
     return Case.objects.order_by("pk").values_list("reference", flat=True)[count // 2]
 
 

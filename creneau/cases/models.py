@@ -1,4 +1,6 @@
 import secrets
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -56,7 +58,31 @@ class CaseQuerySet(models.QuerySet["Case"]):
         """Cases of the organisations the user belongs to; nothing for anyone else."""
         if user.pk is None:
             return self.none()
-        return self.filter(organisation__members__user_id=user.pk)
+        # A subquery, not a join: the planner can then walk the (organisation, …) indexes.
+        from creneau.accounts.models import Member
+
+        memberships = Member.objects.filter(user_id=user.pk).values("organisation_id")
+        return self.filter(organisation_id__in=memberships)
+
+    def note_attempt(self, at: datetime, outcome: str) -> None:
+        """Move the cases' last-attempt dates forward to ``at`` (never backward).
+
+        Conditional updates, so that two workers recording at once keep the later date.
+        """
+        later = models.Q(last_attempt_at__isnull=True) | models.Q(last_attempt_at__lt=at)
+        self.filter(later).update(last_attempt_at=at)
+        if outcome == Outcome.SLOTS_AVAILABLE:
+            later = models.Q(last_slots_at__isnull=True) | models.Q(last_slots_at__lt=at)
+            self.filter(later).update(last_slots_at=at)
+
+    def recompute_last_attempts(self) -> int:
+        """Set the dates from the attempts themselves (after bulk loads, which skip ``save``)."""
+        attempts = Attempt.objects.filter(case=models.OuterRef("pk")).order_by("-at")
+        slots = attempts.filter(outcome=Outcome.SLOTS_AVAILABLE)
+        return self.update(
+            last_attempt_at=models.Subquery(attempts.values("at")[:1]),
+            last_slots_at=models.Subquery(slots.values("at")[:1]),
+        )
 
 
 class Case(models.Model):
@@ -111,6 +137,9 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept by Attempt.save: the dashboard filters 10,000 cases on them without reading attempts.
+    last_attempt_at = models.DateTimeField(_("dernière tentative"), null=True, editable=False)
+    last_slots_at = models.DateTimeField(_("derniers créneaux vus"), null=True, editable=False)
 
     objects = CaseQuerySet.as_manager()
 
@@ -118,6 +147,12 @@ class Case(models.Model):
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
         ordering = ["-updated_at"]
+        indexes = [
+            models.Index(fields=["organisation", "-updated_at"], name="case_org_updated"),
+            models.Index(
+                fields=["organisation", "status", "last_attempt_at"], name="case_org_last_attempt"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -179,6 +214,12 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.at:%Y-%m-%d %H:%M} {self.outcome}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        created = self._state.adding
+        super().save(*args, **kwargs)
+        if created:
+            Case.objects.filter(pk=self.case_id).note_attempt(self.at, self.outcome)
 
 
 class AttemptFile(models.Model):

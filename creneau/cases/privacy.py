@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from creneau.assessment.models import CaseAssessment
@@ -113,9 +113,7 @@ def purge_due(now: datetime.datetime | None = None) -> list[Case]:
     now = now or timezone.now()
     closed_days = settings.PURGE_CLOSED_AFTER_DAYS
     idle_days = settings.PURGE_INACTIVE_AFTER_DAYS
-    rows = Case.objects.annotate(last_attempt=Max("attempts__at")).values_list(
-        "pk", "status", "updated_at", "last_attempt"
-    )
+    rows = Case.objects.values_list("pk", "status", "updated_at", "last_attempt_at")
     due = []
     for pk, status, updated_at, last_attempt in rows:
         last = max(filter(None, [updated_at, last_attempt]))

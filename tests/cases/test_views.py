@@ -61,6 +61,26 @@ def test_the_list_filters_by_status_and_reference(personas, alice_case):
     assert alice_case.reference in found and other.reference not in found
 
 
+def test_the_list_pages_through_every_case_newest_change_first(personas):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    cases = [make_case(personas.group, family_name=f"Nom{n}") for n in range(57)]
+    for n, case in enumerate(cases):  # case n was last changed n minutes ago
+        at = timezone.now() - timedelta(minutes=n)
+        Case.objects.filter(pk=case.pk).update(updated_at=at)
+    make_case(personas.other_group, family_name="Dehors")
+    client = personas.client_for(personas.alice)
+    first, second = (client.get(reverse("case-list"), {"page": n}) for n in (1, 2))
+    shown = [c.reference for c in first.context["page"]] + [
+        c.reference for c in second.context["page"]
+    ]
+    assert shown == [c.reference for c in cases]
+    assert "Page 2 sur 2" in second.content.decode()
+    assert "Nom3" in first.content.decode() and "Dehors" not in first.content.decode()
+
+
 VALID_CASE = {
     "person-family_name": "Haddad",
     "person-given_names": "Samir",

@@ -109,6 +109,7 @@ def test_the_dashboard_costs_the_same_few_queries_with_two_thousand_cases(person
         for i, case in enumerate(cases)
         for h in range(5)
     )
+    Case.objects.recompute_last_attempts()  # bulk_create skips Attempt.save
     CaseAssessment.objects.bulk_create(
         CaseAssessment(case=case, verdict=["weak", "strong"][i % 2], computed_at=now)
         for i, case in enumerate(cases)
