@@ -1,10 +1,16 @@
+import logging
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from creneau.accounts import twofactor
 from creneau.accounts.models import AuditEvent, Member, Organisation, organisations_of
+
+log = logging.getLogger("creneau.accounts.twofactor")
 
 
 def admin_organisations(request: HttpRequest) -> QuerySet[Organisation]:
@@ -43,15 +49,42 @@ class OrganisationScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["name", "slug", "created_at"]
+    list_display = ["name", "slug", "require_two_factor", "created_at"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Member)
 class MemberAdmin(OrganisationScopedAdmin):
-    list_display = ["user", "organisation", "role"]
+    list_display = ["user", "organisation", "role", "two_factor"]
     list_filter = ["role"]
     autocomplete_fields = ["user"]
+    actions = ["reset_two_factor"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        confirmed = TOTPDevice.objects.filter(user_id=OuterRef("user_id"), confirmed=True)
+        queryset: QuerySet[Any] = super().get_queryset(request)
+        return queryset.annotate(has_two_factor=Exists(confirmed))  # type: ignore[no-any-return]
+
+    @admin.display(boolean=True, description=_("double authentification"))
+    def two_factor(self, member: Any) -> bool:
+        return bool(member.has_two_factor)
+
+    @admin.action(description=_("Désactiver la double authentification (téléphone perdu)"))
+    def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[Member]) -> None:
+        """Only members of the admin's own organisations: the queryset is already scoped."""
+        if not request.user.is_superuser:
+            queryset = queryset.exclude(user__is_superuser=True)  # no way up to a superuser
+        for member in queryset.select_related("user"):
+            if twofactor.remove(member.user):
+                log.info(
+                    "two-factor reset for user %s in organisation %s by user %s",
+                    member.user_id,
+                    member.organisation_id,
+                    request.user.pk,
+                )
+        self.message_user(
+            request, _("La double authentification des membres choisis est désactivée.")
+        )
 
 
 @admin.register(AuditEvent)

@@ -35,3 +35,26 @@ class FirstRunForm(UserCreationForm[User]):
         if commit:
             user.save()
         return user
+
+
+class CodeForm(forms.Form):
+    """A code from the authenticator app (or, where allowed, a recovery code)."""
+
+    code = forms.CharField(
+        label=_("Code à 6 chiffres"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args: Any, recovery: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if recovery:
+            self.fields["code"].label = _("Code à 6 chiffres ou code de secours")
+            self.fields["code"].help_text = _(
+                "Le code affiché par votre application d'authentification, ou l'un de vos "
+                "codes de secours (chacun ne sert qu'une fois)."
+            )
+        else:
+            self.fields["code"].widget.attrs["inputmode"] = "numeric"

@@ -1,10 +1,17 @@
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.models import User
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from creneau.accounts import twofactor
 
 
 class FirstRunMiddleware:
@@ -42,3 +49,34 @@ class ContentSecurityPolicyMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
         return response
+
+
+class TwoFactorMiddleware:
+    """No product page for a session whose second factor is missing (after OTPMiddleware).
+
+    The login view only logs in after the code (views.login_code); this is the backstop for
+    every other way a session could become authenticated (the admin's own login form, a
+    session opened before the member enabled the second factor): such a session is closed
+    and sent back to the login. A member whose organisation requires a second factor and who
+    has none yet can only reach the enrolment pages.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path == reverse("admin:login"):
+            return redirect(f"{reverse('login')}?{request.META.get('QUERY_STRING', '')}")
+        user: Any = request.user  # OTPMiddleware gave it is_verified()
+        if user.is_authenticated and not user.is_verified():
+            if twofactor.has_two_factor(user):
+                logout(request)
+                return redirect_to_login(request.get_full_path())
+            if twofactor.required_for(user) and not request.path.startswith(_enrolment_paths()):
+                messages.info(request, _("Votre organisation demande la double authentification."))
+                return redirect("two-factor-enable")
+        return self.get_response(request)
+
+
+def _enrolment_paths() -> tuple[str, ...]:
+    return (reverse("account-security"), reverse("logout"), "/static/", "/i18n/")

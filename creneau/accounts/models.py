@@ -10,6 +10,11 @@ class Organisation(models.Model):
 
     name = models.CharField(_("nom"), max_length=200)
     slug = models.SlugField(_("identifiant"), unique=True)
+    require_two_factor = models.BooleanField(
+        _("double authentification obligatoire"),
+        default=False,
+        help_text=_("Chaque membre doit activer un code à usage unique pour utiliser Créneau."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
