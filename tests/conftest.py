@@ -4,6 +4,7 @@ Personas (as healthchecks does): Alice is a volunteer of the Saint-Denis group, 
 in the same group, Charlie a volunteer of another organisation (the outsider).
 """
 
+import ipaddress
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from creneau.accounts.models import Member, Organisation
 from creneau.cases.models import Case, Person
 from creneau.catalog.loader import load_catalog
 from creneau.catalog.models import Department
+from creneau.watch import egress
 from creneau.watch.browser import LAUNCH_ARGS, chromium_path
 
 
@@ -45,6 +47,19 @@ def evidence_store(tmp_path: Path, settings: Any) -> Iterator[Path]:
     # Password hashing is deliberately slow; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield settings.EVIDENCE_DIR
+
+
+@pytest.fixture(scope="session", autouse=True)
+def egress_guard_lets_simulators_through() -> Iterator[None]:
+    """Simulators serve on 127.0.0.1: this suite's egress guard takes 127.0.0.1 and localhost as
+    public (its ``routes`` test seam), and subprocess workers allow local URLs. The guard's own
+    tests (tests/watch/test_egress.py) put a strict guard in its place."""
+    loopback = ipaddress.ip_address("127.0.0.1")
+    guard = egress.EgressGuard(ports=None, routes={"127.0.0.1": loopback, "localhost": loopback})
+    egress._guard = guard.start()
+    os.environ["CRENEAU_ALLOW_LOCAL_URLS"] = "true"
+    yield
+    guard.stop()
 
 
 @dataclass

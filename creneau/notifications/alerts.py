@@ -194,8 +194,8 @@ def _deliver(urls: Sequence[str], message: Message) -> tuple[str, str]:
     if not urls:
         return AlertLog.Result.NO_CHANNEL, ""
     delivery = transport.notify(urls, message.title, message.body)
-    if delivery.delivered:
-        return AlertLog.Result.DELIVERED, ""
+    if delivery.delivered:  # the error, if any, names a channel refused beside the one that worked
+        return AlertLog.Result.DELIVERED, delivery.error
     return AlertLog.Result.FAILED, delivery.error
 
 

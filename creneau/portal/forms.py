@@ -1,5 +1,4 @@
 import datetime
-import ipaddress
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from creneau.cases.models import Channel, Outcome
 from creneau.evidence.uploads import MAX_BYTES
 from creneau.notifications import transport
+from creneau.watch import urlsafety
 
 EXPIRY_DAYS = [("", _("Jamais (jusqu'à révocation)")), ("7", _("7 jours")), ("30", _("30 jours"))]
 EXPIRY_DAYS += [("90", _("90 jours")), ("365", _("1 an"))]
@@ -81,16 +81,31 @@ class ScreenshotForm(forms.Form):
 ADVANCED_SCHEMES = ("tgram", "signal", "signals")
 
 
-def _refuse_local_host(host: str) -> None:
-    """Refuse a loopback or private server: the alert would be sent from inside our network."""
-    if host.lower() in {"localhost", "localhost.localdomain"} or host.lower().endswith(".local"):
+def _refuse_local_host(host: str, port: int) -> None:
+    """Refuse a server that is, or resolves to, a loopback or private address: the alert would
+    be sent from inside our network. Sends check again (DNS answers change): see transport."""
+    lowered = host.lower().rstrip(".")
+    if lowered in {"localhost", "localhost.localdomain"} or lowered.endswith(".local"):
         raise forms.ValidationError(_("Cette adresse mène à un serveur local : refusée."))
-    try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
+    if not host or lowered in transport.KNOWN_PUBLIC_HOSTS:
         return
-    if not address.is_global:
-        raise forms.ValidationError(_("Cette adresse mène à un serveur local : refusée."))
+    try:
+        urlsafety.check_public_host(host, port)
+    except urlsafety.UnresolvableHostError:
+        raise forms.ValidationError(
+            _("Le serveur « %(host)s » est introuvable : vérifiez l'adresse.") % {"host": host}
+        ) from None
+    except urlsafety.UnsafeURLError:
+        raise forms.ValidationError(_("Cette adresse mène à un serveur local : refusée.")) from None
+
+
+def _server_of(url: str) -> tuple[str, int]:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None  # Apprise refuses the URL just after
+    return parts.hostname or "", port or (443 if parts.scheme.lower().endswith("s") else 80)
 
 
 class AlertChannelForm(forms.Form):
@@ -126,7 +141,7 @@ class AlertChannelForm(forms.Form):
             raise forms.ValidationError(
                 _("Donnez l'adresse https:// de votre sujet, par exemple https://ntfy.sh/mon-sujet")
             )
-        _refuse_local_host(parts.hostname)
+        _refuse_local_host(*_server_of(url))
         ntfy = f"ntfys://{parts.netloc}/{topic}"
         if not transport.is_valid(ntfy):
             raise forms.ValidationError(_("Cette adresse ntfy n'est pas valide."))
@@ -142,7 +157,7 @@ class AlertChannelForm(forms.Form):
                 _("Seules les adresses Telegram (tgram://…) et Signal (signal://…) sont acceptées.")
             )
         if scheme != "tgram":  # a Signal URL names the owner's own API server
-            _refuse_local_host(urlsplit(url).hostname or "")
+            _refuse_local_host(*_server_of(url))
         if not transport.is_valid(url):
             raise forms.ValidationError(
                 _(

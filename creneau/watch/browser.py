@@ -8,6 +8,11 @@ texts of native dialogs (``alert()``), with timings and the browser version.
 It never raises for what happens on the remote site: a refused connection, a timeout or a
 missing button is reported in ``PageSnapshot.error`` so that the attempt is recorded as an
 error, never as "no slot".
+
+Unless local addresses are allowed (``allow_local``, by default ``settings.ALLOW_LOCAL_URLS``:
+simulators and tests), every request of a context goes through the egress guard
+(:mod:`creneau.watch.egress`), which only reaches public addresses. A page it refuses is an
+error with the guard's reason; a refused image or ``fetch()`` is simply missing from the page.
 """
 
 import contextlib
@@ -20,13 +25,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from playwright.sync_api import Browser, Dialog, Page, Playwright, Response, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from creneau import __version__
+from creneau.watch import egress
 
 LAUNCH_ARGS = [
     "--no-sandbox",
@@ -37,6 +44,8 @@ LAUNCH_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--disable-dev-shm-usage",
+    # WebRTC may send UDP straight to any address, around the egress guard: TCP through it only.
+    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
 ]
 
 Action = Literal["click", "check", "select", "fill", "wait_for", "press", "goto", "probe"]
@@ -144,22 +153,40 @@ def user_agent(browser: Browser) -> str:
     )
 
 
-@contextmanager
-def _page(viewport_width: int, timeout_s: float) -> Iterator[tuple[Page, Browser, str]]:
-    browser = _browser()
-    agent = user_agent(browser)
+def _guarded(allow_local: bool | None) -> bool:
+    return not (settings.ALLOW_LOCAL_URLS if allow_local is None else allow_local)
+
+
+def _new_page(
+    browser: Browser, agent: str, viewport_width: int, timeout_s: float, guarded: bool
+) -> Page:
+    options: dict[str, Any] = {}
+    if guarded:
+        # Chromium sends loopback addresses around any proxy unless told not to: "<-loopback>".
+        options["proxy"] = {"server": egress.guard().url, "bypass": "<-loopback>"}
     context = browser.new_context(
         viewport={"width": viewport_width, "height": 768},
         locale="fr-FR",
         timezone_id="Europe/Paris",
         user_agent=agent,
         service_workers="block",
+        **options,
     )
     context.set_default_timeout(timeout_s * 1000)
+    return context.new_page()
+
+
+@contextmanager
+def _page(
+    viewport_width: int, timeout_s: float, guarded: bool
+) -> Iterator[tuple[Page, Browser, str]]:
+    browser = _browser()
+    agent = user_agent(browser)
+    page = _new_page(browser, agent, viewport_width, timeout_s, guarded)
     try:
-        yield context.new_page(), browser, agent
+        yield page, browser, agent
     finally:
-        context.close()
+        page.context.close()
 
 
 def _run_step(page: Page, step: Step) -> None:
@@ -192,6 +219,7 @@ def snapshot(
     *,
     timeout_s: float = 30.0,
     viewport_width: int = 1366,
+    allow_local: bool | None = None,
 ) -> PageSnapshot:
     """Visit ``url``, follow ``steps``, and freeze what the page shows."""
     started = datetime.now(UTC)
@@ -200,7 +228,8 @@ def snapshot(
     dialogs: list[str] = []
     documents: list[Response] = []
     error = ""
-    with _page(viewport_width, timeout_s) as (page, browser, agent):
+    guarded = _guarded(allow_local)
+    with _page(viewport_width, timeout_s, guarded) as (page, browser, agent):
 
         def on_dialog(dialog: Dialog) -> None:
             dialogs.append(dialog.message)
@@ -226,15 +255,17 @@ def snapshot(
             _settle(page)
         except PlaywrightError as exc:
             error = f"navigation failed: {exc.message.splitlines()[0]}"
+            error += _guard_reason(url, error) if guarded else ""
         timings["steps"] = time.monotonic() - clock
         probes = _probe(page, [step.selector for step in steps if step.action == "probe"])
         frozen = _freeze(page)
         timings["total"] = time.monotonic() - clock
         last = documents[-1] if documents else None
+        refused = _refused_by_guard(last) if guarded else ""
         return PageSnapshot(
             requested_url=url,
             final_url=page.url,
-            status=last.status if last else None,
+            status=last.status if last and not refused else None,
             headers=tuple(_pairs(last)) if last else (),
             html=frozen.html,
             visible_text=frozen.text,
@@ -246,10 +277,26 @@ def snapshot(
             browser_version=browser.version,
             user_agent=agent,
             viewport_width=viewport_width,
-            error=error or frozen.error,
+            error=refused or error or frozen.error,
             timings=timings,
             probes=probes,
         )
+
+
+def _refused_by_guard(document: Response | None) -> str:
+    """The guard's reason when it answered the page itself instead of the site (plain http)."""
+    reason = document.headers.get(egress.HEADER.lower(), "") if document else ""
+    return f"refused by the egress guard: {reason}" if reason else ""
+
+
+def _guard_reason(url: str, message: str) -> str:
+    """What the guard said about a failed https navigation: Chromium only reports
+    ERR_TUNNEL_CONNECTION_FAILED when the guard refuses or cannot forward a CONNECT."""
+    if "ERR_TUNNEL_CONNECTION_FAILED" not in message:
+        return ""
+    reason = egress.guard().refusal_for(urlsplit(url).hostname or "")
+    reason = reason or "refused or could not reach an address on the way"
+    return f" (egress guard: {reason})"
 
 
 def _pairs(response: Response) -> list[tuple[str, str]]:
@@ -320,6 +367,11 @@ class _Session:
     started: datetime
     dialogs: list[str]
     documents: list[Response]
+    guarded: bool = False
+
+
+def _last(session: _Session) -> Response | None:
+    return session.documents[-1] if session.documents else None
 
 
 def _sessions() -> dict[str, _Session]:
@@ -330,25 +382,26 @@ def _sessions() -> dict[str, _Session]:
 
 
 def open_session(
-    url: str, steps: Sequence[Step] = (), *, timeout_s: float = 30.0, viewport_width: int = 1366
+    url: str,
+    steps: Sequence[Step] = (),
+    *,
+    timeout_s: float = 30.0,
+    viewport_width: int = 1366,
+    allow_local: bool | None = None,
 ) -> tuple[str, str]:
     """Open ``url`` in a new context, follow ``steps``; return (session id, error or "")."""
     browser = _browser()
     agent = user_agent(browser)
-    context = browser.new_context(
-        viewport={"width": viewport_width, "height": 768},
-        locale="fr-FR",
-        timezone_id="Europe/Paris",
-        user_agent=agent,
-        service_workers="block",
-    )
-    context.set_default_timeout(timeout_s * 1000)
-    page = context.new_page()
-    session = _Session(page, agent, url, viewport_width, datetime.now(UTC), [], [])
+    guarded = _guarded(allow_local)
+    page = _new_page(browser, agent, viewport_width, timeout_s, guarded)
+    session = _Session(page, agent, url, viewport_width, datetime.now(UTC), [], [], guarded)
     _listen(session)
     session_id = uuid.uuid4().hex
     _sessions()[session_id] = session
-    return session_id, _follow(page, [Step("goto", value=url), *steps])
+    error = _follow(page, [Step("goto", value=url), *steps])
+    if error and guarded:
+        error += _guard_reason(url, error)
+    return session_id, _refused_by_guard(_last(session)) or error
 
 
 def _listen(session: _Session) -> None:
@@ -404,12 +457,13 @@ def session_snapshot(session_id: str) -> PageSnapshot:
 def _session_snapshot(session: _Session, error: str, timings: dict[str, float]) -> PageSnapshot:
     page = session.page
     frozen = _freeze(page)
-    last = session.documents[-1] if session.documents else None
+    last = _last(session)
+    refused = _refused_by_guard(last) if session.guarded else ""
     browser = _browser()
     return PageSnapshot(
         requested_url=session.requested_url,
         final_url=page.url,
-        status=last.status if last else None,
+        status=last.status if last and not refused else None,
         headers=tuple(_pairs(last)) if last else (),
         html=frozen.html,
         visible_text=frozen.text,
@@ -421,7 +475,7 @@ def _session_snapshot(session: _Session, error: str, timings: dict[str, float]) 
         browser_version=browser.version,
         user_agent=session.agent,
         viewport_width=session.viewport_width,
-        error=error or frozen.error,
+        error=refused or error or frozen.error,
         timings=timings,
     )
 

@@ -1,4 +1,4 @@
-"""Refuse URLs that would make our browser reach inside our own network.
+"""Refuse URLs and hosts that would make our server reach inside our own network.
 
 A booking page is always a public http(s) address. Commands that fetch a URL given by a person
 (``classify``, ``capture``) call :func:`check_public_url` first, so that nobody can use them to
@@ -6,9 +6,13 @@ read a loopback admin page, a cloud metadata endpoint or a file on the server. `
 (the ``--allow-local`` flag) lets simulators and tests use loopback and private addresses; it
 never allows another scheme than http and https.
 
-The check resolves the host name and checks *every* address it resolves to. The browser resolves
-the name again later, so a hostile DNS server could still answer differently (DNS rebinding):
-this check stops mistakes and casual misuse, not a determined attacker controlling a zone.
+This early check gives a clear message before anything starts; it is not what stops a
+determined attacker. The browser resolves the name again later (DNS rebinding), follows
+redirects and loads subresources from any address, so every request of a guarded browser
+context goes through :mod:`creneau.watch.egress`, which resolves once with :func:`resolve`,
+refuses unless every address :func:`is_public`, and connects to the address it checked.
+Alert channels (ntfy, Signal servers) are checked with :func:`check_public_host` when saved and
+again before each send.
 """
 
 import ipaddress
@@ -29,6 +33,18 @@ class UnsafeURLError(Exception):
         self.message = message
 
 
+class UnresolvableHostError(UnsafeURLError):
+    """The host name does not resolve: nothing can be said about where it leads."""
+
+
+class LocalAddressError(UnsafeURLError):
+    """The host is, or resolves to, a loopback, private, link-local or reserved address."""
+
+    def __init__(self, message: str, address: IPAddress) -> None:
+        super().__init__(message)
+        self.address = address
+
+
 def check_public_url(url: str, *, allow_local: bool) -> None:
     """Raise :class:`UnsafeURLError` unless ``url`` is an http(s) URL of a public address."""
     parts = urlsplit(url.strip())
@@ -47,26 +63,44 @@ def check_public_url(url: str, *, allow_local: bool) -> None:
         )
     if allow_local:
         return
-    for address in _addresses(host, port or (443 if parts.scheme.lower() == "https" else 80)):
-        if not _public(address):
-            raise UnsafeURLError(
+    for address in resolve(host, port or (443 if parts.scheme.lower() == "https" else 80)):
+        if not is_public(address):
+            raise LocalAddressError(
                 _(
                     "L'adresse « %(url)s » mène à %(address)s, une adresse locale ou privée : "
                     "refusée (utilisez --allow-local pour un simulateur ou un test)."
                 )
-                % {"url": url, "address": address}
+                % {"url": url, "address": address},
+                address,
             )
 
 
-def _addresses(host: str, port: int) -> list[IPAddress]:
+def check_public_host(host: str, port: int) -> None:
+    """Raise :class:`UnresolvableHostError` or :class:`LocalAddressError` unless every address
+    ``host`` resolves to is public (a server we may contact on a person's behalf)."""
+    for address in resolve(host, port):
+        if not is_public(address):
+            raise LocalAddressError(
+                _("« %(host)s » mène à %(address)s, une adresse locale ou privée : refusée.")
+                % {"host": host, "address": address},
+                address,
+            )
+
+
+def resolve(host: str, port: int) -> list[IPAddress]:
+    """Every address ``host`` resolves to now (an IP literal is its own answer).
+
+    The egress guard and the checks above call this one function, so a test can stand in for
+    DNS here (there is no DNS server to rebind on a test machine).
+    """
     try:
-        return [ipaddress.ip_address(host)]
+        return [ipaddress.ip_address(host.strip("[]"))]
     except ValueError:
         pass
     try:
         infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as exc:
-        raise UnsafeURLError(
+        raise UnresolvableHostError(
             _("Le nom d'hôte « %(host)s » est introuvable (%(reason)s).")
             % {"host": host, "reason": exc}
         ) from exc
@@ -74,7 +108,9 @@ def _addresses(host: str, port: int) -> list[IPAddress]:
     return [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
 
 
-def _public(address: IPAddress) -> bool:
+def is_public(address: IPAddress) -> bool:
+    """A globally routable unicast address: not loopback, private, link-local (cloud metadata
+    at 169.254.169.254), shared (100.64/10), reserved, multicast or unspecified."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
     if address.is_loopback or address.is_private or address.is_link_local:

@@ -30,13 +30,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         url = options["url"]
+        allow_local = options["allow_local"] or settings.ALLOW_LOCAL_URLS
         try:
-            check_public_url(url, allow_local=options["allow_local"] or settings.ALLOW_LOCAL_URLS)
+            check_public_url(url, allow_local=allow_local)
         except UnsafeURLError as exc:
             raise CommandError(f"adresse refusée : {exc}", returncode=1) from exc
         case = self._case(options["case"])
         try:
-            result = capture(url, case=case, out_dir=options["out"])
+            # Without --allow-local, every request of the visit goes through the egress guard.
+            with browsing.local_addresses(allow_local):
+                result = capture(url, case=case, out_dir=options["out"])
         finally:
             browsing.close_all()
         for failure in result.tsa_failures:

@@ -3,7 +3,8 @@
 A FILE is a saved HTML page (UTF-8, else Latin-1); ``--url``, ``--status`` and ``--dialog`` tell
 what the browser knew when it was saved. A URL is visited once with the browser seam, after the
 URL-safety check (loopback and private addresses need ``--allow-local`` or the
-``CRENEAU_ALLOW_LOCAL_URLS`` setting, as for ``capture``).
+``CRENEAU_ALLOW_LOCAL_URLS`` setting, as for ``capture``); without them, every request of the
+visit goes through the egress guard, redirects and subresources included.
 """
 
 import json
@@ -87,7 +88,7 @@ def _classify_url(url: str, *, allow_local: bool) -> Classification:
     try:
         # On a browser thread, never this one: Playwright's sync API would leave an event loop
         # marked as running here, which breaks the ORM and any later Playwright use.
-        return classify_snapshot(browsing.snapshot(url))
+        return classify_snapshot(browsing.snapshot(url, allow_local=allow_local))
     except browser.BrowserUnavailableError as exc:
         raise CommandError(
             _("Le navigateur n'a pas pu démarrer : %(reason)s") % {"reason": exc}, returncode=1
