@@ -65,8 +65,11 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(reverse("portal-home")):
+            return self.get_response(request)  # the person portal has no accounts
         if request.path == reverse("admin:login"):
-            return redirect(f"{reverse('login')}?{request.META.get('QUERY_STRING', '')}")
+            query = request.META.get("QUERY_STRING", "")
+            return redirect(reverse("login") + (f"?{query}" if query else ""))
         user: Any = request.user  # OTPMiddleware gave it is_verified()
         if user.is_authenticated and not user.is_verified():
             if twofactor.has_two_factor(user):

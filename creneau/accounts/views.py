@@ -61,6 +61,7 @@ class PasswordLoginView(auth_views.LoginView):
         user = form.get_user()
         if not twofactor.has_two_factor(user):
             return super().form_valid(form)
+        self.request.session.cycle_key()  # a planted session id learns nothing of this step
         twofactor.remember_pending(self.request.session, user, self.get_success_url())
         return redirect("login-code")
 
@@ -96,6 +97,7 @@ def _complete_login(
     del request.session[twofactor.PENDING_KEY]
     login(request, user, backend=state["backend"] or None)
     otp_login(request, device)  # the session is verified: TwoFactorMiddleware lets it through
+    log.info("second factor accepted for user %s (%s)", user.pk, device.persistent_id)
     if isinstance(device, StaticDevice):
         messages.warning(request, _recovery_left_message(user))
     return redirect(state["next"])
@@ -175,7 +177,9 @@ def enable_two_factor(request: HttpRequest) -> HttpResponse:
         "qr": mark_safe(twofactor.qr_svg(device)),  # noqa: S308 (segno's own SVG markup)
         "secret": twofactor.secret_text(device),
     }
-    return render(request, "accounts/enable.html", context)
+    response = render(request, "accounts/enable.html", context)
+    response.headers["Cache-Control"] = "no-store"  # the secret must not stay in a cache
+    return response
 
 
 def _show_recovery_codes(request: HttpRequest, codes: list[str]) -> HttpResponse:

@@ -333,6 +333,11 @@ def test_an_organisation_can_require_a_second_factor_of_every_member(personas, o
     device = TOTPDevice.objects.get(user=personas.alice)
     client.post(reverse("two-factor-enable"), {"code": code(device)})
     assert client.get(reverse("case-list")).status_code == 200
+    # The person portal has no accounts: it never sends anyone to the enrolment.
+    fresh = personas.client_for(personas.bob)
+    assert fresh.get(reverse("dashboard"))["Location"] == reverse("two-factor-enable")
+    portal = fresh.get(reverse("portal-home"))
+    assert portal.get("Location") != reverse("two-factor-enable")
     # The other organisation's members are not concerned.
     assert personas.client_for(personas.charlie).get(reverse("case-list")).status_code == 200
     # And nobody in the organisation may switch it off for themselves.
