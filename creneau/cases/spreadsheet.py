@@ -9,6 +9,7 @@ import io
 from collections.abc import Iterable
 
 from creneau.cases.models import Case
+from creneau.catalog.models import Procedure
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ["référence", "nom", "prénoms", "démarche", "département", "état", "tentatives"]
@@ -29,14 +30,17 @@ def cases_csv(cases: Iterable[Case]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
+    # Labels translated once, not once per row (get_FOO_display rebuilds its table every call).
+    kinds = {value: str(label) for value, label in Procedure.Kind.choices}
+    statuses = {value: str(label) for value, label in Case.Status.choices}
     for case in cases:
         row = [
             case.reference,
             case.person.family_name,
             case.person.given_names,
-            case.get_procedure_kind_display(),
+            kinds.get(case.procedure_kind, case.procedure_kind),
             case.department_id,
-            case.get_status_display(),
+            statuses.get(case.status, case.status),
             _attempt_count(case),
         ]
         writer.writerow([safe_cell(value) for value in row])

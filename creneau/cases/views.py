@@ -5,7 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -74,12 +75,35 @@ def _page_of(cases: CaseQuerySet, number: str | None) -> "Page[Case]":
     return Page([rows[pk] for (pk,) in page.object_list], page.number, ids)
 
 
+CSV_FIELDS = [
+    "reference",
+    "procedure_kind",
+    "department_id",
+    "status",
+    "person__family_name",
+    "person__given_names",
+]
+_attempt_count = Coalesce(
+    Subquery(
+        Attempt.objects.filter(case=OuterRef("pk"))
+        .order_by()
+        .values("case")
+        .annotate(n=Count("pk"))
+        .values("n")
+    ),
+    0,
+)
+
+
 @login_required
 def case_list_csv(request: HttpRequest) -> HttpResponse:
     cases = (
         Case.objects.for_user(request.user)
         .select_related("person")
-        .annotate(attempt_count=Count("attempts"))  # read by cases_csv: no query per case
+        # Only the columns of the sheet: every other identity field would be decrypted for nothing.
+        .only(*CSV_FIELDS)
+        # Read by cases_csv: one query for every case, and a subquery rather than a GROUP BY.
+        .annotate(attempt_count=_attempt_count)
         .order_by("reference")
     )
     for organisation in organisations_of(request.user):
