@@ -111,10 +111,24 @@ def resolve(host: str, port: int) -> list[IPAddress]:
 def is_public(address: IPAddress) -> bool:
     """A globally routable unicast address: not loopback, private, link-local (cloud metadata
     at 169.254.169.254), shared (100.64/10), reserved, multicast or unspecified."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        if (translated := _nat64(address)) is not None:
+            return is_public(translated)  # the prefix itself counts as reserved for Python
+        embedded = address.ipv4_mapped or address.sixtofour
+        if embedded is not None and not is_public(embedded):
+            return False  # an IPv6 address that leads to a private IPv4 one
+        address = address.ipv4_mapped or address
     if address.is_loopback or address.is_private or address.is_link_local:
         return False
     if address.is_reserved or address.is_multicast or address.is_unspecified:
         return False
     return address.is_global
+
+
+NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+def _nat64(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if any(address in network for network in NAT64):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None

@@ -142,6 +142,28 @@ def counting(answers: Callable[[int], list[IPAddress]]) -> tuple[list[str], Any]
     return calls, resolve
 
 
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("93.184.215.14", True),
+        ("2606:2800:21f:cb07:6820:80da:af6b:8b2c", True),
+        ("64:ff9b::5db8:d70e", True),  # NAT64 of a public address
+        ("127.0.0.1", False),
+        ("10.0.0.5", False),
+        ("100.64.0.1", False),
+        ("169.254.169.254", False),
+        ("::1", False),
+        ("fd00::1", False),
+        ("fe80::1", False),
+        ("::ffff:10.0.0.5", False),
+        ("64:ff9b::a00:5", False),  # NAT64 of 10.0.0.5
+        ("2002:a00:5::1", False),  # 6to4 of 10.0.0.5
+    ],
+)
+def test_it_knows_which_addresses_are_public(address: str, public: bool):
+    assert urlsafety.is_public(ipaddress.ip_address(address)) is public
+
+
 # --- the proxy itself, spoken to over a socket ---------------------------------------------
 
 
