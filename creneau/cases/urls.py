@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from creneau.cases import views
+from creneau.cases import privacy_views, views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="dashboard"), name="home"),
@@ -11,4 +11,11 @@ urlpatterns = [
     path("dossiers/<str:reference>/", views.case_detail, name="case-detail"),
     path("dossiers/<str:reference>/modifier/", views.case_edit, name="case-edit"),
     path("dossiers/<str:reference>/tentatives/", views.attempt_create, name="attempt-create"),
+    path("dossiers/<str:reference>/donnees/", privacy_views.case_data, name="case-data"),
+    path(
+        "dossiers/<str:reference>/donnees/copie.zip",
+        privacy_views.case_data_export,
+        name="case-data-export",
+    ),
+    path("dossiers/<str:reference>/donnees/effacer/", privacy_views.case_erase, name="case-erase"),
 ]

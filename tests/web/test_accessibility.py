@@ -78,6 +78,7 @@ def test_the_volunteer_pages(live_server, phone, personas, case):
         ("dashboard", "/tableau-de-bord/"),
         ("case-list", "/dossiers/"),
         ("case-page", f"/dossiers/{case.reference}/"),
+        ("case-data", f"/dossiers/{case.reference}/donnees/"),
         ("account-security", "/compte/securite/"),
         ("case-form", "/dossiers/nouveau/"),
     ]:
