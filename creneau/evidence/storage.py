@@ -9,6 +9,7 @@ import contextlib
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +61,18 @@ def put(data: bytes) -> Stored:
     except OSError as exc:
         raise StorageError(f"could not store evidence: {exc.strerror or exc}") from exc
     return Stored(digest, len(data), target)
+
+
+def digests() -> Iterator[str]:
+    """Every digest present in the store (left-over ``.incoming-`` files are not blobs)."""
+    base = root() / "sha256"
+    if not base.is_dir():
+        return
+    for folder in sorted(base.iterdir()):
+        if folder.is_dir():
+            for path in sorted(folder.iterdir()):
+                if not path.name.startswith("."):
+                    yield folder.name + path.name
 
 
 def read(sha256: str) -> bytes:

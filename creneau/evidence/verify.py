@@ -43,6 +43,9 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)  # seals honestly awaiting a timestamp
     checked: int = 0
+    # Files no row refers to: what a crash between "blob written" and "rows committed" leaves.
+    # Harmless (never evidence of anything), listed so that an operator can see and remove them.
+    orphans: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -254,7 +257,12 @@ def verify_store(roots: Roots) -> Report:
     for case in Case.objects.filter(journal__isnull=False).distinct().order_by("pk"):
         problems += _check_journal(case, roots)
         checked += 1
-    return Report(problems, pending, checked)
+    return Report(problems, pending, checked, _orphans())
+
+
+def _orphans() -> list[str]:
+    known = set(Blob.objects.values_list("sha256", flat=True))
+    return [digest for digest in storage.digests() if digest not in known]
 
 
 def _check_blob(blob: Blob) -> list[Problem]:

@@ -81,6 +81,21 @@ def test_verify_store_is_clean_on_an_empty_store(tsa_on):
     assert json.loads(run("verify", "store", "--json"))["ok"] is True
 
 
+def test_verify_store_lists_files_no_row_refers_to_without_failing(tsa_on):
+    from creneau.evidence import storage
+    from creneau.evidence.models import Blob
+
+    known = storage.put(b"recorded evidence")
+    Blob.objects.create(sha256=known.sha256, size=known.size)
+    orphan = storage.put(b"written just before a crash")  # no row: the transaction never ran
+
+    report = json.loads(run("verify", "--store", "--json"))
+
+    assert report["ok"] is True
+    assert report["orphans"] == [orphan.sha256]
+    assert f"ORPHELIN {orphan.sha256}" in run("verify", "--store")
+
+
 def test_seal_pending_reports_what_it_did(tsa_on):
     assert json.loads(run("seal_pending", "--json")) == {
         "sealed": 0,

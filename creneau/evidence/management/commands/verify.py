@@ -30,28 +30,28 @@ class Command(BaseCommand):
         except tsa.TokenError as exc:
             raise CommandError(str(exc), returncode=1) from exc
         report = verify_store(roots) if whole_store else _verify_folder(Path(path), roots)
-        self._print(report, options["json"])
+        self._print(report, options["json"], whole_store)
         if not report.ok:
             raise CommandError(f"{len(report.problems)} problème(s) trouvé(s)", returncode=1)
 
-    def _print(self, report: Report, as_json: bool) -> None:
+    def _print(self, report: Report, as_json: bool, whole_store: bool) -> None:
         if as_json:
-            self.stdout.write(
-                json.dumps(
-                    {
-                        "ok": report.ok,
-                        "checked": report.checked,
-                        "problems": [vars(p) for p in report.problems],
-                        "pending": report.pending,
-                    },
-                    ensure_ascii=False,
-                )
-            )
+            answer = {
+                "ok": report.ok,
+                "checked": report.checked,
+                "problems": [vars(p) for p in report.problems],
+                "pending": report.pending,
+            }
+            if whole_store:
+                answer["orphans"] = report.orphans
+            self.stdout.write(json.dumps(answer, ensure_ascii=False))
             return
         for problem in report.problems:
             self.stdout.write(f"PROBLÈME [{problem.code}] {problem.where} : {problem.message}")
         for note in report.pending:
             self.stdout.write(f"EN ATTENTE {note}")
+        for digest in report.orphans:
+            self.stdout.write(f"ORPHELIN {digest} : fichier sans enregistrement (sans effet)")
         if report.ok:
             self.stdout.write(f"OK : {report.checked} élément(s) vérifié(s), aucun problème")
 
