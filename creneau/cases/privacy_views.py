@@ -7,12 +7,11 @@ evidence a court may still need (the page says so, with what would be lost).
 """
 
 import tempfile
-import zipfile
 from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from creneau.accounts import audit
 from creneau.accounts.models import AuditEvent, Member, organisations_of
+from creneau.cases.downloads import folder_as_zip
 from creneau.cases.models import Case
 from creneau.cases.privacy import erase_case
 from creneau.cases.transfer import write_export
@@ -66,20 +66,11 @@ def case_data_export(request: HttpRequest, reference: str) -> HttpResponseBase:
     """A zip of case.json, the attached files and a short French readme."""
     case = _case(request, reference)
     audit.record(request.user, case.organisation, case.reference, AuditEvent.Action.EXPORT, "zip")
-    # Files can be large: built on disk past 16 MB rather than in memory.
-    # FileResponse closes the file once sent.
-    archive = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
+    date = timezone.localtime().strftime("%d/%m/%Y à %H:%M")
+    readme = {"LISEZMOI.txt": README.format(reference=case.reference, date=date)}
     with tempfile.TemporaryDirectory(prefix="creneau-export-") as folder:
         write_export(case, Path(folder))
-        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
-            date = timezone.localtime().strftime("%d/%m/%Y à %H:%M")
-            bundle.writestr("LISEZMOI.txt", README.format(reference=case.reference, date=date))
-            for path in sorted(Path(folder).rglob("*")):
-                if path.is_file():
-                    bundle.write(path, path.relative_to(folder).as_posix())
-    archive.seek(0)
-    name = f"donnees-{case.reference}.zip"
-    return FileResponse(archive, as_attachment=True, filename=name)
+        return folder_as_zip(Path(folder), f"donnees-{case.reference}.zip", readme)
 
 
 @login_required

@@ -4,8 +4,6 @@ Every view finds the case through ``Case.objects.for_user``: anyone outside the 
 organisation gets a 404, as on the case page.
 """
 
-import tempfile
-import zipfile
 from pathlib import Path
 
 from django.contrib import messages
@@ -17,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from creneau.cases.downloads import folder_as_zip
 from creneau.cases.models import Case
 from creneau.court import services
 from creneau.court.calendar import ics
@@ -149,16 +148,7 @@ def bundle_zip(request: HttpRequest, reference: str, build_id: str) -> FileRespo
     build = _build(request, reference, build_id)
     if build.state != BundleBuild.State.DONE or not Path(build.folder).is_dir():
         raise Http404
-    folder = Path(build.folder)
-    # Closed by FileResponse once sent; spills to disk above 64 MB.
-    spooled = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)  # noqa: SIM115
-    with zipfile.ZipFile(spooled, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                archive.write(path, path.relative_to(folder).as_posix())
-    spooled.seek(0)
-    name = f"dossier-de-depot-{build.case.reference}.zip"
-    return FileResponse(spooled, as_attachment=True, filename=name)
+    return folder_as_zip(Path(build.folder), f"dossier-de-depot-{build.case.reference}.zip")
 
 
 @login_required

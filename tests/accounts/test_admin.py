@@ -1,18 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from creneau.accounts.models import Member
-from tests.conftest import make_case, make_member
+from tests.conftest import make_case
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def org_admin(personas):
-    user = make_member("diane", personas.group, role=Member.Role.ADMIN)
-    user.is_staff = True
-    user.save()
-    return user
 
 
 def test_an_organisation_admin_sees_only_her_organisations_cases(personas, org_admin):

@@ -217,14 +217,6 @@ def test_a_session_opened_without_the_code_is_closed(personas):
 # --- the Django admin ---
 
 
-@pytest.fixture
-def org_admin(personas):
-    user = make_member("diane", personas.group, role=Member.Role.ADMIN)
-    user.is_staff = True
-    user.save()
-    return user
-
-
 def test_the_admin_login_form_is_replaced_by_the_two_step_login(personas, org_admin):
     enrol(org_admin)
     client = Client()
