@@ -27,6 +27,7 @@ starts one on first use (:func:`guard`).
 """
 
 import asyncio
+import contextlib
 import logging
 import os
 import threading
@@ -72,6 +73,14 @@ def _resolve(host: str, port: int) -> Sequence[IPAddress]:
     return urlsafety.resolve(host, port)  # looked up at each call: tests stand in for DNS there
 
 
+async def _shutdown(server: asyncio.Server) -> None:
+    server.close()
+    connections = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    for task in connections:
+        task.cancel()
+    await asyncio.gather(*connections, return_exceptions=True)
+
+
 class EgressGuard:
     """A forward proxy that only reaches public addresses; see the module docstring.
 
@@ -111,8 +120,13 @@ class EgressGuard:
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
+        """Close the listener and every open connection, then stop the loop: all of it on the
+        loop's own thread (asyncio objects are not thread-safe)."""
+        server, self._server = self._server, None
+        if server is not None:
+            closing = asyncio.run_coroutine_threadsafe(_shutdown(server), self._loop)
+            with contextlib.suppress(TimeoutError):
+                closing.result(timeout=5)
         self._loop.call_soon_threadsafe(self._loop.stop)
 
     def refusal_for(self, host: str) -> str:
