@@ -4,7 +4,7 @@ import hashlib
 import io
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,8 +15,9 @@ from django.utils import translation
 from PIL import Image
 
 from creneau.cases.models import Attempt, AttemptFile, Channel, Outcome
-from creneau.evidence import browsing, folder, journal, seal
-from creneau.evidence.models import Blob, Capture
+from creneau.cases.recording import attempt_recorded
+from creneau.evidence import browsing, folder, seal
+from creneau.evidence.models import Capture
 from creneau.evidence.stamp import StampFacts, stamp
 from creneau.watch.browser import PageSnapshot, Step
 from creneau.watch.classify import Classification, classify
@@ -52,28 +53,54 @@ class CaptureResult:
     captured_at: datetime
 
 
+# A driver's reading of its own pages (its configured texts, its probes), used instead of the
+# generic classifier when given; the failures below overrule it either way.
+Judge = Callable[[PageSnapshot], Classification]
+
+
 def capture(
     url: str,
     *,
     steps: Sequence[Step] = (),
     case: "Case | None" = None,
     out_dir: Path | None = None,
+    judge: Judge | None = None,
+    allow_local: bool | None = None,
 ) -> CaptureResult:
     """Visit ``url``, judge it, and keep a sealed record of what was shown.
 
-    (1) snapshot through the browser seam, (2) classify (pure), (3) stamp a copy of the
-    screenshot, (4) store the artefacts, (5) manifest + RFC 3161 tokens, (6) database rows in
-    one transaction, (7) optionally write the verifiable folder ``out_dir``.
+    (1) snapshot through the browser seam, then :func:`seal_snapshot`. ``allow_local`` as in
+    :func:`creneau.evidence.browsing.snapshot` (None: the caller's context, else the setting).
     A failed visit is still captured, with outcome ``error``.
     """
+    snap = browsing.snapshot(url, steps, allow_local=allow_local)  # (1)
+    return seal_snapshot(snap, case=case, out_dir=out_dir, judge=judge)
+
+
+def seal_snapshot(
+    snap: PageSnapshot,
+    *,
+    case: "Case | None" = None,
+    out_dir: Path | None = None,
+    judge: Judge | None = None,
+    verdict: Classification | None = None,
+    note: str = "",
+) -> CaptureResult:
+    """Keep a sealed record of a snapshot already taken (by :func:`capture`, or by a live
+    assisted session): (2) judge it — ``verdict`` when the caller already has one —, (3) stamp a
+    copy of the screenshot, (4) store the artefacts, (5) manifest + RFC 3161 tokens, (6) database
+    rows in one transaction, (7) optionally write the verifiable folder ``out_dir``. ``note``
+    goes into the manifest's metadata (how the page was reached).
+    """
     capture_id = uuid.uuid4()
-    snap = browsing.snapshot(url, steps)  # (1)
     clock = time.monotonic()
-    verdict = _judge(snap)  # (2)
+    verdict = _overrule(snap, verdict or (judge or _classify)(snap))  # (2)
     timings = {**snap.timings, "classify": time.monotonic() - clock}
     files = _artefacts(snap, verdict, capture_id, case)  # (3)
     timings["stamp"] = time.monotonic() - clock - timings["classify"]
     metadata = _metadata(snap, verdict, capture_id, case, timings)
+    if note:
+        metadata["note"] = note
     sealed = seal.store_and_timestamp("capture", files, metadata)  # (4) (5)
     with transaction.atomic():  # (6)
         row = _record(snap, verdict, capture_id, case, sealed, files)
@@ -94,15 +121,18 @@ def capture(
     )
 
 
-def _judge(snap: PageSnapshot) -> Classification:
-    """The classifier's verdict, overruled to ``error`` whenever the visit itself failed."""
-    verdict = classify(
+def _classify(snap: PageSnapshot) -> Classification:
+    return classify(
         snap.html,
         status=snap.status,
         final_url=snap.final_url,
         dialogs=snap.dialogs,
         visible_text=snap.visible_text,
     )
+
+
+def _overrule(snap: PageSnapshot, verdict: Classification) -> Classification:
+    """The verdict, overruled to ``error`` whenever the visit itself failed."""
     if snap.error or not snap.screenshot:
         return Classification(outcome="error", system=verdict.system, needs_review=True)
     if verdict.outcome not in ONLINE_OUTCOMES:
@@ -215,20 +245,27 @@ def link_attempt(capture_id: str, attempt: Attempt) -> None:
         row.save(update_fields=["attempt"])
 
 
-def record_attempt(result: CaptureResult, case: "Case") -> Attempt:
-    """The online Attempt of a capture: linked to it, stamped screenshot attached, journalled."""
+def record_attempt(capture_id: str) -> Attempt | None:
+    """The online Attempt of a sealed capture, in one transaction with its link, the stamped
+    screenshot attached (what the timeline, the person and a case export show) and its journal
+    entry. None when the capture already has its attempt (a concurrent or repeated recording)
+    or belongs to no case.
+    """
     with transaction.atomic():
+        row = Capture.objects.select_for_update().select_related("case").get(pk=capture_id)
+        if row.attempt_id is not None or row.case is None:
+            return None
         attempt = Attempt.objects.create(
-            case=case,
+            case=row.case,
             channel=Channel.ONLINE,
-            at=result.captured_at,
-            outcome=result.outcome,
+            at=row.started_at,
+            outcome=row.outcome,
             source=Attempt.Source.SEALED,
-            note=result.error,
+            note=(row.error or row.matched)[:500],
         )
-        link_attempt(result.capture_id, attempt)
-        AttemptFile.objects.create(
-            attempt=attempt, blob=Blob.objects.get(sha256=result.files[STAMPED]), name=STAMPED
-        )
-    journal.append_attempt(attempt)
+        link_attempt(capture_id, attempt)
+        stamped = row.seal.artefacts.filter(name=STAMPED).values_list("blob", flat=True).first()
+        if stamped is not None:
+            AttemptFile.objects.create(attempt=attempt, blob_id=stamped, name=STAMPED)
+        attempt_recorded(attempt)
     return attempt

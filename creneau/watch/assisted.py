@@ -14,7 +14,6 @@ the person uploads their own screenshot, sealed at arrival.
 
 import base64
 import time
-import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -205,10 +204,10 @@ def _seal_and_record(
     """(4) Seal the page the person's answer led to, then record the Attempt."""
     driver = driver_for(page.system)
     verdict = verdict or honest(snap, driver.judge(snap, config))
-    capture_id = seal_snapshot(snap, verdict, session.case)
-    from creneau.watch.tasks import record_capture
+    from creneau.evidence.capture import record_attempt, seal_snapshot
 
-    attempt = record_capture(capture_id)
+    sealed = seal_snapshot(snap, case=session.case, verdict=verdict, note=ASSISTED_NOTE)
+    attempt = record_attempt(sealed.capture_id)
     AssistedSession.objects.filter(pk=session.pk).update(
         state=AssistedSession.State.DONE, attempt=attempt, answer="", challenge=b""
     )
@@ -216,22 +215,7 @@ def _seal_and_record(
     return verdict.outcome
 
 
-def seal_snapshot(snap: PageSnapshot, verdict: Classification, case: Case) -> str:
-    """Seal an already taken snapshot with the evidence pipeline's own steps (3)–(6).
-
-    ``creneau.evidence.capture.capture`` takes its own snapshot; a live session has one already.
-    """
-    from creneau.evidence import capture as pipeline
-    from creneau.evidence import seal
-
-    capture_id = uuid.uuid4()
-    files = pipeline._artefacts(snap, verdict, capture_id, case)
-    metadata = pipeline._metadata(snap, verdict, capture_id, case, dict(snap.timings))
-    metadata["assisted"] = "challenge answered by the person; software never answers"
-    sealed = seal.store_and_timestamp("capture", files, metadata)
-    with transaction.atomic():
-        pipeline._record(snap, verdict, capture_id, case, sealed, files)
-    return str(capture_id)
+ASSISTED_NOTE = "challenge answered by the person; software never answers"
 
 
 def _fail(session: AssistedSession, error: str, state: str = AssistedSession.State.FAILED) -> str:

@@ -15,8 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from creneau.cases.models import Attempt, Case, Channel
-from creneau.cases.recording import attempt_recorded
+from creneau.cases.models import Case
 from creneau.catalog.models import BookingPage
 from creneau.notifications import alerts
 from creneau.watch import politeness, scheduler
@@ -46,50 +45,32 @@ def driver_run(page: BookingPage) -> RunResult:
 
 def sealed_run(case: Case) -> RunResult:
     """A driver attempt captured and sealed by the evidence pipeline, recorded as an Attempt."""
-    from creneau.evidence.capture import capture
+    from creneau.evidence.capture import capture, record_attempt
     from creneau.evidence.models import Capture
     from creneau.watch.drivers import driver_for, stored_config
+    from creneau.watch.drivers.base import honest
 
     page = case.booking_page
     assert page is not None
-    steps = driver_for(page.system).steps(stored_config(page))
-    result = capture(page.url, steps=steps, case=case)
-    record_capture(result.capture_id)
+    driver, config = driver_for(page.system), stored_config(page)
+    result = capture(
+        page.url,
+        steps=driver.steps(config),
+        case=case,
+        judge=lambda snap: honest(snap, driver.judge(snap, config)),
+    )
+    record_attempt(result.capture_id)
     status = Capture.objects.filter(pk=result.capture_id).values_list("status", flat=True).first()
     return RunResult(result.outcome, status)
 
 
-def record_capture(capture_id: str) -> Attempt | None:
-    """The Attempt of a sealed capture, in one transaction with its link and journal entry.
-
-    None when the capture already has its attempt (a concurrent or repeated recording).
-    """
-    from creneau.evidence.capture import link_attempt
-    from creneau.evidence.models import Capture
-
-    with transaction.atomic():
-        row = Capture.objects.select_for_update().select_related("case").get(pk=capture_id)
-        if row.attempt_id is not None or row.case is None:
-            return None
-        attempt = Attempt.objects.create(
-            case=row.case,
-            channel=Channel.ONLINE,
-            at=row.started_at,
-            outcome=row.outcome,
-            source=Attempt.Source.SEALED,
-            note=(row.error or row.matched)[:500],
-        )
-        link_attempt(capture_id, attempt)
-        attempt_recorded(attempt)
-    return attempt
-
-
 def adopt_orphan_captures(case: Case) -> int:
     """Record the captures a killed worker sealed but could not turn into attempts."""
+    from creneau.evidence.capture import record_attempt
     from creneau.evidence.models import Capture
 
     orphans = Capture.objects.filter(case=case, attempt__isnull=True).values_list("pk", flat=True)
-    return sum(1 for pk in list(orphans) if record_capture(str(pk)) is not None)
+    return sum(1 for pk in list(orphans) if record_attempt(str(pk)) is not None)
 
 
 # --- Watch, evidence, reminder, jobs ---------------------------------------------------------

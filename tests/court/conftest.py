@@ -2,7 +2,6 @@
 a real local time-stamping authority, and helpers to seal a capture and add a document."""
 
 import datetime
-import hashlib
 import io
 import json
 import uuid
@@ -14,16 +13,14 @@ from typing import Any
 import pytest
 from PIL import Image, ImageDraw
 
-from creneau.cases.models import Attempt, AttemptFile, Case
-from creneau.cases.recording import attempt_recorded
+from creneau.cases.models import Attempt, Case
 from creneau.cases.transfer import import_case, load_file
 from creneau.court.models import CaseDocument
-from creneau.evidence import seal
-from creneau.evidence.capture import SCREENSHOT, STAMPED
+from creneau.evidence.capture import record_attempt, seal_snapshot
 from creneau.evidence.localtsa import LocalTSA
-from creneau.evidence.models import Blob, Capture, Upload
-from creneau.evidence.stamp import StampFacts, stamp
+from creneau.evidence.models import Upload
 from creneau.evidence.uploads import seal_upload
+from creneau.watch.browser import PageSnapshot
 
 BOOKING_URL = "https://www.seine-saint-denis.gouv.fr/booking/create/1234"
 # Three months, different weeks and hours (CE 10 juin 2020: not all in the same week).
@@ -162,40 +159,35 @@ def tsa_on(settings: Any, local_tsa: LocalTSA) -> LocalTSA:
     return local_tsa
 
 
+NO_SLOT_TEXT = (
+    "Il n'existe plus de plage horaire libre pour votre demande de rendez-vous. "
+    "Veuillez recommencer ultérieurement."
+)
+
+
 def sealed_capture(case: Case, at: datetime.datetime, png: bytes) -> Attempt:
-    """An online attempt with a sealed capture, as the capture pipeline records one (no
-    browser: the screenshot is given), stamped, sealed and timestamped for real."""
-    capture_id = uuid.uuid4()
-    facts = StampFacts(at, BOOKING_URL, "aucun créneau (no_slot)", str(capture_id))
-    stamped = stamp(png, facts)
-    files = [
-        seal.File(SCREENSHOT, png, "image/png"),
-        seal.File(STAMPED, stamped, "image/png"),
-    ]
-    metadata = {
-        "capture_id": str(capture_id),
-        "case": case.reference,
-        "url": BOOKING_URL,
-        "outcome": "no_slot",
-        "started_at": at.astimezone(datetime.UTC).isoformat(),
-    }
-    sealed = seal.store_and_timestamp("capture", files, metadata)
-    attempt = Attempt.objects.create(
-        case=case, channel="online", at=at, outcome="no_slot", source=Attempt.Source.SEALED
-    )
-    Capture.objects.create(
-        id=capture_id,
-        url=BOOKING_URL,
-        outcome="no_slot",
+    """An online attempt with a sealed capture, recorded by the capture pipeline itself from a
+    snapshot given here (no browser): stamped, sealed and timestamped for real."""
+    snap = PageSnapshot(
+        requested_url=BOOKING_URL,
+        final_url=BOOKING_URL,
+        status=200,
+        headers=(("content-type", "text/html; charset=utf-8"),),
+        html=f"<form id='FormBookingCreate'><p>{NO_SLOT_TEXT}</p></form>",
+        visible_text=NO_SLOT_TEXT,
+        mhtml=b"",
+        screenshot=png,
+        dialogs=(),
         started_at=at,
         finished_at=at,
-        case=case,
-        attempt=attempt,
-        seal=seal.record(sealed, files),
+        browser_version="",
+        user_agent="",
+        viewport_width=1366,
     )
-    stamped_blob = Blob.objects.get(sha256=hashlib.sha256(stamped).hexdigest())
-    AttemptFile.objects.create(attempt=attempt, blob=stamped_blob, name=STAMPED)
-    attempt_recorded(attempt)
+    result = seal_snapshot(snap, case=case)
+    assert result.outcome == "no_slot", result
+    attempt = record_attempt(result.capture_id)
+    assert attempt is not None
     return attempt
 
 

@@ -9,6 +9,7 @@ from creneau.evidence.capture import ONLINE_OUTCOMES, capture, record_attempt
 from creneau.evidence.models import Capture, JournalEntry, Seal
 from creneau.evidence.tsa import load_roots
 from creneau.evidence.verify import verify_path, verify_store
+from creneau.watch.classify import Classification
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -99,9 +100,12 @@ def test_a_case_capture_shows_the_case_reference_in_the_manifest(page_server, ts
 def test_recording_the_attempt_links_it_and_chains_it_into_the_journal(page_server, tsa_on, case):
     result = capture(f"{page_server}/", case=case)
 
-    attempt = record_attempt(result, case)
+    attempt = record_attempt(result.capture_id)
 
+    assert attempt is not None and record_attempt(result.capture_id) is None  # once only
     assert attempt.outcome == result.outcome and attempt.source == "sealed"
+    assert attempt.at <= result.captured_at
+    assert [f.name for f in attempt.files.all()] == ["screenshot-stamped.png"]
     assert Capture.objects.get(pk=result.capture_id).attempt == attempt
     [entry] = JournalEntry.objects.filter(case=case)
     payload = json.loads(entry.payload)
@@ -110,3 +114,21 @@ def test_recording_the_attempt_links_it_and_chains_it_into_the_journal(page_serv
         {"name": "screenshot-stamped.png", "sha256": result.files["screenshot-stamped.png"]}
     ]
     assert verify_store(load_roots()).ok
+
+
+def test_a_drivers_judgement_replaces_the_generic_classifier(page_server, tsa_on):
+    """A generic page is read by the texts configured for it, not by the built-in tables."""
+    seen = Classification("slots_available", "generic", "Prochaine date : 12 décembre")
+
+    result = capture(f"{page_server}/tall", judge=lambda snap: seen)
+
+    assert (result.outcome, result.matched) == ("slots_available", "Prochaine date : 12 décembre")
+
+
+def test_a_failed_visit_is_an_error_whatever_the_judge_says(tsa_on):
+    def says_no_slot(snap):
+        return Classification("no_slot", "generic", "Aucun créneau")
+
+    result = capture("http://127.0.0.1:9/", judge=says_no_slot)
+
+    assert result.outcome == "error" and result.error

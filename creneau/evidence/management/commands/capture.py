@@ -38,8 +38,7 @@ class Command(BaseCommand):
         case = self._case(options["case"])
         try:
             # Without --allow-local, every request of the visit goes through the egress guard.
-            with browsing.local_addresses(allow_local):
-                result = capture(url, case=case, out_dir=options["out"])
+            result = capture(url, case=case, out_dir=options["out"], allow_local=allow_local)
         finally:
             browsing.close_all()
         for failure in result.tsa_failures:
