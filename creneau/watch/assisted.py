@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,6 +39,11 @@ from creneau.watch.models import AssistedSession
 SALT = "creneau.watch.assisted"
 MAX_ROUNDS = 3
 POLL_SECONDS = 1.0
+# The worker holding a session moves ``progress_at`` at least this often…
+HEARTBEAT = timedelta(seconds=15)
+# …so a session in the browser's hands that has not moved for this long lost its worker.
+STALLED = timedelta(minutes=2)
+LIVE = (AssistedSession.State.CHALLENGE, AssistedSession.State.ANSWERED)
 # Where each assisted system shows its challenge (booking-systems.md §3.2).
 CHALLENGES: dict[str, str] = {"rdv_prefecture": ".captcha, #captchaFR_CaptchaImage"}
 ANSWER_PARAMETER = "captcha_answer"
@@ -87,7 +92,7 @@ def request_start(session: AssistedSession) -> bool:
     """The person pressed « Commencer »: queue the browser session (once)."""
     updated = AssistedSession.objects.filter(
         pk=session.pk, state__in=[AssistedSession.State.REMINDED, AssistedSession.State.FAILED]
-    ).update(state=AssistedSession.State.REQUESTED, error="", answer="")
+    ).update(state=AssistedSession.State.REQUESTED, error="", answer="", progress_at=timezone.now())
     if updated:
         from creneau.watch.tasks import run_assisted_session
 
@@ -135,6 +140,7 @@ def run_session(session_id: int, wait: Callable[[float], None] = time.sleep) -> 
     grant = politeness.take(politeness.host_of(page.url))
     if not grant.granted:
         return _fail(session, "the booking site asks us to wait; try again later")
+    _beat(session)
     thread = _BrowserThread()
     try:
         return _relay(session, page, thread, wait)
@@ -177,21 +183,60 @@ def _relay(
 
 def _ask(session: AssistedSession, picture: bytes, wait: Callable[[float], None]) -> str:
     """Show the challenge to the person and wait for their answer (bounded)."""
+    now = timezone.now()
     AssistedSession.objects.filter(pk=session.pk).update(
         state=AssistedSession.State.CHALLENGE,
         challenge=picture,
-        challenge_at=timezone.now(),
+        challenge_at=now,
+        progress_at=now,
         answer="",
         rounds=session.rounds + 1,
     )
     session.rounds += 1
     deadline = time.monotonic() + settings.ASSISTED_ANSWER_SECONDS
+    beaten = time.monotonic()
     while time.monotonic() < deadline:
         row = AssistedSession.objects.filter(pk=session.pk).values("state", "answer").get()
         if row["state"] == AssistedSession.State.ANSWERED and row["answer"]:
             return str(row["answer"])
+        if row["state"] not in LIVE:
+            raise AssistedError("the session was closed while waiting for the answer")
+        if time.monotonic() - beaten >= HEARTBEAT.total_seconds():
+            _beat(session)
+            beaten = time.monotonic()
         wait(POLL_SECONDS)
     raise AssistedError("no answer in time")
+
+
+def _beat(session: AssistedSession) -> None:
+    AssistedSession.objects.filter(pk=session.pk).update(progress_at=timezone.now())
+
+
+def sweep_stalled(now: datetime, only: int | None = None) -> int:
+    """Fail the sessions whose worker died holding the browser (killed, machine restarted).
+
+    Without this a person would watch « en cours » until the link expires. A failed session
+    can be started again from the same link; a session past its link's life is expired.
+    Sessions still waiting in the queue (``requested``) are left alone: a restarted worker
+    takes them. ``only``: just this session (its page checks it on every reload).
+    """
+    sessions = AssistedSession.objects.all()
+    if only is not None:
+        sessions = sessions.filter(pk=only)
+    stalled = sessions.filter(state__in=LIVE).filter(
+        models.Q(progress_at__lt=now - STALLED) | models.Q(progress_at__isnull=True)
+    )
+    late = sessions.filter(state__in=[*LIVE, AssistedSession.State.REQUESTED], expires_at__lte=now)
+    expired_count = late.update(
+        state=AssistedSession.State.EXPIRED, answer="", challenge=b"", error="expired"
+    )
+    failed_count = stalled.update(
+        state=AssistedSession.State.FAILED,
+        answer="",
+        challenge=b"",
+        error="interrupted: the server stopped while the page was open",
+    )
+    return expired_count + failed_count
 
 
 def _seal_and_record(

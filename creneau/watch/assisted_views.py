@@ -7,7 +7,7 @@ server's browser opens the booking site, then shows the challenge image and a te
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,6 +30,8 @@ def _session(token: str) -> AssistedSession:
 
 def assisted_page(request: HttpRequest, token: str) -> HttpResponse:
     session = _session(token)
+    if assisted.sweep_stalled(timezone.now(), only=session.pk):
+        session.refresh_from_db()
     with translation.override(session.case.person.preferred_language):
         context = {
             "session": session,

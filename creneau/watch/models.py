@@ -218,6 +218,9 @@ class AssistedSession(models.Model):
     expires_at = models.DateTimeField()
     challenge = models.BinaryField(blank=True, default=b"")
     challenge_at = models.DateTimeField(null=True, blank=True)
+    # Moved forward by the worker holding the browser, while it holds it: a session whose worker
+    # died stops moving, and the sweep (assisted.sweep_stalled) marks it failed.
+    progress_at = models.DateTimeField(null=True, blank=True)
     answer = models.CharField(max_length=40, blank=True)
     rounds = models.PositiveSmallIntegerField(default=0)
     attempt = models.ForeignKey(

@@ -360,6 +360,7 @@ def ensure_schedules(now: datetime, rng: random.Random) -> int:
 
 JOBS: dict[str, timedelta] = {
     "seal_pending": timedelta(minutes=10),
+    "assisted_sweep": timedelta(minutes=2),
     "budget_status": timedelta(hours=1),
     "mail_drafts": timedelta(hours=1),
     "anchor_journals": timedelta(days=1),

@@ -171,6 +171,12 @@ def _seal_pending() -> str:
     return f"sealed {report.sealed}, pending {report.still_pending}"
 
 
+def _assisted_sweep() -> str:
+    from creneau.watch.assisted import sweep_stalled
+
+    return f"closed {sweep_stalled(timezone.now())}"
+
+
 def _budget_status() -> str:
     scheduler.update_budget_status(timezone.now())
     return "ok"
@@ -213,6 +219,7 @@ def _purge() -> str:
 
 PERIODIC_WORK: dict[str, Callable[[], str]] = {
     "seal_pending": _seal_pending,
+    "assisted_sweep": _assisted_sweep,
     "budget_status": _budget_status,
     "anchor_journals": _anchor_journals,
     "refresh_assessments": _refresh_assessments,

@@ -112,3 +112,40 @@ def test_the_manual_fallback_seals_the_person_screenshot(rdv_case, tmp_path):
     assert answer.status_code == 302
     attempt = Attempt.objects.get(case=rdv_case)
     assert (attempt.source, attempt.outcome, attempt.files.count()) == ("manual", "no_slot", 1)
+
+
+def test_a_stalled_session_is_failed_when_its_page_is_opened_and_can_start_again(rdv_case):
+    """The worker holding the page died: the person is told at once instead of waiting."""
+    session = assisted.remind(rdv_case, timezone.now())
+    moved = timezone.now() - assisted.STALLED - timedelta(seconds=1)
+    AssistedSession.objects.filter(pk=session.pk).update(state="challenge", progress_at=moved)
+    path = link_path(assisted.link_for(session))
+
+    page = Client().get(path).content.decode()
+
+    assert "La tentative n'a pas pu aboutir. Vous pouvez recommencer." in page
+    assert AssistedSession.objects.get(pk=session.pk).state == "failed"
+    assert assisted.request_start(AssistedSession.objects.get(pk=session.pk))
+
+
+def test_the_sweep_leaves_live_and_queued_sessions_alone_and_expires_old_ones(rdv_case):
+    now = timezone.now()
+    live = assisted.remind(rdv_case, now)
+    queued = assisted.remind(rdv_case, now)
+    old = assisted.remind(rdv_case, now)
+    AssistedSession.objects.filter(pk=live.pk).update(state="answered", progress_at=now)
+    AssistedSession.objects.filter(pk=queued.pk).update(
+        state="requested", progress_at=now - timedelta(minutes=30)
+    )
+    AssistedSession.objects.filter(pk=old.pk).update(
+        state="requested", expires_at=now - timedelta(minutes=1)
+    )
+
+    assert assisted.sweep_stalled(now + assisted.HEARTBEAT) == 1
+
+    states = dict(AssistedSession.objects.values_list("pk", "state"))
+    assert (states[live.pk], states[queued.pk], states[old.pk]) == (
+        "answered",
+        "requested",
+        "expired",
+    )
