@@ -18,6 +18,7 @@ No I/O, no database: the same input always gives the same answer.
 """
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -61,6 +62,7 @@ class _Seen:
     status: int | None
     url: str
     system: str
+    chrome: Counter[str]  # folded lines of the site's header, footer, menus and side boxes
 
 
 @dataclass(frozen=True)
@@ -134,8 +136,15 @@ def _see(
         dialogs=tuple(d for d in dialogs if d.strip()),
         status=status,
         url=url,
-        system=widgets.system_of_url(url) or widgets.system_of_markup(page),
+        system=widgets.system_of_url(url or _saved_from(html)) or widgets.system_of_markup(page),
+        chrome=widgets.chrome_lines(page),
     )
+
+
+def _saved_from(html: str) -> str:
+    """The address a browser recorded in a page it saved (a file classified without ``--url``)."""
+    mark = s.SAVED_FROM.search(html, 0, s.SAVED_FROM_WINDOW)
+    return mark.group(1) if mark else ""
 
 
 # --- finding phrases -------------------------------------------------------------------------
@@ -167,8 +176,23 @@ def _find_on_page(seen: _Seen, phrase: s.Phrase, statement: bool) -> _Hit | None
     for match in phrase.anchored.finditer(seen.folded):
         if statement and _reported(seen.folded, match.start(), match.end()):
             continue
+        if statement and _in_chrome(seen, match.start(), match.end()):
+            continue
         return _Hit(phrase.system, _matched(seen, match.start(), match.end()))
     return None
+
+
+def _in_chrome(seen: _Seen, start: int, end: int) -> bool:
+    """The statement's line belongs to the site's header, footer, menu, side box or ticker.
+
+    Matched by text: the line counts as the page's own only when it shows more often on the
+    page than in its chrome (nested chrome counts twice, which can only lose a no-slot answer).
+    """
+    line_start = seen.folded.rfind("\n", 0, start) + 1
+    line_end = seen.folded.find("\n", end)
+    line = seen.folded[line_start : line_end if line_end >= 0 else len(seen.folded)]
+    in_chrome = seen.chrome[line]
+    return in_chrome > 0 and seen.folded.split("\n").count(line) <= in_chrome
 
 
 def _find_in_dialogs(seen: _Seen, phrase: s.Phrase, statement: bool) -> _Hit | None:
@@ -182,9 +206,10 @@ def _find_in_dialogs(seen: _Seen, phrase: s.Phrase, statement: bool) -> _Hit | N
 
 def _reported(folded: str, start: int, end: int) -> bool:
     """Quoted on its line, or introduced as a hypothesis (« si ce message s'affiche : »)."""
+    # Inside quotation marks: an odd number of them opens the line before the sentence. (A quoted
+    # word elsewhere on the line, « cliquez sur "Terminer" », does not make the sentence quoted.)
     line_start = folded.rfind("\n", 0, start) + 1
-    line_end = folded.find("\n", end)
-    if '"' in folded[line_start : line_end if line_end >= 0 else len(folded)]:
+    if folded.count('"', line_start, start) % 2 == 1:
         return True
     before = folded[max(0, start - 80) : start].rstrip()
     return before.endswith(":") and _REPORTED.search(before) is not None
@@ -291,9 +316,26 @@ def _judge_no_slot(seen: _Seen) -> Classification | None:
         return None
     # The sentence alone does not make a page a booking page (an article may quote it without
     # quotation marks), and slots hidden in the DOM contradict it: a person decides.
-    if not seen.system or widgets.hidden_slot_evidence(seen.page):
+    if not seen.system or widgets.hidden_slot_evidence(seen.page) or _unfinished(seen, hit):
         return Classification(UNKNOWN, seen.system, hit.matched, needs_review=True)
     return Classification(NO_SLOT, seen.system, hit.matched)
+
+
+# Template placeholders a framework replaces when it renders (« {{ creneau.heure }} »).
+_PLACEHOLDER = re.compile(r"\{\{[^{}\n]{1,120}\}\}|\[\[[^\[\]\n]{1,120}\]\]")
+
+
+def _unfinished(seen: _Seen, hit: _Hit) -> bool:
+    """A page that cannot yet be a no-slot answer, whatever sentence it shows.
+
+    An unrendered template shows every branch at once (its « aucun créneau » and its slot list);
+    a System A page still asking to accept the conditions or to choose a desk has not reached
+    availability (§7: intermediate steps are unknown). A dialog is the answer itself (System C).
+    """
+    if _PLACEHOLDER.search(seen.page.text):
+        return True
+    from_dialog = any(hit.matched == " ".join(d.split()) for d in seen.dialogs)
+    return not from_dialog and seen.system == s.LEGACY and widgets.legacy_step_inputs(seen.page)
 
 
 _WEEK = re.compile(r"^semaine du [^\n]*", re.MULTILINE)

@@ -36,13 +36,42 @@ HIDING_CLASSES = _words(
     display-none ng-hide v-cloak"""
 )
 BUTTON_INPUTS = frozenset({"submit", "button", "reset"})
+PREFORMATTED = _words("pre textarea listing plaintext")
+_SOURCE_BREAKS = re.compile(r"[\n\r\f\v]+")
 MAX_SEARCH = 256  # how deep an end tag looks for its start tag
 
-_STYLE_HIDING = re.compile(r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)")
+# Declarations that hide text from a sighted reader: not displayed, invisible, transparent, no
+# size, or moved off-screen (the screen-reader-only pattern). innerText keeps several of these,
+# so the browser's text alone would not do; hiding too much only makes the classifier less sure.
+_STYLE_HIDING = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|content-visibility\s*:\s*hidden"
+    r"|(?<![-\w])opacity\s*:\s*0*(?:\.0+)?\s*(?:!important\s*)?(?:;|$)"
+    r"|font-size\s*:\s*0(?:px|em|rem|%)?\s*(?:!important\s*)?(?:;|$)"
+    r"|(?<![-\w])(?:left|top|text-indent)\s*:\s*-(?:\d{4,}(?:\.\d+)?px|\d{3,}(?:\.\d+)?r?em)\b"
+    r"|(?<![-\w])clip\s*:\s*rect\(\s*(?:0|1px)\b|clip-path\s*:\s*inset\(\s*50%"
+    r"|transform\s*:\s*scale\(\s*0\s*\)"
+)
+# A box of no width or height hides its text only when its overflow is hidden.
+_ZERO_SIZE = re.compile(
+    r"(?<![-\w])(?:max-)?(?:width|height)\s*:\s*0(?:px)?\s*(?:!important\s*)?(?:;|$)"
+)
+_OVERFLOW_HIDDEN = re.compile(r"overflow(?:-[xy])?\s*:\s*(?:hidden|clip)")
 _STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _SIMPLE_SELECTOR = re.compile(r"^(?:[a-z][a-z0-9-]*)?([.#])([\w-]+)$", re.IGNORECASE)
+_COMBINATOR = re.compile(r"\s*[>+~]\s*|\s+")
+# Attributes of client-side templates that are gone once the framework has rendered the page:
+# on a saved, unrendered shell every branch (« aucun créneau » and the slot list) shows at once.
+TEMPLATE_ATTRIBUTES = _words("v-if v-else v-else-if v-show v-cloak ng-cloak data-ng-cloak x-cloak")
+
+
+def hides_by_style(declarations: str) -> bool:
+    """Whether a CSS declaration block hides its element's text from a sighted reader."""
+    lowered = declarations.lower()
+    if _STYLE_HIDING.search(lowered):
+        return True
+    return bool(_ZERO_SIZE.search(lowered) and _OVERFLOW_HIDDEN.search(lowered))
 
 
 @dataclass(eq=False)
@@ -61,6 +90,12 @@ class Element:
     def text(self) -> str:
         """What shows of the element (hidden descendants left out), spaces collapsed."""
         return " ".join("".join(t for t, shown in self._chunks() if shown).split())
+
+    @cached_property
+    def lines(self) -> tuple[str, ...]:
+        """What shows of the element, line by line (blocks and ``<br>`` break lines)."""
+        shown = "".join(t for t, visible in self._chunks() if visible)
+        return tuple(line for raw in shown.splitlines() if (line := " ".join(raw.split())))
 
     @cached_property
     def raw(self) -> str:
@@ -96,7 +131,8 @@ class Page:
 class _Stylesheet:
     """Classes and ids that the page's own ``<style>`` blocks hide with a simple rule.
 
-    Only ``.name``, ``#id`` and ``tag.name`` selectors are read; anything subtler is left to the
+    Only ``.name``, ``#id`` and ``tag.name`` selectors are read (the last one of a descendant
+    selector, as if it stood alone); anything subtler is left to the
     browser's innerText (``visible_text``), which is the authority when it is available. Rules
     inside ``@media`` blocks are applied too: hiding too much can only make us less sure.
     """
@@ -110,17 +146,19 @@ def _stylesheet(html: str) -> _Stylesheet:
     ids: set[str] = set()
     for block in _STYLE_BLOCK.findall(html):
         for selectors, declarations in _CSS_RULE.findall(_CSS_COMMENT.sub("", block)):
-            if not _STYLE_HIDING.search(declarations.lower()):
+            if not hides_by_style(declarations):
                 continue
             for selector in selectors.split(","):
-                simple = _SIMPLE_SELECTOR.match(selector.strip())
+                # ``.alerte .vide`` hides ``.vide`` somewhere: hiding it everywhere errs on the
+                # side of doubt. Pseudo-classes (``.modal:not(.show)``) are left to the browser.
+                simple = _SIMPLE_SELECTOR.match(_COMBINATOR.split(selector.strip())[-1])
                 if simple:
                     (classes if simple.group(1) == "." else ids).add(simple.group(2).lower())
     return _Stylesheet(frozenset(classes), frozenset(ids))
 
 
 def _hides(tag: str, attrs: dict[str, str], sheet: _Stylesheet) -> bool:
-    if tag in HIDDEN_TAGS or "hidden" in attrs:
+    if tag in HIDDEN_TAGS or "hidden" in attrs or TEMPLATE_ATTRIBUTES & attrs.keys():
         return True
     if attrs.get("aria-hidden", "").strip().lower() == "true":
         return True
@@ -131,7 +169,7 @@ def _hides(tag: str, attrs: dict[str, str], sheet: _Stylesheet) -> bool:
     classes = set(attrs.get("class", "").lower().split())
     if (HIDING_CLASSES | sheet.classes) & classes or attrs.get("id", "").lower() in sheet.ids:
         return True
-    return bool(_STYLE_HIDING.search(attrs.get("style", "").lower()))
+    return hides_by_style(attrs.get("style", ""))
 
 
 class _Reader(HTMLParser):
@@ -189,6 +227,10 @@ class _Reader(HTMLParser):
             self.title.append(data)
         elif top == "script":
             self.scripts.append(data)
+        # A line break in the source is a space on screen: only blocks and <br> break lines
+        # (a sentence wrapped in the source must not look like two sentences).
+        if not any(element.tag in PREFORMATTED for element in self.stack):
+            data = _SOURCE_BREAKS.sub(" ", data)
         self._text(data)
 
     def close(self) -> None:

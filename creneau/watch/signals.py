@@ -164,6 +164,8 @@ ERRORS = _any(
     r"rencontre un probleme, nous travaillons",
     r"limite d'appels api atteinte|trop de requetes",
     r"web server is down|origin is unreachable",
+    r"\berror code (?:4(?:03|29)|5\d\d|10\d\d)\b",
+    r"the requested url was rejected",
     r"the server is temporarily unable to service your request",
     r"\bjava\.lang\.\w+exception\b|traceback \(most recent call last\)",
 )
@@ -171,7 +173,10 @@ ERROR_TITLE = re.compile(r"\b(?:erreur|error)\b")
 
 CHALLENGE_TEXT = _any(
     r"verifiez que vous etes (?:un )?humain",
-    r"verify (?:that )?you are (?:a )?human",
+    r"verify(?:ing)? (?:that )?you are (?:a )?human",
+    r"verification que vous etes (?:un )?humain",
+    r"needs to review the security of your connection before proceeding",
+    r"doit verifier la securite de votre connexion",
     r"checking (?:if the site connection is secure|your browser)",
     r"performing security verification",
     r"verification de securite en cours",
@@ -193,8 +198,21 @@ _TIME = r"(?:[01]?\d|2[0-3]) ?[:h] ?[0-5]\d"
 TIME_LABEL = re.compile(rf"^(?:{_TIME})(?: ?(?:-|a|to) ?{_TIME})?$")
 # A slot button may add a few words after its time (« 09:30 - guichet 2 », « 10:15 libre »).
 TIME_BUTTON = re.compile(rf"^(?:{_TIME})(?!\d)[^\n]{{0,40}}$")
+# ...but not opening hours or news headlines that start with a time (« 9h00 - 16h00 du lundi au
+# vendredi », « 14h30 : conférence de presse »), which prefecture pages link to everywhere.
+NOT_A_SLOT_BUTTON = re.compile(
+    r"\b(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) au"
+    r"|horaires?|ouverture|fermeture|conference|opening hours|closing time|monday to)\b"
+)
 CHOOSE_SLOT_LABEL = re.compile(rf"^choisir le creneau de ({_TIME})")
 LEGACY_SLOT_LINK = re.compile(r"/booking/create/\d+/5/(\d{9,11})\b")
 LEGACY_HELD_STEP = re.compile(r"/etape_?[5-9]r\.(?:png|gif|jpe?g)\b")
 LEGACY_SLOT_STEP = re.compile(r"/etape_?[34]r\.(?:png|gif|jpe?g)\b")
 FIRST_AVAILABLE_DATE = re.compile(r'"datepremieredispo"\s*:\s*"[^"\s]+"', re.IGNORECASE)
+# The address a browser writes into a page it saves: Chrome/IE's « saved from url=(NNNN)… » mark
+# and SingleFile's header comment. Only used to recognise the booking system of a saved file.
+SAVED_FROM = re.compile(
+    r"<!--\s*(?:saved from url=\(\d+\)|page saved with singlefile\s+url:)\s*(https?://[^\s>]+)",
+    re.IGNORECASE,
+)
+SAVED_FROM_WINDOW = 4096  # both marks sit at the top of the file

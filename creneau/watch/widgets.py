@@ -6,6 +6,7 @@ hidden DOM, which may *prevent* a "no slot" conclusion but never supports one.
 """
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -78,15 +79,45 @@ def free_cells(page: Page, *, visible: bool) -> SlotEvidence | None:
 
 
 def time_buttons(page: Page, *, visible: bool) -> SlotEvidence | None:
-    """Any enabled button or link whose label starts with a time of day (09:30, 9h30)."""
+    """Any enabled button or link whose label starts with a time of day (09:30, 9h30).
+
+    Not in the site's chrome (a footer's opening hours, a ticker's « 14h30 : … » headline).
+    """
     labels = tuple(
         label
         for element in elements(page, visible=visible)
         if _clickable(element)
-        and s.TIME_BUTTON.match(fold(label := _label(element, visible)))
+        and _time_label(fold(label := _label(element, visible)))
         and not _disabled(element)
+        and not in_chrome(element)
     )
     return SlotEvidence(labels[0], labels) if labels else None
+
+
+def _time_label(folded: str) -> bool:
+    return bool(s.TIME_BUTTON.match(folded)) and not s.NOT_A_SLOT_BUTTON.search(folded)
+
+
+def doubtful_time_buttons(page: Page) -> bool:
+    """Visible links starting with a time that read like opening hours: not slots, but a
+    person should look before a "no slot" is recorded beside them."""
+    return any(
+        _clickable(element)
+        and not in_chrome(element)
+        and s.TIME_BUTTON.match(folded := fold(_label(element, True)))
+        and s.NOT_A_SLOT_BUTTON.search(folded)
+        for element in elements(page, visible=True)
+    )
+
+
+def in_chrome(element: Element) -> bool:
+    """The element sits in the site's header, footer, menu, side box or ticker."""
+    node: Element | None = element
+    while node is not None:
+        if _is_chrome(node):
+            return True
+        node = node.parent
+    return False
 
 
 def choose_slot_links(page: Page, *, visible: bool) -> SlotEvidence | None:
@@ -210,11 +241,52 @@ def first_available_in_scripts(page: Page) -> bool:
 
 
 def hidden_slot_evidence(page: Page) -> bool:
-    """Slot marks that exist in the DOM but are hidden: enough to doubt a "no slot" text."""
+    """Slot marks that exist in the DOM but are hidden (or shown but doubtful): enough to doubt a
+    "no slot" text."""
     detectors = (legacy_slot_links, free_cells, time_buttons, choose_slot_links)
     if any(detect(page, visible=False) for detect in detectors):
         return True
-    return first_available_in_scripts(page)
+    return first_available_in_scripts(page) or doubtful_time_buttons(page)
+
+
+CHROME_TAGS = frozenset({"nav", "aside", "marquee"})
+CHROME_ROLES = frozenset({"banner", "contentinfo", "navigation", "complementary", "marquee"})
+SECTIONING = frozenset({"article", "aside", "main", "nav", "section"})
+
+
+def chrome_lines(page: Page) -> Counter[str]:
+    """Folded visible lines of the page's chrome (site header and footer, menus, side boxes,
+    tickers), each with how often it shows there. What they say is about the site or another
+    démarche, not this page's answer."""
+    return Counter(
+        fold(line)
+        for element in elements(page, visible=True)
+        if _is_chrome(element)
+        for line in element.lines
+    )
+
+
+def _is_chrome(element: Element) -> bool:
+    if element.tag in CHROME_TAGS or element.attr("role").lower() in CHROME_ROLES:
+        return True
+    # <header>/<footer> are the site's banner only outside a section (HTML-AAM).
+    if element.tag in {"header", "footer"}:
+        node = element.parent
+        while node is not None and node.tag not in SECTIONING:
+            node = node.parent
+        return node is None
+    return False
+
+
+def legacy_step_inputs(page: Page) -> bool:
+    """System A's steps 0 and 1: the conditions checkbox or the desk radios are shown."""
+    for element in elements(page, visible=True):
+        if element.tag != "input" or _disabled(element):
+            continue
+        kind, name = element.attr("type").lower(), element.attr("name").lower()
+        if (kind, name) in {("checkbox", "condition"), ("radio", "planning")}:
+            return True
+    return False
 
 
 STEP_INPUTS = frozenset({"condition", "planning", "cp", "cpid", "selectedmotivekeylist"})
