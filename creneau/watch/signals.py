@@ -35,7 +35,8 @@ class Phrase:
 
 
 def phrase(system: str, source: str, *, short: bool = False) -> Phrase:
-    body = source.replace(" ", r"\s+")
+    # « rendez vous » without its hyphen is a common variant (typing, translation, OCR).
+    body = source.replace(" ", r"\s+").replace("rendez-vous", r"rendez(?:-|\s+)?vous")
     end = _SENTENCE_END if short else ""
     return Phrase(
         system=system,
@@ -104,7 +105,10 @@ CLOSED = (
     phrase(LEGACY, r"cette page n'est pas disponible pour le moment"),
     phrase(LEGACY, r"this page is not available (?:at|for) the moment"),
     phrase(DEMARCHES_SIMPLIFIEES, r"cette demarche en ligne a ete close"),
-    phrase(DEMARCHES_SIMPLIFIEES, r"cette demarche (?:est|a ete) (?:close|cloturee|fermee)"),
+    phrase(
+        DEMARCHES_SIMPLIFIEES,
+        r"cette demarche (?:en ligne )?(?:est|a ete) (?:close|cloturee|fermee)",
+    ),
     phrase(DEMARCHES_SIMPLIFIEES, r"this online procedure has been closed"),
     phrase(RDV_SERVICE_PUBLIC, r"le motif [^\n]{1,150}? n'est plus disponible a la reservation"),
     phrase(
@@ -166,6 +170,7 @@ ERRORS = _any(
     r"web server is down|origin is unreachable",
     r"\berror code (?:4(?:03|29)|5\d\d|10\d\d)\b",
     r"the requested url was rejected",
+    r"sorry, you have been blocked|you are unable to access\b|you are being rate limited",
     r"the server is temporarily unable to service your request",
     r"\bjava\.lang\.\w+exception\b|traceback \(most recent call last\)",
 )

@@ -533,6 +533,33 @@ access</title></head><body><h1><span class="cf-error-type">Error</span>
         "legacy",
     ),
     Case(
+        "legacy_no_slot_rendez_vous_without_hyphen",
+        prefecture_page(
+            legacy_form(
+                "Il n'existe plus de plage horaire libre pour votre demande de rendez vous."
+                + FINISH
+            )
+        ),
+        "no_slot",
+        "legacy",
+        url=LEGACY_URL,
+    ),
+    Case(
+        "cloudflare_blocked_saved_with_status_200",
+        """<html><head><title>Attention Required! | Cloudflare</title></head><body>
+<h1>Sorry, you have been blocked</h1><h2>You are unable to access interieur.gouv.fr</h2>
+<div class="cf-error-details"><p>This website is using a security service to protect itself
+from online attacks.</p></div></body></html>""",
+        "error",
+    ),
+    Case(
+        "ds_closed_en_ligne_est_close",
+        "<html><body><p>Cette démarche en ligne est close.</p></body></html>",
+        "closed",
+        "demarches_simplifiees",
+        url="https://www.demarches-simplifiees.fr/commencer/titre-sejour-92",
+    ),
+    Case(
         "rdvpref_translated_no_slot",
         prefecture_page("<h1>Renewal</h1><p>" + font("No slots available") + "</p>"),
         "no_slot",
