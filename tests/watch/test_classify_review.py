@@ -4,11 +4,13 @@ hidden DOM, unrendered templates, infrastructure pages). Each page is built here
 noise is explicit; the expected outcome follows the reference (§2.5, §3.4, §4, §5, §6, §7).
 """
 
+import re
 from dataclasses import dataclass, field
 
 import pytest
 
 from creneau.watch.classify import NO_SLOT, classify
+from tests.watch.test_classify import CORPUS, LABELS, Label
 
 LEGACY_URL = "https://www.hauts-de-seine.gouv.fr/booking/create/12083/2"
 RDVPREF_URL = (
@@ -780,3 +782,23 @@ def test_a_saved_from_mark_does_not_override_the_address_the_browser_reports() -
     page = "<!-- saved from url=(0080)" + RDVPREF_URL + " -->" + prefecture_page(RDVPREF_NO_SLOT)
     result = classify(page, final_url="https://www.example.org/actualites")
     assert result.outcome == "unknown"
+
+
+NOISE = TARTEAUCITRON + COOKIES_BANNER + DSFR_HEADER + NEWS_TICKER
+CORPUS_LABELS = [label for label in LABELS if not label.file.startswith("review_")]
+
+
+def with_noise(page: str) -> str:
+    """The page inside a real prefecture site's chrome: banners, ticker, documents, footer."""
+    body = re.search(r"<body\b[^>]*>", page, re.IGNORECASE)
+    end = re.search(r"</body\s*>", page, re.IGNORECASE)
+    start = body.end() if body else 0
+    stop = end.start() if end else len(page)
+    return page[:start] + NOISE + page[start:stop] + DOCUMENTS + DSFR_FOOTER + page[stop:]
+
+
+@pytest.mark.parametrize("label", CORPUS_LABELS, ids=[label.file for label in CORPUS_LABELS])
+def test_a_prefecture_sites_chrome_around_a_corpus_page_changes_nothing(label: Label) -> None:
+    page = with_noise((CORPUS / label.file).read_text(encoding="utf-8"))
+    result = classify(page, status=label.status, final_url=label.url, dialogs=label.dialogs)
+    assert (result.outcome, result.system) == (label.outcome, label.system), label.note
