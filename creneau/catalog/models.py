@@ -116,6 +116,15 @@ class BookingPage(models.Model):
     prefecture = models.ForeignKey(
         Prefecture, on_delete=models.SET_NULL, null=True, blank=True, related_name="pages"
     )
+    parameters = models.JSONField(
+        _("paramètres du système"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Ce dont les étapes ont besoin pour cette page (un guichet, un code postal…), en "
+            'JSON, par exemple {"desk": "2"}. Jamais un code de captcha ni un identifiant.'
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

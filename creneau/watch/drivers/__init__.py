@@ -10,10 +10,12 @@ from functools import cache
 from importlib import import_module
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from creneau.evidence import browsing
 from creneau.watch.browser import PageSnapshot
 from creneau.watch.classify import Classification
-from creneau.watch.drivers.base import Driver, PageConfig, honest
+from creneau.watch.drivers.base import Driver, DriverConfigError, PageConfig, honest
 
 if TYPE_CHECKING:
     from creneau.catalog.models import BookingPage
@@ -74,8 +76,38 @@ def attempt(
 
 
 def stored_config(page: "BookingPage") -> PageConfig:
-    """The configuration saved for a page (only generic pages have one for now)."""
+    """What the page's steps need: its system's parameters saved with the page (a desk, a postal
+    code…) and, for a generic page, its configured texts and steps."""
     from creneau.watch.models import GenericSiteConfig
 
+    kept = {p.name for p in driver_for(page.system).parameters if p.stored}
+    config: dict[str, object] = {
+        name: value for name, value in (page.parameters or {}).items() if name in kept
+    }
     found = GenericSiteConfig.objects.filter(page=page).first()
-    return found.page_config() if found else {}
+    return {**config, **found.page_config()} if found else config
+
+
+def parameter_problems(system: str, parameters: object) -> list[str]:
+    """Why these saved parameters cannot drive the system's steps (in French), or nothing."""
+    driver = driver_for(system)
+    if not isinstance(parameters, dict):
+        return [_('Les paramètres doivent être un objet JSON, par exemple {"desk": "2"}.')]
+    known = {p.name for p in driver.parameters if p.stored}
+    problems = [
+        _("Paramètre inconnu pour ce système : « %(name)s » (connus : %(known)s).")
+        % {"name": name, "known": ", ".join(sorted(known)) or _("aucun")}
+        for name in parameters
+        if name not in known
+    ]
+    problems += [
+        _("Le paramètre « %(name)s » doit être un texte court.") % {"name": name}
+        for name, value in parameters.items()
+        if not isinstance(value, str) or len(value) > 40
+    ]
+    if not problems:
+        try:
+            driver.steps(parameters)
+        except DriverConfigError as exc:
+            problems.append(_("Paramètre refusé : %(reason)s") % {"reason": exc})
+    return problems

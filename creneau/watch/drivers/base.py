@@ -47,6 +47,9 @@ class Parameter:
     name: str
     label: str
     default: str = ""
+    # False for what a person types at the moment of an attempt (a captcha's code): never kept
+    # with the page, never accepted from its stored parameters.
+    stored: bool = True
 
 
 class Driver(ABC):

@@ -14,7 +14,9 @@ from creneau.watch.drivers.base import Driver, Mode, PageConfig, Parameter
 class RdvPrefectureDriver(Driver):
     system = "rdv_prefecture"
     mode: ClassVar[Mode] = "assisted"
-    parameters = (Parameter("captcha_answer", "Code du captcha recopié par une personne"),)
+    parameters = (
+        Parameter("captcha_answer", "Code du captcha recopié par une personne", stored=False),
+    )
 
     def steps(self, config: PageConfig) -> list[Step]:
         # Refuse the audience cookies: a person would, and it keeps the banner out of the way.
