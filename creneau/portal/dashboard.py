@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from creneau.cases.models import Case, CaseQuerySet
+from creneau.correspondence.models import MailDraft
 
 SHOWN = 8
 RECENT = timedelta(days=7)
@@ -50,6 +51,7 @@ def sections(cases: CaseQuerySet, now: datetime) -> list[Section]:
     expiring = open_cases.filter(
         title_expires_on__gte=today, title_expires_on__lte=today + EXPIRY_SOON
     )
+    drafts = open_cases.filter(mail_drafts__state=MailDraft.State.AWAITING).distinct()
     gaps = open_cases.filter(assessment__verdict__in=["insufficient", "weak"])
     ready = open_cases.filter(assessment__verdict__in=["adequate", "strong"])
     return [
@@ -58,6 +60,12 @@ def sections(cases: CaseQuerySet, now: datetime) -> list[Section]:
             _("Créneaux vus cette semaine"),
             _("Des rendez-vous proposés ces 7 derniers jours : prévenez la personne."),
             slots.order_by("-last_slots_at"),
+        ),
+        _section(
+            "mail",
+            _("Courriels à approuver"),
+            _("Des courriels préparés attendent votre relecture : rien ne part sans votre accord."),
+            drafts.order_by("updated_at"),
         ),
         _section(
             "stale",

@@ -68,6 +68,25 @@ def test_each_list_holds_the_cases_that_need_that_action(personas):
     assert response.context["open_total"] == 6
 
 
+def test_cases_with_e_mails_awaiting_approval_are_listed_once(personas):
+    from creneau.correspondence.models import MailDraft
+
+    waiting = make_case(personas.group, family_name="Attente")
+    sent = make_case(personas.group, family_name="Parti")
+    for _ in range(2):
+        MailDraft.objects.create(
+            case=waiting, recipient="pref@example.org", subject="s", body="b", message=b"x"
+        )
+    MailDraft.objects.create(
+        case=sent, recipient="pref@example.org", subject="s", body="b", message=b"x", state="sent"
+    )
+
+    listed = section(personas.client_for(personas.alice).get("/tableau-de-bord/"), "mail")
+
+    assert [c.reference for c in listed.cases] == [waiting.reference]
+    assert listed.count == 1
+
+
 def test_an_outsider_sees_none_of_the_groups_cases(personas):
     case = make_case(personas.group)
     attempt(case, 1, "slots_available")
