@@ -16,6 +16,17 @@ from creneau.watch import signals as s
 from creneau.watch.pagetext import Element, Page, fold
 
 PARIS = ZoneInfo("Europe/Paris")
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+MONTHS = (
+    "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|"
+    "décembre|decembre"
+)
+# A day as headings write it: « mercredi 10 juin 2026 », « 1er juillet 2026 », « 10/06/2026 ».
+DAY = re.compile(
+    rf"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?\d{{1,2}}(?:er)?\s+"
+    rf"(?:{MONTHS})\s+\d{{4}}|\b\d{{2}}/\d{{2}}/\d{{4}}\b",
+    re.IGNORECASE,
+)
 CLICKABLE = frozenset({"a", "button", "label"})
 DISABLED_CLASSES = re.compile(r"disabled|unavailable|indisponible|complet|unselectable")
 
@@ -82,16 +93,24 @@ def time_buttons(page: Page, *, visible: bool) -> SlotEvidence | None:
     """Any enabled button or link whose label starts with a time of day (09:30, 9h30).
 
     Not in the site's chrome (a footer's opening hours, a ticker's « 14h30 : … » headline).
+    Each time is listed with the date of the heading above it, when there is one (« mercredi
+    10 juin 2026 09:15 »): a time alone tells a judge, or the person alerted, too little.
     """
-    labels = tuple(
-        label
-        for element in elements(page, visible=visible)
-        if _clickable(element)
-        and _time_label(fold(label := _label(element, visible)))
-        and not _disabled(element)
-        and not in_chrome(element)
-    )
-    return SlotEvidence(labels[0], labels) if labels else None
+    labels: list[str] = []
+    dated: list[str] = []
+    day = ""
+    for element in elements(page, visible=visible):
+        if element.tag in HEADINGS and (found := DAY.search(_label(element, visible))):
+            day = found.group(0)
+        elif (
+            _clickable(element)
+            and _time_label(fold(label := _label(element, visible)))
+            and not _disabled(element)
+            and not in_chrome(element)
+        ):
+            labels.append(label)
+            dated.append(f"{day} {label}" if day else label)
+    return SlotEvidence(labels[0], tuple(dated)) if labels else None
 
 
 def _time_label(folded: str) -> bool:

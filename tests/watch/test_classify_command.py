@@ -48,7 +48,12 @@ def test_it_prints_the_json_contract_for_a_saved_page():
 def test_it_lists_the_slots_it_saw():
     result = json.loads(run(str(CORPUS / "rdvpref_creneau_slots.html"), "--json"))
     assert result["outcome"] == "slots_available"
-    assert result["slots"] == ["09:15", "09:30", "14h00"]
+    # Each time with the day heading above it: a time alone tells the person too little.
+    assert result["slots"] == [
+        "mercredi 10 juin 2026 09:15",
+        "mercredi 10 juin 2026 09:30",
+        "jeudi 11 juin 2026 14h00",
+    ]
 
 
 def test_it_uses_the_status_url_and_dialogs_given_for_a_saved_page():
