@@ -6,7 +6,7 @@ travels into the assessment.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 ONLINE = "online"
@@ -54,12 +54,53 @@ class CaseFacts:
     social_benefits: bool = False
     has_particular_circumstances: bool = False
     timezone: str = "Europe/Paris"
+    # Days before expiry when a renewal may be filed (R.431-5 CESEDA); set from the thresholds.
+    renewal_window_days: int | None = None
     counted: tuple[AttemptFact, ...] = field(init=False, repr=False)
+    # Attempts that would count but are set aside, and why (metrics and reasons report them).
+    future: tuple[AttemptFact, ...] = field(init=False, repr=False)
+    premature: tuple[AttemptFact, ...] = field(init=False, repr=False)
+    duplicates: tuple[AttemptFact, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         ordered = tuple(sorted(self.attempts, key=lambda attempt: attempt.at))
         object.__setattr__(self, "attempts", ordered)
-        object.__setattr__(self, "counted", tuple(a for a in ordered if a.counts))
+        future, premature, duplicates, counted = [], [], [], []
+        seen: set[tuple[str, str, datetime]] = set()
+        opens = self.window_opens
+        for attempt in ordered:
+            day = self.local_date(attempt.at)
+            # One page seen twice in the same minute is one attempt, not two proofs.
+            key = (attempt.channel, attempt.outcome, attempt.at.replace(second=0, microsecond=0))
+            if not attempt.counts:
+                continue
+            if day > self.today:
+                future.append(attempt)  # after the assessment day: cannot be relied on yet
+            elif opens is not None and day < opens:
+                premature.append(attempt)  # the renewal could not be filed yet (R.431-5)
+            elif key in seen:
+                duplicates.append(attempt)
+            else:
+                seen.add(key)
+                counted.append(attempt)
+        object.__setattr__(self, "counted", tuple(counted))
+        object.__setattr__(self, "future", tuple(future))
+        object.__setattr__(self, "premature", tuple(premature))
+        object.__setattr__(self, "duplicates", tuple(duplicates))
+
+    @property
+    def window_opens(self) -> date | None:
+        """First day a renewal may be filed, when the expiry date and the window are known."""
+        if self.procedure_kind != "renewal" or self.title_expires_on is None:
+            return None
+        if self.renewal_window_days is None:
+            return None
+        return self.title_expires_on - timedelta(days=self.renewal_window_days)
+
+    @property
+    def uses_online(self) -> bool:
+        """Whether the booking is attempted online: then only online pages prove unavailability."""
+        return any(attempt.channel == ONLINE for attempt in self.attempts)
 
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(ZoneInfo(self.timezone))

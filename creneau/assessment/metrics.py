@@ -9,6 +9,7 @@ from typing import Any
 from creneau.assessment.facts import (
     EVIDENCE_KINDS,
     INCONCLUSIVE_OUTCOMES,
+    NO_SLOT,
     ONLINE,
     SLOTS_AVAILABLE,
     WRITTEN_REQUEST_CHANNELS,
@@ -47,6 +48,21 @@ class Metrics:
     letters: int
     first_date: date | None
     last_date: date | None
+    # Days with at least one counted attempt, and their weekly rate: a burst of captures on one
+    # day is one day of diligence (the guide counts démarches per week, not clicks).
+    active_days: int
+    days_per_week: float
+    # The proofs of unavailability the CE's "not all in the same week" rule reads: the online
+    # pages showing no slot when the booking is online, every counted attempt otherwise.
+    proof_attempts: int
+    proof_weeks: int
+    proof_span_days: int
+    proof_first_date: date | None
+    proof_last_date: date | None
+    future: int  # dated after the assessment day: not counted
+    premature: int  # before the renewal could be filed (R.431-5): not counted
+    duplicates: int  # same channel, outcome and minute as a counted attempt: counted once
+    slots_last: bool  # the latest conclusive online page showed slots
 
     @property
     def excluded_total(self) -> int:
@@ -55,7 +71,7 @@ class Metrics:
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["excluded_total"] = self.excluded_total
-        for key in ("first_date", "last_date"):
+        for key in ("first_date", "last_date", "proof_first_date", "proof_last_date"):
             data[key] = data[key].isoformat() if data[key] else None
         return data
 
@@ -81,10 +97,24 @@ def _written(facts: CaseFacts) -> Counter[str]:
     return Counter(a.channel for a in facts.counted if a.channel in WRITTEN_REQUEST_CHANNELS)
 
 
+def _slots_last(facts: CaseFacts) -> bool:
+    conclusive = [
+        a
+        for a in facts.attempts
+        if a.channel == ONLINE
+        and a.outcome in (SLOTS_AVAILABLE, NO_SLOT)
+        and facts.local_date(a.at) <= facts.today
+    ]
+    return bool(conclusive) and conclusive[-1].outcome == SLOTS_AVAILABLE
+
+
 def compute(facts: CaseFacts) -> Metrics:
     counted = facts.counted
     days = _local_days(facts, counted)
     span = (days[-1] - days[0]).days if days else 0
+    proofs = tuple(a for a in counted if a.channel == ONLINE) if facts.uses_online else counted
+    proof_days = _local_days(facts, proofs)
+    active_days = len(set(days))
     hours, bands = _hours(facts)
     written = _written(facts)
     return Metrics(
@@ -119,4 +149,15 @@ def compute(facts: CaseFacts) -> Metrics:
         letters=written["letter"],
         first_date=days[0] if days else None,
         last_date=days[-1] if days else None,
+        active_days=active_days,
+        days_per_week=round(active_days / max(1.0, (span + 1) / 7), 2),
+        proof_attempts=len(proofs),
+        proof_weeks=len({iso_week(day) for day in proof_days}),
+        proof_span_days=(proof_days[-1] - proof_days[0]).days if proof_days else 0,
+        proof_first_date=proof_days[0] if proof_days else None,
+        proof_last_date=proof_days[-1] if proof_days else None,
+        future=len(facts.future),
+        premature=len(facts.premature),
+        duplicates=len(facts.duplicates),
+        slots_last=_slots_last(facts),
     )

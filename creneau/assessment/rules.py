@@ -115,17 +115,31 @@ def spread_over_weeks(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | N
     In that case four captures over five days (across two calendar weeks), one letter and one
     e-mail were not enough, so a week boundary alone does not satisfy the rule: the span must
     also reach a full week. Reported TA orders granted with about three weeks (weak_min_weeks).
+    The attempts the CE speaks of are attempts to get a date where it is given: when the booking
+    is online, the spread is read on the online pages showing no slot; e-mails and letters prove
+    diligence, not the absence of slots.
     """
     if not m.counted:
         return None
+    if not m.proof_attempts:
+        text = _(
+            "Aucune page en ligne ne montre l'absence de créneau : les e-mails et courriers "
+            "prouvent les démarches, pas l'indisponibilité du site. Les erreurs, captchas et pages "
+            "non reconnues ne sont pas comptées ; une personne peut relire celles qui montrent un "
+            "blocage du site et les joindre."
+        )
+        step = _("Refaire des tentatives en ligne et garder la page « aucun créneau » datée.")
+        return Reason("spread_over_weeks", Level.FATAL, text, CE_2020, step)
     hard_weeks, hard_span = t.whole("hard_min_weeks"), t.whole("hard_min_span_days")
-    facts_text = _("Tentatives probantes sur %(weeks)s (du %(first)s au %(last)s, %(days)s).") % {
-        "weeks": _weeks(m.distinct_weeks),
-        "first": f"{m.first_date:%d/%m/%Y}",
-        "last": f"{m.last_date:%d/%m/%Y}",
-        "days": _days(m.span_days),
+    what = _("Pages en ligne sans créneau") if facts.uses_online else _("Tentatives probantes")
+    facts_text = _("%(what)s sur %(weeks)s (du %(first)s au %(last)s, %(days)s).") % {
+        "what": what,
+        "weeks": _weeks(m.proof_weeks),
+        "first": f"{m.proof_first_date:%d/%m/%Y}",
+        "last": f"{m.proof_last_date:%d/%m/%Y}",
+        "days": _days(m.proof_span_days),
     }
-    if m.distinct_weeks < hard_weeks or m.span_days < hard_span:
+    if m.proof_weeks < hard_weeks or m.proof_span_days < hard_span:
         text = _(
             "%(facts)s Le Conseil d'État a jugé insuffisantes quatre captures d'écran sur cinq "
             "jours, avec une lettre et un e-mail : les tentatives doivent s'étaler sur plusieurs "
@@ -134,7 +148,7 @@ def spread_over_weeks(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | N
         step = _("Continuer les tentatives sur plusieurs semaines différentes.")
         return Reason("spread_over_weeks", Level.FATAL, text, CE_2020, step)
     weak_weeks = t.whole("weak_min_weeks")
-    if m.distinct_weeks < weak_weeks:
+    if m.proof_weeks < weak_weeks:
         text = _(
             "%(facts)s Les ordonnances favorables rapportées portent sur au moins %(weeks)s."
         ) % {"facts": facts_text, "weeks": _weeks(weak_weeks)}
@@ -191,13 +205,14 @@ def practice_frequency(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | 
     if not m.counted:
         return None
     practice = t.practice(facts.procedure_kind)
+    # Days, not clicks: ten captures in one morning are one day of diligence.
     text = _(
-        "En moyenne %(rate)s tentatives probantes par semaine ; la pratique conseille au moins "
-        "%(target)s par semaine (pratique des associations, pas une règle de droit)."
-    ) % {"rate": _decimal(m.attempts_per_week), "target": _decimal(practice.per_week)}
-    if m.attempts_per_week >= practice.per_week:
+        "En moyenne %(rate)s jours de tentatives probantes par semaine ; la pratique conseille "
+        "au moins %(target)s par semaine (pratique des associations, pas une règle de droit)."
+    ) % {"rate": _decimal(m.days_per_week), "target": _decimal(practice.per_week)}
+    if m.days_per_week >= practice.per_week:
         return Reason("practice_frequency", Level.MET, text, practice.source)
-    step = _("Faire au moins %(target)s tentatives par semaine.") % {
+    step = _("Faire des tentatives au moins %(target)s jours différents par semaine.") % {
         "target": _decimal(practice.per_week)
     }
     return Reason("practice_frequency", Level.CAUTION, text, practice.source, step)
@@ -398,6 +413,17 @@ def slots_seen(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
         "référé n'a plus d'objet ; sinon, expliquer pourquoi il n'a pas pu l'être.",
         m.slots_seen,
     ) % {"n": m.slots_seen}
+    if m.slots_last:
+        # The latest page offered slots: the impossibility the référé rests on is not current.
+        text += " " + _(
+            "La dernière page consultée proposait des créneaux : l'impossibilité n'est plus "
+            "établie à ce jour."
+        )
+        step = _(
+            "Essayer de réserver tout de suite ; sinon noter pourquoi ce n'était pas possible et "
+            "reprendre les tentatives."
+        )
+        return Reason("slots_seen", Level.MISSING, text, CE_2020, step)
     return Reason("slots_seen", Level.CAUTION, text, CE_2020)
 
 
@@ -424,6 +450,18 @@ def evidence_kinds(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None
         else "",
     }
     source = t.source("strong_min_sealed_share")
+    bare = sum(not a.has_proof for a in facts.counted)
+    if bare * 2 > m.counted:
+        # Nothing to file for most of them: a judge weighs exhibits, not a declared list.
+        text += " " + _(
+            "La plupart des tentatives comptées n'ont ni capture ni scellé : il n'y a rien à "
+            "produire devant le juge pour elles."
+        )
+        step = _(
+            "Joindre à chaque tentative sa capture d'écran datée, ou faire des tentatives "
+            "scellées par Créneau."
+        )
+        return Reason("evidence_kinds", Level.MISSING, text, f"{source} ; {CE_2020}", step)
     if sealed / m.counted >= t.number("strong_min_sealed_share"):
         return Reason("evidence_kinds", Level.MET if not declared else Level.INFO, text, source)
     step = _(
@@ -431,6 +469,50 @@ def evidence_kinds(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None
         "tentative déclarée."
     )
     return Reason("evidence_kinds", Level.CAUTION, text, source, step)
+
+
+def set_aside(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
+    """Attempts that cannot be relied on as dated: after the assessment day, before the renewal
+    could be filed (R.431-5 CESEDA, to re-check), or repeated in the same minute."""
+    parts = []
+    if m.future:
+        parts.append(
+            ngettext(
+                "%(n)d datée après le jour de l'évaluation",
+                "%(n)d datées après le jour de l'évaluation",
+                m.future,
+            )
+            % {"n": m.future}
+        )
+    if m.premature:
+        parts.append(
+            ngettext(
+                "%(n)d antérieure à l'ouverture du dépôt du renouvellement (le %(opens)s, "
+                "%(days)d jours avant l'expiration ; délai à vérifier)",
+                "%(n)d antérieures à l'ouverture du dépôt du renouvellement (le %(opens)s, "
+                "%(days)d jours avant l'expiration ; délai à vérifier)",
+                m.premature,
+            )
+            % {
+                "n": m.premature,
+                "opens": f"{facts.window_opens:%d/%m/%Y}",
+                "days": facts.renewal_window_days or 0,
+            }
+        )
+    if m.duplicates:
+        parts.append(
+            ngettext(
+                "%(n)d en double (même canal, même résultat, même minute)",
+                "%(n)d en double (même canal, même résultat, même minute)",
+                m.duplicates,
+            )
+            % {"n": m.duplicates}
+        )
+    if not parts:
+        return None
+    text = _("Tentatives non comptées : %(parts)s.") % {"parts": " ; ".join(parts)}
+    source = f"{CE_2020} ; {t.source('renewal_window_anef_days')}" if m.premature else CE_2020
+    return Reason("set_aside", Level.INFO, text, source)
 
 
 def _add_months(day: date, months: int) -> date:
@@ -526,6 +608,7 @@ RULES: tuple[Rule, ...] = (
     excluded_outcomes,
     unproven_attempts,
     slots_seen,
+    set_aside,
     renewal_window,
     implicit_rejection,
 )

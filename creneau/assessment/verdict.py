@@ -4,7 +4,7 @@ The verdict is the gravest cap any reason imposes: one fatal reason makes the fi
 one missing element caps it at weak, one caution at adequate. Advisory only: a person decides.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -95,6 +95,9 @@ def next_steps(reasons: list[Reason], verdict: Verdict) -> tuple[str, ...]:
 
 
 def assess(facts: CaseFacts, thresholds: Thresholds) -> Assessment:
+    if facts.renewal_window_days is None:
+        # The widest R.431-5 window (ANEF titles): attempts before it set nothing aside wrongly.
+        facts = replace(facts, renewal_window_days=thresholds.whole("renewal_window_anef_days"))
     metrics = compute(facts)
     reasons = evaluate(facts, metrics, thresholds)
     verdict = verdict_of(reasons)
