@@ -186,7 +186,11 @@ def practice_duration(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | N
     if m.distinct_weeks >= practice.strong_weeks:
         return Reason("practice_duration", Level.MET, text, practice.source)
     if m.distinct_weeks >= practice.min_weeks:
-        return Reason("practice_duration", Level.INFO, text, practice.source)
+        # Enough to go to court; not yet the length the practice calls solid, so not "strong".
+        step = _("Continuer jusqu'à %(strong)s pour un dossier solide.") % {
+            "strong": _weeks(practice.strong_weeks)
+        }
+        return Reason("practice_duration", Level.CAUTION, text, practice.source, step)
     weeks_left = practice.min_weeks - m.distinct_weeks
     attempts_left = max(1, math.ceil(practice.min_weeks * practice.per_week) - m.counted)
     step = _(
@@ -431,7 +435,9 @@ def evidence_kinds(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None
     """Sealed captures carry a trusted timestamp; declarations count but weigh less.
 
     Evidence is freely weighed by the administrative judge; lawyers report that each capture must
-    show its date and time. Below ``strong_min_sealed_share`` sealed, the file is not strong.
+    show its date and time. A file is strong only when at least ``strong_min_documented_share``
+    of its counted attempts bring an exhibit: a sealed capture, or a dated file attached to them
+    (an imported capture, a scan of the AR). Declarations without any file never make it strong.
     """
     if not m.counted:
         return None
@@ -449,7 +455,7 @@ def evidence_kinds(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None
         if m.counted_without_files
         else "",
     }
-    source = t.source("strong_min_sealed_share")
+    source = t.source("strong_min_documented_share")
     bare = sum(not a.has_proof for a in facts.counted)
     if bare * 2 > m.counted:
         # Nothing to file for most of them: a judge weighs exhibits, not a declared list.
@@ -462,11 +468,11 @@ def evidence_kinds(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None
             "scellées par Créneau."
         )
         return Reason("evidence_kinds", Level.MISSING, text, f"{source} ; {CE_2020}", step)
-    if sealed / m.counted >= t.number("strong_min_sealed_share"):
+    if (m.counted - bare) / m.counted >= t.number("strong_min_documented_share"):
         return Reason("evidence_kinds", Level.MET if not declared else Level.INFO, text, source)
     step = _(
-        "Préférer les tentatives scellées par Créneau, et joindre une capture datée à chaque "
-        "tentative déclarée."
+        "Joindre une capture datée à chaque tentative déclarée, ou préférer les tentatives "
+        "scellées par Créneau."
     )
     return Reason("evidence_kinds", Level.CAUTION, text, source, step)
 

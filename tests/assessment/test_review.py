@@ -8,7 +8,6 @@ cap it (code:level initial), judged against the case law (CE 10 juin 2020 n° 43
 
 import json
 import re
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -117,14 +116,13 @@ def test_sealed_captures_make_a_strong_renewal_where_bare_declarations_stay_weak
     assert assess(bare, thresholds).verdict == "weak"
 
 
-def test_five_hundred_attempts_are_judged_fast():
+def test_five_hundred_attempts_are_all_judged():
+    # How fast: bench/assessment.py (ratios, never timed assertions here).
     start = at(2026, 1, 5, 0, 0)
     many = [attempt(start + timedelta(days=i // 8, hours=(7 + 3 * i) % 24)) for i in range(500)]
-    snapshot = facts(many)
-    started = time.perf_counter()
-    result = assess(snapshot, load_thresholds())
-    assert time.perf_counter() - started < 0.5
+    result = assess(facts(many), load_thresholds())
     assert result.metrics.total == 500
+    assert result.metrics.distinct_weeks == 9
 
 
 def date_of(year: int, month: int, day: int) -> date:

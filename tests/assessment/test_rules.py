@@ -41,10 +41,10 @@ def test_spread_over_weeks(attempts, level, thresholds):
     ("kind", "weeks", "level"),
     [
         ("first_application", 3, Level.CAUTION),
-        ("first_application", 9, Level.INFO),
+        ("first_application", 9, Level.CAUTION),  # enough for court, short of "solid"
         ("first_application", 12, Level.MET),
         ("renewal", 3, Level.CAUTION),
-        ("renewal", 5, Level.INFO),
+        ("renewal", 5, Level.CAUTION),
         ("renewal", 8, Level.MET),
         ("other", 5, Level.CAUTION),
     ],
@@ -54,6 +54,12 @@ def test_practice_duration_follows_the_guide_per_procedure_kind(kind, weeks, lev
     assert reason.level == level
     assert "pas une règle de droit" in reason.text
     assert "Guide Cimade-Gisti 2019" in reason.source
+
+
+def test_between_the_minimum_and_the_solid_length_the_step_says_how_long_to_go_on(thresholds):
+    nine_weeks = facts(weekly(MONDAY, 9), "first_application")
+    reason = judge(rules.practice_duration, nine_weeks, thresholds)
+    assert reason.next_step == "Continuer jusqu'à 12 semaines pour un dossier solide."
 
 
 def test_practice_duration_says_how_many_attempts_and_weeks_remain(thresholds):
@@ -203,14 +209,24 @@ def test_slots_seen_weaken_the_file(thresholds):
 
 
 @pytest.mark.parametrize(
-    ("sealed_weeks", "manual_weeks", "level"),
-    [(3, 0, Level.MET), (2, 1, Level.INFO), (1, 2, Level.CAUTION), (0, 3, Level.CAUTION)],
+    ("sealed_weeks", "manual_weeks", "manual_files", "level"),
+    [
+        (3, 0, True, Level.MET),
+        (2, 1, True, Level.INFO),  # declared, each with its dated capture: documented
+        (0, 3, True, Level.INFO),
+        (3, 1, False, Level.CAUTION),  # a quarter of the counted attempts bring nothing to file
+    ],
 )
 def test_sealed_and_manual_evidence_are_counted_separately(
-    sealed_weeks, manual_weeks, level, thresholds
+    sealed_weeks, manual_weeks, manual_files, level, thresholds
 ):
     sealed = weekly(MONDAY, sealed_weeks)
-    manual = weekly(MONDAY + timedelta(weeks=sealed_weeks), manual_weeks, evidence="manual")
+    manual = weekly(
+        MONDAY + timedelta(weeks=sealed_weeks),
+        manual_weeks,
+        evidence="manual",
+        has_files=manual_files,
+    )
     snapshot = facts([*sealed, *manual])
     metrics = compute(snapshot)
     assert metrics.by_evidence == {
