@@ -102,7 +102,11 @@ class WeekBar:
     counts: dict[str, int]
 
 
-def series_of(attempt: AttemptFact) -> str:
+def series_of(attempt: AttemptFact, set_aside: bool = False) -> str:
+    """The bar an attempt adds to; one the assessment set aside (after the assessment day,
+    before the renewal window, a same-minute duplicate) is drawn as not counted."""
+    if set_aside:
+        return "inconclusive"
     if attempt.outcome == SLOTS_AVAILABLE:
         return "slots"
     if not attempt.counts:
@@ -126,10 +130,12 @@ def weekly_bars(facts: CaseFacts, practice: Practice, max_weeks: int = 60) -> li
     last = max(last, first + timedelta(weeks=practice.min_weeks - 1))
     mondays = [first + timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
     bars = {monday: dict.fromkeys(SERIES, 0) for monday in mondays[-max_weeks:]}
+    # By identity: a duplicate equals the attempt that was kept.
+    aside = {id(a) for a in (*facts.future, *facts.premature, *facts.duplicates)}
     for attempt in facts.attempts:
         counts = bars.get(_monday(facts.local_date(attempt.at)))
         if counts is not None:
-            counts[series_of(attempt)] += 1
+            counts[series_of(attempt, id(attempt) in aside)] += 1
     return [WeekBar(iso_week(monday), monday, counts) for monday, counts in bars.items()]
 
 

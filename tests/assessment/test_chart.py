@@ -77,3 +77,14 @@ def test_a_case_without_attempts_still_draws(thresholds):
 def test_a_long_journal_is_cut_to_the_last_weeks(thresholds):
     snapshot = facts(weekly(date(2025, 1, 6), 70, days=(0,)), "first_application")
     assert len(weeks_of(chart_svg(build_chart(snapshot, thresholds)))) == 60
+
+
+def test_attempts_the_assessment_set_aside_are_drawn_as_not_counted(thresholds):
+    kept = attempt(at(2026, 3, 2, 9, 30))
+    twin = attempt(at(2026, 3, 2, 9, 30))  # same minute, channel and outcome: counted once
+    later = attempt(at(2026, 3, 20, 9))  # after the assessment day
+    snapshot = facts([kept, twin, later], today=date(2026, 3, 10))
+    bars = weekly_bars(snapshot, thresholds.practice("renewal"))
+    counts = {bar.week: bar.counts for bar in bars}
+    assert (counts["2026-W10"]["no_slot"], counts["2026-W10"]["inconclusive"]) == (1, 1)
+    assert (counts["2026-W12"]["no_slot"], counts["2026-W12"]["inconclusive"]) == (0, 1)
