@@ -24,7 +24,7 @@ from creneau.cases.downloads import folder_as_zip
 from creneau.cases.models import Case
 from creneau.cases.privacy import erase_case
 from creneau.cases.transfer import write_export
-from creneau.cases.views import _case
+from creneau.cases.views import case_or_404
 
 # Past these states a judge has been, or is being, asked: the evidence is the case's substance.
 BEFORE_THE_COURT = {Case.Status.FILED, Case.Status.INJUNCTION}
@@ -58,13 +58,13 @@ def _page(request: HttpRequest, case: Case, error: str = "", status: int = 200) 
 
 @login_required
 def case_data(request: HttpRequest, reference: str) -> HttpResponse:
-    return _page(request, _case(request, reference))
+    return _page(request, case_or_404(request, reference))
 
 
 @login_required
 def case_data_export(request: HttpRequest, reference: str) -> HttpResponseBase:
     """A zip of case.json, the attached files and a short French readme."""
-    case = _case(request, reference)
+    case = case_or_404(request, reference)
     audit.record(request.user, case.organisation, case.reference, AuditEvent.Action.EXPORT, "zip")
     date = timezone.localtime().strftime("%d/%m/%Y à %H:%M")
     readme = {"LISEZMOI.txt": README.format(reference=case.reference, date=date)}
@@ -76,7 +76,7 @@ def case_data_export(request: HttpRequest, reference: str) -> HttpResponseBase:
 @login_required
 @require_POST
 def case_erase(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case(request, reference)
+    case = case_or_404(request, reference)
     if not _is_admin(request, case):
         message = _("Seul·e un·e administrateur·ice de l'organisation peut effacer un dossier.")
         return _page(request, case, message, status=403)

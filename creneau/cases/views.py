@@ -22,7 +22,7 @@ from creneau.cases.recording import attempt_recorded
 from creneau.cases.spreadsheet import cases_csv
 
 
-def _case(request: HttpRequest, reference: str) -> Case:
+def case_or_404(request: HttpRequest, reference: str) -> Case:
     """The case if the user belongs to its organisation; a 404 for everyone else."""
     cases = Case.objects.for_user(request.user).select_related(
         "person", "department__tribunal", "booking_page", "prefecture", "procedure"
@@ -115,7 +115,7 @@ def case_list_csv(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case(request, reference)
+    case = case_or_404(request, reference)
     audit.record(request.user, case.organisation, case.reference, AuditEvent.Action.VIEW)
     return _render_case(request, case, AttemptForm())
 
@@ -170,7 +170,7 @@ def _create_case(
 
 @login_required
 def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case(request, reference)
+    case = case_or_404(request, reference)
     data = request.POST if request.method == "POST" else None
     person_form = PersonForm(data, instance=case.person, prefix="person")
     case_form = CaseForm(data, instance=case, prefix="case")
@@ -194,7 +194,7 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_POST
 def attempt_create(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case(request, reference)
+    case = case_or_404(request, reference)
     form = AttemptForm(request.POST)
     if not form.is_valid():
         return _render_case(request, case, form, status=400)

@@ -5,16 +5,13 @@ Django then refuses every ORM call in that thread (``SynchronousOnlyOperation``)
 run on long-lived helper threads (each keeps its own browser, reused between captures) and only
 the frozen :class:`PageSnapshot` comes back to the caller's thread.
 
-Whether local addresses may be visited travels with the call (``allow_local``), or with the
-caller's context (:func:`local_addresses`) when code in between does not pass it.
+Whether local addresses may be visited travels with the call (``allow_local``; None: the setting).
 """
 
 import queue
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any
 
 from creneau.watch import browser
@@ -47,35 +44,17 @@ class _Worker:
 _idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
 
 
-_allow_local: ContextVar[bool | None] = ContextVar("allow_local", default=None)
-
-
-@contextmanager
-def local_addresses(allowed: bool | None) -> Iterator[None]:
-    """Snapshots taken in this block (this thread, this context) allow local addresses or not,
-    as a command's ``--allow-local`` says, without every layer in between passing it along."""
-    token = _allow_local.set(allowed)
-    try:
-        yield
-    finally:
-        _allow_local.reset(token)
-
-
 def snapshot(
     url: str, steps: Sequence[Step] = (), *, allow_local: bool | None = None, **options: Any
 ) -> PageSnapshot:
-    """:func:`creneau.watch.browser.snapshot` on an idle helper thread (made if none is idle).
-
-    ``allow_local``: None takes the enclosing :func:`local_addresses`, else the setting.
-    """
-    allowed = _allow_local.get() if allow_local is None else allow_local
+    """:func:`creneau.watch.browser.snapshot` on an idle helper thread (made if none is idle)."""
     try:
         worker = _idle.get_nowait()
     except queue.Empty:
         worker = _Worker()
     try:
         result: PageSnapshot = worker.call(
-            lambda: browser.snapshot(url, steps, allow_local=allowed, **options)
+            lambda: browser.snapshot(url, steps, allow_local=allow_local, **options)
         )
         return result
     finally:

@@ -373,12 +373,11 @@ def test_allowing_local_addresses_bypasses_the_guard_for_simulators(guard, sim: 
 
 
 @pytest.mark.browser
-def test_the_setting_and_the_command_context_decide_when_no_flag_is_given(guard, settings, inside):
+def test_the_flag_decides_and_the_setting_applies_when_no_flag_is_given(guard, settings, inside):
     url = f"http://127.0.0.1:{inside.port}/"
-    with browsing.local_addresses(True):
-        assert browsing.snapshot(url, timeout_s=TIMEOUT_S).error == ""
+    assert browsing.snapshot(url, timeout_s=TIMEOUT_S, allow_local=True).error == ""
     assert inside.count >= 1
     settings.ALLOW_LOCAL_URLS = True
     assert browsing.snapshot(url, timeout_s=TIMEOUT_S).error == ""
-    with browsing.local_addresses(False):
-        assert browsing.snapshot(url, timeout_s=TIMEOUT_S).error.startswith("refused by")
+    refused = browsing.snapshot(url, timeout_s=TIMEOUT_S, allow_local=False)
+    assert refused.error.startswith("refused by")
