@@ -80,7 +80,7 @@ def main() -> None:
     from creneau.accounts.models import Organisation
     from creneau.cases.models import Case, Person
     from creneau.catalog.models import BookingPage, Department
-    from creneau.evidence import browsing
+    from creneau.lib import browsing
     from creneau.simulators.server import start
     from creneau.watch import drivers
 

@@ -42,9 +42,9 @@ from creneau.cases.recording import attempt_recorded  # noqa: E402
 from creneau.catalog.loader import load_catalog  # noqa: E402
 from creneau.catalog.models import Department  # noqa: E402
 from creneau.court.bundle import build_bundle  # noqa: E402
-from creneau.evidence import storage  # noqa: E402
-from creneau.evidence.localtsa import LocalTSA  # noqa: E402
 from creneau.evidence.models import Blob  # noqa: E402
+from creneau.lib import storage  # noqa: E402
+from creneau.lib.localtsa import LocalTSA  # noqa: E402
 from tests.court.conftest import sealed_capture  # noqa: E402
 
 URL = "https://www.seine-saint-denis.gouv.fr/booking/create/1234"

@@ -23,9 +23,8 @@ import django
 
 django.setup()
 
-from creneau.evidence import browsing  # noqa: E402
+from creneau.lib import browsing, egress  # noqa: E402
 from creneau.simulators.server import start  # noqa: E402
-from creneau.watch import egress  # noqa: E402
 
 
 def timed(url: str, *, allow_local: bool) -> float:

@@ -20,8 +20,8 @@ from creneau.accounts.models import Member, Organisation
 from creneau.cases.models import Case, Person
 from creneau.catalog.loader import load_catalog
 from creneau.catalog.models import Department
-from creneau.watch import egress
-from creneau.watch.browser import LAUNCH_ARGS, chromium_path
+from creneau.lib import egress
+from creneau.lib.browser import LAUNCH_ARGS, chromium_path
 
 
 @pytest.fixture(scope="session")

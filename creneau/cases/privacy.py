@@ -21,7 +21,6 @@ from creneau.assessment.models import CaseAssessment
 from creneau.cases.models import Attempt, AttemptFile, Case, Person
 from creneau.correspondence.models import MailDraft, RegisteredLetter
 from creneau.court.models import CaseDocument
-from creneau.evidence import storage
 from creneau.evidence.models import (
     Artefact,
     Blob,
@@ -32,6 +31,7 @@ from creneau.evidence.models import (
     TimestampToken,
     Upload,
 )
+from creneau.lib import storage
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,8 @@ from creneau.cases.models import Attempt, AttemptFile, Case, Person
 from creneau.cases.recording import attempt_recorded
 from creneau.catalog.loader import normalise_department
 from creneau.catalog.models import BookingPage, Department, Procedure, guess_system
-from creneau.evidence import storage
 from creneau.evidence.models import Blob
+from creneau.lib import storage
 
 SCHEMA = json.loads((Path(__file__).with_name("case.schema.json")).read_text())
 PARIS = ZoneInfo("Europe/Paris")

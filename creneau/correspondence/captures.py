@@ -12,9 +12,9 @@ import img2pdf
 from PIL import Image
 
 from creneau.cases.models import Case, Outcome
-from creneau.evidence import storage
 from creneau.evidence.capture import STAMPED
 from creneau.evidence.models import Artefact, Capture
+from creneau.lib import storage
 
 # Captures that show the booking did not work; a page offering slots proves nothing here.
 SHOWN_OUTCOMES = (Outcome.NO_SLOT, Outcome.CLOSED, Outcome.ERROR, Outcome.QUEUE)

@@ -49,7 +49,8 @@ from creneau.court.sources import EvidenceIndex, SealRef
 from creneau.documents import pdfpages
 from creneau.documents.context import prefecture_context
 from creneau.documents.generate import DocumentError, render_document
-from creneau.evidence import seal, storage
+from creneau.evidence import seal
+from creneau.lib import storage
 
 FORMAT = "creneau-bundle/1"
 BUNDLE_JSON = "bundle.json"

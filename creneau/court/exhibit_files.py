@@ -24,7 +24,7 @@ from creneau.court.pages import (
 from creneau.court.sources import EvidenceIndex, Item
 from creneau.documents import pdfpages
 from creneau.documents.exhibits import Exhibit
-from creneau.evidence import storage
+from creneau.lib import storage
 
 JPEG_QUALITY = 80
 _PACKING = 0.95  # merging adds a little; leave room under the limit

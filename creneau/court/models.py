@@ -7,7 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from creneau.cases.models import Case
-from creneau.evidence.models import Upload, WriteOnceModel
+from creneau.evidence.models import Upload
+from creneau.lib.writeonce import WriteOnceModel
 
 
 class CaseDocument(models.Model):

@@ -16,10 +16,11 @@ from PIL import Image
 
 from creneau.cases.models import Attempt, AttemptFile, Channel, Outcome
 from creneau.cases.recording import attempt_recorded
-from creneau.evidence import browsing, folder, seal
+from creneau.evidence import folder, seal
 from creneau.evidence.models import Capture
 from creneau.evidence.stamp import StampFacts, stamp
-from creneau.watch.browser import PageSnapshot, Step
+from creneau.lib import browsing
+from creneau.lib.browser import PageSnapshot, Step
 from creneau.watch.classify import Classification, classify
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def capture(
     """Visit ``url``, judge it, and keep a sealed record of what was shown.
 
     (1) snapshot through the browser seam, then :func:`seal_snapshot`. ``allow_local`` as in
-    :func:`creneau.evidence.browsing.snapshot` (None: the caller's context, else the setting).
+    :func:`creneau.lib.browsing.snapshot` (None: the caller's context, else the setting).
     A failed visit is still captured, with outcome ``error``.
     """
     snap = browsing.snapshot(url, steps, allow_local=allow_local)  # (1)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from creneau.evidence import storage
 from creneau.evidence.models import Seal
+from creneau.lib import storage
 
 MANIFEST = "manifest.json"
 TIMESTAMPS = "timestamps"

@@ -18,8 +18,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 
 from creneau.cases.models import Attempt, Case
-from creneau.evidence import seal, storage, tsa
+from creneau.evidence import seal
 from creneau.evidence.models import Capture, JournalAnchor, JournalEntry, Upload
+from creneau.lib import storage, tsa
 
 GENESIS = "0" * 64
 ATTEMPT = "attempt"

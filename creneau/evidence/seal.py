@@ -21,8 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from creneau import __version__
-from creneau.evidence import storage, tsa
 from creneau.evidence.models import Artefact, Blob, Seal, TimestampToken
+from creneau.lib import storage, tsa
 
 MANIFEST_FORMAT = "creneau-manifest/1"
 MANIFEST_MEDIA_TYPE = "application/json"

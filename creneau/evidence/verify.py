@@ -21,10 +21,11 @@ from typing import Any
 from cryptography import x509
 
 from creneau.cases.models import Attempt, Case
-from creneau.evidence import folder, storage, tsa
+from creneau.evidence import folder
 from creneau.evidence.journal import GENESIS, attempt_payload, entry_hash
 from creneau.evidence.models import Blob, Capture, JournalAnchor, JournalEntry, Seal
 from creneau.evidence.seal import MANIFEST_FORMAT, canonical_json
+from creneau.lib import storage, tsa
 
 Roots = Sequence[x509.Certificate]
 # The capturing host's clock and the authority's may differ a little; more is a problem.

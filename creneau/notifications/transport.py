@@ -18,7 +18,7 @@ from urllib.parse import urlencode, urlsplit
 import apprise
 from django.conf import settings
 
-from creneau.watch import urlsafety
+from creneau.lib import urlsafety
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from creneau.cases.models import Channel, Outcome
 from creneau.evidence.uploads import MAX_BYTES
+from creneau.lib import urlsafety
 from creneau.notifications import transport
-from creneau.watch import urlsafety
 
 EXPIRY_DAYS = [("", _("Jamais (jusqu'à révocation)")), ("7", _("7 jours")), ("30", _("30 jours"))]
 EXPIRY_DAYS += [("90", _("90 jours")), ("365", _("1 an"))]

@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from creneau.catalog.models import BookingPage, BookingSystem
+from creneau.lib.urlsafety import UnsafeURLError, check_public_url
 from creneau.watch.models import GenericSiteConfig
-from creneau.watch.urlsafety import UnsafeURLError, check_public_url
 
 OUTCOME_LABELS = {
     "no_slot": _("aucun créneau"),

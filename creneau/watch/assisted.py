@@ -28,9 +28,10 @@ from django.utils import timezone
 from creneau.cases.models import Attempt, AttemptFile, Case, Channel
 from creneau.cases.recording import attempt_recorded
 from creneau.catalog.models import BookingPage
+from creneau.lib import browser
+from creneau.lib.browser import PageSnapshot
 from creneau.notifications import alerts
-from creneau.watch import browser, politeness
-from creneau.watch.browser import PageSnapshot
+from creneau.watch import politeness
 from creneau.watch.classify import Classification
 from creneau.watch.drivers import driver_for, stored_config
 from creneau.watch.drivers.base import honest

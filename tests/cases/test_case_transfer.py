@@ -10,7 +10,7 @@ from PIL import Image
 
 from creneau.accounts.models import Organisation
 from creneau.cases.models import Attempt, Case, Person
-from creneau.evidence import storage
+from creneau.lib import storage
 
 CASE = {
     "person": {

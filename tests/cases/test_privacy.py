@@ -9,8 +9,8 @@ from django.core.management.base import CommandError
 from creneau.accounts.models import AuditEvent
 from creneau.cases.models import Attempt, AttemptFile, Case, Person
 from creneau.cases.recording import attempt_recorded
-from creneau.evidence import storage
 from creneau.evidence.models import Blob, JournalEntry
+from creneau.lib import storage
 from tests.conftest import make_case
 
 pytestmark = pytest.mark.django_db

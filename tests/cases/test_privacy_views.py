@@ -10,7 +10,7 @@ from django.urls import reverse
 from creneau.accounts.models import AuditEvent
 from creneau.cases.models import Case, Person
 from creneau.cases.transfer import export_case
-from creneau.evidence import storage
+from creneau.lib import storage
 from tests.cases.test_privacy import add_attempt_with_file
 from tests.conftest import make_case, make_member
 

@@ -17,8 +17,8 @@ from creneau.cases.models import Case
 from creneau.correspondence.models import MailSettings
 from creneau.evidence import seal
 from creneau.evidence.capture import STAMPED
-from creneau.evidence.localtsa import LocalTSA
 from creneau.evidence.models import Capture
+from creneau.lib.localtsa import LocalTSA
 from tests.conftest import make_case
 
 

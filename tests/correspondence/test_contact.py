@@ -6,9 +6,9 @@ from django.urls import reverse
 from creneau.cases.models import Attempt
 from creneau.catalog.models import Prefecture
 from creneau.correspondence.models import MailDraft
-from creneau.evidence import tsa
 from creneau.evidence.models import JournalEntry
 from creneau.evidence.verify import verify_store
+from creneau.lib import tsa
 from tests.correspondence.test_mail import RECIPIENT, REPLY
 
 

@@ -7,9 +7,9 @@ from django.urls import reverse
 from creneau.cases.models import Attempt
 from creneau.catalog.models import Prefecture
 from creneau.correspondence.models import CounterVisit
-from creneau.evidence import tsa
 from creneau.evidence.models import JournalEntry
 from creneau.evidence.verify import verify_store
+from creneau.lib import tsa
 from tests.correspondence.conftest import png
 
 WITNESS = "Jeanne Témoin-Martin"

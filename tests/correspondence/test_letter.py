@@ -8,9 +8,9 @@ from PIL import Image
 from creneau.cases.models import Attempt
 from creneau.correspondence.forms import LetterSentForm
 from creneau.correspondence.models import RegisteredLetter
-from creneau.evidence import storage, tsa
 from creneau.evidence.models import Upload
 from creneau.evidence.verify import verify_store
+from creneau.lib import storage, tsa
 from tests.correspondence.conftest import exif_jpeg
 
 

@@ -12,9 +12,9 @@ from pypdf import PdfReader
 from creneau.cases.models import Attempt, Case
 from creneau.correspondence.models import MailDraft, MailSchedule, MailSettings
 from creneau.correspondence.sending import archive_unrecorded, due_mail_drafts, prepare_draft
-from creneau.evidence import storage, tsa
 from creneau.evidence.models import JournalEntry, Upload
 from creneau.evidence.verify import verify_store
+from creneau.lib import storage, tsa
 from tests.correspondence.conftest import free_port
 
 RECIPIENT = "pref-etrangers@seine-saint-denis.gouv.fr"

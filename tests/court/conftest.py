@@ -17,10 +17,10 @@ from creneau.cases.models import Attempt, Case
 from creneau.cases.transfer import import_case, load_file
 from creneau.court.models import CaseDocument
 from creneau.evidence.capture import record_attempt, seal_snapshot
-from creneau.evidence.localtsa import LocalTSA
 from creneau.evidence.models import Upload
 from creneau.evidence.uploads import seal_upload
-from creneau.watch.browser import PageSnapshot
+from creneau.lib.browser import PageSnapshot
+from creneau.lib.localtsa import LocalTSA
 
 BOOKING_URL = "https://www.seine-saint-denis.gouv.fr/booking/create/1234"
 # Three months, different weeks and hours (CE 10 juin 2020: not all in the same week).

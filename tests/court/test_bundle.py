@@ -18,7 +18,7 @@ from creneau.court.naming import REQUETE, exhibit_filename
 from creneau.court.plan import plan_bundle
 from creneau.court.sources import EvidenceIndex
 from creneau.documents.french import french_datetime
-from creneau.evidence import tsa
+from creneau.lib import tsa
 
 from .conftest import ONLINE, add_document, pdf_document, screenshot_png, sealed_capture
 

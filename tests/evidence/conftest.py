@@ -11,8 +11,8 @@ import pytest
 from creneau.accounts.models import Organisation
 from creneau.cases.models import Attempt, Case, Person
 from creneau.catalog.models import Department, Tribunal
-from creneau.evidence import browsing
-from creneau.evidence.localtsa import LocalTSA
+from creneau.lib import browsing
+from creneau.lib.localtsa import LocalTSA
 
 PAGES = {
     "/": "<h1>Prise de rendez-vous</h1><p>Aucun créneau disponible pour le moment.</p>",

@@ -4,11 +4,11 @@ import json
 import pytest
 from PIL import Image
 
-from creneau.evidence import storage
 from creneau.evidence.capture import ONLINE_OUTCOMES, capture, record_attempt
 from creneau.evidence.models import Capture, JournalEntry, Seal
-from creneau.evidence.tsa import load_roots
 from creneau.evidence.verify import verify_path, verify_store
+from creneau.lib import storage
+from creneau.lib.tsa import load_roots
 from creneau.watch.classify import Classification
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]

@@ -82,8 +82,8 @@ def test_verify_store_is_clean_on_an_empty_store(tsa_on):
 
 
 def test_verify_store_lists_files_no_row_refers_to_without_failing(tsa_on):
-    from creneau.evidence import storage
     from creneau.evidence.models import Blob
+    from creneau.lib import storage
 
     known = storage.put(b"recorded evidence")
     Blob.objects.create(sha256=known.sha256, size=known.size)

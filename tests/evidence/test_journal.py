@@ -6,8 +6,8 @@ from django.db import IntegrityError, transaction
 from creneau.cases.models import AttemptFile
 from creneau.evidence import journal, seal
 from creneau.evidence.models import JournalAnchor, JournalEntry
-from creneau.evidence.tsa import load_roots
 from creneau.evidence.verify import verify_journal_file, verify_store
+from creneau.lib.tsa import load_roots
 
 pytestmark = pytest.mark.django_db
 

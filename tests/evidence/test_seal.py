@@ -5,11 +5,13 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from creneau.evidence import folder, seal, storage
+from creneau.evidence import folder, seal
 from creneau.evidence.capture import capture
-from creneau.evidence.models import Capture, EvidenceImmutableError, Seal
-from creneau.evidence.tsa import load_roots
+from creneau.evidence.models import Capture, Seal
 from creneau.evidence.verify import verify_path, verify_store
+from creneau.lib import storage
+from creneau.lib.tsa import load_roots
+from creneau.lib.writeonce import EvidenceImmutableError
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@ import subprocess
 
 import pytest
 
-from creneau.evidence import tsa
-from creneau.evidence.localtsa import LocalTSA
+from creneau.lib import tsa
+from creneau.lib.localtsa import LocalTSA
 
 
 def test_it_gets_a_verifiable_token_from_the_local_authority(tsa_on):

@@ -6,11 +6,11 @@ import zlib
 import pytest
 from PIL import Image
 
-from creneau.evidence import storage
 from creneau.evidence.models import Seal, Upload
-from creneau.evidence.tsa import load_roots
 from creneau.evidence.uploads import MAX_BYTES, UploadError, seal_upload, sniff
 from creneau.evidence.verify import verify_store
+from creneau.lib import storage
+from creneau.lib.tsa import load_roots
 
 pytestmark = pytest.mark.django_db
 

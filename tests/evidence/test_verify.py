@@ -6,10 +6,10 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
-from creneau.evidence import storage
 from creneau.evidence.capture import capture
-from creneau.evidence.tsa import load_roots
 from creneau.evidence.verify import verify_path, verify_store
+from creneau.lib import storage
+from creneau.lib.tsa import load_roots
 
 pytestmark = pytest.mark.browser
 
@@ -92,7 +92,7 @@ def test_a_deleted_artefact_and_an_added_file_are_named(folder):
 
 
 def test_a_folder_without_the_right_root_is_not_accepted(folder, tmp_path):
-    from creneau.evidence.localtsa import LocalTSA
+    from creneau.lib.localtsa import LocalTSA
 
     other = LocalTSA(tmp_path / "other-ca")
     other.start().stop()

@@ -10,7 +10,7 @@ from django.test import Client
 from PIL import Image
 
 from creneau.cases.models import Case
-from creneau.evidence.localtsa import LocalTSA
+from creneau.lib.localtsa import LocalTSA
 from creneau.portal import access
 
 GPS_IFD = 0x8825

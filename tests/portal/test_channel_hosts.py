@@ -2,7 +2,7 @@
 
 Names are resolved for real: this machine's own host name resolves to a loopback address
 through /etc/hosts, and ``.invalid`` never resolves (RFC 6761). Where DNS must *change* between
-saving and sending, a stand-in answers at :func:`creneau.watch.urlsafety.resolve`, the one
+saving and sending, a stand-in answers at :func:`creneau.lib.urlsafety.resolve`, the one
 function the form and the send both call.
 """
 
@@ -18,9 +18,9 @@ import pytest
 from django.utils import timezone
 
 from creneau.cases.models import Case
+from creneau.lib import urlsafety
 from creneau.notifications import alerts, transport
 from creneau.notifications.models import AlertLog, NotificationChannel
-from creneau.watch import urlsafety
 from tests.conftest import Personas, make_case
 from tests.portal.test_alert_settings import portal_of
 from tests.scheduling.conftest import (

@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from creneau.cases.models import Attempt
-from creneau.evidence import storage
 from creneau.evidence.models import JournalEntry, Upload
+from creneau.lib import storage
 from tests.portal.conftest import GPS_IFD, phone_photo
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from aiosmtpd.controller import Controller
 from django.core.management import call_command
 
 from creneau.catalog.models import BookingPage
-from creneau.evidence import browsing
-from creneau.evidence.localtsa import LocalTSA
+from creneau.lib import browsing
+from creneau.lib.localtsa import LocalTSA
 from creneau.simulators.server import SimulatorServer, start
 from tests.conftest import Personas, make_case
 

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from creneau.cases.models import Attempt
 from creneau.catalog.models import BookingPage
-from creneau.evidence import browsing
 from creneau.evidence.journal import head
 from creneau.evidence.models import Capture
+from creneau.lib import browsing
 from creneau.notifications.models import AlertLog, SlotEpisode
 from creneau.watch import politeness, scheduler, tasks
 from creneau.watch.models import EvidenceSchedule, HostBudget

@@ -23,9 +23,9 @@ from PIL import Image
 
 from creneau.cases.models import Attempt, AttemptFile, Case, Person
 from creneau.catalog.models import BookingPage
-from creneau.evidence import storage
 from creneau.evidence.models import Blob, Upload
 from creneau.evidence.uploads import UploadError, seal_upload
+from creneau.lib import storage
 from tests.cases.test_case_transfer import CASE
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ import pikepdf
 import pytest
 from pikepdf import Array, Dictionary, Name, String
 
-from creneau.evidence import storage
 from creneau.evidence.models import Upload
 from creneau.evidence.uploads import UploadError, seal_upload
+from creneau.lib import storage
 
 pytestmark = pytest.mark.django_db
 

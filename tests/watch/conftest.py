@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from creneau.evidence import browsing
+from creneau.lib import browsing
 from creneau.simulators.server import SimulatorServer, start
 
 # Short timeouts keep failure-path tests quick; normal pages answer well within them.

@@ -2,9 +2,9 @@
 
 import pytest
 
-from creneau.evidence import browsing
+from creneau.lib import browsing
+from creneau.lib.browser import Step
 from creneau.simulators.server import SimulatorServer
-from creneau.watch.browser import Step
 
 pytestmark = pytest.mark.browser
 

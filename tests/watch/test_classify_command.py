@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from creneau.watch.urlsafety import UnsafeURLError, check_public_url
+from creneau.lib.urlsafety import UnsafeURLError, check_public_url
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = Path(__file__).parent / "corpus"

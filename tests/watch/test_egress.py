@@ -5,7 +5,7 @@ admin page, a metadata endpoint), and ``site`` is a booking site. To pose as a *
 while being served here, ``site.example`` is routed to 127.0.0.1 by the test guard's ``routes``
 (a documented test seam: the process guard has none); everything else the pages ask for goes
 through the real checks. No DNS server can be rebound on this machine, so the rebinding tests
-stand in for DNS at :func:`creneau.watch.urlsafety.resolve`, the one function both the early
+stand in for DNS at :func:`creneau.lib.urlsafety.resolve`, the one function both the early
 URL check and the guard call.
 """
 
@@ -20,12 +20,11 @@ from typing import Any
 
 import pytest
 
-from creneau.evidence import browsing
+from creneau.lib import browser, browsing, egress, urlsafety
+from creneau.lib.egress import EgressGuard
+from creneau.lib.urlsafety import IPAddress, check_public_url
 from creneau.simulators.server import SimulatorServer
-from creneau.watch import browser, egress, urlsafety
 from creneau.watch.classify import classify_snapshot
-from creneau.watch.egress import EgressGuard
-from creneau.watch.urlsafety import IPAddress, check_public_url
 
 LOOPBACK = ipaddress.ip_address("127.0.0.1")
 PUBLIC = ipaddress.ip_address("93.184.215.14")  # answered by a stand-in resolver, never dialled

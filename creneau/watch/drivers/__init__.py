@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from creneau.evidence import browsing
-from creneau.watch.browser import PageSnapshot
+from creneau.lib import browsing
+from creneau.lib.browser import PageSnapshot
 from creneau.watch.classify import Classification
 from creneau.watch.drivers.base import Driver, DriverConfigError, PageConfig, honest
 

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from creneau.watch.browser import PageSnapshot, Step
+from creneau.lib.browser import PageSnapshot, Step
 from creneau.watch.classify import Classification, classify
 
 Mode = Literal["automatic", "assisted", "alert_only"]

@@ -2,7 +2,7 @@
 
 from typing import ClassVar
 
-from creneau.watch.browser import Step
+from creneau.lib.browser import Step
 from creneau.watch.drivers.base import Driver, Mode, PageConfig
 
 

@@ -7,7 +7,7 @@ classifier reads like page content.
 import re
 from typing import ClassVar
 
-from creneau.watch.browser import Step
+from creneau.lib.browser import Step
 from creneau.watch.drivers.base import Driver, DriverConfigError, Mode, PageConfig, Parameter, token
 
 

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import ClassVar
 
-from creneau.watch.browser import PageSnapshot, Step
+from creneau.lib.browser import PageSnapshot, Step
 from creneau.watch.classify import Classification
 from creneau.watch.drivers.base import Driver, DriverConfigError, Mode, PageConfig
 

@@ -7,7 +7,7 @@ would hold a slot someone else needs.
 
 from typing import ClassVar
 
-from creneau.watch.browser import Step
+from creneau.lib.browser import Step
 from creneau.watch.drivers.base import Driver, Mode, PageConfig, Parameter, token
 
 

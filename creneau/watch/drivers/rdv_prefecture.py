@@ -7,7 +7,7 @@ live session or read in the simulator); software never reads or solves it.
 
 from typing import ClassVar
 
-from creneau.watch.browser import Step
+from creneau.lib.browser import Step
 from creneau.watch.drivers.base import Driver, Mode, PageConfig, Parameter
 
 

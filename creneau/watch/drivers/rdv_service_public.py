@@ -6,7 +6,7 @@ follows the configured place (``lieu_id``) or the first one.
 
 from typing import ClassVar
 
-from creneau.watch.browser import Step
+from creneau.lib.browser import Step
 from creneau.watch.drivers.base import Driver, Mode, PageConfig, Parameter, token
 
 

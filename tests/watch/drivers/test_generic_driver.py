@@ -4,9 +4,9 @@ from typing import Any
 
 import pytest
 
+from creneau.lib.browser import Probe, Step
 from creneau.simulators import generic as generic_site
 from creneau.simulators.server import SimulatorServer
-from creneau.watch.browser import Probe, Step
 from creneau.watch.drivers import attempt, driver_for
 from creneau.watch.drivers.base import DriverConfigError
 from creneau.watch.drivers.generic import parse_steps

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from creneau.catalog.models import BookingSystem
-from creneau.watch.browser import PageSnapshot, Step
+from creneau.lib.browser import PageSnapshot, Step
 from creneau.watch.classify import Classification
 from creneau.watch.drivers import DRIVERS, UnknownSystemError, driver_for
 from creneau.watch.drivers.base import Driver, honest

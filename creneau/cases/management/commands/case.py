@@ -16,7 +16,7 @@ from creneau.cases.transfer import (
     load_file,
     write_export,
 )
-from creneau.evidence.storage import StorageError
+from creneau.lib.storage import StorageError
 
 
 class Command(BaseCommand):

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from creneau.cases.models import Case
-from creneau.evidence import browsing
 from creneau.evidence.capture import capture
-from creneau.watch.urlsafety import UnsafeURLError, check_public_url
+from creneau.lib import browsing
+from creneau.lib.urlsafety import UnsafeURLError, check_public_url
 
 log = logging.getLogger(__name__)
 

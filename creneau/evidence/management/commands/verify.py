@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from creneau.evidence import tsa
 from creneau.evidence.verify import Report, Roots, verify_path, verify_store
+from creneau.lib import tsa
 
 
 class Command(BaseCommand):

@@ -17,8 +17,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from creneau.lib.urlsafety import UnsafeURLError, check_public_url
 from creneau.watch.classify import Classification, classify, classify_snapshot
-from creneau.watch.urlsafety import UnsafeURLError, check_public_url
 
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*:(?://|[^\\/])", re.IGNORECASE)
 
@@ -82,8 +82,7 @@ def _classify_url(url: str, *, allow_local: bool) -> Classification:
     except UnsafeURLError as exc:
         raise CommandError(exc.message, returncode=1) from exc
     # Imported here so that classifying a saved file never needs Playwright or Chromium.
-    from creneau.evidence import browsing
-    from creneau.watch import browser
+    from creneau.lib import browser, browsing
 
     try:
         # On a browser thread, never this one: Playwright's sync API would leave an event loop

@@ -9,7 +9,7 @@ never allows another scheme than http and https.
 This early check gives a clear message before anything starts; it is not what stops a
 determined attacker. The browser resolves the name again later (DNS rebinding), follows
 redirects and loads subresources from any address, so every request of a guarded browser
-context goes through :mod:`creneau.watch.egress`, which resolves once with :func:`resolve`,
+context goes through :mod:`creneau.lib.egress`, which resolves once with :func:`resolve`,
 refuses unless every address :func:`is_public`, and connects to the address it checked.
 Alert channels (ntfy, Signal servers) are checked with :func:`check_public_host` when saved and
 again before each send.

@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from typing import Any
 
-from creneau.watch import browser
-from creneau.watch.browser import PageSnapshot, Step
+from creneau.lib import browser
+from creneau.lib.browser import PageSnapshot, Step
 
 _Job = tuple[Callable[[], Any], "Future[Any]"] | None
 
@@ -47,7 +47,7 @@ _idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
 def snapshot(
     url: str, steps: Sequence[Step] = (), *, allow_local: bool | None = None, **options: Any
 ) -> PageSnapshot:
-    """:func:`creneau.watch.browser.snapshot` on an idle helper thread (made if none is idle)."""
+    """:func:`creneau.lib.browser.snapshot` on an idle helper thread (made if none is idle)."""
     try:
         worker = _idle.get_nowait()
     except queue.Empty:

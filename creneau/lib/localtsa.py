@@ -9,7 +9,7 @@ The reply is made without ``-chain`` on purpose: openssl then writes a certifica
 is not DER-sorted, which rfc3161-client rightly rejects (stack.md §3). The verifier gets the
 root from the CA file instead.
 
-Run ``python -m creneau.evidence.localtsa DIR`` to serve one in the foreground.
+Run ``python -m creneau.lib.localtsa DIR`` to serve one in the foreground.
 """
 
 import subprocess

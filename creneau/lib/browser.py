@@ -11,7 +11,7 @@ error, never as "no slot".
 
 Unless local addresses are allowed (``allow_local``, by default ``settings.ALLOW_LOCAL_URLS``:
 simulators and tests), every request of a context goes through the egress guard
-(:mod:`creneau.watch.egress`), which only reaches public addresses. A page it refuses is an
+(:mod:`creneau.lib.egress`), which only reaches public addresses. A page it refuses is an
 error with the guard's reason; a refused image or ``fetch()`` is simply missing from the page.
 """
 
@@ -33,7 +33,7 @@ from playwright.sync_api import Browser, Dialog, Page, Playwright, Response, syn
 from playwright.sync_api import Error as PlaywrightError
 
 from creneau import __version__
-from creneau.watch import egress
+from creneau.lib import egress
 
 LAUNCH_ARGS = [
     "--no-sandbox",

@@ -1,6 +1,6 @@
 """The egress guard: what the browser may reach is decided where the connection is made.
 
-Checking a booking URL before the visit (:func:`creneau.watch.urlsafety.check_public_url`) is
+Checking a booking URL before the visit (:func:`creneau.lib.urlsafety.check_public_url`) is
 not enough: Chromium resolves the name again (a hostile DNS server can answer 127.0.0.1 the
 second time), follows redirects and loads images, scripts and ``fetch()`` targets from any
 address. So every request of a guarded browser context goes through this small forward proxy,
@@ -8,8 +8,8 @@ which for each request
 
 1. refuses a port other than 80 and 443 (booking sites use nothing else; ``ws://`` and
    ``wss://`` are tunnelled to the same ports) — 403;
-2. resolves the host **once** (:func:`creneau.watch.urlsafety.resolve`) and refuses when any
-   address is not public (:func:`creneau.watch.urlsafety.is_public`) — 403, logged;
+2. resolves the host **once** (:func:`creneau.lib.urlsafety.resolve`) and refuses when any
+   address is not public (:func:`creneau.lib.urlsafety.is_public`) — 403, logged;
 3. connects to *the address it checked*, never to the name, so there is no second resolution
    to rebind;
 4. ``CONNECT host:port``: answers 200 and copies bytes both ways (TLS is never intercepted: the
@@ -35,8 +35,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from urllib.parse import urlsplit
 
-from creneau.watch import urlsafety
-from creneau.watch.urlsafety import IPAddress
+from creneau.lib import urlsafety
+from creneau.lib.urlsafety import IPAddress
 
 log = logging.getLogger(__name__)
 
