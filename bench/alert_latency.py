@@ -39,8 +39,8 @@ def run_watch_now() -> None:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from creneau.watch import scheduler
-    from creneau.watch.models import PageWatch
+    from creneau.scheduling import scheduler
+    from creneau.scheduling.models import PageWatch
 
     PageWatch.objects.update(next_run_at=timezone.now())
     scheduler.tick()

@@ -28,8 +28,8 @@ def run(count: int, weeks: int, start: datetime) -> dict[str, float]:
     from creneau.accounts.models import Organisation
     from creneau.cases.models import Case, Person
     from creneau.catalog.models import BookingPage, Department
-    from creneau.watch import scheduler, tasks
-    from creneau.watch.models import HostBudget
+    from creneau.scheduling import scheduler, tasks
+    from creneau.scheduling.models import HostBudget
 
     host = f"bench-{count}.example"
     page = BookingPage.objects.create(url=f"https://{host}/booking/create/1", system="legacy")

@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "creneau.catalog",
     "creneau.cases",
     "creneau.watch",
+    "creneau.scheduling",
     "creneau.evidence",
     "creneau.assessment",
     "creneau.documents",
@@ -269,7 +270,7 @@ DOCUMENT_TEMPLATES_DIR = env("DOCUMENT_TEMPLATES_DIR")
 PURGE_CLOSED_AFTER_DAYS = envint("PURGE_CLOSED_AFTER_DAYS", 90)
 PURGE_INACTIVE_AFTER_DAYS = envint("PURGE_INACTIVE_AFTER_DAYS", 365)
 
-# watch: scheduler, per-host politeness budget and assisted attempts (docs/deployment.md).
+# scheduling: scheduler, per-host politeness budget and assisted attempts (docs/deployment.md).
 # One "request" is one driver run against a booking host (a few page loads, like a person's).
 POLITENESS_CAPACITY = envint("POLITENESS_CAPACITY", 3)
 POLITENESS_REFILL_SECONDS = envint("POLITENESS_REFILL_SECONDS", 120)

@@ -9,5 +9,5 @@ urlpatterns = [
     path("", include("creneau.correspondence.urls")),
     path("", include("creneau.portal.urls")),
     path("", include("creneau.court.urls")),
-    path("", include("creneau.watch.urls")),
+    path("", include("creneau.scheduling.urls")),
 ]

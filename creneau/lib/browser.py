@@ -354,8 +354,8 @@ def _freeze(page: Page) -> _Frozen:
 # An assisted attempt keeps one page open while a person reads a challenge on their phone and
 # answers it. Playwright objects belong to the thread that made them, so a session lives in the
 # thread that opened it: every call below must come from that same thread (the caller keeps a
-# dedicated thread per session, see creneau.watch.assisted). Software never answers a challenge:
-# ``session_continue`` only types what a person gave.
+# dedicated thread per session, see creneau.scheduling.assisted). Software never answers a
+# challenge: ``session_continue`` only types what a person gave.
 
 
 @dataclass

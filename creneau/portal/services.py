@@ -48,7 +48,7 @@ def assisted_links(case: Case) -> list[str]:
     """
     try:
         sessions = apps.get_model("watch", "AssistedSession")
-        salt: str = import_module("creneau.watch.assisted").SALT
+        salt: str = import_module("creneau.scheduling.assisted").SALT
     except (LookupError, ImportError, AttributeError):
         return []
     waiting = sessions._default_manager.filter(

@@ -13,8 +13,8 @@ from creneau.cases.models import Attempt
 from creneau.catalog.models import BookingPage
 from creneau.evidence.models import Capture
 from creneau.notifications.models import AlertLog
-from creneau.watch import assisted
-from creneau.watch.models import AssistedSession
+from creneau.scheduling import assisted
+from creneau.scheduling.models import AssistedSession
 from tests.scheduling.conftest import follow
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.scheduling.urls")]

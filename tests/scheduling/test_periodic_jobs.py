@@ -7,8 +7,8 @@ import time_machine
 from django.utils import timezone
 
 from creneau.cases.models import Case
-from creneau.watch import scheduler, tasks
-from creneau.watch.models import PeriodicJob
+from creneau.scheduling import scheduler, tasks
+from creneau.scheduling.models import PeriodicJob
 from tests.conftest import make_case
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 
 from creneau.catalog.models import BookingPage
-from creneau.watch import politeness
-from creneau.watch.models import HostBudget
+from creneau.scheduling import politeness
+from creneau.scheduling.models import HostBudget
 from tests.scheduling.conftest import WEDNESDAY_MORNING as NOW
 
 pytestmark = pytest.mark.django_db

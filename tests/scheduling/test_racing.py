@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from creneau.watch.scheduler import JOBS
+from creneau.scheduling.scheduler import JOBS
 from tests.scheduling.test_postgres import fresh_database, postgres_dsn  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +23,7 @@ from creneau.accounts.models import Organisation
 from creneau.cases.models import Case, Person
 from creneau.catalog.loader import load_catalog
 from creneau.catalog.models import BookingPage, Department
-from creneau.watch.models import EvidenceSchedule, PageWatch
+from creneau.scheduling.models import EvidenceSchedule, PageWatch
 load_catalog()
 org = Organisation.objects.create(name="g", slug="g")
 for n in range({ROWS}):
@@ -38,7 +38,7 @@ for n in range({ROWS}):
 
 RACE = """
 import os, sys, time
-from creneau.watch import scheduler
+from creneau.scheduling import scheduler
 print("ready", flush=True)
 while not os.path.exists(os.environ["GO_FILE"]):
     time.sleep(0.005)

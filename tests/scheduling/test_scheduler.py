@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 
 from creneau.catalog.models import BookingPage
-from creneau.watch import scheduler, tasks
-from creneau.watch.models import EvidenceSchedule, PageWatch
+from creneau.scheduling import scheduler, tasks
+from creneau.scheduling.models import EvidenceSchedule, PageWatch
 from tests.scheduling.conftest import WEDNESDAY_MORNING as NOW
 from tests.scheduling.conftest import follow
 

@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from creneau.cases.models import Case, Person
 from creneau.catalog.models import BookingPage, Department
-from creneau.watch import politeness, scheduler, tasks
-from creneau.watch.models import EvidenceSchedule, HostBudget
-from creneau.watch.scheduler import Work
+from creneau.scheduling import politeness, scheduler, tasks
+from creneau.scheduling.models import EvidenceSchedule, HostBudget
+from creneau.scheduling.scheduler import Work
 
 PARIS = ZoneInfo("Europe/Paris")
 START = datetime(2026, 3, 2, 0, 0, tzinfo=PARIS)  # a Monday

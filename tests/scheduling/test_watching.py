@@ -16,8 +16,8 @@ from creneau.evidence.journal import head
 from creneau.evidence.models import Capture
 from creneau.lib import browsing
 from creneau.notifications.models import AlertLog, SlotEpisode
-from creneau.watch import politeness, scheduler, tasks
-from creneau.watch.models import EvidenceSchedule, HostBudget
+from creneau.scheduling import politeness, scheduler, tasks
+from creneau.scheduling.models import EvidenceSchedule, HostBudget
 from tests.scheduling.conftest import Mailbox, follow, run_queued
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]

@@ -5,6 +5,6 @@ from django.urls import include, path
 from creneau.urls import urlpatterns as project
 
 urlpatterns = [
-    *(p for p in project if getattr(p, "urlconf_name", None) != "creneau.watch.urls"),
-    path("", include("creneau.watch.urls")),
+    *(p for p in project if getattr(p, "urlconf_name", None) != "creneau.scheduling.urls"),
+    path("", include("creneau.scheduling.urls")),
 ]

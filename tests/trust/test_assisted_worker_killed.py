@@ -28,8 +28,8 @@ from creneau.accounts.models import Organisation
 from creneau.cases.models import Case, Person
 from creneau.catalog.loader import load_catalog
 from creneau.catalog.models import BookingPage, Department
-from creneau.watch import assisted
-from creneau.watch.models import AssistedSession
+from creneau.scheduling import assisted
+from creneau.scheduling.models import AssistedSession
 load_catalog()
 org = Organisation.objects.create(name="g", slug="g")
 page = BookingPage.objects.create(url="{url}", system="rdv_prefecture")
@@ -42,19 +42,19 @@ assisted.request_start(session)
 
 SWEEP_LATER = """
 from django.utils import timezone
-from creneau.watch import assisted
+from creneau.scheduling import assisted
 print(assisted.sweep_stalled(timezone.now() + assisted.STALLED + assisted.HEARTBEAT))
 """
 
 START_AGAIN = """
-from creneau.watch import assisted
-from creneau.watch.models import AssistedSession
+from creneau.scheduling import assisted
+from creneau.scheduling.models import AssistedSession
 print(assisted.request_start(AssistedSession.objects.get()))
 """
 
 ANSWER = """
-from creneau.watch import assisted
-from creneau.watch.models import AssistedSession
+from creneau.scheduling import assisted
+from creneau.scheduling.models import AssistedSession
 print(assisted.give_answer(AssistedSession.objects.get(), "{code}"))
 """
 

@@ -32,8 +32,8 @@ from creneau.accounts.models import Organisation
 from creneau.cases.models import Case, Person
 from creneau.catalog.loader import load_catalog
 from creneau.catalog.models import BookingPage, Department
-from creneau.watch import scheduler
-from creneau.watch.models import EvidenceSchedule
+from creneau.scheduling import scheduler
+from creneau.scheduling.models import EvidenceSchedule
 load_catalog()
 org = Organisation.objects.create(name="g", slug="g")
 page = BookingPage.objects.create(url="{url}", system="legacy")
@@ -51,7 +51,7 @@ scheduler.enqueue(work)
 TICK_LATER = """
 from datetime import timedelta
 from django.utils import timezone
-from creneau.watch import scheduler
+from creneau.scheduling import scheduler
 later = timezone.now() + scheduler.LEASE + timedelta(minutes=1)
 report = scheduler.tick(later, dispatch=lambda w: w.kind == "evidence" and scheduler.enqueue(w))
 print(sum(w.kind == "evidence" for w in report.claimed))

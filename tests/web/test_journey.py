@@ -21,8 +21,8 @@ from playwright.sync_api import Browser, Page, expect
 from creneau.cases.models import Attempt, Case
 from creneau.correspondence.models import MailSettings
 from creneau.notifications.models import AlertLog, NotificationChannel
-from creneau.watch import scheduler
-from creneau.watch.models import EvidenceSchedule
+from creneau.scheduling import scheduler
+from creneau.scheduling.models import EvidenceSchedule
 from tests.conftest import Personas
 from tests.portal.web import ensure_catalog, log_in, screenshot_png
 from tests.scheduling.conftest import (  # noqa: F401 (fixtures: simulators, SMTP, local TSA)

@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from creneau.catalog.models import BookingPage
-from creneau.watch.models import HostBudget
+from creneau.scheduling.models import HostBudget
 
 BACKOFF_STATUSES = frozenset({403, 429, 502, 503, 504})
 BACKOFF_OUTCOMES = frozenset({"queue", "error"})

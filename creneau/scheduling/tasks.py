@@ -18,8 +18,8 @@ from django_tasks import task
 from creneau.cases.models import Case
 from creneau.catalog.models import BookingPage
 from creneau.notifications import alerts
-from creneau.watch import politeness, scheduler
-from creneau.watch.models import Claimable, EvidenceSchedule, PageWatch, PeriodicJob
+from creneau.scheduling import politeness, scheduler
+from creneau.scheduling.models import Claimable, EvidenceSchedule, PageWatch, PeriodicJob
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ def complete_evidence_run(
 
 def assisted_reminder(row_id: int, token: str) -> str:
     """Send the person their link for an assisted attempt; the attempt itself waits for them."""
-    from creneau.watch import assisted
+    from creneau.scheduling import assisted
 
     row = EvidenceSchedule.objects.select_related("case__booking_page").filter(pk=row_id).first()
     if row is None or row.claim != token:
@@ -172,7 +172,7 @@ def _seal_pending() -> str:
 
 
 def _assisted_sweep() -> str:
-    from creneau.watch.assisted import sweep_stalled
+    from creneau.scheduling.assisted import sweep_stalled
 
     return f"closed {sweep_stalled(timezone.now())}"
 
@@ -248,7 +248,7 @@ def send_assisted_reminder(row_id: int, claim: str) -> str:
 
 @task(queue_name="assisted")
 def run_assisted_session(session_id: int) -> str:
-    from creneau.watch import assisted
+    from creneau.scheduling import assisted
 
     return assisted.run_session(session_id)
 

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from creneau.cases.models import Outcome
 from creneau.evidence.uploads import UploadError
-from creneau.watch import assisted
-from creneau.watch.models import AssistedSession
+from creneau.scheduling import assisted
+from creneau.scheduling.models import AssistedSession
 
 UPLOAD_OUTCOMES = (Outcome.NO_SLOT, Outcome.SLOTS_AVAILABLE, Outcome.ERROR, Outcome.CAPTCHA)
 REFRESH_SECONDS = 2
@@ -47,7 +47,7 @@ def assisted_page(request: HttpRequest, token: str) -> HttpResponse:
             "error": request.GET.get("erreur", ""),
             "attempt": session.attempt,
         }
-        response = render(request, "watch/assisted.html", context)
+        response = render(request, "scheduling/assisted.html", context)
     if context["waiting"]:
         response["Refresh"] = str(REFRESH_SECONDS)  # no script: the browser reloads by itself
     return response
@@ -80,5 +80,5 @@ def assisted_upload(request: HttpRequest, token: str) -> HttpResponse:
     except UploadError as exc:
         with translation.override(session.case.person.preferred_language):
             message = _("Fichier refusé : %(reason)s") % {"reason": exc}
-        return render(request, "watch/assisted_refused.html", {"message": message}, status=400)
+        return render(request, "scheduling/assisted_refused.html", {"message": message}, status=400)
     return redirect("assisted", token=token)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from creneau.watch import assisted_views as views
+from creneau.scheduling import views
 
 urlpatterns = [
     path("tentative/<str:token>/", views.assisted_page, name="assisted"),

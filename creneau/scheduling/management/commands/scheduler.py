@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
-from creneau.watch import scheduler
+from creneau.scheduling import scheduler
 
 
 class Command(BaseCommand):

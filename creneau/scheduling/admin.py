@@ -6,7 +6,7 @@ Budgets are per booking host, not per organisation: only superusers change them.
 from django.contrib import admin
 from django.http import HttpRequest
 
-from creneau.watch.models import EvidenceSchedule, HostBudget, PageWatch
+from creneau.scheduling.models import EvidenceSchedule, HostBudget, PageWatch
 
 
 @admin.register(HostBudget)

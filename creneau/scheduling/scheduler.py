@@ -35,9 +35,15 @@ from django.utils import timezone
 from creneau.assessment.thresholds import configured_thresholds
 from creneau.cases.models import Case
 from creneau.catalog.models import BookingPage
-from creneau.watch import politeness
+from creneau.scheduling import politeness
+from creneau.scheduling.models import (
+    Claimable,
+    EvidenceSchedule,
+    HostBudget,
+    PageWatch,
+    PeriodicJob,
+)
 from creneau.watch.drivers import UnknownSystemError, driver_for
-from creneau.watch.models import Claimable, EvidenceSchedule, HostBudget, PageWatch, PeriodicJob
 
 # Cases still gathering proof (or proving that an injunction is not executed).
 ACTIVE_STATUSES = ("gathering", "ready", "filed", "injunction")
@@ -319,7 +325,7 @@ def tick(
 
 
 def enqueue(work: Work) -> None:
-    from creneau.watch import tasks  # the tasks import this module
+    from creneau.scheduling import tasks  # the tasks import this module
 
     task = {
         "watch": tasks.run_watch,

@@ -31,12 +31,13 @@ from creneau.catalog.models import BookingPage
 from creneau.lib import browser
 from creneau.lib.browser import PageSnapshot
 from creneau.notifications import alerts
-from creneau.watch import politeness
+from creneau.scheduling import politeness
+from creneau.scheduling.models import AssistedSession
 from creneau.watch.classify import Classification
 from creneau.watch.drivers import driver_for, stored_config
 from creneau.watch.drivers.base import honest
-from creneau.watch.models import AssistedSession
 
+# Unchanged when the module moved from the watch app: links already sent stay valid.
 SALT = "creneau.watch.assisted"
 MAX_ROUNDS = 3
 POLL_SECONDS = 1.0
@@ -95,7 +96,7 @@ def request_start(session: AssistedSession) -> bool:
         pk=session.pk, state__in=[AssistedSession.State.REMINDED, AssistedSession.State.FAILED]
     ).update(state=AssistedSession.State.REQUESTED, error="", answer="", progress_at=timezone.now())
     if updated:
-        from creneau.watch.tasks import run_assisted_session
+        from creneau.scheduling.tasks import run_assisted_session
 
         transaction.on_commit(lambda: run_assisted_session.enqueue(session.pk))
     return updated == 1
