@@ -39,11 +39,11 @@ def run_watch_now() -> None:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from creneau.scheduling import scheduler
+    from creneau.scheduling import scheduler, tasks
     from creneau.scheduling.models import PageWatch
 
     PageWatch.objects.update(next_run_at=timezone.now())
-    scheduler.tick()
+    scheduler.tick(dispatch=tasks.enqueue)
     call_command(
         "db_worker",
         "--batch",

@@ -37,11 +37,11 @@ from django.core.management import call_command  # noqa: E402
 from PIL import Image, ImageDraw, ImageFont  # noqa: E402
 
 from creneau.accounts.models import Organisation  # noqa: E402
-from creneau.cases.models import Attempt, AttemptFile, Case, Person  # noqa: E402
-from creneau.cases.recording import attempt_recorded  # noqa: E402
+from creneau.cases.models import Case, Person  # noqa: E402
 from creneau.catalog.loader import load_catalog  # noqa: E402
 from creneau.catalog.models import Department  # noqa: E402
 from creneau.court.bundle import build_bundle  # noqa: E402
+from creneau.evidence.attempts import Filed, record_attempt  # noqa: E402
 from creneau.evidence.models import Blob  # noqa: E402
 from creneau.lib import storage  # noqa: E402
 from creneau.lib.localtsa import LocalTSA  # noqa: E402
@@ -88,9 +88,8 @@ def sealed_attempt(case: Case, at: datetime.datetime, png: bytes) -> bytes:
 def attach(case: Case, channel: str, at: datetime.datetime, name: str, data: bytes) -> None:
     stored = storage.put(data)
     blob, _ = Blob.objects.get_or_create(sha256=stored.sha256, defaults={"size": stored.size})
-    attempt = Attempt.objects.create(case=case, channel=channel, at=at, outcome="delivered")
-    AttemptFile.objects.create(attempt=attempt, blob=blob, name=name)
-    attempt_recorded(attempt)
+    files = [Filed(blob, name)]
+    record_attempt(case, channel=channel, at=at, outcome="delivered", files=files)
 
 
 def scan() -> bytes:

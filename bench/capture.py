@@ -34,9 +34,9 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
-from creneau.evidence.capture import capture  # noqa: E402
 from creneau.lib import browsing  # noqa: E402
 from creneau.lib.localtsa import LocalTSA  # noqa: E402
+from creneau.scheduling.attempts import capture  # noqa: E402
 
 PAGES = {
     "/": "<h1>Prise de rendez-vous</h1><p>Aucun créneau disponible pour le moment.</p>"

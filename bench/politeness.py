@@ -28,7 +28,7 @@ def run(count: int, weeks: int, start: datetime) -> dict[str, float]:
     from creneau.accounts.models import Organisation
     from creneau.cases.models import Case, Person
     from creneau.catalog.models import BookingPage, Department
-    from creneau.scheduling import scheduler, tasks
+    from creneau.scheduling import attempts, planning, scheduler, tasks
     from creneau.scheduling.models import HostBudget
 
     host = f"bench-{count}.example"
@@ -51,33 +51,33 @@ def run(count: int, weeks: int, start: datetime) -> dict[str, float]:
     runs: dict[str, list[datetime]] = defaultdict(list)
     per_case: dict[int, set[tuple[int, int]]] = defaultdict(set)
 
-    def watched(p: BookingPage) -> tasks.RunResult:
+    def watched(p: BookingPage) -> attempts.RunResult:
         runs["watch"].append(timezone.now())
-        return tasks.RunResult("no_slot", 200)
+        return attempts.RunResult("no_slot", 200)
 
-    def attempted(case: Case) -> tasks.RunResult:
+    def attempted(case: Case) -> attempts.RunResult:
         runs["evidence"].append(timezone.now())
         per_case[case.pk].add(timezone.now().isocalendar()[:2])
-        return tasks.RunResult("no_slot", 200)
+        return attempts.RunResult("no_slot", 200)
 
     def dispatch(work: scheduler.Work) -> None:
         if work.kind == "watch":
-            tasks.watch_page(work.row_id, work.claim, runner=watched)
+            attempts.watch_page(work.row_id, work.claim, visit=watched)
         elif work.kind == "evidence":
-            tasks.evidence_attempt(work.row_id, work.claim, runner=attempted)
+            attempts.evidence_attempt(work.row_id, work.claim, visit=attempted)
         else:
             tasks.periodic_job(work.row_id, work.claim)
 
-    window, now = scheduler.evidence_window(), start
+    window, now = planning.evidence_window(), start
     with time_machine.travel(now, tick=False) as clock:
         while now < start + timedelta(weeks=weeks):
             if window.contains(now, PARIS):
                 scheduler.tick(now, dispatch=dispatch)
                 now += STEP
             else:
-                now = scheduler.next_window_start(now, window, PARIS)
+                now = planning.next_window_start(now, window, PARIS)
             clock.move_to(now)
-        scheduler.update_budget_status(now)
+        planning.update_budget_status(now)
     days = weeks * len(window.days)
     budget = HostBudget.objects.get(host=host)
     weekly = min((len(w) for w in per_case.values()), default=0) if len(per_case) == count else 0

@@ -106,19 +106,22 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "creneau.accounts",
+    # Domain apps, lowest first: each imports only from those above it in this list.
     "creneau.catalog",
+    "creneau.accounts",
     "creneau.cases",
-    "creneau.watch",
-    "creneau.scheduling",
     "creneau.evidence",
+    "creneau.watch",
     "creneau.assessment",
+    "creneau.notifications",
     "creneau.documents",
     "creneau.correspondence",
-    "creneau.notifications",
-    "creneau.simulators",
-    "creneau.portal",
     "creneau.court",
+    "creneau.privacy",
+    "creneau.scheduling",
+    "creneau.portal",
+    "creneau.desk",
+    "creneau.simulators",
 ]
 
 MIDDLEWARE = [

@@ -53,7 +53,7 @@ def evidence_store(tmp_path: Path, settings: Any) -> Iterator[Path]:
 def egress_guard_lets_simulators_through() -> Iterator[None]:
     """Simulators serve on 127.0.0.1: this suite's egress guard takes 127.0.0.1 and localhost as
     public (its ``routes`` test seam), and subprocess workers allow local URLs. The guard's own
-    tests (tests/watch/test_egress.py) put a strict guard in its place."""
+    tests (tests/lib/test_egress.py) put a strict guard in its place."""
     loopback = ipaddress.ip_address("127.0.0.1")
     guard = egress.EgressGuard(ports=None, routes={"127.0.0.1": loopback, "localhost": loopback})
     egress._guard = guard.start()

@@ -3,6 +3,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from encrypted_fields.fields import EncryptedCharField
 
 
 class Organisation(models.Model):
@@ -95,3 +96,39 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.case_reference}"
+
+
+class MailSettings(models.Model):
+    """The SMTP account an organisation writes to prefectures from (set by its admins)."""
+
+    class Security(models.TextChoices):
+        STARTTLS = "starttls", _("STARTTLS (port 587 en général)")
+        TLS = "tls", _("TLS dès la connexion (port 465 en général)")
+        NONE = "none", _("aucun chiffrement (serveur local uniquement)")
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="mail_settings"
+    )
+    host = models.CharField(_("serveur SMTP"), max_length=255)
+    port = models.PositiveIntegerField(_("port"), default=587)
+    security = models.CharField(
+        _("chiffrement"), max_length=10, choices=Security, default=Security.STARTTLS
+    )
+    username = models.CharField(_("identifiant"), max_length=255, blank=True)
+    password = EncryptedCharField(_("mot de passe"), max_length=255, null=True, blank=True)
+    from_address = models.EmailField(
+        _("adresse d'expédition"),
+        help_text=_("L'adresse qui apparaît comme expéditrice ; elle doit appartenir au compte."),
+    )
+    reply_to = models.EmailField(
+        _("adresse de réponse"),
+        blank=True,
+        help_text=_("Où la préfecture répond (en plus de l'adresse de la personne, si elle en a)."),
+    )
+
+    class Meta:
+        verbose_name = _("serveur d'envoi des courriels")
+        verbose_name_plural = _("serveurs d'envoi des courriels")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.host}:{self.port}"

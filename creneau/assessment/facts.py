@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-ONLINE = "online"
-WRITTEN_REQUEST_CHANNELS = frozenset({"email", "letter"})
-# Online outcomes that prove nothing about availability: only a page saying "no slot" does.
-INCONCLUSIVE_OUTCOMES = frozenset({"error", "unknown", "captcha", "queue", "closed"})
-SLOTS_AVAILABLE = "slots_available"
-NO_SLOT = "no_slot"
+from creneau.cases.models import INCONCLUSIVE_OUTCOMES, Channel, Outcome
+
+ONLINE = Channel.ONLINE
+WRITTEN_REQUEST_CHANNELS = frozenset({Channel.EMAIL, Channel.LETTER})
+SLOTS_AVAILABLE = Outcome.SLOTS_AVAILABLE
+NO_SLOT = Outcome.NO_SLOT
 EVIDENCE_KINDS = ("sealed", "manual", "imported")
 
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from creneau.assessment.facts import (
     EVIDENCE_KINDS,
-    INCONCLUSIVE_OUTCOMES,
     NO_SLOT,
     ONLINE,
     SLOTS_AVAILABLE,
@@ -17,6 +16,7 @@ from creneau.assessment.facts import (
     CaseFacts,
     iso_week,
 )
+from creneau.cases.models import INCONCLUSIVE_OUTCOMES
 
 # Hour bands for "varied hours": night, morning, afternoon, evening.
 HOUR_BANDS = ((0, 7), (7, 12), (12, 18), (18, 24))

@@ -1,9 +1,14 @@
-"""The one place the assessment touches the database: build the snapshot, store the verdict."""
+"""The one place the assessment touches the database: build the snapshot, store the verdict.
+
+The stored verdict is a cache for case lists. A case whose evidence changed (an attempt, a file,
+a timestamp: ``Case.updated_at`` moves) has a stale one until ``refresh_stale`` runs: lists call
+it on their own cases before filtering, and a periodic job sweeps the rest.
+"""
 
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from creneau.assessment.facts import AttemptFact, CaseFacts
@@ -56,6 +61,18 @@ def refresh_assessment(case: Case) -> CaseAssessment:
         },
     )
     return stored
+
+
+def stale(cases: CaseQuerySet) -> CaseQuerySet:
+    """The cases whose stored verdict is missing or older than their last change."""
+    return cases.filter(Q(assessment__isnull=True) | Q(assessment__computed_at__lt=F("updated_at")))
+
+
+def refresh_stale(cases: CaseQuerySet | None = None, limit: int | None = None) -> int:
+    """Recompute the stored verdicts that are out of date (of ``cases``, else of every case;
+    at most ``limit`` of them, the longest changed first)."""
+    due = stale(cases if cases is not None else Case.objects.all()).order_by("updated_at")
+    return refresh_all(due[:limit] if limit else due)
 
 
 def refresh_all(cases: CaseQuerySet | None = None) -> int:

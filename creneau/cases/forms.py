@@ -6,10 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from creneau.accounts.models import Organisation
-from creneau.cases.models import Attempt, Case, Outcome, Person
+from creneau.cases.models import ONLINE_OUTCOMES, Attempt, Case, Outcome, Person
 from creneau.catalog.models import BookingPage, guess_system
-
-ONLINE_OUTCOMES = {"no_slot", "slots_available", "closed", "error", "captcha", "queue", "unknown"}
 
 
 class PersonForm(forms.ModelForm[Person]):

@@ -6,11 +6,13 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField, EncryptedTextField
 
 from creneau.accounts.models import Organisation
 from creneau.catalog.models import BookingPage, Department, Prefecture, Procedure, Tribunal
+from creneau.lib.writeonce import WriteOnceModel
 
 
 class Person(models.Model):
@@ -64,11 +66,17 @@ class CaseQuerySet(models.QuerySet["Case"]):
         memberships = Member.objects.filter(user_id=user.pk).values("organisation_id")
         return self.filter(organisation_id__in=memberships)
 
+    def note_change(self) -> None:
+        """The cases' evidence changed (an attempt, a file, a timestamp): ``updated_at`` moves,
+        so their stored assessments are known to be out of date."""
+        self.update(updated_at=timezone.now())
+
     def note_attempt(self, at: datetime, outcome: str) -> None:
         """Move the cases' last-attempt dates forward to ``at`` (never backward).
 
         Conditional updates, so that two workers recording at once keep the later date.
         """
+        self.note_change()
         later = models.Q(last_attempt_at__isnull=True) | models.Q(last_attempt_at__lt=at)
         self.filter(later).update(last_attempt_at=at)
         if outcome == Outcome.SLOTS_AVAILABLE:
@@ -95,6 +103,9 @@ class Case(models.Model):
         INJUNCTION = "injunction", _("injonction obtenue")
         APPOINTMENT = "appointment", _("rendez-vous obtenu")
         CLOSED = "closed", _("clos")
+
+    # Still gathering proof, or proving that an injunction is not executed: attempts go on.
+    ACTIVE_STATUSES = (Status.GATHERING, Status.READY, Status.FILED, Status.INJUNCTION)
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="cases")
     reference = models.CharField(
@@ -188,8 +199,30 @@ class Outcome(models.TextChoices):
     NO_ANSWER = "no_answer", _("sans réponse")
 
 
-class Attempt(models.Model):
-    """One dated try on one channel. Never edited once recorded: a correction is a new row."""
+# What a booking page can say (the classifier's answers and the failures that overrule them);
+# the other outcomes belong to the written and in-person channels.
+ONLINE_OUTCOMES = frozenset(
+    {
+        Outcome.NO_SLOT,
+        Outcome.SLOTS_AVAILABLE,
+        Outcome.CLOSED,
+        Outcome.ERROR,
+        Outcome.CAPTCHA,
+        Outcome.QUEUE,
+        Outcome.UNKNOWN,
+    }
+)
+# Online outcomes that say nothing about availability (the page could not be read as either).
+INCONCLUSIVE_OUTCOMES = frozenset(
+    {Outcome.ERROR, Outcome.UNKNOWN, Outcome.CAPTCHA, Outcome.QUEUE, Outcome.CLOSED}
+)
+
+
+class Attempt(WriteOnceModel):
+    """One dated try on one channel. Never edited once recorded: a correction is a new row.
+
+    Created by ``creneau.evidence.attempts.record_attempt`` only (with its journal entry).
+    """
 
     class Source(models.TextChoices):
         SEALED = "sealed", _("capture scellée")
@@ -222,7 +255,7 @@ class Attempt(models.Model):
             Case.objects.filter(pk=self.case_id).note_attempt(self.at, self.outcome)
 
 
-class AttemptFile(models.Model):
+class AttemptFile(WriteOnceModel):
     """A file attached to an attempt (screenshot, .eml, scan), kept in the evidence store."""
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="files")

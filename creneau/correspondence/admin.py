@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from creneau.accounts.admin import OrganisationScopedAdmin
-from creneau.correspondence.models import MailSettings
+from creneau.accounts.models import MailSettings
 
 
 class MailSettingsForm(forms.ModelForm[MailSettings]):

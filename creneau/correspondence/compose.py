@@ -14,10 +14,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from creneau.accounts.models import MailSettings
 from creneau.cases.models import Case
 from creneau.correspondence.captures import ATTACHMENT_NAME as CAPTURES_NAME
 from creneau.correspondence.captures import captures_pdf
-from creneau.correspondence.models import MailSettings
 from creneau.documents.generate import draft_document, render_document
 from creneau.documents.mail import ATTACHMENT_NAME as REQUEST_NAME
 from creneau.documents.mail import header

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from creneau.correspondence.models import MailSettings
+from creneau.accounts.models import MailSettings
 
 
 class MailError(Exception):

@@ -1,67 +1,28 @@
-"""Attempts of the written and in-person channels, with their files sealed on arrival.
+"""Attempts of the written and in-person channels, recorded by a member.
 
-(1) seal every file first (``seal_upload``: original kept, EXIF-free copy for filing), so a
-refused file records nothing; (2) save the Attempt and its files, then (3) hand it to
-``attempt_recorded`` (journal + assessment), in one transaction.
-
-A file that arrives later for an attempt already recorded (the witness's signed attestation)
-never edits that attempt: it is a new AttemptFile plus its own journal entry.
+Files are sealed first, outside any transaction (a refused file records nothing, and no
+timestamp request holds the database); ``evidence.attempts.record_attempt`` then writes the
+attempt, its files and its journal entry, and the access log notes who recorded it.
 """
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 
 from creneau.accounts import audit
 from creneau.accounts.models import AuditEvent
 from creneau.cases.models import Attempt, AttemptFile, Case
-from creneau.cases.recording import attempt_recorded
-from creneau.evidence import journal
-from creneau.evidence.models import Blob
-from creneau.evidence.seal import canonical_json
-from creneau.evidence.uploads import SealedUpload, seal_upload
-
-ATTACHMENT = "attachment"  # journal entry kind for a file added to an earlier attempt
-_EXTENSIONS = {
-    "image/png": "png",
-    "image/jpeg": "jpg",
-    "application/pdf": "pdf",
-    "message/rfc822": "eml",
-}
-
-Actor = AbstractBaseUser | AnonymousUser | None
+from creneau.evidence import attempts
+from creneau.evidence.attempts import Actor, Filed, Incoming
 
 
-@dataclass(frozen=True)
-class Incoming:
-    """A file to seal: its bytes, the name it came with, and the name to file it under."""
-
-    data: bytes
-    filename: str
-    stem: str
+def seal_all(case: Case, files: Sequence[Incoming | Filed]) -> list[Filed]:
+    """Seal what is not sealed yet; raises ``UploadError`` (French) when a file is refused."""
+    return [item if isinstance(item, Filed) else attempts.seal_file(case, item) for item in files]
 
 
-@dataclass(frozen=True)
-class Sealed:
-    upload: SealedUpload
-    name: str
-
-    @property
-    def blob(self) -> Blob:
-        return Blob.objects.get(sha256=self.upload.filed_sha256)
-
-
-def seal(case: Case, incoming: Incoming) -> Sealed:
-    """Step (1) for one file; raises ``UploadError`` (French) when the file is refused."""
-    upload = seal_upload(incoming.data, incoming.filename, case)
-    return Sealed(upload, f"{incoming.stem}.{_EXTENSIONS[upload.media_type]}")
-
-
-def record_attempt(
+def record(
     case: Case,
     *,
     channel: str,
@@ -69,44 +30,29 @@ def record_attempt(
     at: datetime.datetime,
     note: str,
     user: Actor,
-    files: Sequence[Incoming] = (),
-    sealed: Sequence[Sealed] = (),
+    files: Sequence[Incoming | Filed] = (),
 ) -> Attempt:
-    """Steps (1)–(3); ``sealed`` are files the caller has sealed already."""
-    sealed = [*sealed, *(seal(case, item) for item in files)]
-    source = Attempt.Source.SEALED if sealed else Attempt.Source.MANUAL
+    """A member's attempt: sealed when it brings files, declared otherwise."""
+    filed = seal_all(case, files)
+    source = Attempt.Source.SEALED if filed else Attempt.Source.MANUAL
     with transaction.atomic():
-        attempt = Attempt.objects.create(
-            case=case,
+        attempt = attempts.record_attempt(
+            case,
             channel=channel,
             outcome=outcome,
             at=at,
             note=note,
             source=source,
-            recorded_by=user if isinstance(user, User) else None,
+            by=user,
+            files=filed,
         )
-        for item in sealed:
-            AttemptFile.objects.create(attempt=attempt, blob=item.blob, name=item.name)
-        attempt_recorded(attempt)
-        audit.record(
-            user, case.organisation, case.reference, AuditEvent.Action.CHANGE, f"{channel}"
-        )
+        audit.record(user, case.organisation, case.reference, AuditEvent.Action.CHANGE, channel)
     return attempt
 
 
 def attach_later(attempt: Attempt, incoming: Incoming, user: Actor, what: str) -> AttemptFile:
-    """Add a sealed file to an earlier attempt, journalled as its own entry."""
+    """A file for an earlier attempt (the witness's signed attestation), journalled apart."""
+    row = attempts.attach_later(attempt, incoming, what)
     case = attempt.case
-    item = seal(case, incoming)
-    payload = {
-        "case": case.reference,
-        "attempt": attempt.pk,
-        "what": what,
-        "file": {"name": item.name, "sha256": item.upload.filed_sha256},
-        "manifest": item.upload.manifest_sha256,
-    }
-    with transaction.atomic():
-        row = AttemptFile.objects.create(attempt=attempt, blob=item.blob, name=item.name)
-        journal.append(case, ATTACHMENT, canonical_json(payload).decode())
-        audit.record(user, case.organisation, case.reference, AuditEvent.Action.CHANGE, what)
+    audit.record(user, case.organisation, case.reference, AuditEvent.Action.CHANGE, what)
     return row

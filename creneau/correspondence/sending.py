@@ -21,12 +21,14 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from creneau.accounts.models import MailSettings
 from creneau.cases.models import Attempt, Case, Channel, Outcome
 from creneau.catalog.models import Prefecture
 from creneau.correspondence import mailer
 from creneau.correspondence.compose import compose, finalise
-from creneau.correspondence.models import MailDraft, MailSchedule, MailSettings
-from creneau.correspondence.recording import Actor, Incoming, record_attempt, seal
+from creneau.correspondence.models import MailDraft, MailSchedule
+from creneau.correspondence.recording import record, seal_all
+from creneau.evidence.attempts import Actor, Incoming
 from creneau.evidence.uploads import UploadError, sniff
 
 CLOCK_SKEW = datetime.timedelta(minutes=10)
@@ -123,20 +125,20 @@ def archive(draft: MailDraft) -> Attempt:
         return draft.attempt
     stamp = timezone.localtime(draft.sent_at).strftime("%Y%m%d-%H%M")
     eml = Incoming(bytes(draft.sent_message), f"courriel-{stamp}.eml", f"courriel-envoye-{stamp}")
-    sealed = seal(draft.case, eml)
+    filed = seal_all(draft.case, [eml])
     names = ", ".join(item["name"] for item in draft.attachments)
     note = f"Courriel envoyé à {draft.recipient} : « {draft.subject} »" + (
         f" (pièces jointes : {names})." if names else "."
     )
     with transaction.atomic():
-        attempt = record_attempt(
+        attempt = record(
             draft.case,
             channel=Channel.EMAIL,
             outcome=Outcome.SENT,
             at=draft.sent_at,
             note=note,
             user=draft.approved_by,
-            sealed=[sealed],
+            files=filed,
         )
         draft.attempt = attempt
         draft.save(update_fields=["attempt"])
@@ -187,7 +189,7 @@ def received_at(message: EmailMessage) -> datetime.datetime:
 def record_reply(case: Case, data: bytes, filename: str, user: Actor) -> Attempt:
     message = read_reply(data)
     sender, subject = str(message["From"]), str(message.get("Subject", ""))
-    return record_attempt(
+    return record(
         case,
         channel=Channel.EMAIL,
         outcome=Outcome.ANSWERED,

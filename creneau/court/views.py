@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from creneau.cases.access import case_or_404
 from creneau.cases.downloads import folder_as_zip
 from creneau.cases.models import Case
 from creneau.court import services
@@ -27,11 +28,6 @@ from creneau.documents.generate import DocumentError, render_document
 from creneau.evidence.uploads import MAX_BYTES, UploadError
 
 
-def _case(request: HttpRequest, reference: str) -> Case:
-    cases = Case.objects.for_user(request.user).select_related("person", "department__tribunal")
-    return get_object_or_404(cases, reference=reference)
-
-
 def _user(request: HttpRequest) -> User | None:
     return request.user if isinstance(request.user, User) else None
 
@@ -42,7 +38,7 @@ def _events(case: Case) -> list[CourtEvent]:
 
 @login_required
 def court_page(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case(request, reference)
+    case = case_or_404(request, reference)
     return _page(request, case, CourtEventForm(), CaseDocumentForm())
 
 
@@ -70,7 +66,7 @@ def _page(
 @login_required
 @require_POST
 def event_create(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case(request, reference)
+    case = case_or_404(request, reference)
     form = CourtEventForm(request.POST)
     if not form.is_valid():
         return _page(request, case, form, CaseDocumentForm())
@@ -82,7 +78,7 @@ def event_create(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_POST
 def document_create(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case(request, reference)
+    case = case_or_404(request, reference)
     form = CaseDocumentForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
@@ -108,7 +104,7 @@ def document_create(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_POST
 def bundle_start(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case(request, reference)
+    case = case_or_404(request, reference)
     options: dict[str, object] = {}
     if request.POST.get("proposal") == "requete":
         chosen = [p for p in proposals(_events(case), timezone.localdate()) if p.kind == "requete"]
@@ -119,7 +115,7 @@ def bundle_start(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _build(request: HttpRequest, reference: str, build_id: str) -> BundleBuild:
-    case = _case(request, reference)
+    case = case_or_404(request, reference)
     return get_object_or_404(BundleBuild, case=case, pk=build_id)
 
 
@@ -153,7 +149,7 @@ def bundle_zip(request: HttpRequest, reference: str, build_id: str) -> FileRespo
 
 @login_required
 def calendar_ics(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case(request, reference)
+    case = case_or_404(request, reference)
     text = ics(case.reference, deadlines(_events(case)), timezone.now(), request.get_host())
     response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="echeances-{case.reference}.ics"'
@@ -169,7 +165,7 @@ def _proposal(case: Case, kind: str) -> Proposal:
 
 @login_required
 def execution_document(request: HttpRequest, reference: str, extension: str) -> HttpResponse:
-    case = _case(request, reference)
+    case = case_or_404(request, reference)
     if extension not in ("pdf", "docx"):
         raise Http404
     proposal = _proposal(case, "execution")

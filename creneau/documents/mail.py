@@ -32,7 +32,7 @@ def header(name: str, value: str) -> bytes:
 
 def sender_address(organisation: Organisation) -> str:
     """The organisation's SMTP sender address when its admins set one, else DEFAULT_FROM_EMAIL."""
-    from creneau.correspondence.models import MailSettings
+    from creneau.accounts.models import MailSettings
 
     configured = MailSettings.objects.filter(organisation=organisation).first()
     return configured.from_address if configured else settings.DEFAULT_FROM_EMAIL

@@ -29,8 +29,8 @@ if TYPE_CHECKING:
 
 MAX_BYTES = 32 * 1024 * 1024  # Télérecours citoyens refuses files above 32 Mo (legal.md §4.2)
 MAX_PIXELS = 80_000_000  # far above any phone photo or full-page screenshot; bombs are beyond
-_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "application/pdf": "pdf"}
-_EXTENSIONS["message/rfc822"] = "eml"
+EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "application/pdf": "pdf"}
+EXTENSIONS["message/rfc822"] = "eml"
 _HEADER = re.compile(rb"^[A-Za-z][A-Za-z0-9-]*:[ \t]")
 _MAIL_HEADERS = (b"from:", b"date:", b"subject:", b"message-id:", b"received:", b"to:")
 # Dictionary keys, and names of action or object types, that make a PDF do something when it
@@ -177,7 +177,7 @@ def seal_upload(data: bytes, filename: str, case: "Case | None" = None) -> Seale
         check_pdf(data)
     is_image = media_type.startswith("image/")
     filed = strip_image(data, media_type) if is_image else data
-    extension = _EXTENSIONS[media_type]
+    extension = EXTENSIONS[media_type]
     files = [
         seal.File(f"original.{extension}", data, media_type),
         seal.File(f"filed.{extension}", filed, media_type),

@@ -147,9 +147,7 @@ def slot_message(case: Case, episode: SlotEpisode, recipient: Recipient) -> Mess
 def send_slot_alerts(episode_id: int) -> list[AlertLog]:
     """Alert everyone following the episode's page (once each; safe to run again)."""
     episode = SlotEpisode.objects.select_related("page").get(pk=episode_id)
-    from creneau.scheduling.scheduler import ACTIVE_STATUSES
-
-    cases = Case.objects.filter(booking_page=episode.page, status__in=ACTIVE_STATUSES)
+    cases = Case.objects.filter(booking_page=episode.page, status__in=Case.ACTIVE_STATUSES)
     logs: list[AlertLog] = []
     for case in cases.select_related("person", "created_by"):
         for recipient in _recipients_of(case):

@@ -11,22 +11,17 @@ from django.views.decorators.http import require_POST
 
 from creneau.accounts import audit
 from creneau.accounts.models import AuditEvent
-from creneau.cases.models import Case
+from creneau.cases.access import case_or_404
 from creneau.portal import access
 from creneau.portal.forms import PersonalLinkForm
 from creneau.portal.models import PersonalLink
-
-
-def _case(request: HttpRequest, reference: str) -> Case:
-    cases = Case.objects.for_user(request.user).select_related("person", "organisation")
-    return get_object_or_404(cases, reference=reference)
 
 
 @never_cache  # the page holds the only copy of the link
 @login_required
 @require_POST
 def create_link(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case(request, reference)
+    case = case_or_404(request, reference)
     form = PersonalLinkForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Durée de validité inconnue."))
@@ -43,7 +38,7 @@ def create_link(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_POST
 def revoke_link(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
-    case = _case(request, reference)
+    case = case_or_404(request, reference)
     link = get_object_or_404(PersonalLink, pk=pk, person=case.person)
     access.revoke(link)
     audit.record(

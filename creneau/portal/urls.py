@@ -1,9 +1,8 @@
 from django.urls import path
 
-from creneau.portal import dashboard, link_views, views
+from creneau.portal import link_views, views
 
 urlpatterns = [
-    path("tableau-de-bord/", dashboard.dashboard, name="dashboard"),
     path(
         "dossiers/<str:reference>/lien-personnel/",
         link_views.create_link,

@@ -25,17 +25,18 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from creneau.cases.models import Attempt, AttemptFile, Case, Channel
-from creneau.cases.recording import attempt_recorded
+from creneau.cases.models import Attempt, Case, Channel, Outcome
 from creneau.catalog.models import BookingPage
+from creneau.evidence.attempts import Incoming, record_attempt, record_capture, seal_file
+from creneau.evidence.capture import seal_page
 from creneau.lib import browser
 from creneau.lib.browser import PageSnapshot
 from creneau.notifications import alerts
 from creneau.scheduling import politeness
 from creneau.scheduling.models import AssistedSession
+from creneau.watch import drivers
 from creneau.watch.classify import Classification
 from creneau.watch.drivers import driver_for, stored_config
-from creneau.watch.drivers.base import honest
 
 # Unchanged when the module moved from the watch app: links already sent stay valid.
 SALT = "creneau.watch.assisted"
@@ -46,6 +47,12 @@ HEARTBEAT = timedelta(seconds=15)
 # …so a session in the browser's hands that has not moved for this long lost its worker.
 STALLED = timedelta(minutes=2)
 LIVE = (AssistedSession.State.CHALLENGE, AssistedSession.State.ANSWERED)
+# States in which the person can act on a session (start, answer, start again).
+WAITING = (
+    AssistedSession.State.REMINDED,
+    AssistedSession.State.FAILED,
+    AssistedSession.State.CHALLENGE,
+)
 # Where each assisted system shows its challenge (booking-systems.md §3.2).
 CHALLENGES: dict[str, str] = {"rdv_prefecture": ".captcha, #captchaFR_CaptchaImage"}
 ANSWER_PARAMETER = "captcha_answer"
@@ -59,9 +66,12 @@ class AssistedError(Exception):
 # --- (1) reminder and link -------------------------------------------------------------------
 
 
+def path_for(session: AssistedSession) -> str:
+    return reverse("assisted", args=[signing.dumps(session.pk, salt=SALT)])
+
+
 def link_for(session: AssistedSession) -> str:
-    token = signing.dumps(session.pk, salt=SALT)
-    return settings.SITE_URL + reverse("assisted", args=[token])
+    return settings.SITE_URL + path_for(session)
 
 
 def session_for_token(token: str) -> AssistedSession | None:
@@ -86,19 +96,23 @@ def remind(case: Case, now: datetime) -> AssistedSession:
     return session
 
 
+def waiting_links(case: Case, now: datetime) -> list[str]:
+    """Links to the case's sessions the person can still act on, newest first."""
+    waiting = AssistedSession.objects.filter(
+        case=case, expires_at__gt=now, state__in=WAITING
+    ).order_by("-created_at")
+    return [path_for(session) for session in waiting]
+
+
 def expired(session: AssistedSession, now: datetime | None = None) -> bool:
     return (now or timezone.now()) >= session.expires_at
 
 
 def request_start(session: AssistedSession) -> bool:
-    """The person pressed « Commencer »: queue the browser session (once)."""
+    """The person pressed « Commencer »: True once, when the browser session is to be queued."""
     updated = AssistedSession.objects.filter(
         pk=session.pk, state__in=[AssistedSession.State.REMINDED, AssistedSession.State.FAILED]
     ).update(state=AssistedSession.State.REQUESTED, error="", answer="", progress_at=timezone.now())
-    if updated:
-        from creneau.scheduling.tasks import run_assisted_session
-
-        transaction.on_commit(lambda: run_assisted_session.enqueue(session.pk))
     return updated == 1
 
 
@@ -172,8 +186,8 @@ def _relay(
             answer = _ask(session, picture, wait)
             steps = driver.steps({**config, ANSWER_PARAMETER: answer})[len(opening) :]
             snap = thread.call(browser.session_continue, browser_id, steps)
-            verdict = honest(snap, driver.judge(snap, config))
-            if verdict.outcome != "captcha":
+            verdict = drivers.judge(page.system, snap, config)
+            if verdict.outcome != Outcome.CAPTCHA:
                 politeness.record(politeness.host_of(page.url), verdict.outcome, snap.status)
                 return _seal_and_record(session, page, snap, config, verdict)
             error = ""
@@ -249,12 +263,9 @@ def _seal_and_record(
     verdict: Classification | None = None,
 ) -> str:
     """(4) Seal the page the person's answer led to, then record the Attempt."""
-    driver = driver_for(page.system)
-    verdict = verdict or honest(snap, driver.judge(snap, config))
-    from creneau.evidence.capture import record_attempt, seal_snapshot
-
-    sealed = seal_snapshot(snap, case=session.case, verdict=verdict, note=ASSISTED_NOTE)
-    attempt = record_attempt(sealed.capture_id)
+    verdict = verdict or drivers.judge(page.system, snap, config)
+    sealed = seal_page(snap, verdict, case=session.case, note=ASSISTED_NOTE)
+    attempt = record_capture(sealed.capture_id)
     AssistedSession.objects.filter(pk=session.pk).update(
         state=AssistedSession.State.DONE, attempt=attempt, answer="", challenge=b""
     )
@@ -277,23 +288,16 @@ def _fail(session: AssistedSession, error: str, state: str = AssistedSession.Sta
 
 def record_upload(session: AssistedSession, data: bytes, filename: str, outcome: str) -> Attempt:
     """The person's own screenshot, sealed at arrival, recorded as a manual online attempt."""
-    from creneau.evidence.models import Blob
-    from creneau.evidence.uploads import seal_upload
-
-    sealed = seal_upload(data, filename, session.case)
+    filed = seal_file(session.case, Incoming(data, filename))
     with transaction.atomic():
-        attempt = Attempt.objects.create(
-            case=session.case,
+        attempt = record_attempt(
+            session.case,
             channel=Channel.ONLINE,
-            at=timezone.now(),
             outcome=outcome,
-            source=Attempt.Source.MANUAL,
+            at=timezone.now(),
             note="capture d'écran envoyée par la personne (tentative assistée)",
+            files=[filed],
         )
-        AttemptFile.objects.create(
-            attempt=attempt, blob=Blob.objects.get(sha256=sealed.filed_sha256), name=filename[:200]
-        )
-        attempt_recorded(attempt)
         AssistedSession.objects.filter(pk=session.pk).update(
             state=AssistedSession.State.DONE, attempt=attempt, answer="", challenge=b""
         )

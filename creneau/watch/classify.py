@@ -105,20 +105,6 @@ class Snapshot(Protocol):
     def error(self) -> str: ...
 
 
-def classify_snapshot(snapshot: Snapshot) -> Classification:
-    """Classify a browser snapshot; a failed navigation or step is an error, whatever shows."""
-    result = classify(
-        snapshot.html,
-        status=snapshot.status,
-        final_url=snapshot.final_url,
-        dialogs=snapshot.dialogs,
-        visible_text=snapshot.visible_text,
-    )
-    if snapshot.error and result.outcome != ERROR:
-        return Classification(ERROR, result.system, snapshot.error, needs_review=True)
-    return result
-
-
 def _see(
     html: str,
     status: int | None,

@@ -13,8 +13,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from PIL import Image
 
+from creneau.accounts.models import MailSettings
 from creneau.cases.models import Case
-from creneau.correspondence.models import MailSettings
 from creneau.evidence import seal
 from creneau.evidence.capture import STAMPED
 from creneau.evidence.models import Capture

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from creneau.accounts.models import MailSettings
 from creneau.cases.models import Attempt, Case
-from creneau.correspondence.models import MailDraft, MailSchedule, MailSettings
+from creneau.correspondence.models import MailDraft, MailSchedule
 from creneau.correspondence.sending import archive_unrecorded, due_mail_drafts, prepare_draft
 from creneau.evidence.models import JournalEntry, Upload
 from creneau.evidence.verify import verify_store

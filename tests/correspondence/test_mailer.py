@@ -1,7 +1,7 @@
 import pytest
 
+from creneau.accounts.models import MailSettings
 from creneau.correspondence import mailer
-from creneau.correspondence.models import MailSettings
 
 MESSAGE = (
     b"From: a@cimade-93.example\r\nTo: b@example.org\r\nSubject: points\r\n\r\n"

@@ -7,7 +7,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from creneau.correspondence.models import MailSchedule, MailSettings
+from creneau.accounts.models import MailSettings
+from creneau.correspondence.models import MailSchedule
 from creneau.correspondence.sending import prepare_draft
 from tests.conftest import make_member
 
@@ -35,17 +36,17 @@ def admin_form(**overrides):
 def test_an_organisation_admin_sets_the_smtp_account_and_the_password_is_encrypted(personas):
     boss = staff_admin("dana", personas.group)
     client = personas.client_for(boss)
-    url = reverse("admin:correspondence_mailsettings_add")
+    url = reverse("admin:accounts_mailsettings_add")
     response = client.post(url, admin_form(organisation=personas.group.pk))
     assert response.status_code == 302
     account = MailSettings.objects.get(organisation=personas.group)
     assert account.password == "s3cret-smtp"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT password FROM correspondence_mailsettings")
+        cursor.execute("SELECT password FROM accounts_mailsettings")
         [(stored,)] = cursor.fetchall()
     assert "s3cret" not in stored
 
-    change = reverse("admin:correspondence_mailsettings_change", args=[account.pk])
+    change = reverse("admin:accounts_mailsettings_change", args=[account.pk])
     client.post(change, admin_form(password="", port="465", security="tls"))
     account.refresh_from_db()
     assert (account.port, account.password) == (465, "s3cret-smtp")  # blank keeps it
@@ -56,12 +57,12 @@ def test_a_volunteer_and_another_organisation_cannot_reach_the_smtp_settings(per
         organisation=personas.group, host="smtp.example.org", from_address="a@b.example"
     )
     outsider_admin = staff_admin("erin", personas.other_group)
-    listing = reverse("admin:correspondence_mailsettings_changelist")
+    listing = reverse("admin:accounts_mailsettings_changelist")
     assert personas.client_for(personas.alice).get(listing).status_code in {302, 403}
     outsider = personas.client_for(outsider_admin)
     assert "smtp.example.org" not in outsider.get(listing).content.decode()
     account = MailSettings.objects.get()
-    change = reverse("admin:correspondence_mailsettings_change", args=[account.pk])
+    change = reverse("admin:accounts_mailsettings_change", args=[account.pk])
     assert outsider.get(change).status_code == 302  # not found in her scope
 
 

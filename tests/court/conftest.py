@@ -14,13 +14,15 @@ import pytest
 from PIL import Image, ImageDraw
 
 from creneau.cases.models import Attempt, Case
-from creneau.cases.transfer import import_case, load_file
 from creneau.court.models import CaseDocument
-from creneau.evidence.capture import record_attempt, seal_snapshot
+from creneau.evidence.attempts import record_capture
+from creneau.evidence.capture import seal_page
 from creneau.evidence.models import Upload
 from creneau.evidence.uploads import seal_upload
 from creneau.lib.browser import PageSnapshot
 from creneau.lib.localtsa import LocalTSA
+from creneau.privacy.transfer import import_case, load_file
+from creneau.watch.honesty import read
 
 BOOKING_URL = "https://www.seine-saint-denis.gouv.fr/booking/create/1234"
 # Three months, different weeks and hours (CE 10 juin 2020: not all in the same week).
@@ -184,9 +186,9 @@ def sealed_capture(case: Case, at: datetime.datetime, png: bytes) -> Attempt:
         user_agent="",
         viewport_width=1366,
     )
-    result = seal_snapshot(snap, case=case)
+    result = seal_page(snap, read(snap), case=case)
     assert result.outcome == "no_slot", result
-    attempt = record_attempt(result.capture_id)
+    attempt = record_capture(result.capture_id)
     assert attempt is not None
     return attempt
 

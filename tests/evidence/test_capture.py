@@ -4,11 +4,13 @@ import json
 import pytest
 from PIL import Image
 
-from creneau.evidence.capture import ONLINE_OUTCOMES, capture, record_attempt
+from creneau.cases.models import ONLINE_OUTCOMES
+from creneau.evidence.attempts import record_capture
 from creneau.evidence.models import Capture, JournalEntry, Seal
 from creneau.evidence.verify import verify_path, verify_store
 from creneau.lib import storage
 from creneau.lib.tsa import load_roots
+from creneau.scheduling.attempts import capture
 from creneau.watch.classify import Classification
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -100,9 +102,9 @@ def test_a_case_capture_shows_the_case_reference_in_the_manifest(page_server, ts
 def test_recording_the_attempt_links_it_and_chains_it_into_the_journal(page_server, tsa_on, case):
     result = capture(f"{page_server}/", case=case)
 
-    attempt = record_attempt(result.capture_id)
+    attempt = record_capture(result.capture_id)
 
-    assert attempt is not None and record_attempt(result.capture_id) is None  # once only
+    assert attempt is not None and record_capture(result.capture_id) is None  # once only
     assert attempt.outcome == result.outcome and attempt.source == "sealed"
     assert attempt.at <= result.captured_at
     assert [f.name for f in attempt.files.all()] == ["screenshot-stamped.png"]

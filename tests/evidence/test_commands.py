@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from creneau.evidence.capture import ONLINE_OUTCOMES
+from creneau.cases.models import ONLINE_OUTCOMES
 
 pytestmark = pytest.mark.django_db
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "verification.md"

@@ -6,12 +6,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from creneau.evidence import folder, seal
-from creneau.evidence.capture import capture
 from creneau.evidence.models import Capture, Seal
 from creneau.evidence.verify import verify_path, verify_store
 from creneau.lib import storage
 from creneau.lib.tsa import load_roots
 from creneau.lib.writeonce import EvidenceImmutableError
+from creneau.scheduling.attempts import capture
 
 pytestmark = pytest.mark.django_db
 

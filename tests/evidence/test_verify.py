@@ -6,10 +6,10 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
-from creneau.evidence.capture import capture
 from creneau.evidence.verify import verify_path, verify_store
 from creneau.lib import storage
 from creneau.lib.tsa import load_roots
+from creneau.scheduling.attempts import capture
 
 pytestmark = pytest.mark.browser
 

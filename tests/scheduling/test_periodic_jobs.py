@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from creneau.cases.models import Case
 from creneau.scheduling import scheduler, tasks
+from creneau.scheduling.jobs import JOBS
 from creneau.scheduling.models import PeriodicJob
 from tests.conftest import make_case
 
@@ -22,8 +23,8 @@ def run_job(name: str, now: datetime.datetime) -> str:
 
 def test_every_housekeeping_job_is_scheduled():
     scheduler.claim_jobs(timezone.now())
-    assert set(PeriodicJob.objects.values_list("name", flat=True)) == set(scheduler.JOBS)
-    assert {"purge", "anchor_journals", "refresh_assessments", "mail_drafts"} <= set(scheduler.JOBS)
+    assert set(PeriodicJob.objects.values_list("name", flat=True)) == set(JOBS)
+    assert {"purge", "anchor_journals", "refresh_assessments", "mail_drafts"} <= set(JOBS)
 
 
 def test_the_daily_purge_erases_a_closed_case_past_its_retention(personas, settings):

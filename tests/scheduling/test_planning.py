@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from creneau.scheduling.scheduler import (
+from creneau.scheduling.planning import (
     evidence_per_week,
     next_evidence_at,
     next_watch_at,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from creneau.scheduling.scheduler import JOBS
+from creneau.scheduling.jobs import JOBS
 from tests.scheduling.test_postgres import fresh_database, postgres_dsn  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,11 +38,11 @@ for n in range({ROWS}):
 
 RACE = """
 import os, sys, time
-from creneau.scheduling import scheduler
+from creneau.scheduling import scheduler, tasks
 print("ready", flush=True)
 while not os.path.exists(os.environ["GO_FILE"]):
     time.sleep(0.005)
-scheduler.tick()
+scheduler.tick(dispatch=tasks.enqueue)
 """
 
 

@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 
 from creneau.catalog.models import BookingPage
-from creneau.scheduling import scheduler, tasks
+from creneau.scheduling import attempts, scheduler
+from creneau.scheduling.jobs import JOBS
 from creneau.scheduling.models import EvidenceSchedule, PageWatch
 from tests.scheduling.conftest import WEDNESDAY_MORNING as NOW
 from tests.scheduling.conftest import follow
@@ -55,7 +56,7 @@ def test_claimed_work_comes_back_when_its_lease_ends_without_a_result(page, pers
     again = [w for w in scheduler.tick(later, dispatch=lambda w: None).claimed if w.kind == "watch"]
 
     assert len(again) == 1 and again[0].claim != dead.claim
-    assert tasks.watch_page(dead.row_id, dead.claim, runner=pytest.fail) == "stale"
+    assert attempts.watch_page(dead.row_id, dead.claim, visit=pytest.fail) == "stale"
 
 
 @pytest.mark.django_db
@@ -66,7 +67,7 @@ def test_nothing_is_claimed_outside_the_humane_windows(page, personas):
     report = scheduler.tick(sunday, dispatch=lambda work: None)
 
     # Only housekeeping runs on a Sunday: no watch, no evidence attempt.
-    assert [w.kind for w in report.claimed] == ["job"] * len(scheduler.JOBS)
+    assert [w.kind for w in report.claimed] == ["job"] * len(JOBS)
 
 
 @pytest.mark.django_db

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from creneau.cases.models import Case, Person
 from creneau.catalog.models import BookingPage, Department
-from creneau.scheduling import politeness, scheduler, tasks
+from creneau.scheduling import attempts, planning, politeness, scheduler, tasks
 from creneau.scheduling.models import EvidenceSchedule, HostBudget
 from creneau.scheduling.scheduler import Work
 
@@ -42,6 +42,8 @@ def many_cases(page: BookingPage, organisation, count: int) -> None:
         )
         for person in people
     )
+    # Made before the simulated weeks: their last change is not in the simulation's future.
+    Case.objects.filter(organisation=organisation).update(updated_at=START - timedelta(days=1))
 
 
 class Recorder:
@@ -51,27 +53,27 @@ class Recorder:
         self.runs: list[datetime] = []
         self.by_case: dict[int, list[datetime]] = defaultdict(list)
 
-    def page(self, page: BookingPage) -> tasks.RunResult:
+    def page(self, page: BookingPage) -> attempts.RunResult:
         self.runs.append(timezone.now())
-        return tasks.RunResult("no_slot", 200)
+        return attempts.RunResult("no_slot", 200)
 
-    def case(self, case: Case) -> tasks.RunResult:
+    def case(self, case: Case) -> attempts.RunResult:
         now = timezone.now()
         self.runs.append(now)
         self.by_case[case.pk].append(now)
-        return tasks.RunResult("no_slot", 200)
+        return attempts.RunResult("no_slot", 200)
 
     def dispatch(self, work: Work) -> None:
         if work.kind == "watch":
-            tasks.watch_page(work.row_id, work.claim, runner=self.page)
+            attempts.watch_page(work.row_id, work.claim, visit=self.page)
         elif work.kind == "evidence":
-            tasks.evidence_attempt(work.row_id, work.claim, runner=self.case)
+            attempts.evidence_attempt(work.row_id, work.claim, visit=self.case)
         else:
             tasks.periodic_job(work.row_id, work.claim)
 
 
 def simulate(recorder: Recorder, until: datetime) -> None:
-    window = scheduler.evidence_window()
+    window = planning.evidence_window()
     now = START
     with time_machine.travel(now, tick=False) as clock:
         while now < until:
@@ -79,7 +81,7 @@ def simulate(recorder: Recorder, until: datetime) -> None:
                 scheduler.tick(now, dispatch=recorder.dispatch)
                 now += STEP
             else:
-                now = scheduler.next_window_start(now, window, PARIS)
+                now = planning.next_window_start(now, window, PARIS)
             clock.move_to(now)
 
 

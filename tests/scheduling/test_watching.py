@@ -16,7 +16,7 @@ from creneau.evidence.journal import head
 from creneau.evidence.models import Capture
 from creneau.lib import browsing
 from creneau.notifications.models import AlertLog, SlotEpisode
-from creneau.scheduling import politeness, scheduler, tasks
+from creneau.scheduling import attempts, planning, politeness, scheduler, tasks
 from creneau.scheduling.models import EvidenceSchedule, HostBudget
 from tests.scheduling.conftest import Mailbox, follow, run_queued
 
@@ -53,7 +53,7 @@ def wait_for_mail(mailbox: Mailbox, address: str, count: int, seconds: float = 2
 def tick_and_run(now, capture_on_commit) -> None:
     """One scheduler pass, then the workers' work (the alert task is queued on commit)."""
     with capture_on_commit(execute=True):
-        scheduler.tick(now)
+        scheduler.tick(now, dispatch=tasks.enqueue)
         run_queued()
     run_queued()
 
@@ -64,7 +64,7 @@ def claim_evidence_now() -> scheduler.Work:
     scheduler.ensure_schedules(now, random.Random(1))
     EvidenceSchedule.objects.update(next_run_at=now)
     claimed = scheduler.claim_evidence(
-        now, list(scheduler.followed_pages().values_list("pk", "url")), {}
+        now, list(planning.followed_pages().values_list("pk", "url")), {}
     )
     return claimed[0]
 
@@ -130,7 +130,7 @@ def test_an_evidence_attempt_is_sealed_recorded_and_chained(sim, personas, alway
     case = follow(page, personas)
     work = claim_evidence_now()
 
-    assert tasks.evidence_attempt(work.row_id, work.claim) == "no_slot"
+    assert attempts.evidence_attempt(work.row_id, work.claim) == "no_slot"
 
     attempt = Attempt.objects.get(case=case)
     capture = Capture.objects.get(attempt=attempt)
@@ -150,7 +150,7 @@ def test_a_site_outage_is_recorded_as_an_error_and_the_host_is_left_alone(
     case = follow(page, personas)
     work = claim_evidence_now()
 
-    assert tasks.evidence_attempt(work.row_id, work.claim) == "error"
+    assert attempts.evidence_attempt(work.row_id, work.claim) == "error"
 
     assert Attempt.objects.get(case=case).outcome == "error"
     budget = HostBudget.objects.get(host=politeness.host_of(page.url))
@@ -175,7 +175,7 @@ def test_a_429_answer_puts_the_watcher_in_back_off(
         if w.kind == "watch"
     )
 
-    assert tasks.watch_page(work.row_id, work.claim) == "error"
+    assert attempts.watch_page(work.row_id, work.claim) == "error"
 
     status = politeness.status_for(page)
     assert status.backoff_until is not None and "429" in status.last_failure

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from creneau.cases.models import Attempt, Case, Channel
-from creneau.cases.recording import attempt_recorded
+from creneau.evidence import attempts
 
 
 @task(queue_name="attempts")
@@ -16,13 +16,7 @@ def record_attempt(case_id: int, key: int) -> str:
         case = Case.objects.select_for_update().get(pk=case_id)
         if Attempt.objects.filter(case=case, note=note).exists():
             return "already"
-        attempt = Attempt.objects.create(
-            case=case,
-            channel=Channel.ONLINE,
-            at=timezone.now(),
-            outcome="no_slot",
-            source=Attempt.Source.MANUAL,
-            note=note,
+        attempts.record_attempt(
+            case, channel=Channel.ONLINE, at=timezone.now(), outcome="no_slot", note=note
         )
-        attempt_recorded(attempt)
     return "recorded"

@@ -26,7 +26,7 @@ from creneau.catalog.models import BookingPage
 from creneau.evidence.models import Blob, Upload
 from creneau.evidence.uploads import UploadError, seal_upload
 from creneau.lib import storage
-from tests.cases.test_case_transfer import CASE
+from tests.privacy.test_transfer import CASE
 
 pytestmark = pytest.mark.django_db
 

@@ -32,7 +32,7 @@ from creneau.accounts.models import Organisation
 from creneau.cases.models import Case, Person
 from creneau.catalog.loader import load_catalog
 from creneau.catalog.models import BookingPage, Department
-from creneau.scheduling import scheduler
+from creneau.scheduling import scheduler, tasks
 from creneau.scheduling.models import EvidenceSchedule
 load_catalog()
 org = Organisation.objects.create(name="g", slug="g")
@@ -44,16 +44,16 @@ now = timezone.now()
 scheduler.ensure_schedules(now, random.Random(1))
 EvidenceSchedule.objects.update(next_run_at=now)
 work = scheduler.claim_evidence(now, [(page.pk, page.url)], {{}})[0]
-scheduler.enqueue(work)
+tasks.enqueue(work)
 """
 
 # A tick once the lease is over; watches and jobs are left claimed: only the attempt matters.
 TICK_LATER = """
 from datetime import timedelta
 from django.utils import timezone
-from creneau.scheduling import scheduler
+from creneau.scheduling import scheduler, tasks
 later = timezone.now() + scheduler.LEASE + timedelta(minutes=1)
-report = scheduler.tick(later, dispatch=lambda w: w.kind == "evidence" and scheduler.enqueue(w))
+report = scheduler.tick(later, dispatch=lambda w: w.kind == "evidence" and tasks.enqueue(w))
 print(sum(w.kind == "evidence" for w in report.claimed))
 """
 

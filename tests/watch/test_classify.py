@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from creneau.watch.classify import NO_SLOT, OUTCOMES, classify, classify_snapshot
+from creneau.watch.classify import NO_SLOT, OUTCOMES, classify
 
 CORPUS = Path(__file__).parent / "corpus"
 LEGACY_NO_SLOT = (
@@ -176,26 +176,6 @@ def test_cloudflare_scripts_injected_into_an_ordinary_page_do_not_make_it_a_chal
         "<script src='/cdn-cgi/challenge-platform/scripts/jsd/main.js'></script>"
     )
     assert classify(page, final_url=RDV_PREF_URL).outcome == NO_SLOT
-
-
-@dataclass(frozen=True)
-class FakeSnapshot:
-    html: str
-    status: int | None = 200
-    final_url: str = ""
-    dialogs: tuple[str, ...] = ()
-    visible_text: str = ""
-    error: str = ""
-
-
-def test_a_snapshot_whose_navigation_failed_is_an_error_whatever_it_shows():
-    page = LEGACY_FORM.format(LEGACY_NO_SLOT)
-    ok = classify_snapshot(FakeSnapshot(page, visible_text=LEGACY_NO_SLOT))
-    assert ok.outcome == NO_SLOT
-    failed = classify_snapshot(
-        FakeSnapshot(page, visible_text=LEGACY_NO_SLOT, error="step 2 (click #next) failed")
-    )
-    assert (failed.outcome, failed.matched) == ("error", "step 2 (click #next) failed")
 
 
 def test_it_survives_broken_markup():

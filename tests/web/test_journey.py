@@ -18,10 +18,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
+from creneau.accounts.models import MailSettings
 from creneau.cases.models import Attempt, Case
-from creneau.correspondence.models import MailSettings
 from creneau.notifications.models import AlertLog, NotificationChannel
-from creneau.scheduling import scheduler
+from creneau.scheduling import scheduler, tasks
 from creneau.scheduling.models import EvidenceSchedule
 from tests.conftest import Personas
 from tests.portal.web import ensure_catalog, log_in, screenshot_png
@@ -68,7 +68,7 @@ def always_open(settings: Any) -> None:
 
 def tick(now) -> None:
     """One scheduler pass, then the worker's queue, twice: a run may queue an alert."""
-    scheduler.tick(now)
+    scheduler.tick(now, dispatch=tasks.enqueue)
     run_queued()
     run_queued()
 

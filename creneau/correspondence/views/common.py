@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from creneau.accounts import audit
 from creneau.accounts.models import AuditEvent
@@ -15,14 +15,6 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
-
-
-def case_of(request: HttpRequest, reference: str) -> Case:
-    """The case if the user belongs to its organisation; a 404 for everyone else."""
-    cases = Case.objects.for_user(request.user).select_related(
-        "organisation", "person", "department", "prefecture"
-    )
-    return get_object_or_404(cases, reference=reference)
 
 
 def page(

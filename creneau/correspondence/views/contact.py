@@ -7,11 +7,13 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from creneau.cases.access import case_or_404
 from creneau.cases.models import Case, Channel, Outcome
 from creneau.correspondence.forms import CccForm, DddForm, read
-from creneau.correspondence.recording import Incoming, record_attempt
-from creneau.correspondence.views.common import case_of, document_download, page
+from creneau.correspondence.recording import record
+from creneau.correspondence.views.common import document_download, page
 from creneau.documents.generate import DocumentError, draft_document
+from creneau.evidence.attempts import Incoming
 from creneau.evidence.uploads import UploadError
 
 
@@ -39,19 +41,19 @@ def _ccc_page(
 @login_required
 @require_GET
 def ccc_page(request: HttpRequest, reference: str) -> HttpResponse:
-    return _ccc_page(request, case_of(request, reference))
+    return _ccc_page(request, case_or_404(request, reference))
 
 
 @login_required
 @require_POST
 def ccc_record(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_of(request, reference)
+    case = case_or_404(request, reference)
     form = CccForm(request.POST, request.FILES)
     if not form.is_valid():
         return _ccc_page(request, case, form, 400)
     data = form.cleaned_data
     try:
-        record_attempt(
+        record(
             case,
             channel=Channel.CCC,
             outcome=data["outcome"],
@@ -81,19 +83,19 @@ def _ddd_page(
 @login_required
 @require_GET
 def ddd_page(request: HttpRequest, reference: str) -> HttpResponse:
-    return _ddd_page(request, case_of(request, reference))
+    return _ddd_page(request, case_or_404(request, reference))
 
 
 @login_required
 @require_GET
 def ddd_document(request: HttpRequest, reference: str) -> HttpResponse:
-    return document_download(request, case_of(request, reference), "ddd", "pdf", "ddd")
+    return document_download(request, case_or_404(request, reference), "ddd", "pdf", "ddd")
 
 
 @login_required
 @require_POST
 def ddd_record(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_of(request, reference)
+    case = case_or_404(request, reference)
     form = DddForm(request.POST, request.FILES)
     if not form.is_valid():
         return _ddd_page(request, case, form, 400)
@@ -103,7 +105,7 @@ def ddd_record(request: HttpRequest, reference: str) -> HttpResponse:
         f" Dossier n° {data['reference']}." if data["reference"] else ""
     )
     try:
-        record_attempt(
+        record(
             case,
             channel=Channel.DDD,
             outcome=Outcome.SENT,

@@ -8,11 +8,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from creneau.cases.access import case_or_404
 from creneau.cases.models import Attempt, Case, Channel
 from creneau.correspondence.forms import AttestationForm, CounterVisitForm, read
 from creneau.correspondence.models import CounterVisit
-from creneau.correspondence.recording import Incoming, attach_later, record_attempt
-from creneau.correspondence.views.common import case_of, document_download, page
+from creneau.correspondence.recording import attach_later, record
+from creneau.correspondence.views.common import document_download, page
+from creneau.evidence.attempts import Incoming
 from creneau.evidence.uploads import UploadError
 
 WITNESS_ATTESTATION = "attestation de témoin signée"
@@ -39,13 +41,13 @@ def _counter_page(
 @login_required
 @require_GET
 def counter_page(request: HttpRequest, reference: str) -> HttpResponse:
-    return _counter_page(request, case_of(request, reference))
+    return _counter_page(request, case_or_404(request, reference))
 
 
 @login_required
 @require_POST
 def counter_record(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_of(request, reference)
+    case = case_or_404(request, reference)
     form = CounterVisitForm(request.POST, case=case)
     if not form.is_valid():
         return _counter_page(request, case, form=form, status=400)
@@ -54,7 +56,7 @@ def counter_record(request: HttpRequest, reference: str) -> HttpResponse:
     if data["witnessed"]:
         lines.append("Une personne accompagnait et peut en témoigner.")
     with transaction.atomic():
-        attempt = record_attempt(
+        attempt = record(
             case,
             channel=Channel.COUNTER,
             outcome=data["outcome"],
@@ -79,7 +81,7 @@ def _visit(case: Case, attempt_id: int) -> Attempt:
 @login_required
 @require_GET
 def counter_attestation(request: HttpRequest, reference: str, attempt_id: int) -> HttpResponse:
-    case = case_of(request, reference)
+    case = case_or_404(request, reference)
     visit = _visit(case, attempt_id)
     return document_download(request, case, "attestation", "pdf", "counter", attempt=visit.pk)
 
@@ -89,7 +91,7 @@ def counter_attestation(request: HttpRequest, reference: str, attempt_id: int) -
 def counter_attestation_upload(
     request: HttpRequest, reference: str, attempt_id: int
 ) -> HttpResponse:
-    case = case_of(request, reference)
+    case = case_or_404(request, reference)
     visit = _visit(case, attempt_id)
     form = AttestationForm(request.POST, request.FILES, prefix=_prefix(visit.pk))
     if form.is_valid():

@@ -8,12 +8,14 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from creneau.cases.access import case_or_404
 from creneau.cases.models import Case, Channel
 from creneau.correspondence.forms import LetterSentForm, ReceiptForm, read
 from creneau.correspondence.models import RegisteredLetter
-from creneau.correspondence.recording import Incoming, record_attempt
+from creneau.correspondence.recording import record, seal_all
 from creneau.correspondence.sending import prefecture_site
-from creneau.correspondence.views.common import case_of, document_download, page
+from creneau.correspondence.views.common import document_download, page
+from creneau.evidence.attempts import Incoming
 from creneau.evidence.uploads import UploadError
 
 
@@ -39,7 +41,7 @@ def _letter_page(
 @login_required
 @require_GET
 def letter_page(request: HttpRequest, reference: str) -> HttpResponse:
-    return _letter_page(request, case_of(request, reference))
+    return _letter_page(request, case_or_404(request, reference))
 
 
 @login_required
@@ -47,22 +49,23 @@ def letter_page(request: HttpRequest, reference: str) -> HttpResponse:
 def letter_document(request: HttpRequest, reference: str, fmt: str) -> HttpResponse:
     if fmt not in {"pdf", "docx"}:
         raise Http404
-    return document_download(request, case_of(request, reference), "letter", fmt, "letter")
+    return document_download(request, case_or_404(request, reference), "letter", fmt, "letter")
 
 
 @login_required
 @require_POST
 def letter_sent(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_of(request, reference)
+    case = case_or_404(request, reference)
     form = LetterSentForm(request.POST, request.FILES)
     if not form.is_valid():
         return _letter_page(request, case, sent=form, status=400)
     data = form.cleaned_data
     proof = data.get("proof")
-    files = [Incoming(read(proof), proof.name or "depot", "preuve-de-depot")] if proof else []
+    incoming = [Incoming(read(proof), proof.name or "depot", "preuve-de-depot")] if proof else []
     try:
+        files = seal_all(case, incoming)  # before the transaction: no timestamp request in it
         with transaction.atomic():
-            attempt = record_attempt(
+            attempt = record(
                 case,
                 channel=Channel.LETTER,
                 outcome="sent",
@@ -84,7 +87,7 @@ def letter_sent(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_POST
 def letter_receipt(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_of(request, reference)
+    case = case_or_404(request, reference)
     form = ReceiptForm(request.POST, request.FILES, case=case)
     if not form.is_valid():
         return _letter_page(request, case, receipt=form, status=400)
@@ -94,15 +97,16 @@ def letter_receipt(request: HttpRequest, reference: str) -> HttpResponse:
     delivered = data["outcome"] == "delivered"
     what = "distribuée" if delivered else "refusée ou non réclamée"
     try:
+        files = seal_all(case, [Incoming(read(scan), scan.name or "avis", "avis-de-reception")])
         with transaction.atomic():
-            letter.receipt = record_attempt(
+            letter.receipt = record(
                 case,
                 channel=Channel.LETTER,
                 outcome=data["outcome"],
                 at=data["at"],
                 note=f"Avis de réception de la lettre n° {letter.tracking_number} : {what}.",
                 user=request.user,
-                files=[Incoming(read(scan), scan.name or "avis", "avis-de-reception")],
+                files=files,
             )
             letter.save(update_fields=["receipt"])
     except UploadError as exc:

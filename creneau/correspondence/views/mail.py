@@ -12,12 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from creneau.accounts.models import MailSettings
+from creneau.cases.access import case_or_404
 from creneau.cases.models import Case
 from creneau.correspondence import sending
 from creneau.correspondence.forms import RecipientForm, ReplyForm, ScheduleForm, read
 from creneau.correspondence.mailer import MailError
-from creneau.correspondence.models import MailDraft, MailSchedule, MailSettings
-from creneau.correspondence.views.common import case_of, page
+from creneau.correspondence.models import MailDraft, MailSchedule
+from creneau.correspondence.views.common import page
 from creneau.documents.generate import DocumentError
 from creneau.evidence.uploads import UploadError
 
@@ -52,13 +54,13 @@ def _mail_page(
 @login_required
 @require_GET
 def mail_page(request: HttpRequest, reference: str) -> HttpResponse:
-    return _mail_page(request, case_of(request, reference))
+    return _mail_page(request, case_or_404(request, reference))
 
 
 @login_required
 @require_POST
 def mail_prepare(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_of(request, reference)
+    case = case_or_404(request, reference)
     form = RecipientForm(request.POST)
     if form.is_valid():
         try:
@@ -77,7 +79,7 @@ def _draft(case: Case, draft_id: int) -> MailDraft:
 @login_required
 @require_GET
 def mail_draft(request: HttpRequest, reference: str, draft_id: int) -> HttpResponse:
-    case = case_of(request, reference)
+    case = case_or_404(request, reference)
     draft = _draft(case, draft_id)
     account = MailSettings.objects.filter(organisation=case.organisation).first()
     return page(request, "mail_draft.html", case, {"draft": draft, "account": account})
@@ -87,7 +89,7 @@ def mail_draft(request: HttpRequest, reference: str, draft_id: int) -> HttpRespo
 @require_POST
 def mail_send(request: HttpRequest, reference: str, draft_id: int) -> HttpResponse:
     """The approval: a volunteer's explicit POST is the only way a draft leaves."""
-    case = case_of(request, reference)
+    case = case_or_404(request, reference)
     _draft(case, draft_id)
     try:
         sending.send_draft(case, draft_id, request.user)
@@ -104,7 +106,7 @@ def mail_send(request: HttpRequest, reference: str, draft_id: int) -> HttpRespon
 @login_required
 @require_POST
 def mail_discard(request: HttpRequest, reference: str, draft_id: int) -> HttpResponse:
-    case = case_of(request, reference)
+    case = case_or_404(request, reference)
     _draft(case, draft_id)
     if sending.discard_draft(case, draft_id):
         messages.success(request, _("Brouillon abandonné : rien n'a été envoyé."))
@@ -117,7 +119,7 @@ def mail_attachment(
     request: HttpRequest, reference: str, draft_id: int, index: int
 ) -> HttpResponse:
     """An attachment of the draft, exactly as it will travel, for checking before approval."""
-    draft = _draft(case_of(request, reference), draft_id)
+    draft = _draft(case_or_404(request, reference), draft_id)
     message = message_from_bytes(bytes(draft.message), policy=SMTP)
     parts = list(message.iter_attachments())
     if not 0 <= index < len(parts):
@@ -130,7 +132,7 @@ def mail_attachment(
 @login_required
 @require_POST
 def mail_schedule(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_of(request, reference)
+    case = case_or_404(request, reference)
     form = ScheduleForm(request.POST)
     if not form.is_valid():
         return _mail_page(request, case, schedule=form, status=400)
@@ -150,7 +152,7 @@ def mail_schedule(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_POST
 def mail_schedule_stop(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_of(request, reference)
+    case = case_or_404(request, reference)
     MailSchedule.objects.filter(case=case).update(active=False)
     messages.success(request, _("Envoi répété arrêté."))
     return redirect("mail", reference=case.reference)
@@ -159,7 +161,7 @@ def mail_schedule_stop(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_POST
 def mail_reply(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_of(request, reference)
+    case = case_or_404(request, reference)
     form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["message"]

@@ -1,8 +1,8 @@
 """Drivers: one module per booking system, found through ``DRIVERS`` and imported lazily.
 
 ``attempt(page, system, config)`` is one try at one booking page: the driver's steps run in the
-browser seam, the result is judged, and ``honest()`` makes sure a failure never reads as
-``no_slot``.
+browser seam and ``judge`` reads the result under the honesty rule (``creneau.watch.honesty``),
+so a failure never reads as ``no_slot``.
 """
 
 from collections.abc import Mapping
@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from creneau.lib import browsing
 from creneau.lib.browser import PageSnapshot
 from creneau.watch.classify import Classification
-from creneau.watch.drivers.base import Driver, DriverConfigError, PageConfig, honest
+from creneau.watch.drivers.base import Driver, DriverConfigError, PageConfig
+from creneau.watch.honesty import honest
 
 if TYPE_CHECKING:
     from creneau.catalog.models import BookingPage
@@ -68,11 +69,15 @@ def attempt(
         url, system = page.url, system or page.system
         if config is None:
             config = stored_config(page)
-    driver = driver_for(system)
     config = config or {}
-    steps = driver.steps(config)
+    steps = driver_for(system).steps(config)
     snapshot = browsing.snapshot(url, steps, timeout_s=timeout_s)
-    return snapshot, honest(snapshot, driver.judge(snapshot, config))
+    return snapshot, judge(system, snapshot, config)
+
+
+def judge(system: str, snapshot: PageSnapshot, config: PageConfig) -> Classification:
+    """What the page says, read by its system's driver, under the one honesty rule."""
+    return honest(snapshot, driver_for(system).judge(snapshot, config))
 
 
 def stored_config(page: "BookingPage") -> PageConfig:

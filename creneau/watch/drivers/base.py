@@ -15,8 +15,8 @@ when a démarche has several desks), so that a gate page (error, waiting room, c
 classified as what it is. It **may** override ``judge`` when the system's answer needs more than
 the generic classifier (the generic driver does, with texts configured in the admin).
 
-``honest()`` is applied to every judgement: a failed navigation or an HTTP error never ends
-as ``no_slot``.
+Every judgement then goes through the one honesty rule (``creneau.watch.honesty``): a failed
+navigation or an HTTP error never ends as ``no_slot``.
 """
 
 import re
@@ -31,8 +31,6 @@ from creneau.watch.classify import Classification, classify
 Mode = Literal["automatic", "assisted", "alert_only"]
 PageConfig = Mapping[str, object]
 
-# Pages that explain by themselves why the steps could not go on.
-GATES = frozenset({"captcha", "queue", "closed"})
 _TOKEN = re.compile(r"[\w-]{1,40}")
 
 
@@ -82,21 +80,3 @@ def token(value: str, name: str) -> str:
     if not _TOKEN.fullmatch(value):
         raise DriverConfigError(f"{name} must be 1-40 letters, digits, '_' or '-', not {value!r}")
     return value
-
-
-def honest(snapshot: PageSnapshot, result: Classification) -> Classification:
-    """The judgement, unless the attempt failed: a failure is an error, never ``no_slot``.
-
-    A gate page (challenge, waiting room, closure notice) keeps its outcome even when the steps
-    could not continue, since it is the reason they could not.
-    """
-    if result.outcome == "error":
-        return result
-    if snapshot.error:
-        if result.outcome in GATES:
-            return result
-        return Classification("error", result.system, snapshot.error, needs_review=True)
-    status = snapshot.status or 0
-    if status >= 400 and result.outcome not in GATES:
-        return Classification("error", result.system, f"HTTP {status}", needs_review=True)
-    return result

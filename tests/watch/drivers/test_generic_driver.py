@@ -11,7 +11,7 @@ from creneau.watch.drivers import attempt, driver_for
 from creneau.watch.drivers.base import DriverConfigError
 from creneau.watch.drivers.generic import parse_steps
 from tests.watch.conftest import QUICK_TIMEOUT_S, TIMEOUT_S
-from tests.watch.drivers.test_registry import snapshot
+from tests.watch.test_honesty import snapshot
 
 CONFIG: dict[str, Any] = {
     "no_slot_texts": [generic_site.NO_SLOT],

@@ -21,10 +21,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from creneau.accounts.models import Member, Organisation
-from creneau.cases import transfer
 from creneau.cases.models import Case
 from creneau.portal import access
 from creneau.portal.models import PersonalLink
+from creneau.privacy import transfer
 
 SLUG = "demo"
 USERNAME = "demo"

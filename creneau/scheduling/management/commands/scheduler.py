@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
-from creneau.scheduling import scheduler
+from creneau.scheduling import scheduler, tasks
 
 
 class Command(BaseCommand):
@@ -31,7 +31,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["once"]:
-            self.stdout.write(json.dumps(scheduler.tick().as_dict()))
+            self.stdout.write(json.dumps(scheduler.tick(dispatch=tasks.enqueue).as_dict()))
             return
         stop = threading.Event()
 
@@ -43,7 +43,7 @@ class Command(BaseCommand):
         self.stderr.write(f"scheduler: a pass every {options['interval']} s")
         while not stop.is_set():
             close_old_connections()
-            report = scheduler.tick()
+            report = scheduler.tick(dispatch=tasks.enqueue)
             if report.claimed or report.created:
                 self.stderr.write(f"scheduler: {json.dumps(report.as_dict())}")
             stop.wait(options["interval"])

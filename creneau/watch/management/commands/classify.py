@@ -18,7 +18,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from creneau.lib.urlsafety import UnsafeURLError, check_public_url
-from creneau.watch.classify import Classification, classify, classify_snapshot
+from creneau.watch.classify import Classification, classify
+from creneau.watch.honesty import read
 
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*:(?://|[^\\/])", re.IGNORECASE)
 
@@ -87,7 +88,7 @@ def _classify_url(url: str, *, allow_local: bool) -> Classification:
     try:
         # On a browser thread, never this one: Playwright's sync API would leave an event loop
         # marked as running here, which breaks the ORM and any later Playwright use.
-        return classify_snapshot(browsing.snapshot(url, allow_local=allow_local))
+        return read(browsing.snapshot(url, allow_local=allow_local))
     except browser.BrowserUnavailableError as exc:
         raise CommandError(
             _("Le navigateur n'a pas pu démarrer : %(reason)s") % {"reason": exc}, returncode=1

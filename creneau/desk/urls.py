@@ -1,0 +1,15 @@
+from django.urls import path
+from django.views.generic import RedirectView
+
+from creneau.desk import dashboard, views
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="dashboard"), name="home"),
+    path("tableau-de-bord/", dashboard.dashboard, name="dashboard"),
+    path("dossiers/", views.case_list, name="case-list"),
+    path("dossiers/nouveau/", views.case_create, name="case-create"),
+    path("dossiers/export.csv", views.case_list_csv, name="case-list-csv"),
+    path("dossiers/<str:reference>/", views.case_detail, name="case-detail"),
+    path("dossiers/<str:reference>/modifier/", views.case_edit, name="case-edit"),
+    path("dossiers/<str:reference>/tentatives/", views.attempt_create, name="attempt-create"),
+]

@@ -1,0 +1,384 @@
+"""The documented case format (``case.schema.json``): validation, import and export.
+
+Import is all-or-nothing: every problem is collected first, with the path of the field it
+concerns; nothing is written unless the whole file is valid. Export followed by import gives
+back the same case, files included (they travel beside the JSON file).
+"""
+
+import datetime
+import difflib
+import json
+import mimetypes
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils.translation import gettext as _
+from jsonschema import Draft202012Validator
+
+from creneau.accounts.models import Organisation
+from creneau.assessment.services import refresh_assessment
+from creneau.cases.models import ONLINE_OUTCOMES, Attempt, AttemptFile, Case, Person
+from creneau.catalog.loader import normalise_department
+from creneau.catalog.models import BookingPage, Department, Procedure, guess_system
+from creneau.evidence.attempts import Filed, record_attempt
+from creneau.evidence.models import Blob
+from creneau.lib import storage
+
+SCHEMA = json.loads((Path(__file__).with_name("case.schema.json")).read_text())
+PARIS = ZoneInfo("Europe/Paris")
+MAX_FILE_BYTES = 50 * 1024 * 1024
+PERSON_FIELDS = [
+    "family_name",
+    "given_names",
+    "birth_date",
+    "birth_place",
+    "nationality",
+    "email",
+    "phone",
+    "address",
+    "foreigner_number",
+]
+FACT_FIELDS = ["unexecuted_oqtf", "employment", "social_benefits"]
+
+
+@dataclass
+class Problems:
+    """Every problem found in a file, each naming its field."""
+
+    items: list[str] = field(default_factory=list)
+
+    def add(self, path: str, message: str) -> None:
+        self.items.append(f"{path or _('(racine)')} : {message}")
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+class CaseFormatError(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _path(parts: Iterable[object]) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _schema_problems(data: object, problems: Problems) -> None:
+    for error in sorted(Draft202012Validator(SCHEMA).iter_errors(data), key=lambda e: e.path):
+        where = _path(error.absolute_path)
+        if error.validator == "required":
+            missing = error.message.split("'")[1]
+            problems.add(_path([*error.absolute_path, missing]), _("champ obligatoire manquant"))
+        elif error.validator == "enum":
+            allowed = ", ".join(str(v) for v in error.validator_value)
+            problems.add(
+                where,
+                _("valeur « %(value)s » non reconnue (valeurs possibles : %(allowed)s)")
+                % {"value": error.instance, "allowed": allowed},
+            )
+        elif error.validator == "type":
+            problems.add(
+                where, _("type incorrect (attendu : %(type)s)") % {"type": error.validator_value}
+            )
+        elif error.validator in {"minLength", "maxLength"}:
+            problems.add(where, _("longueur incorrecte"))
+        else:
+            problems.add(where, error.message)
+
+
+KNOWN_KEYS: dict[str, set[str]] = {
+    "": set(SCHEMA["properties"]),
+    "person": set(SCHEMA["properties"]["person"]["properties"]),
+    "procedure": set(SCHEMA["properties"]["procedure"]["properties"]),
+    "facts": set(SCHEMA["properties"]["facts"]["properties"]),
+    "attempts": set(SCHEMA["properties"]["attempts"]["items"]["properties"]),
+}
+
+
+def _objects(data: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    yield "", "", data
+    for key in ("person", "procedure", "facts"):
+        if isinstance(data.get(key), dict):
+            yield key, key, data[key]
+    for index, attempt in enumerate(data.get("attempts") or []):
+        if isinstance(attempt, dict):
+            yield "attempts", f"attempts[{index}]", attempt
+
+
+def unknown_keys(data: dict[str, Any], problems: Problems) -> list[str]:
+    """Refuse a key that looks like a misspelt known key; return the others, ignored."""
+    ignored = []
+    for kind, where, obj in _objects(data):
+        known = KNOWN_KEYS[kind]
+        for key in sorted(set(obj) - known):
+            close = difflib.get_close_matches(key, sorted(known - set(obj)), n=1, cutoff=0.75)
+            path = f"{where}.{key}" if where else key
+            if close:
+                problems.add(
+                    path,
+                    _("champ inconnu : vouliez-vous dire « %(known)s » ?") % {"known": close[0]},
+                )
+            else:
+                ignored.append(path)
+    return ignored
+
+
+def parse_date(value: object, path: str, problems: Problems) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        problems.add(path, _("date invalide « %(value)s » (format AAAA-MM-JJ)") % {"value": value})
+        return None
+
+
+def parse_moment(value: object, path: str, problems: Problems) -> datetime.datetime | None:
+    try:
+        moment = datetime.datetime.fromisoformat(str(value))
+    except ValueError:
+        problems.add(
+            path,
+            _("date et heure invalides « %(value)s » (format 2026-09-01T09:12:00+02:00)")
+            % {"value": value},
+        )
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=PARIS)
+    if moment > datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=1):
+        problems.add(path, _("date dans le futur : une tentative ne peut pas être à venir"))
+        return None
+    return moment
+
+
+@dataclass(frozen=True)
+class PendingFile:
+    name: str
+    data: bytes
+
+
+def read_files(paths: list[str], base: Path, where: str, problems: Problems) -> list[PendingFile]:
+    """Files named relative to the JSON file; never absolute, never outside its folder."""
+    found = []
+    for index, name in enumerate(paths):
+        path = f"{where}.files[{index}]"
+        relative = PurePosixPath(name)
+        if relative.is_absolute() or ".." in relative.parts:
+            problems.add(path, _("chemin refusé : il doit rester dans le dossier du fichier JSON"))
+            continue
+        target = base / relative
+        try:
+            if not target.is_file():
+                problems.add(path, _("fichier introuvable : %(name)s") % {"name": name})
+                continue
+            if target.stat().st_size > MAX_FILE_BYTES:
+                problems.add(path, _("fichier trop volumineux (50 Mo au plus)"))
+                continue
+            found.append(PendingFile(relative.name, target.read_bytes()))
+        except OSError:  # a name too long for the file system, a permission refused…
+            problems.add(path, _("fichier illisible : %(name)s") % {"name": name})
+    return found
+
+
+@dataclass
+class Parsed:
+    data: dict[str, Any]
+    department: Department | None = None
+    birth_date: datetime.date | None = None
+    expires_on: datetime.date | None = None
+    moments: list[datetime.datetime | None] = field(default_factory=list)
+    files: list[list[PendingFile]] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+
+
+def _dict(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _check_semantics(parsed: Parsed, base: Path, problems: Problems) -> None:
+    """Checks beyond the schema; each runs on whatever part of the file is well-formed."""
+    data = parsed.data
+    if isinstance(data.get("department"), str):
+        code = normalise_department(data["department"])
+        parsed.department = Department.objects.filter(code=code).first()
+        if parsed.department is None:
+            problems.add("department", _("département inconnu « %(code)s »") % {"code": code})
+    person, facts = _dict(data.get("person")), _dict(data.get("facts"))
+    parsed.birth_date = parse_date(person.get("birth_date"), "person.birth_date", problems)
+    parsed.expires_on = parse_date(
+        facts.get("title_expires_on"), "facts.title_expires_on", problems
+    )
+    url = data.get("booking_url") or ""
+    if isinstance(url, str) and url and not url.startswith(("https://", "http://")):
+        problems.add("booking_url", _("adresse invalide : elle doit commencer par https://"))
+    code = _dict(data.get("procedure")).get("code") or ""
+    if isinstance(code, str) and code and not Procedure.objects.filter(slug=code).exists():
+        problems.add("procedure.code", _("démarche inconnue « %(code)s »") % {"code": code})
+    attempts = data.get("attempts")
+    for index, attempt in enumerate(attempts if isinstance(attempts, list) else []):
+        _check_attempt(parsed, _dict(attempt), f"attempts[{index}]", base, problems)
+
+
+def _check_attempt(
+    parsed: Parsed, attempt: dict[str, Any], where: str, base: Path, problems: Problems
+) -> None:
+    parsed.moments.append(
+        parse_moment(attempt["at"], f"{where}.at", problems) if "at" in attempt else None
+    )
+    outcome = attempt.get("outcome")  # any JSON value, a list included (unhashable)
+    known = isinstance(outcome, str) and outcome in ONLINE_OUTCOMES
+    if attempt.get("channel") == "online" and not known:
+        problems.add(
+            f"{where}.outcome",
+            _("résultat « %(outcome)s » impossible pour une tentative en ligne")
+            % {"outcome": attempt.get("outcome")},
+        )
+    files = attempt.get("files") or []
+    names = [name for name in files if isinstance(name, str)] if isinstance(files, list) else []
+    parsed.files.append(read_files(names, base, where, problems))
+
+
+def parse(data: object, base: Path) -> Parsed:
+    """Validate a decoded case file; raise CaseFormatError listing every problem."""
+    problems = Problems()
+    if not isinstance(data, dict):
+        raise CaseFormatError([_("le fichier doit contenir un objet JSON (un dossier)")])
+    _schema_problems(data, problems)
+    parsed = Parsed(data=data, ignored=unknown_keys(data, problems))
+    _check_semantics(parsed, base, problems)
+    if problems:
+        raise CaseFormatError(problems.items)
+    return parsed
+
+
+def load_file(path: Path) -> Parsed:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CaseFormatError([_("fichier introuvable : %(path)s") % {"path": path}]) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CaseFormatError([_("JSON illisible : %(error)s") % {"error": exc}]) from None
+    return parse(data, path.parent)
+
+
+def _store(pending: PendingFile) -> Blob:
+    stored = storage.put(pending.data)
+    media_type = mimetypes.guess_type(pending.name)[0] or "application/octet-stream"
+    blob, _ = Blob.objects.get_or_create(
+        sha256=stored.sha256, defaults={"size": stored.size, "media_type": media_type}
+    )
+    return blob
+
+
+@transaction.atomic
+def import_case(parsed: Parsed, organisation: Organisation, user: User | None = None) -> Case:
+    data = parsed.data
+    person_data = data["person"]
+    person = Person.objects.create(
+        organisation=organisation,
+        **{name: person_data.get(name) or "" for name in PERSON_FIELDS if name != "birth_date"},
+        birth_date=parsed.birth_date.isoformat() if parsed.birth_date else "",
+        preferred_language=person_data.get("preferred_language") or "fr",
+    )
+    url = data.get("booking_url") or ""
+    page = None
+    if url:
+        page, _ = BookingPage.objects.get_or_create(url=url, defaults={"system": guess_system(url)})
+    procedure = data["procedure"]
+    facts = data.get("facts") or {}
+    assert parsed.department is not None
+    case = Case.objects.create(
+        organisation=organisation,
+        person=person,
+        procedure_kind=procedure["kind"],
+        procedure_id=(procedure.get("code") or None),
+        title=procedure.get("title") or "",
+        ground=procedure.get("ground") or "",
+        department=parsed.department,
+        prefecture=parsed.department.sites.order_by("kind").first(),
+        booking_page=page,
+        title_expires_on=parsed.expires_on,
+        particular_circumstances=facts.get("particular_circumstances") or "",
+        status=data.get("status") or Case.Status.GATHERING,
+        created_by=user,
+        **{name: bool(facts.get(name, False)) for name in FACT_FIELDS},
+    )
+    attempts = data.get("attempts") or []
+    for attempt_data, moment, files in zip(attempts, parsed.moments, parsed.files, strict=True):
+        assert moment is not None  # parse() refused the file otherwise
+        record_attempt(
+            case,
+            channel=attempt_data["channel"],
+            outcome=attempt_data["outcome"],
+            at=moment,
+            note=attempt_data.get("note") or "",
+            source=Attempt.Source.IMPORTED,
+            files=[Filed(_store(pending), pending.name) for pending in files],
+        )
+    transaction.on_commit(lambda: refresh_assessment(case))  # lists filter on it at once
+    return case
+
+
+def exported_file_path(attached: AttemptFile) -> str:
+    return f"files/{attached.blob.sha256[:16]}/{attached.name}"
+
+
+def export_case(case: Case) -> dict[str, Any]:
+    """The case in the documented format; files are named relative to the JSON file."""
+    person = case.person
+    return {
+        "person": {
+            **{name: getattr(person, name) or "" for name in PERSON_FIELDS},
+            "birth_date": person.birth_date or None,
+            "preferred_language": person.preferred_language,
+        },
+        "procedure": {
+            "kind": case.procedure_kind,
+            "title": case.title,
+            "ground": case.ground,
+            "code": case.procedure_id,
+        },
+        "department": case.department_id,
+        "booking_url": case.booking_page.url if case.booking_page else None,
+        "status": case.status,
+        "facts": {
+            "title_expires_on": case.title_expires_on.isoformat()
+            if case.title_expires_on
+            else None,
+            **{name: getattr(case, name) for name in FACT_FIELDS},
+            "particular_circumstances": case.particular_circumstances or "",
+        },
+        "attempts": [_export_attempt(attempt) for attempt in case.attempts.all()],
+    }
+
+
+def _export_attempt(attempt: Attempt) -> dict[str, Any]:
+    return {
+        "channel": attempt.channel,
+        "at": attempt.at.astimezone(PARIS).isoformat(),
+        "outcome": attempt.outcome,
+        "note": attempt.note,
+        "files": [exported_file_path(f) for f in attempt.files.select_related("blob")],
+    }
+
+
+def write_export(case: Case, out: Path) -> Path:
+    """Write ``case.json`` and its files under ``out``; return the JSON path."""
+    out.mkdir(parents=True, exist_ok=True)
+    for attempt in case.attempts.all():
+        for attached in attempt.files.select_related("blob"):
+            target = out / exported_file_path(attached)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(storage.read(attached.blob.sha256))
+    path = out / "case.json"
+    path.write_text(json.dumps(export_case(case), ensure_ascii=False, indent=2) + "\n")
+    return path

@@ -1,0 +1,158 @@
+"""The online attempt, whole and in order.
+
+A case's scheduled evidence attempt (``evidence_attempt``):
+
+1. claim — the row is still ours (a lost lease means another worker has it);
+2. budget — one token of the host's politeness budget, or the attempt waits;
+3. browse — the driver's steps in the browser seam (``lib.browsing``);
+4. judge — the driver reads the page under the one honesty rule (``watch.drivers.judge``);
+5. seal — stamp, store, manifest, RFC 3161 tokens (``evidence.capture.seal_page``);
+6. record — the Attempt and its journal entry (``evidence.attempts.record_capture``);
+7. alert — open or close the page's slot episode, which alerts the people following it;
+8. plan — the next attempt, at another humane hour.
+
+A page's shared slot watcher (``watch_page``) runs the same steps without 5 and 6: it keeps no
+evidence. Steps 3–6 are one function (``sealed_visit``, ``watch_visit``) that simulations may
+replace, so that the claims, the budget and the planning they test stay the real ones.
+``capture`` is steps 3–5 alone, for the command line and for tests.
+"""
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from creneau.cases.models import Case
+from creneau.catalog.models import BookingPage
+from creneau.evidence.attempts import record_capture
+from creneau.evidence.capture import CaptureResult, seal_page
+from creneau.evidence.models import Capture
+from creneau.lib import browsing
+from creneau.lib.browser import PageSnapshot, Step
+from creneau.notifications import alerts
+from creneau.scheduling import planning, politeness, scheduler
+from creneau.scheduling.models import EvidenceSchedule, PageWatch
+from creneau.watch import drivers, honesty
+from creneau.watch.classify import Classification
+
+
+@dataclass(frozen=True)
+class RunResult:
+    outcome: str
+    status: int | None  # HTTP status of the last document, None when nothing answered
+
+
+PageRunner = Callable[[BookingPage], RunResult]
+CaseRunner = Callable[[Case], RunResult]
+Judge = Callable[[PageSnapshot], Classification]
+
+
+def evidence_attempt(row_id: int, token: str, visit: CaseRunner | None = None) -> str:
+    """Steps (1)–(8) for one case; returns the outcome, or why nothing was attempted."""
+    row = EvidenceSchedule.objects.select_related("case__booking_page").filter(pk=row_id).first()
+    if row is None or row.claim != token:  # (1)
+        return "stale"
+    case, page = row.case, row.case.booking_page
+    if page is None:
+        scheduler.defer(EvidenceSchedule, row_id, token, timezone.now() + scheduler.LEASE)
+        return "no_page"
+    adopt_orphan_captures(case)  # a killed worker's sealed capture becomes its attempt first
+    host = politeness.host_of(page.url)
+    grant = politeness.take(host, timezone.now())  # (2)
+    if not grant.granted:
+        scheduler.defer(EvidenceSchedule, row_id, token, grant.retry_at)
+        return "deferred"
+    result = (visit or sealed_visit)(case)  # (3)–(6)
+    now = timezone.now()
+    politeness.record(host, result.outcome, result.status, now)
+    with transaction.atomic():
+        alerts.page_answered(page, result.outcome, now)  # (7)
+        complete_evidence_run(row, token, result.outcome, now)  # (8)
+    return result.outcome
+
+
+def sealed_visit(case: Case) -> RunResult:
+    """Steps (3)–(6): browse, judge, seal and record one evidence attempt of a case."""
+    page = case.booking_page
+    assert page is not None
+    config = drivers.stored_config(page)
+    clock = time.monotonic()
+    snapshot = browsing.snapshot(page.url, drivers.driver_for(page.system).steps(config))  # (3)
+    started = time.monotonic()
+    verdict = drivers.judge(page.system, snapshot, config)  # (4)
+    judged = {"browse": started - clock, "judge": time.monotonic() - started}
+    sealed = seal_page(snapshot, verdict, case=case, timings=judged)  # (5)
+    record_capture(sealed.capture_id)  # (6)
+    return RunResult(sealed.outcome, snapshot.status)
+
+
+def watch_page(row_id: int, token: str, visit: PageRunner | None = None) -> str:
+    """Steps (1)–(4), (7) and (8) for a page's shared slot watcher: no evidence is kept."""
+    row = PageWatch.objects.select_related("page").filter(pk=row_id, claim=token).first()
+    if row is None:  # (1)
+        return "stale"
+    host = politeness.host_of(row.page.url)
+    grant = politeness.take(host, timezone.now())  # (2)
+    if not grant.granted:
+        scheduler.defer(PageWatch, row_id, token, grant.retry_at)
+        return "deferred"
+    result = (visit or watch_visit)(row.page)  # (3)–(4)
+    now = timezone.now()
+    politeness.record(host, result.outcome, result.status, now)
+    with transaction.atomic():
+        alerts.page_answered(row.page, result.outcome, now)  # (7)
+        following = planning.next_watch_at(
+            now, planning.watch_window(), planning.watch_minutes(), random.SystemRandom()
+        )
+        scheduler.finish(PageWatch, row_id, token, following, result.outcome, now)  # (8)
+    return result.outcome
+
+
+def watch_visit(page: BookingPage) -> RunResult:
+    """Steps (3)–(4) of a watch: enough to see slots, no evidence kept."""
+    snapshot, verdict = drivers.attempt(page)
+    return RunResult(verdict.outcome, snapshot.status)
+
+
+def complete_evidence_run(
+    row: EvidenceSchedule, token: str, outcome: str, now: datetime, rng: random.Random | None = None
+) -> bool:
+    """Step (8): the next attempt, another day of the window and another hour of the day."""
+    window = planning.evidence_window()
+    hour = timezone.localtime(now).hour
+    per_week = planning.evidence_per_week(
+        settings.EVIDENCE_PER_WEEK, row.case.procedure_kind, window
+    )
+    following = planning.next_evidence_at(now, hour, window, per_week, rng or random.SystemRandom())
+    return scheduler.finish(
+        EvidenceSchedule, row.pk, token, following, outcome, now, last_hour=hour
+    )
+
+
+def adopt_orphan_captures(case: Case) -> int:
+    """Record the captures a killed worker sealed but could not turn into attempts."""
+    orphans = Capture.objects.filter(case=case, attempt__isnull=True).values_list("pk", flat=True)
+    return sum(1 for pk in list(orphans) if record_capture(str(pk)) is not None)
+
+
+def capture(
+    url: str,
+    *,
+    steps: Sequence[Step] = (),
+    case: Case | None = None,
+    out_dir: Path | None = None,
+    judge: Judge | None = None,
+    allow_local: bool | None = None,
+) -> CaptureResult:
+    """Steps (3)–(5) for one URL: browse, judge (the generic classifier unless ``judge`` is
+    given, under the honesty rule either way), seal. A failed visit is sealed too, as ``error``.
+    ``allow_local`` as in :func:`creneau.lib.browsing.snapshot`."""
+    snapshot = browsing.snapshot(url, steps, allow_local=allow_local)
+    verdict = honesty.honest(snapshot, judge(snapshot)) if judge else honesty.read(snapshot)
+    return seal_page(snapshot, verdict, case=case, out_dir=out_dir)

@@ -1,0 +1,70 @@
+"""``creneau capture URL --out DIR --json``: one sealed capture, written as a verifiable folder."""
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from creneau.cases.models import Case
+from creneau.lib import browsing
+from creneau.lib.urlsafety import UnsafeURLError, check_public_url
+from creneau.scheduling.attempts import capture
+
+log = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    help = "Capture une page de prise de rendez-vous, la scelle et l'écrit dans un dossier."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("url")
+        parser.add_argument("--out", required=True, type=Path, help="dossier de sortie")
+        parser.add_argument("--case", help="référence du dossier (facultatif)")
+        parser.add_argument("--json", action="store_true", help="sortie JSON")
+        parser.add_argument(
+            "--allow-local", action="store_true", help="accepter 127.0.0.1 et réseaux privés"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        url = options["url"]
+        allow_local = options["allow_local"] or settings.ALLOW_LOCAL_URLS
+        try:
+            check_public_url(url, allow_local=allow_local)
+        except UnsafeURLError as exc:
+            raise CommandError(f"adresse refusée : {exc}", returncode=1) from exc
+        case = self._case(options["case"])
+        try:
+            # Without --allow-local, every request of the visit goes through the egress guard.
+            result = capture(url, case=case, out_dir=options["out"], allow_local=allow_local)
+        finally:
+            browsing.close_all()
+        for failure in result.tsa_failures:
+            log.warning("time-stamping authority unavailable: %s", failure)
+        if result.state != "sealed":
+            log.warning("no time-stamping authority answered: capture kept, awaiting timestamp")
+        assert result.folder is not None
+        output = {
+            "outcome": result.outcome,
+            "system": result.system,
+            "files": result.files,
+            "manifest": str(result.folder.manifest),
+            "timestamps": [str(p) for p in result.folder.timestamps],
+            "capture": result.capture_id,
+            "state": result.state,
+            "error": result.error,
+        }
+        if options["json"]:
+            self.stdout.write(json.dumps(output, ensure_ascii=False))
+        else:
+            self.stdout.write(f"{result.outcome} — {result.folder.folder} ({result.state})")
+
+    def _case(self, reference: str | None) -> Case | None:
+        if not reference:
+            return None
+        try:
+            return Case.objects.get(reference=reference)
+        except Case.DoesNotExist:
+            raise CommandError(f"dossier inconnu : {reference}", returncode=1) from None

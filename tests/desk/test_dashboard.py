@@ -1,0 +1,149 @@
+"""The volunteer dashboard: action lists across the member's organisations, cheap at scale."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from creneau.assessment.models import CaseAssessment
+from creneau.cases.models import Attempt, Case, Person
+from creneau.catalog.models import Department
+from tests.conftest import make_case
+
+pytestmark = pytest.mark.django_db
+
+
+def attempt(case, days_ago, outcome="no_slot"):
+    at = timezone.now() - timedelta(days=days_ago)
+    return Attempt.objects.create(case=case, channel="online", at=at, outcome=outcome)
+
+
+def verdict(case, value):
+    """A stored verdict as fresh as the case (the dashboard recomputes stale ones)."""
+    case.refresh_from_db()
+    CaseAssessment.objects.create(case=case, verdict=value, computed_at=case.updated_at)
+
+
+def section(response, key):
+    return next(s for s in response.context["sections"] if s.key == key)
+
+
+def test_the_home_page_is_the_dashboard(personas):
+    response = personas.client_for(personas.alice).get("/", follow=True)
+    assert response.redirect_chain[-1][0] == "/tableau-de-bord/"
+    assert "Tableau de bord" in response.content.decode()
+
+
+def test_each_list_holds_the_cases_that_need_that_action(personas):
+    slots = make_case(personas.group, family_name="Slots")
+    attempt(slots, 2, "slots_available")
+    stale = make_case(personas.group, family_name="Stale")
+    attempt(stale, 9)
+    Case.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(days=20))
+    fresh = make_case(personas.group, family_name="Fresh")  # created today: not stale yet
+    expiring = make_case(personas.group, title_expires_on=timezone.localdate() + timedelta(days=10))
+    attempt(expiring, 1)
+    weak = make_case(personas.group)
+    attempt(weak, 1)
+    verdict(weak, "weak")
+    ready = make_case(personas.group)
+    attempt(ready, 1)
+    verdict(ready, "strong")
+    closed = make_case(personas.group, status="closed")
+    attempt(closed, 30)
+    verdict(closed, "insufficient")
+
+    response = personas.client_for(personas.bob).get("/tableau-de-bord/")
+
+    def refs(key):
+        return {case.reference for case in section(response, key).cases}
+
+    assert refs("slots") == {slots.reference}
+    assert refs("stale") == {stale.reference}
+    assert refs("expiring") == {expiring.reference}
+    # Every open case is assessed before the lists are drawn: those never assessed are
+    # insufficient (one attempt or none), so they need more evidence too.
+    insufficient = {c.reference for c in (slots, stale, fresh, expiring)}
+    assert refs("gaps") == {weak.reference} | insufficient
+    assert refs("ready") == {ready.reference}
+    assert fresh.reference not in refs("stale")
+    assert closed.reference not in str(response.content)
+    assert response.context["open_total"] == 6
+
+
+def test_cases_with_e_mails_awaiting_approval_are_listed_once(personas):
+    from creneau.correspondence.models import MailDraft
+
+    waiting = make_case(personas.group, family_name="Attente")
+    sent = make_case(personas.group, family_name="Parti")
+    for _ in range(2):
+        MailDraft.objects.create(
+            case=waiting, recipient="pref@example.org", subject="s", body="b", message=b"x"
+        )
+    MailDraft.objects.create(
+        case=sent, recipient="pref@example.org", subject="s", body="b", message=b"x", state="sent"
+    )
+
+    listed = section(personas.client_for(personas.alice).get("/tableau-de-bord/"), "mail")
+
+    assert [c.reference for c in listed.cases] == [waiting.reference]
+    assert listed.count == 1
+
+
+def test_an_outsider_sees_none_of_the_groups_cases(personas):
+    case = make_case(personas.group)
+    attempt(case, 1, "slots_available")
+    response = personas.client_for(personas.charlie).get("/tableau-de-bord/")
+    assert all(s.count == 0 for s in response.context["sections"])
+    assert case.reference not in response.content.decode()
+
+
+def test_a_visitor_is_sent_to_the_login_page(personas):
+    from django.test import Client
+
+    response = Client().get("/tableau-de-bord/")
+    assert response.status_code == 302 and "/connexion/" in response["Location"]
+
+
+def test_the_dashboard_costs_the_same_few_queries_with_two_thousand_cases(personas):
+    department = Department.objects.get(code="93")
+    people = Person.objects.bulk_create(
+        Person(organisation=personas.group, family_name=f"P{i}") for i in range(2000)
+    )
+    cases = Case.objects.bulk_create(
+        Case(
+            organisation=personas.group,
+            person=person,
+            procedure_kind="renewal",
+            department=department,
+            reference=f"R{i:07d}",
+        )
+        for i, person in enumerate(people)
+    )
+    now = timezone.now()
+    Attempt.objects.bulk_create(
+        Attempt(
+            case=case,
+            channel="online",
+            at=now - timedelta(days=i % 15, hours=h),
+            outcome="slots_available" if i % 50 == 0 and h == 0 else "no_slot",
+        )
+        for i, case in enumerate(cases)
+        for h in range(5)
+    )
+    Case.objects.recompute_last_attempts()  # bulk_create skips Attempt.save
+    CaseAssessment.objects.bulk_create(
+        CaseAssessment(case=case, verdict=["weak", "strong"][i % 2], computed_at=now)
+        for i, case in enumerate(cases)
+    )
+    client = personas.client_for(personas.alice)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/tableau-de-bord/")
+    assert response.status_code == 200
+    assert len(queries) <= 20, [q["sql"][:120] for q in queries]
+    assert section(response, "gaps").count == 1000
+    assert section(response, "slots").count == len(
+        [i for i in range(2000) if i % 50 == 0 and i % 15 < 7]
+    )
