@@ -9,13 +9,14 @@ import datetime
 import re
 from collections.abc import Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from creneau.cases.models import Attempt, Case, Channel, Outcome, Person
 from creneau.catalog.models import Prefecture
 from creneau.documents.exhibits import Exhibit, exhibit_of, is_listed
-from creneau.documents.french import french_date, french_datetime, paris
+from creneau.documents.french import PARIS, french_date, french_datetime, of, paris
 
 _CHANNEL_PHRASES = {
     Channel.ONLINE: "tentative de prise de rendez-vous en ligne",
@@ -71,10 +72,12 @@ def person_context(person: Person) -> dict[str, Any]:
     family = text(person.family_name).upper()
     given = text(person.given_names)
     address = text(person.address)
+    full_name = f"{given} {family}".strip()
     return {
         "family_name": family,
         "given_names": given,
-        "full_name": f"{given} {family}".strip(),
+        "full_name": full_name,
+        "of_name": of(full_name),  # « d'Amina BENALI », « de Mamadou DIALLO »
         "birth_date": _birth_date(text(person.birth_date)),
         "birth_place": text(person.birth_place),
         "nationality": text(person.nationality),
@@ -95,9 +98,8 @@ def site_of(case: Case) -> Prefecture | None:
 
 def prefecture_context(case: Case) -> dict[str, Any]:
     site = site_of(case)
-    police = case.department.code == "75"
     # « le {{ prefect }} », « au {{ prefect }} »: in Paris the préfet de police (legal.md §6.2).
-    prefect = "préfet de police" if police else f"préfet {case.department.name_with_article}"
+    prefect = case.department.prefect_title
     name = site.name if site else f"Préfecture {case.department.name_with_article}"
     return {
         "name": name,
@@ -108,6 +110,8 @@ def prefecture_context(case: Case) -> dict[str, Any]:
         "prefect": prefect,
         "Prefect": prefect[:1].upper() + prefect[1:],
         "department": case.department.name,
+        "department_code": case.department.code,
+        "department_with_article": case.department.name_with_article,
     }
 
 
@@ -117,6 +121,8 @@ def tribunal_context(case: Case) -> dict[str, Any]:
         "name": tribunal.name,
         "name_in_sentence": in_sentence(tribunal.name),
         "seat": tribunal.seat,
+        "address": " ".join(tribunal.address.split()),
+        "address_verified": tribunal.address_verified_on is not None,
     }
 
 
@@ -156,15 +162,15 @@ def describe(attempt: Attempt) -> str:
 
 
 def attempt_rows(
-    attempts: Sequence[Attempt], exhibits: Sequence[Exhibit] = ()
+    attempts: Sequence[Attempt], exhibits: Sequence[Exhibit] = (), zone: ZoneInfo = PARIS
 ) -> list[dict[str, Any]]:
     """The attempts a document lists (see ``is_listed``), dated, with their exhibit number."""
     numbers = exhibit_of(exhibits)
     return [
         {
             "id": attempt.pk,
-            "when": french_datetime(attempt.at),
-            "day": french_date(paris(attempt.at).date()),
+            "when": french_datetime(attempt.at, zone),
+            "day": french_date(paris(attempt.at, zone).date()),
             "channel": str(attempt.channel),
             "description": describe(attempt),
             "outcome": _OUTCOME_PHRASES[Outcome(attempt.outcome)],  # after « tentative(s) »
@@ -175,11 +181,11 @@ def attempt_rows(
     ]
 
 
-def summary(attempts: Sequence[Attempt]) -> dict[str, Any]:
+def summary(attempts: Sequence[Attempt], zone: ZoneInfo = PARIS) -> dict[str, Any]:
     """Counts a judge looks at: how many, from when to when, over how many distinct weeks."""
     listed = [a for a in attempts if is_listed(a)]
     online = [a for a in listed if a.channel == Channel.ONLINE]
-    days = sorted(paris(a.at).date() for a in listed)
+    days = sorted(paris(a.at, zone).date() for a in listed)
     weeks = {day.isocalendar()[:2] for day in days}
     return {
         "count": len(listed),
@@ -188,6 +194,8 @@ def summary(attempts: Sequence[Attempt]) -> dict[str, Any]:
         "weeks": len(weeks),
         "first": french_date(days[0]) if days else "",
         "last": french_date(days[-1]) if days else "",
+        "first_date": days[0] if days else None,
+        "hours": len({paris(a.at, zone).hour for a in online}),
     }
 
 
@@ -201,18 +209,41 @@ def city_of(address_lines: Sequence[str]) -> str:
 
 
 def agreement(gender: str) -> dict[str, str]:
-    """Agreement for templates: ``né{{ e }}``, ``{{ applicant }}``, ``{{ of_applicant }}``."""
+    """Agreement for templates: ``né{{ e }}``, ``{{ applicant }}``, ``{{ of_applicant }}``,
+    ``{{ civility }}`` (« Mme », « M. » or nothing) and ``{{ she }}`` (« elle », « il »)."""
     if gender == "f":
-        applicant, of_applicant, e = "la requérante", "de la requérante", "e"
+        applicant, of_applicant, e, civility, she = (
+            "la requérante",
+            "de la requérante",
+            "e",
+            "Mme ",
+            "elle",
+        )
     elif gender == "m":
-        applicant, of_applicant, e = "le requérant", "du requérant", ""
+        applicant, of_applicant, e, civility, she = (
+            "le requérant",
+            "du requérant",
+            "",
+            "M. ",
+            "il",
+        )
     else:
-        applicant, of_applicant, e = "la partie requérante", "de la partie requérante", "(e)"
+        applicant, of_applicant, e, civility, she = (
+            "la partie requérante",
+            "de la partie requérante",
+            "(e)",
+            "",
+            "elle",
+        )
     return {
         "e": e,
         "applicant": applicant,
         "Applicant": applicant[:1].upper() + applicant[1:],
         "of_applicant": of_applicant,
+        "to_applicant": "au requérant" if gender == "m" else f"à {applicant}",
+        "civility": civility,
+        "she": she,
+        "She": she.capitalize(),
     }
 
 
@@ -235,6 +266,11 @@ def missing_identity(person: dict[str, Any]) -> list[str]:
     return [label for key, label in labels.items() if not person[key]]
 
 
+def gender_of(case: Case, options: dict[str, Any]) -> str:
+    """The option given for this document, else the person's own (case format 2)."""
+    return str(options.get("gender") or case.person.gender or "")
+
+
 def common_context(case: Case, options: dict[str, Any]) -> dict[str, Any]:
     person = person_context(case.person)
     today = options["date"] or timezone.localdate()
@@ -246,7 +282,9 @@ def common_context(case: Case, options: dict[str, Any]) -> dict[str, Any]:
         "tribunal": tribunal_context(case),
         "procedure": procedure_context(case),
         "date": french_date(today),
+        "today": today,
         "place": place,
         "missing": missing_identity(person) + missing_place(place),
-        **agreement(options["gender"]),
+        "cited": [],  # filled by {% legal %}: the references this document cites
+        **agreement(gender_of(case, options)),
     }
