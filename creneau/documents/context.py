@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from creneau.cases.models import Attempt, Case, Channel, Outcome, Person
 from creneau.catalog.models import Prefecture
-from creneau.documents.exhibits import Exhibit, exhibit_of, is_listed
+from creneau.documents.exhibits import Exhibit, exhibit_of, is_listed, letter_receipts
 from creneau.documents.french import PARIS, french_date, french_datetime, of, paris
 
 _CHANNEL_PHRASES = {
@@ -66,6 +66,11 @@ def _lines(value: str) -> list[str]:
 def in_sentence(name: str) -> str:
     """« Préfecture de l'Ain » → « préfecture de l'Ain », for use after « la »."""
     return name[:1].lower() + name[1:]
+
+
+def french_clock(clock: datetime.time) -> str:
+    """« 7 h 55 », with non-breaking spaces."""
+    return f"{clock.hour}\u00a0h\u00a0{clock.minute:02d}"
 
 
 def person_context(person: Person) -> dict[str, Any]:
@@ -134,6 +139,8 @@ def procedure_context(case: Case) -> dict[str, Any]:
     ground = text(case.ground)
     renewal = case.procedure_kind == "renewal"
     what = f"{title} ({ground})" if ground else title
+    # « carte de séjour temporaire portant la mention « salarié » », as titles are named.
+    designation = f"{title} portant la mention « {ground} »" if ground else title
     return {
         "kind": case.procedure_kind,
         "renewal": renewal,
@@ -141,7 +148,12 @@ def procedure_context(case: Case) -> dict[str, Any]:
         "title": title,
         "ground": ground,
         "object": what,
-        "request": f"demande de renouvellement de {what}" if renewal else f"demande de {what}",
+        "designation": designation,
+        "request": (
+            f"demande de renouvellement de {designation}"
+            if renewal
+            else f"demande de {designation}"
+        ),
         "subject": f"{_SUBJECT_PREFIX.get(case.procedure_kind, '')}{what}",
         "title_expires_on": french_date(case.title_expires_on) if case.title_expires_on else "",
         "booking_url": case.booking_page.url if case.booking_page else "",
@@ -161,18 +173,35 @@ def describe(attempt: Attempt) -> str:
     return f"{_CHANNEL_PHRASES[Channel(attempt.channel)]}, {outcome_phrase(attempt)}"
 
 
+_RECEIPT_PHRASES = {
+    Outcome.DELIVERED: "lettre distribuée",
+    Outcome.REFUSED: "lettre refusée",
+    Outcome.NO_ANSWER: "restée sans réponse",
+}
+
+
+def _receipt_phrase(attempt: Attempt, letter: Attempt, zone: ZoneInfo) -> str:
+    """« avis de réception de la lettre recommandée du 22 septembre 2026 : lettre distribuée »."""
+    sent = french_date(paris(letter.at, zone).date())
+    outcome = _RECEIPT_PHRASES.get(Outcome(attempt.outcome), outcome_phrase(attempt))
+    return f"avis de réception de la lettre recommandée du {sent} : {outcome}"
+
+
 def attempt_rows(
     attempts: Sequence[Attempt], exhibits: Sequence[Exhibit] = (), zone: ZoneInfo = PARIS
 ) -> list[dict[str, Any]]:
     """The attempts a document lists (see ``is_listed``), dated, with their exhibit number."""
     numbers = exhibit_of(exhibits)
+    receipts = letter_receipts(attempts)
     return [
         {
             "id": attempt.pk,
             "when": french_datetime(attempt.at, zone),
             "day": french_date(paris(attempt.at, zone).date()),
             "channel": str(attempt.channel),
-            "description": describe(attempt),
+            "description": _receipt_phrase(attempt, receipts[attempt.pk], zone)
+            if attempt.pk in receipts
+            else describe(attempt),
             "outcome": _OUTCOME_PHRASES[Outcome(attempt.outcome)],  # after « tentative(s) »
             "exhibit": numbers.get(attempt.pk),
         }
@@ -183,9 +212,12 @@ def attempt_rows(
 
 def summary(attempts: Sequence[Attempt], zone: ZoneInfo = PARIS) -> dict[str, Any]:
     """Counts a judge looks at: how many, from when to when, over how many distinct weeks."""
-    listed = [a for a in attempts if is_listed(a)]
+    receipts = letter_receipts(attempts)
+    # An avis de réception is the letter's outcome, not one more step the person took.
+    listed = [a for a in attempts if is_listed(a) and a.pk not in receipts]
     online = [a for a in listed if a.channel == Channel.ONLINE]
     days = sorted(paris(a.at, zone).date() for a in listed)
+    clocks = sorted(paris(a.at, zone).time() for a in online)
     weeks = {day.isocalendar()[:2] for day in days}
     return {
         "count": len(listed),
@@ -196,6 +228,8 @@ def summary(attempts: Sequence[Attempt], zone: ZoneInfo = PARIS) -> dict[str, An
         "last": french_date(days[-1]) if days else "",
         "first_date": days[0] if days else None,
         "hours": len({paris(a.at, zone).hour for a in online}),
+        "earliest": french_clock(clocks[0]) if clocks else "",
+        "latest": french_clock(clocks[-1]) if clocks else "",
     }
 
 
@@ -275,6 +309,10 @@ def common_context(case: Case, options: dict[str, Any]) -> dict[str, Any]:
     person = person_context(case.person)
     today = options["date"] or timezone.localdate()
     place = options["place"] or city_of(person["address_lines"])
+    agreed = agreement(gender_of(case, options))
+    # After the first mention: « Mme BENALI »; without a civility, the full name again.
+    civility = agreed["civility"]
+    person["short"] = f"{civility}{person['family_name']}" if civility else person["full_name"]
     return {
         "reference": case.reference,
         "person": person,
@@ -286,5 +324,5 @@ def common_context(case: Case, options: dict[str, Any]) -> dict[str, Any]:
         "place": place,
         "missing": missing_identity(person) + missing_place(place),
         "cited": [],  # filled by {% legal %}: the references this document cites
-        **agreement(gender_of(case, options)),
+        **agreed,
     }

@@ -108,13 +108,47 @@ class Exhibit:
 _FROM_JOURNAL = frozenset({"journal", "timeline"})
 
 
+# Words a cut name must not end on: they announce what was cut off (« …_preuve_d », « …_au_30 »).
+_DANGLING = frozenset(
+    [
+        "a",
+        "au",
+        "aux",
+        "d",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "jusqu",
+        "l",
+        "la",
+        "le",
+        "les",
+        "n",
+        "qu",
+        "s",
+        "sur",
+    ]
+)
+
+
 def cut_at_word(stem: str, limit: int) -> str:
-    """At most ``limit`` characters, cut after a whole word (« …_13_tentatives »), never inside."""
+    """At most ``limit`` characters, cut after a whole word (« …_13_tentatives »), never inside,
+    and never on a word that only makes sense with what follows (« d », « au », « 30 »)."""
     if len(stem) <= limit:
         return stem
     cut = stem[: limit + 1]
-    head = cut[: cut.rfind("_")] if "_" in cut[3:] else stem[:limit]
-    return head.rstrip("_-")
+    if "_" not in cut[3:]:
+        return stem[:limit].rstrip("_-")
+    words = cut[: cut.rfind("_")].split("_")
+    while len(words) > 2 and (words[-1].lower() in _DANGLING or _short_number(words[-1])):
+        words.pop()
+    return "_".join(words).rstrip("_-")
+
+
+def _short_number(word: str) -> bool:
+    return word.isdigit() and len(word) <= 2
 
 
 def is_listed(attempt: Attempt) -> bool:
@@ -176,10 +210,51 @@ def _attempt_label(attempt: Attempt) -> str:
     return label
 
 
+_RECEIPT_OUTCOMES = frozenset({Outcome.DELIVERED, Outcome.REFUSED, Outcome.NO_ANSWER})
+
+
+def letter_receipts(attempts: Iterable[Attempt]) -> dict[int, Attempt]:
+    """Receipt attempt id → the letter it belongs to.
+
+    A registered letter is recorded as two attempts: the posting (``sent``), then what the avis
+    de réception says (``delivered``, ``refused``…). Each result after a posting belongs to the
+    latest posting not yet answered: one letter, one exhibit, one written request.
+    """
+    receipts: dict[int, Attempt] = {}
+    waiting: list[Attempt] = []
+    for attempt in sorted(attempts, key=lambda a: (a.at, a.pk or 0)):
+        if attempt.channel != Channel.LETTER:
+            continue
+        if attempt.outcome == Outcome.SENT:
+            waiting.append(attempt)
+        elif attempt.outcome in _RECEIPT_OUTCOMES and waiting:
+            receipts[attempt.pk] = waiting.pop()
+    return receipts
+
+
+def _letter_label(letter: Attempt, receipt: Attempt | None) -> str:
+    label = (
+        f"Lettre recommandée avec accusé de réception du {french_date(_local_date(letter))}, "
+        "preuve d'envoi"
+    )
+    if receipt is not None:
+        label += f" et avis de réception du {french_date(_local_date(receipt))}"
+    return label
+
+
 def _per_attempt(attempts: Sequence[Attempt]) -> list[Exhibit]:
     drafts = []
+    receipts = letter_receipts(attempts)
+    answer = {letter.pk: receipt for receipt in attempts if (letter := receipts.get(receipt.pk))}
     for channel in _ONE_PER_ATTEMPT:
         for attempt in (a for a in attempts if a.channel == channel):
+            if attempt.pk in receipts:
+                continue  # drawn with its letter
+            if channel == Channel.LETTER and attempt.outcome == Outcome.SENT:
+                receipt = answer.get(attempt.pk)
+                group = [attempt, receipt] if receipt else [attempt]
+                drafts.append(_draft(_letter_label(attempt, receipt), str(channel), group))
+                continue
             drafts.append(_draft(_attempt_label(attempt), str(channel), [attempt]))
     return drafts
 
@@ -208,9 +283,12 @@ def _join(drafts: list[Exhibit], added: Sequence[AddedDocument]) -> list[Exhibit
     """Planned exhibits take the added documents of their kind; the others follow, one each."""
     joined = []
     for draft in drafts:
-        ids = tuple(d.id for d in added if _JOINS.get(d.kind) == draft.kind)
+        mine = [d for d in added if _JOINS.get(d.kind) == draft.kind]
+        ids = tuple(d.id for d in mine)
+        labels = [d.label.strip() for d in mine if d.label.strip()]
+        label = f"{draft.label} : {' ; '.join(labels)}" if labels else draft.label
         joined.append(
-            Exhibit(0, draft.label, draft.kind, draft.attempt_ids, draft.first, draft.last, ids)
+            Exhibit(0, label, draft.kind, draft.attempt_ids, draft.first, draft.last, ids)
         )
     planned = {draft.kind for draft in drafts}
     rest = [d for d in added if _JOINS.get(d.kind) not in planned]

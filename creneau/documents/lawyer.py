@@ -19,9 +19,9 @@ from creneau.documents.french import french_date
 from creneau.documents.options import COMMON, parse_options
 
 ROUTE_LABELS = {
-    RouteKind.MESURES_UTILES: "référé « mesures utiles » (article L. 521-3 CJA) : voie adaptée",
-    RouteKind.PREMATURE: "référé « mesures utiles » : voie adaptée, mais trop tôt",
-    RouteKind.NOT_MESURES_UTILES: "référé « mesures utiles » : pas la bonne voie",
+    RouteKind.MESURES_UTILES: "Référé « mesures utiles » : voie adaptée",
+    RouteKind.PREMATURE: "Référé « mesures utiles » : voie adaptée, mais trop tôt",
+    RouteKind.NOT_MESURES_UTILES: "Référé « mesures utiles » : pas la bonne voie",
 }
 
 

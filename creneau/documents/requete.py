@@ -51,7 +51,7 @@ REQUETE_OPTIONS = COMMON | {
     "communicate_within": Option(as_int, 8, "jours pour communiquer une date de rendez-vous"),
     "appointment_within": Option(as_int, 15, "jours dans lesquels le rendez-vous doit avoir lieu"),
     "astreinte": Option(as_int, 100, "euros par jour de retard, 0 pour ne pas en demander"),
-    "costs": Option(as_int, 0, "euros demandés au titre des frais (L. 761-1 CJA), 0 pour aucun"),
+    "costs": Option(as_int, 0, "euros demandés au titre des frais de procédure, 0 pour aucun"),
     "legal_aid": Option(as_bool, False, "demander l'aide juridictionnelle provisoire (oui/non)"),
     "undocumented": Option(as_bool, False, "la personne est sans titre de séjour (oui/non)"),
     "despite_oqtf": Option(as_bool, False, "produire la requête malgré une OQTF non exécutée"),
@@ -143,17 +143,23 @@ def _extra_documents(exhibits: Sequence[Exhibit]) -> list[dict[str, str]]:
     ]
 
 
-def _urgency(case: Case, today: datetime.date, options: dict[str, Any]) -> dict[str, Any]:
+def _urgency(
+    case: Case, today: datetime.date, options: dict[str, Any], extra: list[dict[str, str]]
+) -> dict[str, Any]:
     expires = case.title_expires_on
     circumstances = [p.strip() for p in text(case.particular_circumstances).split("\n")]
+    # A person under an OQTF is not « exposed » to one: the requête says what exists.
+    undocumented = options["undocumented"] and not case.unexecuted_oqtf
+    title = case.procedure_kind == "renewal" and expires is not None
     return {
         "expired": bool(expires and expires < today),
         "employment": case.employment,
         "social_benefits": case.social_benefits,
         "circumstances": [p for p in circumstances if p],
-        # A person under an OQTF is not « exposed » to one: the requête says what exists.
-        "undocumented": options["undocumented"] and not case.unexecuted_oqtf,
+        "undocumented": undocumented,
         "oqtf": case.unexecuted_oqtf,
+        # Whether the list of grounds has at least one item (else only the free text follows).
+        "listed": any((title, case.employment, case.social_benefits, extra, undocumented)),
     }
 
 
@@ -286,7 +292,7 @@ def build_requete_context(case: Case, **given: object) -> dict[str, Any]:
         "extra_documents": _extra_documents(exhibits),
         "online": any(e.kind == "channel" for e in exhibits),
         "renewal_window": _renewal_window(case, attempts, zone),
-        "urgency": _urgency(case, today, options),
+        "urgency": _urgency(case, today, options, _extra_documents(exhibits)),
         "decision": _decision(case, assessment),
         "conclusions": _conclusions(options, case.procedure_kind == "renewal"),
         "previous_rejection": previous,

@@ -6,7 +6,7 @@ from pathlib import Path
 from creneau.catalog.legal import all_references
 from creneau.documents.generate import template_dirs
 
-LEGAL_TAG = re.compile(r"""\{%\s*legal\s+((?:["'][\w.-]+["']\s*)+)%\}""")
+LEGAL_TAG = re.compile(r"""\{%\s*legal(?:_same)?\s+((?:["'][\w.-]+["']\s*)+)%\}""")
 _KEY = re.compile(r"""["']([\w.-]+)["']""")
 _COMMENT = re.compile(r"\{%\s*comment\s*%\}.*?\{%\s*endcomment\s*%\}", re.S)
 PACKAGE = Path(__file__).resolve().parent.parent  # the creneau package

@@ -9,8 +9,8 @@ from django.core.management.base import CommandError
 from PIL import Image
 
 from creneau.accounts.models import Organisation
-from creneau.cases.transfer import PARIS
 from creneau.cases.models import Attempt, Case, Person
+from creneau.cases.transfer import PARIS
 from creneau.evidence import storage
 
 CASE = {

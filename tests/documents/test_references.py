@@ -23,7 +23,15 @@ from creneau.documents.usage import (
 # What a hand-written citation looks like: an article number or a decision number.
 _CITATION = re.compile(r"\b[LRD]\.?\s?\d{3}(?:-\d+)+|\bn°\s?\d{5,6}\b|\b441-7\b")
 # Modules that print text to people must cite the law through the references file too.
-_CITING_MODULES = ("assessment/rules", "assessment/route", "court/followups", "court/instructions")
+_CITING_MODULES = (
+    "assessment/rules",
+    "assessment/route",
+    "court/followups",
+    "court/instructions",
+    "documents/requete",
+    "documents/execution",
+    "documents/lawyer",
+)
 
 
 def test_every_key_a_template_cites_is_in_the_references_file():
