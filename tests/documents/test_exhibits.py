@@ -8,6 +8,7 @@ from creneau.documents.exhibits import (
     Exhibit,
     cut_at_word,
     exhibit_of,
+    letter_receipts,
     numbers_of,
     plan_exhibits,
     to_add,
@@ -141,3 +142,17 @@ def test_long_file_names_are_cut_after_a_whole_word():
     )
     assert set(stem.split("_")[1:]) <= words
     assert cut_at_word("13_Captures_d_ecran_x", 12) == "13_Captures"
+
+
+def test_a_letter_and_its_avis_de_reception_are_one_exhibit():
+    attempts = [
+        attempt(1, 1),
+        attempt(2, 3, "letter", "sent"),
+        attempt(3, 9, "letter", "delivered"),
+        attempt(4, 10, "letter", "delivered"),  # no letter waiting: it stands alone
+    ]
+    exhibits = plan_exhibits(attempts, holder="X", renewal=False)
+    letters = [e for e in exhibits if e.kind == "letter"]
+    assert [e.attempt_ids for e in letters] == [(2, 3), (4,)]
+    assert letters[0].label.endswith("preuve d'envoi et avis de réception du 9 septembre 2026")
+    assert letter_receipts(attempts) == {3: attempts[1]}
