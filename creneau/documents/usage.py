@@ -32,13 +32,18 @@ def keys_in_template(source: str) -> set[str]:
     return found
 
 
+# The loader and the template tags name keys in their docstrings only, as examples.
+_NOT_USERS = frozenset({"catalog/legal", "documents/templatetags/legal", "documents/usage"})
+
+
 def python_sources() -> dict[str, str]:
     """Module path (« assessment/rules ») → source, migrations and tests aside."""
-    return {
+    sources = {
         str(path.relative_to(PACKAGE).with_suffix("")): path.read_text(encoding="utf-8")
         for path in sorted(PACKAGE.rglob("*.py"))
         if "migrations" not in path.parts
     }
+    return {name: source for name, source in sources.items() if name not in _NOT_USERS}
 
 
 def data_sources() -> dict[str, str]:
