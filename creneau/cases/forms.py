@@ -145,7 +145,7 @@ def residence_agrees(person_form: PersonForm, case_form: CaseForm) -> bool:
         _(
             "L'adresse de la personne est dans le département %(other)s, le dossier vise "
             "%(this)s : la préfecture compétente est celle du lieu de résidence. Corrigez le "
-            "département, ou cochez « département confirmé malgré l'adresse » (domiciliation…)."
+            "département, ou cochez « résidence confirmée malgré l'adresse » (domiciliation…)."
         )
         % {"other": other.name if other else found, "this": department.name},
     )

@@ -161,7 +161,7 @@ class Case(models.Model):
     # The competent prefect is the one of the residence; the person's address and the case's
     # département may differ for a good reason (domiciliation…): someone has to say so.
     department_confirmed = models.BooleanField(
-        _("département confirmé malgré l'adresse"),
+        _("résidence confirmée malgré l'adresse"),
         default=False,
         help_text=_(
             "À cocher si l'adresse postale est dans un autre département pour une bonne raison "

@@ -107,7 +107,7 @@ def check_residence(case: Case, confirmed: bool) -> None:
         f"{case.reference} vise le département {here} : le préfet compétent, et donc le "
         f"tribunal, sont ceux du lieu de résidence ({citation('cja_r312_1')}). Corrigez le "
         "département du dossier ; ou, si l'adresse ne désigne pas la résidence (domiciliation, "
-        "adresse de correspondance…), confirmez le département : case « département confirmé "
+        "adresse de correspondance…), confirmez le département : case « résidence confirmée "
         "malgré l'adresse » du dossier, ou --option confirm_department=oui."
     )
 

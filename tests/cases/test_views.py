@@ -112,7 +112,7 @@ def test_an_address_in_another_departement_must_be_corrected_or_confirmed(person
     client = personas.client_for(personas.alice)
     data = VALID_CASE | {"person-address": "5 rue des Lilas\n93100 Montreuil"}
     page = client.post(reverse("case-create"), data).content.decode()
-    assert "Seine-Saint-Denis" in page and "département confirmé malgré" in page
+    assert "Seine-Saint-Denis" in page and "résidence confirmée malgré" in page
     assert not Case.objects.exists()
     response = client.post(reverse("case-create"), data | {"case-department_confirmed": "on"})
     assert response.status_code == 302

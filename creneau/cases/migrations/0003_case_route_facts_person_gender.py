@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='case',
             name='department_confirmed',
-            field=models.BooleanField(default=False, help_text="À cocher si l'adresse postale est dans un autre département pour une bonne raison (domiciliation, adresse de correspondance…) : la préfecture compétente est celle du lieu de résidence.", verbose_name="département confirmé malgré l'adresse"),
+            field=models.BooleanField(default=False, help_text="À cocher si l'adresse postale est dans un autre département pour une bonne raison (domiciliation, adresse de correspondance…) : la préfecture compétente est celle du lieu de résidence.", verbose_name="résidence confirmée malgré l'adresse"),
         ),
         migrations.AddField(
             model_name='case',
