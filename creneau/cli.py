@@ -33,11 +33,11 @@ def _ensure_ready() -> None:
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         call_command("migrate", interactive=False, verbosity=0)
+    from creneau.catalog.loader import load_catalog, rows
     from creneau.catalog.models import Department
 
-    if not Department.objects.exists():
-        from creneau.catalog.loader import load_catalog
-
+    # A new version may bring new rows (départements, tribunals): load them once.
+    if Department.objects.count() < sum(1 for _ in rows("departments.csv")):
         load_catalog()
 
 

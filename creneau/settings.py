@@ -265,6 +265,10 @@ TSA_TIMEOUT_S = envint("TSA_TIMEOUT", 10)
 # (same shape), so jurists can tune the sufficiency thresholds without touching code.
 ASSESSMENT_THRESHOLDS_FILE = env("ASSESSMENT_THRESHOLDS_FILE")
 
+# catalog: a CSV file overriding rows of creneau/catalog/data/legal_references.csv (same
+# columns), so a jurist records a check on Légifrance (verified_on) or corrects a citation.
+LEGAL_REFERENCES_FILE = env("LEGAL_REFERENCES_FILE")
+
 # documents: a folder of document templates (same file names as creneau/documents/templates/
 # documents/) that the organisation's jurist edits; files found there win over the built-in ones.
 DOCUMENT_TEMPLATES_DIR = env("DOCUMENT_TEMPLATES_DIR")

@@ -53,6 +53,10 @@ class CaseFacts:
     employment: bool = False
     social_benefits: bool = False
     has_particular_circumstances: bool = False
+    # Decisions that change the route (assessment.route): an express refusal, an application
+    # lodged (four months of silence on it make an implicit refusal).
+    refused_on: date | None = None
+    application_filed_on: date | None = None
     timezone: str = "Europe/Paris"
     # Days before expiry when a renewal may be filed (R.431-5 CESEDA); set from the thresholds.
     renewal_window_days: int | None = None

@@ -24,10 +24,19 @@ from django.utils.translation import ngettext
 from creneau.assessment.facts import WRITTEN_REQUEST_CHANNELS, CaseFacts
 from creneau.assessment.metrics import Metrics
 from creneau.assessment.thresholds import Thresholds
+from creneau.catalog.legal import citation
 
-CE_2020 = "CE, 10 juin 2020, n° 435594"
-CE_2022 = "CE, 9 juin 2022, n° 453391"
 GUIDE = "Guide Cimade-Gisti 2019 (pratique, pas une règle de droit)"
+
+
+def ce_2020() -> str:
+    """CE, 10 juin 2020, n° 435594, as the catalog's references file cites it."""
+    return citation("ce_435594")
+
+
+def ce_2022() -> str:
+    """CE, 9 juin 2022, n° 453391, as the catalog's references file cites it."""
+    return citation("ce_453391")
 
 
 class Level(StrEnum):
@@ -88,7 +97,7 @@ def unexecuted_oqtf(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | Non
             "l'urgence : un référé « mesures utiles » serait très probablement rejeté, quelles que "
             "soient les preuves. Un autre recours peut être plus adapté."
         ),
-        CE_2022,
+        ce_2022(),
         _("Parler de la situation à une association ou à un·e avocat·e avant tout recours."),
     )
 
@@ -104,7 +113,7 @@ def no_counted_attempt(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | 
             "Aucune tentative probante n'est encore enregistrée : "
             "l'impossibilité n'est pas prouvée."
         ),
-        CE_2020,
+        ce_2020(),
         _("Commencer les tentatives en ligne et garder une preuve de chacune."),
     )
 
@@ -129,7 +138,7 @@ def spread_over_weeks(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | N
             "blocage du site et les joindre."
         )
         step = _("Refaire des tentatives en ligne et garder la page « aucun créneau » datée.")
-        return Reason("spread_over_weeks", Level.FATAL, text, CE_2020, step)
+        return Reason("spread_over_weeks", Level.FATAL, text, ce_2020(), step)
     hard_weeks, hard_span = t.whole("hard_min_weeks"), t.whole("hard_min_span_days")
     what = _("Pages en ligne sans créneau") if facts.uses_online else _("Tentatives probantes")
     facts_text = _("%(what)s sur %(weeks)s (du %(first)s au %(last)s, %(days)s).") % {
@@ -146,7 +155,7 @@ def spread_over_weeks(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | N
             "semaines."
         ) % {"facts": facts_text}
         step = _("Continuer les tentatives sur plusieurs semaines différentes.")
-        return Reason("spread_over_weeks", Level.FATAL, text, CE_2020, step)
+        return Reason("spread_over_weeks", Level.FATAL, text, ce_2020(), step)
     weak_weeks = t.whole("weak_min_weeks")
     if m.proof_weeks < weak_weeks:
         text = _(
@@ -159,10 +168,10 @@ def spread_over_weeks(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | N
             "spread_over_weeks",
             Level.MISSING,
             text,
-            f"{CE_2020} ; {t.source('weak_min_weeks')}",
+            f"{ce_2020()} ; {t.source('weak_min_weeks')}",
             step,
         )
-    return Reason("spread_over_weeks", Level.MET, facts_text, CE_2020)
+    return Reason("spread_over_weeks", Level.MET, facts_text, ce_2020())
 
 
 def practice_duration(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
@@ -232,7 +241,7 @@ def urgency(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
             "Renouvellement : l'urgence est en principe présumée. Décrire quand même les "
             "conséquences concrètes (fin du titre, emploi, droits sociaux)."
         )
-        return Reason("urgency", Level.MET, text, CE_2022)
+        return Reason("urgency", Level.MET, text, ce_2022())
     stakes = [
         label
         for present, label in (
@@ -247,7 +256,7 @@ def urgency(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
             "Première demande : l'urgence doit être démontrée par des circonstances particulières "
             "(%(stakes)s). Joindre les justificatifs."
         ) % {"stakes": ", ".join(stakes)}
-        return Reason("urgency", Level.MET, text, CE_2022)
+        return Reason("urgency", Level.MET, text, ce_2022())
     text = _(
         "Première demande : l'urgence n'est pas présumée et aucune circonstance particulière n'est "
         "indiquée (emploi, droits sociaux, stage, santé, délai annoncé…). Sans elle, le juge "
@@ -258,7 +267,7 @@ def urgency(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
         "les justificatifs (contrat, promesse d'embauche, courrier de la CAF, convention de "
         "stage…)."
     )
-    return Reason("urgency", Level.MISSING, text, CE_2022, step)
+    return Reason("urgency", Level.MISSING, text, ce_2022(), step)
 
 
 def written_request(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
@@ -267,7 +276,7 @@ def written_request(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | Non
     Reported favourable orders rest on e-mails plus captures (TA Cergy-Pontoise, 2 Nov 2020);
     the guide advises both e-mails and registered letters.
     """
-    source = f"TA Cergy-Pontoise, ord. 2 nov. 2020, n° 2010725 ; {GUIDE}"
+    source = f"{citation('ta_cergy_2010725')} ; {GUIDE}"
     if m.written_requests:
         text = _("Demandes écrites à la préfecture avec preuve : %(emails)s, %(letters)s.") % {
             "emails": ngettext("%(n)d e-mail", "%(n)d e-mails", m.emails) % {"n": m.emails},
@@ -325,6 +334,12 @@ def channel_diversity(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | N
         "Ajouter un autre canal : passage au guichet avec un témoin qui fait une attestation, "
         "centre de contact citoyen (ANEF) ou Défenseur des droits."
     )
+    if facts.unexecuted_oqtf:
+        # Associations warn of arrests at the counter of people under an OQTF (guide 2019).
+        step = _(
+            "Ajouter un autre canal sans se présenter au guichet : lettre recommandée, centre "
+            "de contact citoyen (ANEF) ou Défenseur des droits."
+        )
     return Reason("channel_diversity", Level.CAUTION, text, t.source("strong_min_channels"), step)
 
 
@@ -388,7 +403,7 @@ def excluded_outcomes(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | N
         "l'absence de créneau. Une personne peut les relire et joindre celles qui sont parlantes.",
         m.excluded_total,
     ) % {"n": m.excluded_total, "detail": detail}
-    return Reason("excluded_outcomes", Level.INFO, text, CE_2020)
+    return Reason("excluded_outcomes", Level.INFO, text, ce_2020())
 
 
 def unproven_attempts(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
@@ -403,7 +418,7 @@ def unproven_attempts(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | N
         m.unproven,
     ) % {"n": m.unproven}
     step = _("Joindre les justificatifs : e-mail envoyé (.eml), avis de réception, attestation.")
-    return Reason("unproven_attempts", Level.INFO, text, CE_2020, step)
+    return Reason("unproven_attempts", Level.INFO, text, ce_2020(), step)
 
 
 def slots_seen(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
@@ -427,8 +442,8 @@ def slots_seen(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
             "Essayer de réserver tout de suite ; sinon noter pourquoi ce n'était pas possible et "
             "reprendre les tentatives."
         )
-        return Reason("slots_seen", Level.MISSING, text, CE_2020, step)
-    return Reason("slots_seen", Level.CAUTION, text, CE_2020)
+        return Reason("slots_seen", Level.MISSING, text, ce_2020(), step)
+    return Reason("slots_seen", Level.CAUTION, text, ce_2020())
 
 
 def evidence_kinds(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
@@ -467,7 +482,7 @@ def evidence_kinds(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None
             "Joindre à chaque tentative sa capture d'écran datée, ou faire des tentatives "
             "scellées par Créneau."
         )
-        return Reason("evidence_kinds", Level.MISSING, text, f"{source} ; {CE_2020}", step)
+        return Reason("evidence_kinds", Level.MISSING, text, f"{source} ; {ce_2020()}", step)
     if (m.counted - bare) / m.counted >= t.number("strong_min_documented_share"):
         return Reason("evidence_kinds", Level.MET if not declared else Level.INFO, text, source)
     step = _(
@@ -517,7 +532,7 @@ def set_aside(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
     if not parts:
         return None
     text = _("Tentatives non comptées : %(parts)s.") % {"parts": " ; ".join(parts)}
-    source = f"{CE_2020} ; {t.source('renewal_window_anef_days')}" if m.premature else CE_2020
+    source = f"{ce_2020()} ; {t.source('renewal_window_anef_days')}" if m.premature else ce_2020()
     return Reason("set_aside", Level.INFO, text, source)
 
 
@@ -575,6 +590,8 @@ def implicit_rejection(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | 
     we can only say so conditionally, since we do not know whether an application was lodged."""
     if facts.procedure_kind != "renewal" or not facts.attempts:
         return None
+    if facts.application_filed_on is not None or facts.refused_on is not None:
+        return None  # the date is known: the route says what it means (assessment.route)
     months = t.whole("implicit_rejection_months")
     started = facts.local_date(facts.attempts[0].at)
     source = t.source("implicit_rejection_months")

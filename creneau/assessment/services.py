@@ -38,6 +38,8 @@ def snapshot_of(case: Case, today: date | None = None) -> CaseFacts:
         employment=case.employment,
         social_benefits=case.social_benefits,
         has_particular_circumstances=bool(str(case.particular_circumstances or "").strip()),
+        refused_on=case.refused_on,
+        application_filed_on=case.application_filed_on,
         timezone=settings.TIME_ZONE,
     )
 

@@ -12,6 +12,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from creneau.catalog.legal import citation
+
 DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "thresholds.json"
 
 
@@ -48,7 +50,7 @@ class Thresholds:
         return int(self.entries[key].value)
 
     def source(self, key: str) -> str:
-        return self.entries[key].source
+        return resolve_source(self.entries[key].source)
 
     def practice(self, procedure_kind: str) -> Practice:
         kind = procedure_kind if f"practice.{procedure_kind}.min_weeks" in self.entries else "other"
@@ -63,6 +65,15 @@ class Thresholds:
     @property
     def unverified(self) -> list[str]:
         return sorted(key for key, entry in self.entries.items() if entry.verified_on is None)
+
+
+def resolve_source(source: str) -> str:
+    """« ref:ce_435594 ; Guide… » → « CE, 10 juin 2020, n° 435594 ; Guide… » (legal references
+    come from the catalog's references file; practice sources are printed as written)."""
+    parts = [part.strip() for part in source.split(";")]
+    return " ; ".join(
+        citation(part.removeprefix("ref:")) if part.startswith("ref:") else part for part in parts
+    )
 
 
 def _entry(key: str, raw: Any) -> Threshold:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from creneau.assessment.facts import CaseFacts
 from creneau.assessment.metrics import Metrics, compute
+from creneau.assessment.route import Route, RouteKind, route_of
 from creneau.assessment.rules import Level, Reason, evaluate
 from creneau.assessment.thresholds import Thresholds
 
@@ -51,6 +52,7 @@ class Assessment:
     next_steps: tuple[str, ...]
     today: date
     unverified_thresholds: tuple[str, ...]
+    route: Route
 
     @property
     def advisory_text(self) -> str:
@@ -75,6 +77,9 @@ class Assessment:
             "metrics": self.metrics.as_dict(),
             "next_steps": list(self.next_steps),
             "unverified_thresholds": list(self.unverified_thresholds),
+            "route": str(self.route.kind),
+            "route_reason": self.route.reason,
+            "route_detail": self.route.as_dict(),
         }
 
 
@@ -83,11 +88,13 @@ def verdict_of(reasons: list[Reason]) -> Verdict:
     return min(caps, key=ORDER.index, default=Verdict.STRONG)
 
 
-def next_steps(reasons: list[Reason], verdict: Verdict) -> tuple[str, ...]:
-    """Each reason's suggested step, gravest first, without repeats."""
+def next_steps(reasons: list[Reason], verdict: Verdict, route: Route) -> tuple[str, ...]:
+    """The route's step, then each reason's suggested step, gravest first, without repeats."""
     ordered = sorted(reasons, key=lambda reason: GRAVITY.index(reason.level))
-    steps = list(dict.fromkeys(reason.next_step for reason in ordered if reason.next_step))
-    if verdict in (Verdict.ADEQUATE, Verdict.STRONG):
+    steps = [route.next_step] if route.next_step else []
+    steps += [reason.next_step for reason in ordered if reason.next_step]
+    steps = list(dict.fromkeys(steps))
+    if route.kind == RouteKind.MESURES_UTILES and verdict in (Verdict.ADEQUATE, Verdict.STRONG):
         steps.append(
             _("Relire le dossier avec la personne et décider ensemble de préparer la requête.")
         )
@@ -101,11 +108,14 @@ def assess(facts: CaseFacts, thresholds: Thresholds) -> Assessment:
     metrics = compute(facts)
     reasons = evaluate(facts, metrics, thresholds)
     verdict = verdict_of(reasons)
+    fatal = [r.text for r in reasons if r.level == Level.FATAL and r.code != "unexecuted_oqtf"]
+    route = route_of(facts, fatal, thresholds.whole("implicit_rejection_months"))
     return Assessment(
         verdict=verdict,
         reasons=tuple(sorted(reasons, key=lambda reason: GRAVITY.index(reason.level))),
         metrics=metrics,
-        next_steps=next_steps(reasons, verdict),
+        next_steps=next_steps(reasons, verdict, route),
         today=facts.today,
         unverified_thresholds=tuple(thresholds.unverified),
+        route=route,
     )

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from creneau.accounts.models import Organisation
 from creneau.cases.models import ONLINE_OUTCOMES, Attempt, Case, Outcome, Person
-from creneau.catalog.models import BookingPage, guess_system
+from creneau.catalog.models import BookingPage, Department, guess_system
+from creneau.catalog.postcodes import department_of_address
 
 
 class PersonForm(forms.ModelForm[Person]):
@@ -30,6 +31,7 @@ class PersonForm(forms.ModelForm[Person]):
             "address",
             "foreigner_number",
             "preferred_language",
+            "gender",
         ]
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),
@@ -74,10 +76,15 @@ class CaseForm(forms.ModelForm[Case]):
             "employment",
             "social_benefits",
             "particular_circumstances",
+            "application_filed_on",
+            "refused_on",
+            "department_confirmed",
             "status",
         ]
         widgets = {
             "title_expires_on": forms.DateInput(attrs={"type": "date"}),
+            "application_filed_on": forms.DateInput(attrs={"type": "date"}),
+            "refused_on": forms.DateInput(attrs={"type": "date"}),
             "particular_circumstances": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
@@ -115,6 +122,32 @@ class CaseForm(forms.ModelForm[Case]):
         if commit:
             case.save()
         return case
+
+
+def residence_agrees(person_form: PersonForm, case_form: CaseForm) -> bool:
+    """The address's département is the case's, or someone confirmed it (both forms valid).
+
+    The competent prefect, and so the tribunal, are those of the residence: a case aimed at
+    another département must be corrected or confirmed (domiciliation…), here as on the
+    command line (``--option confirm_department=oui``)."""
+    address = person_form.cleaned_data.get("address") or ""
+    department = case_form.cleaned_data.get("department")
+    found = department_of_address(address)
+    if department is None or found is None or found == department.code:
+        return True
+    if case_form.cleaned_data.get("department_confirmed"):
+        return True
+    other = Department.objects.filter(code=found).first()
+    case_form.add_error(
+        "department",
+        _(
+            "L'adresse de la personne est dans le département %(other)s, le dossier vise "
+            "%(this)s : la préfecture compétente est celle du lieu de résidence. Corrigez le "
+            "département, ou cochez « résidence confirmée malgré l'adresse » (domiciliation…)."
+        )
+        % {"other": other.name if other else found, "this": department.name},
+    )
+    return False
 
 
 class OrganisationChoiceForm(forms.Form):

@@ -36,6 +36,17 @@ class Person(models.Model):
     preferred_language = models.CharField(
         _("langue préférée"), max_length=8, choices=settings.LANGUAGES, default="fr"
     )
+    gender = models.CharField(
+        _("accord dans les courriers"),
+        max_length=1,
+        choices=[
+            ("f", _("féminin (née, requérante)")),
+            ("m", _("masculin (né, requérant)")),
+            ("x", _("neutre (né·e, partie requérante)")),
+        ],
+        blank=True,
+        help_text=_("Facultatif : seulement pour accorder les mots des documents."),
+    )
 
     class Meta:
         verbose_name = _("personne")
@@ -141,6 +152,33 @@ class Case(models.Model):
     social_benefits = models.BooleanField(_("droits sociaux en jeu"), default=False)
     particular_circumstances = EncryptedTextField(
         _("circonstances particulières"), null=True, blank=True
+    )
+    # What decides the route (référé mesures utiles or not): a decision already taken.
+    application_filed_on = models.DateField(
+        _("demande déposée le"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Si une demande a pu être déposée (guichet, ANEF, courrier prescrit) : sa date. "
+            "Quatre mois de silence valent refus implicite."
+        ),
+    )
+    refused_on = models.DateField(
+        _("refus explicite notifié le"),
+        null=True,
+        blank=True,
+        help_text=_("Si la préfecture a pris une décision de refus : sa date."),
+    )
+    # The competent prefect is the one of the residence; the person's address and the case's
+    # département may differ for a good reason (domiciliation…): someone has to say so.
+    department_confirmed = models.BooleanField(
+        _("résidence confirmée malgré l'adresse"),
+        default=False,
+        help_text=_(
+            "À cocher si l'adresse postale est dans un autre département pour une bonne raison "
+            "(domiciliation, adresse de correspondance…) : la préfecture compétente est celle du "
+            "lieu de résidence."
+        ),
     )
     status = models.CharField(_("état"), max_length=20, choices=Status, default=Status.GATHERING)
     created_by = models.ForeignKey(

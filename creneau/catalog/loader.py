@@ -117,19 +117,30 @@ def _load_department(row: dict[str, str]) -> None:
             "name_with_article": row["name_with_article"],
             "chef_lieu": row["chef_lieu"],
             "tribunal_id": row["tribunal"],
+            "prefect": row.get("prefect") or "",
             "source": row["source"],
             "verified_on": _date(row["verified_on"]),
         },
     )
     police = department.code == "75"
+    name, city = SITES.get(
+        department.code, (f"Préfecture {department.name_with_article}", department.chef_lieu)
+    )
     Prefecture.objects.get_or_create(
         department=department,
-        name="Préfecture de police" if police else f"Préfecture {department.name_with_article}",
+        name="Préfecture de police" if police else name,
         defaults={
             "kind": Prefecture.Kind.POLICE if police else Prefecture.Kind.PREFECTURE,
-            "city": department.chef_lieu,
+            "city": city,
         },
     )
+
+
+# Saint-Barthélemy and Saint-Martin share one delegated prefecture, in Marigot.
+SITES = {
+    "977": ("Préfecture de Saint-Barthélemy et de Saint-Martin", "Marigot"),
+    "978": ("Préfecture de Saint-Barthélemy et de Saint-Martin", "Marigot"),
+}
 
 
 @transaction.atomic

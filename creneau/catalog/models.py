@@ -4,6 +4,8 @@ Rows loaded from ``catalog/data/*.csv`` carry their source and the date someone 
 (``verified_on``); an empty date means UNVERIFIED and the interface says so.
 """
 
+from zoneinfo import ZoneInfo
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +36,9 @@ class Department(models.Model):
     name_with_article = models.CharField(_("nom avec article"), max_length=90)
     chef_lieu = models.CharField(_("chef-lieu"), max_length=80)
     tribunal = models.ForeignKey(Tribunal, on_delete=models.PROTECT, related_name="departments")
+    # The authority a requête is directed against, when it is not « préfet » + name_with_article
+    # (Paris: « préfet de police »; Saint-Barthélemy and Saint-Martin: the delegated prefect).
+    prefect = models.CharField(_("autorité préfectorale"), max_length=200, blank=True)
     source = models.CharField(_("source"), max_length=300)
     verified_on = models.DateField(_("vérifié le"), null=True, blank=True)
 
@@ -44,6 +49,29 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
+
+    @property
+    def prefect_title(self) -> str:
+        """« préfet de la Seine-Saint-Denis », « préfet de police »…, after « le »."""
+        return self.prefect or f"préfet {self.name_with_article}"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """Local time of the département: what the clocks on the person's screenshots show."""
+        return ZoneInfo(ZONES.get(self.code, "Europe/Paris"))
+
+
+# Overseas départements and collectivités keep their own legal time (IANA names).
+ZONES = {
+    "971": "America/Guadeloupe",
+    "972": "America/Martinique",
+    "973": "America/Cayenne",
+    "974": "Indian/Reunion",
+    "975": "America/Miquelon",
+    "976": "Indian/Mayotte",
+    "977": "America/St_Barthelemy",
+    "978": "America/Marigot",
+}
 
 
 class Prefecture(models.Model):

@@ -48,6 +48,7 @@ from creneau.court.reports import InventoryRow, inventory_pdf, journal_pdf
 from creneau.court.sources import EvidenceIndex, SealRef
 from creneau.documents import pdfpages
 from creneau.documents.context import prefecture_context
+from creneau.documents.french import of
 from creneau.documents.generate import DocumentError, render_document
 from creneau.evidence import seal
 from creneau.lib import storage
@@ -167,21 +168,15 @@ class _Requete:
 
 
 def _requete(builder: _Builder, plan: Plan, options: dict[str, Any]) -> _Requete:
-    if "extra_exhibits" in options:
-        raise BundleError(
-            "L'option extra_exhibits est réservée : ajoutez les pièces au dossier (page "
-            "« Tribunal ») pour qu'elles figurent à l'inventaire."
-        )
     try:
-        document = render_document(
-            builder.case, "requete", extra_exhibits=plan.extra_labels, **options
-        )
+        document = render_document(builder.case, "requete", **options)
     except DocumentError as error:
         raise BundleError(str(error)) from error
     _check_inventory(document.text, plan)
     builder.write(f"{DEPOT}/{REQUETE}", document.pdf, "requete")
     docx = REQUETE.removesuffix(".pdf") + ".docx"
     builder.write(f"{EDITABLE}/{docx}", document.docx, "editable")
+    builder.warnings += [f"Requête : {warning}" for warning in document.warnings]
     if document.missing:
         builder.warnings.append(
             "Requête : à compléter à la main avant le dépôt : " + ", ".join(document.missing) + "."
@@ -264,15 +259,18 @@ def _inventory(builder: _Builder, exhibits: list[BundledExhibit]) -> None:
 
 def _instructions(builder: _Builder, exhibits: list[BundledExhibit], missing: Any) -> None:
     case = builder.case
-    title = f"Déposer la requête de {case.person.full_name}"
-    found = instructions.sections(
-        person=case.person.full_name,
+    person = of(case.person.full_name)
+    title = f"Déposer la requête {person}"
+    filing = instructions.Filing(
+        person=person,
         tribunal=case.tribunal.name,
         address=" ".join(case.tribunal.address.split()),
+        address_verified=case.tribunal.address_verified_on is not None,
         exhibits=len(exhibits),
         files=sum(len(e.files) for e in exhibits),
         warnings=builder.warnings,
     )
+    found = instructions.sections(filing)
     pdf = html_pdf("instructions.html", {"sections": found}, title=title)
     builder.write(INSTRUCTIONS, pdf, "instructions")
     builder.write(README, instructions.as_text(found, title).encode(), "readme")

@@ -4,7 +4,7 @@ Pure functions of the events (and today's date), so the rules read and test on t
 
 * an injunction must be executed within its delay from notification; when the delay has passed
   without an appointment, the execution request (L. 911-4 CJA; « sans délai » for an urgent
-  measure, R. 921-1) is proposed;
+  measure, at the end of the delay when the order fixed one, R. 921-1-1) is proposed;
 * a rejection (ordonnance de tri or after a hearing) can only be challenged in cassation within
   15 days of notification (L. 523-1, R. 523-1 CJA; an avocat au Conseil d'État in practice);
   a new requête carrying the evidence gathered since, and answering the reasons, is proposed.
@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from creneau.cases.models import Case
+from creneau.catalog.legal import citation
 from creneau.court.models import CourtEvent
+from creneau.documents.execution import Injunction
 
 Kind = CourtEvent.Kind
 CASSATION_DAYS = 15  # R. 523-1 CJA
@@ -59,6 +61,10 @@ def _start(event: CourtEvent) -> tuple[datetime.date, str]:
     return event.occurred_on, " (date de notification inconnue : compté depuis l'ordonnance)"
 
 
+def _days(count: int) -> str:
+    return f"{count} jour" if count == 1 else f"{count} jours"
+
+
 def deadlines(events: Sequence[CourtEvent]) -> list[Deadline]:
     found = []
     for event in events:
@@ -71,8 +77,8 @@ def deadlines(events: Sequence[CourtEvent]) -> list[Deadline]:
                     event.pk,
                     f"Fin du délai d'exécution de l'ordonnance{number}",
                     start + datetime.timedelta(days=event.deadline_days),
-                    f"{event.deadline_days} jours à compter de la notification{note}. Sans "
-                    "rendez-vous à cette date : demande d'exécution (art. L. 911-4 CJA).",
+                    f"{_days(event.deadline_days)} à compter de la notification{note}. Sans "
+                    f"rendez-vous à cette date : demande d'exécution ({citation('cja_l911_4')}).",
                 )
             )
         elif event.kind in (Kind.TRI, Kind.REJECTED):
@@ -83,8 +89,10 @@ def deadlines(events: Sequence[CourtEvent]) -> list[Deadline]:
                     event.pk,
                     f"Fin du délai de pourvoi en cassation contre l'ordonnance{number}",
                     start + datetime.timedelta(days=CASSATION_DAYS),
-                    f"15 jours à compter de la notification{note} (art. R. 523-1 CJA) ; "
-                    "pourvoi devant le Conseil d'État, en pratique par un avocat au Conseil.",
+                    f"Ordonnance rendue en dernier ressort ({citation('cja_l523_1')}) : pas "
+                    f"d'appel, seulement un pourvoi en cassation devant le Conseil d'État, dans "
+                    f"les {_days(CASSATION_DAYS)} de la notification{note} "
+                    f"({citation('cja_r523_1')}), en pratique par un avocat au Conseil.",
                 )
             )
         elif event.kind == Kind.HEARING:
@@ -140,3 +148,21 @@ def _execution(
     if injunction.astreinte is not None:
         options["astreinte"] = injunction.astreinte
     return [Proposal("execution", "Demande d'exécution de l'ordonnance", options)]
+
+
+def latest_injunction(case: Case) -> Injunction | None:
+    """The case's latest injunction, with what settled it since (documents.execution asks)."""
+    events = list(CourtEvent.objects.filter(case=case).order_by("occurred_on", "id"))
+    injunctions = [e for e in events if e.kind == Kind.INJUNCTION]
+    if not injunctions:
+        return None
+    last = injunctions[-1]
+    settled = [e.occurred_on for e in events if e.kind in _SETTLED and _after(e, last)]
+    return Injunction(
+        on=last.occurred_on,
+        number=last.court_number,
+        deadline_days=last.deadline_days,
+        notified_on=last.notified_on,
+        astreinte=last.astreinte,
+        settled_on=settled[0] if settled else None,
+    )

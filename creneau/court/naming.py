@@ -9,7 +9,7 @@ gets a ``_partie_N`` suffix, so no other exhibit is renumbered.
 
 import re
 
-from creneau.documents.exhibits import Exhibit
+from creneau.documents.exhibits import Exhibit, cut_at_word
 
 MAX_LENGTH = 80
 EXTENSION = ".pdf"
@@ -20,7 +20,7 @@ NAME_RULE = re.compile(r"^(\d{2,3})_[A-Za-z0-9][A-Za-z0-9_-]*\.pdf$")
 def exhibit_filename(exhibit: Exhibit, part: int | None = None) -> str:
     suffix = f"_partie_{part}" if part else ""
     room = MAX_LENGTH - len(EXTENSION) - len(suffix)
-    return exhibit.filename_stem[:room].rstrip("_-") + suffix + EXTENSION
+    return cut_at_word(exhibit.filename_stem, room) + suffix + EXTENSION
 
 
 def problems_with_name(name: str) -> list[str]:

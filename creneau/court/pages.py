@@ -72,8 +72,9 @@ def _french(value: str, choices: type[Channel] | type[Outcome]) -> str:
 
 
 def attempt_line(attempt: Attempt) -> str:
+    when = french_datetime(attempt.at, attempt.case.department.zone)
     return (
-        f"Tentative du {french_datetime(attempt.at)} ({_french(attempt.channel, Channel)}) : "
+        f"Tentative du {when} ({_french(attempt.channel, Channel)}) : "
         f"{_french(attempt.outcome, Outcome)}"
     ).replace("\u00a0", " ")
 
@@ -127,11 +128,11 @@ def no_screenshot_png() -> bytes:
 
 
 def missing_screenshot_page(attempt: Attempt, sequence: int | None, label: str) -> Any:
-    entry = f"entrée n° {sequence} du journal" if sequence else "journal"
+    entry = f"à l'entrée n° {sequence} du journal" if sequence else "au journal"
     lines = (
         attempt_line(attempt),
         f"Aucune capture d'écran n'a été conservée pour cette tentative ; elle est consignée "
-        f"au {entry}.",
+        f"{entry}.",
     )
     return pdfpages.ImagePage(no_screenshot_png(), label, lines)
 

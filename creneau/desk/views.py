@@ -18,7 +18,13 @@ from creneau.assessment.context import assessment_context
 from creneau.assessment.models import VerdictChoices, with_verdict
 from creneau.assessment.services import refresh_stale
 from creneau.cases.access import case_or_404
-from creneau.cases.forms import AttemptForm, CaseForm, OrganisationChoiceForm, PersonForm
+from creneau.cases.forms import (
+    AttemptForm,
+    CaseForm,
+    OrganisationChoiceForm,
+    PersonForm,
+    residence_agrees,
+)
 from creneau.cases.models import Attempt, Case, CaseQuerySet
 from creneau.cases.spreadsheet import cases_csv
 from creneau.evidence.attempts import record_attempt
@@ -138,7 +144,8 @@ def case_create(request: HttpRequest) -> HttpResponse:
     if organisations.count() > 1:
         org_form = OrganisationChoiceForm(data, organisations=organisations)
     forms = [f for f in (person_form, case_form, org_form) if f is not None]
-    if data is not None and all(f.is_valid() for f in forms):
+    valid = data is not None and all(f.is_valid() for f in forms)
+    if valid and residence_agrees(person_form, case_form):
         organisation = org_form.cleaned_data["organisation"] if org_form else organisations.get()
         case = _create_case(request, organisation, person_form, case_form)
         audit.record(request.user, organisation, case.reference, AuditEvent.Action.CREATE)
@@ -168,7 +175,8 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     person_form = PersonForm(data, instance=case.person, prefix="person")
     case_form = CaseForm(data, instance=case, prefix="case")
-    if data is not None and person_form.is_valid() and case_form.is_valid():
+    valid = data is not None and person_form.is_valid() and case_form.is_valid()
+    if valid and residence_agrees(person_form, case_form):
         with transaction.atomic():
             person_form.save()
             case_form.save()

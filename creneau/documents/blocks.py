@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 # Classes with a layout meaning in both outputs; document.css draws them for the PDF and
 # render.py for the DOCX. Any other class only styles the PDF.
 LAYOUT_CLASSES = frozenset(
-    {"center", "left", "right", "recipient", "signature", "note", "new-page"}
+    {"center", "left", "right", "recipient", "signature", "note", "new-page", "closing"}
 )
 
 UL_MARKER = "– "

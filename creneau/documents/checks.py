@@ -8,7 +8,9 @@ that a missing value prints. A blank line to fill by hand on paper is a run of d
 (« ........ ») and is not a placeholder: it is the visible, deliberate way to leave a gap.
 
 *Stale references* are the CESEDA articles renumbered on 1 May 2021 that old models still cite
-(R. 311-1, L. 511-1), in any spacing, dot or dash variant.
+(R. 311-1, L. 511-1), in any spacing, dot or dash variant, and R. 921-1 CJA, which old models cite
+for the timing of an execution request (that rule is now R. 921-1-1; R. 921-1 is about the
+administration asking how to execute a judgment).
 """
 
 import re
@@ -26,7 +28,8 @@ _PLACEHOLDER_PATTERNS = [
 _SPACES = r"[\s\u00a0\u202f]*"
 _DASH = r"[-\u2010\u2011\u2012\u2013\u2014\u2212]"
 STALE_REFERENCE = re.compile(
-    rf"(?<![\w.])(?:R{_SPACES}\.?{_SPACES}311|L{_SPACES}\.?{_SPACES}511){_SPACES}{_DASH}{_SPACES}1(?!\d)"
+    rf"(?<![\w.])(?:R{_SPACES}\.?{_SPACES}311|L{_SPACES}\.?{_SPACES}511|R{_SPACES}\.?{_SPACES}921)"
+    rf"{_SPACES}{_DASH}{_SPACES}1(?!\d|{_SPACES}{_DASH}{_SPACES}\d)"
 )
 
 

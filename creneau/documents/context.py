@@ -9,13 +9,14 @@ import datetime
 import re
 from collections.abc import Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from creneau.cases.models import Attempt, Case, Channel, Outcome, Person
 from creneau.catalog.models import Prefecture
-from creneau.documents.exhibits import Exhibit, exhibit_of, is_listed
-from creneau.documents.french import french_date, french_datetime, paris
+from creneau.documents.exhibits import Exhibit, exhibit_of, is_listed, letter_receipts
+from creneau.documents.french import PARIS, french_date, french_datetime, of, paris
 
 _CHANNEL_PHRASES = {
     Channel.ONLINE: "tentative de prise de rendez-vous en ligne",
@@ -67,14 +68,21 @@ def in_sentence(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
+def french_clock(clock: datetime.time) -> str:
+    """« 7 h 55 », with non-breaking spaces."""
+    return f"{clock.hour}\u00a0h\u00a0{clock.minute:02d}"
+
+
 def person_context(person: Person) -> dict[str, Any]:
     family = text(person.family_name).upper()
     given = text(person.given_names)
     address = text(person.address)
+    full_name = f"{given} {family}".strip()
     return {
         "family_name": family,
         "given_names": given,
-        "full_name": f"{given} {family}".strip(),
+        "full_name": full_name,
+        "of_name": of(full_name),  # « d'Amina BENALI », « de Mamadou DIALLO »
         "birth_date": _birth_date(text(person.birth_date)),
         "birth_place": text(person.birth_place),
         "nationality": text(person.nationality),
@@ -95,9 +103,8 @@ def site_of(case: Case) -> Prefecture | None:
 
 def prefecture_context(case: Case) -> dict[str, Any]:
     site = site_of(case)
-    police = case.department.code == "75"
     # « le {{ prefect }} », « au {{ prefect }} »: in Paris the préfet de police (legal.md §6.2).
-    prefect = "préfet de police" if police else f"préfet {case.department.name_with_article}"
+    prefect = case.department.prefect_title
     name = site.name if site else f"Préfecture {case.department.name_with_article}"
     return {
         "name": name,
@@ -108,6 +115,8 @@ def prefecture_context(case: Case) -> dict[str, Any]:
         "prefect": prefect,
         "Prefect": prefect[:1].upper() + prefect[1:],
         "department": case.department.name,
+        "department_code": case.department.code,
+        "department_with_article": case.department.name_with_article,
     }
 
 
@@ -117,6 +126,8 @@ def tribunal_context(case: Case) -> dict[str, Any]:
         "name": tribunal.name,
         "name_in_sentence": in_sentence(tribunal.name),
         "seat": tribunal.seat,
+        "address": " ".join(tribunal.address.split()),
+        "address_verified": tribunal.address_verified_on is not None,
     }
 
 
@@ -128,6 +139,8 @@ def procedure_context(case: Case) -> dict[str, Any]:
     ground = text(case.ground)
     renewal = case.procedure_kind == "renewal"
     what = f"{title} ({ground})" if ground else title
+    # « carte de séjour temporaire portant la mention « salarié » », as titles are named.
+    designation = f"{title} portant la mention « {ground} »" if ground else title
     return {
         "kind": case.procedure_kind,
         "renewal": renewal,
@@ -135,7 +148,12 @@ def procedure_context(case: Case) -> dict[str, Any]:
         "title": title,
         "ground": ground,
         "object": what,
-        "request": f"demande de renouvellement de {what}" if renewal else f"demande de {what}",
+        "designation": designation,
+        "request": (
+            f"demande de renouvellement de {designation}"
+            if renewal
+            else f"demande de {designation}"
+        ),
         "subject": f"{_SUBJECT_PREFIX.get(case.procedure_kind, '')}{what}",
         "title_expires_on": french_date(case.title_expires_on) if case.title_expires_on else "",
         "booking_url": case.booking_page.url if case.booking_page else "",
@@ -155,18 +173,35 @@ def describe(attempt: Attempt) -> str:
     return f"{_CHANNEL_PHRASES[Channel(attempt.channel)]}, {outcome_phrase(attempt)}"
 
 
+_RECEIPT_PHRASES = {
+    Outcome.DELIVERED: "lettre distribuée",
+    Outcome.REFUSED: "lettre refusée",
+    Outcome.NO_ANSWER: "restée sans réponse",
+}
+
+
+def _receipt_phrase(attempt: Attempt, letter: Attempt, zone: ZoneInfo) -> str:
+    """« avis de réception de la lettre recommandée du 22 septembre 2026 : lettre distribuée »."""
+    sent = french_date(paris(letter.at, zone).date())
+    outcome = _RECEIPT_PHRASES.get(Outcome(attempt.outcome), outcome_phrase(attempt))
+    return f"avis de réception de la lettre recommandée du {sent} : {outcome}"
+
+
 def attempt_rows(
-    attempts: Sequence[Attempt], exhibits: Sequence[Exhibit] = ()
+    attempts: Sequence[Attempt], exhibits: Sequence[Exhibit] = (), zone: ZoneInfo = PARIS
 ) -> list[dict[str, Any]]:
     """The attempts a document lists (see ``is_listed``), dated, with their exhibit number."""
     numbers = exhibit_of(exhibits)
+    receipts = letter_receipts(attempts)
     return [
         {
             "id": attempt.pk,
-            "when": french_datetime(attempt.at),
-            "day": french_date(paris(attempt.at).date()),
+            "when": french_datetime(attempt.at, zone),
+            "day": french_date(paris(attempt.at, zone).date()),
             "channel": str(attempt.channel),
-            "description": describe(attempt),
+            "description": _receipt_phrase(attempt, receipts[attempt.pk], zone)
+            if attempt.pk in receipts
+            else describe(attempt),
             "outcome": _OUTCOME_PHRASES[Outcome(attempt.outcome)],  # after « tentative(s) »
             "exhibit": numbers.get(attempt.pk),
         }
@@ -175,11 +210,14 @@ def attempt_rows(
     ]
 
 
-def summary(attempts: Sequence[Attempt]) -> dict[str, Any]:
+def summary(attempts: Sequence[Attempt], zone: ZoneInfo = PARIS) -> dict[str, Any]:
     """Counts a judge looks at: how many, from when to when, over how many distinct weeks."""
-    listed = [a for a in attempts if is_listed(a)]
+    receipts = letter_receipts(attempts)
+    # An avis de réception is the letter's outcome, not one more step the person took.
+    listed = [a for a in attempts if is_listed(a) and a.pk not in receipts]
     online = [a for a in listed if a.channel == Channel.ONLINE]
-    days = sorted(paris(a.at).date() for a in listed)
+    days = sorted(paris(a.at, zone).date() for a in listed)
+    clocks = sorted(paris(a.at, zone).time() for a in online)
     weeks = {day.isocalendar()[:2] for day in days}
     return {
         "count": len(listed),
@@ -188,6 +226,10 @@ def summary(attempts: Sequence[Attempt]) -> dict[str, Any]:
         "weeks": len(weeks),
         "first": french_date(days[0]) if days else "",
         "last": french_date(days[-1]) if days else "",
+        "first_date": days[0] if days else None,
+        "hours": len({paris(a.at, zone).hour for a in online}),
+        "earliest": french_clock(clocks[0]) if clocks else "",
+        "latest": french_clock(clocks[-1]) if clocks else "",
     }
 
 
@@ -201,18 +243,41 @@ def city_of(address_lines: Sequence[str]) -> str:
 
 
 def agreement(gender: str) -> dict[str, str]:
-    """Agreement for templates: ``né{{ e }}``, ``{{ applicant }}``, ``{{ of_applicant }}``."""
+    """Agreement for templates: ``né{{ e }}``, ``{{ applicant }}``, ``{{ of_applicant }}``,
+    ``{{ civility }}`` (« Mme », « M. » or nothing) and ``{{ she }}`` (« elle », « il »)."""
     if gender == "f":
-        applicant, of_applicant, e = "la requérante", "de la requérante", "e"
+        applicant, of_applicant, e, civility, she = (
+            "la requérante",
+            "de la requérante",
+            "e",
+            "Mme ",
+            "elle",
+        )
     elif gender == "m":
-        applicant, of_applicant, e = "le requérant", "du requérant", ""
+        applicant, of_applicant, e, civility, she = (
+            "le requérant",
+            "du requérant",
+            "",
+            "M. ",
+            "il",
+        )
     else:
-        applicant, of_applicant, e = "la partie requérante", "de la partie requérante", "(e)"
+        applicant, of_applicant, e, civility, she = (
+            "la partie requérante",
+            "de la partie requérante",
+            "(e)",
+            "",
+            "elle",
+        )
     return {
         "e": e,
         "applicant": applicant,
         "Applicant": applicant[:1].upper() + applicant[1:],
         "of_applicant": of_applicant,
+        "to_applicant": "au requérant" if gender == "m" else f"à {applicant}",
+        "civility": civility,
+        "she": she,
+        "She": she.capitalize(),
     }
 
 
@@ -235,10 +300,19 @@ def missing_identity(person: dict[str, Any]) -> list[str]:
     return [label for key, label in labels.items() if not person[key]]
 
 
+def gender_of(case: Case, options: dict[str, Any]) -> str:
+    """The option given for this document, else the person's own (case format 2)."""
+    return str(options.get("gender") or case.person.gender or "")
+
+
 def common_context(case: Case, options: dict[str, Any]) -> dict[str, Any]:
     person = person_context(case.person)
     today = options["date"] or timezone.localdate()
     place = options["place"] or city_of(person["address_lines"])
+    agreed = agreement(gender_of(case, options))
+    # After the first mention: « Mme BENALI »; without a civility, the full name again.
+    civility = agreed["civility"]
+    person["short"] = f"{civility}{person['family_name']}" if civility else person["full_name"]
     return {
         "reference": case.reference,
         "person": person,
@@ -246,7 +320,9 @@ def common_context(case: Case, options: dict[str, Any]) -> dict[str, Any]:
         "tribunal": tribunal_context(case),
         "procedure": procedure_context(case),
         "date": french_date(today),
+        "today": today,
         "place": place,
         "missing": missing_identity(person) + missing_place(place),
-        **agreement(options["gender"]),
+        "cited": [],  # filled by {% legal %}: the references this document cites
+        **agreed,
     }

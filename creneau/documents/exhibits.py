@@ -4,17 +4,24 @@ R. 412-2 CJA wants every exhibit numbered continuously with an explicit label; s
 Télérecours wants one exhibit per file, except a « série homogène » (legal.md §4.2), so online
 screenshots are grouped one exhibit per calendar month. ``plan_exhibits`` is pure (it reads only
 attribute values); the bundle builder turns each ``Exhibit`` into a file named ``filename_stem``.
+
+This is the one place exhibit numbers come from: the requête, its inventory and the bundle all
+call ``exhibits_for(case)``. Documents the volunteer adds (identity, address, urgency…) live in
+the court app, which sits above this one: it registers a provider (``register_added``) that
+lists them, so the numbers are the same whichever command draws the requête.
 """
 
 import datetime
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from itertools import groupby
+from zoneinfo import ZoneInfo
 
 from creneau.cases.models import Attempt, Case, Channel, Outcome
-from creneau.documents.french import french_date, month_label, paris
+from creneau.documents.french import PARIS, french_date, month_label, paris
 
 # Online attempts that show the booking page refusing an appointment. CAPTCHA, UNKNOWN and
 # SLOTS_AVAILABLE prove nothing of the kind and never appear as « tentatives infructueuses ».
@@ -22,6 +29,57 @@ FRUITLESS_ONLINE = frozenset({Outcome.NO_SLOT, Outcome.CLOSED, Outcome.ERROR, Ou
 # One exhibit per attempt for written and in-person steps, in this order.
 _ONE_PER_ATTEMPT = (Channel.EMAIL, Channel.LETTER, Channel.COUNTER, Channel.CCC, Channel.DDD)
 _FILENAME_MAX = 80  # Télérecours naming rule, applied to Télérecours citoyens too (legal.md §4.2)
+# Added documents that join a planned exhibit instead of becoming one of their own.
+_JOINS = {
+    "identity": "identity",
+    "residence_title": "residence_title",
+    "receipt": "residence_title",
+    "address": "address",
+    "channel": "channel",
+}
+# The others follow the evidence of the attempts, in this order: urgency first, as argued.
+_ADDED_ORDER = ("employment", "schooling", "benefits", "urgency", "application", "other")
+_PREFIX = {
+    "residence_title": "Copie du titre de séjour",
+    "receipt": "Récépissé ou attestation de prolongation de l'instruction",
+    "employment": "Situation professionnelle",
+    "schooling": "Scolarité",
+    "benefits": "Droits sociaux",
+    "urgency": "Justificatif de l'urgence",
+    "application": "Dossier de demande de titre de séjour",
+    "identity": "Pièce d'identité",
+}
+
+
+@dataclass(frozen=True)
+class AddedDocument:
+    """A document added to the case for the filing, as its provider describes it."""
+
+    id: int
+    kind: str  # identity, residence_title, receipt, address, channel, employment, …
+    label: str
+
+
+AddedProvider = Callable[["Case"], list[AddedDocument]]
+_providers: list[AddedProvider] = []
+
+
+def register_added(provider: AddedProvider) -> None:
+    """Called once by the app that stores added documents (court), at start-up."""
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+def added_documents(case: "Case") -> list[AddedDocument]:
+    return [document for provider in _providers for document in provider(case)]
+
+
+def added_label(document: AddedDocument) -> str:
+    prefix = _PREFIX.get(document.kind)
+    label = document.label.strip()
+    if not prefix:
+        return label
+    return f"{prefix} : {label}" if label and label.lower() != prefix.lower() else prefix
 
 
 @dataclass(frozen=True)
@@ -32,13 +90,65 @@ class Exhibit:
     attempt_ids: tuple[int, ...] = ()
     first: datetime.date | None = None
     last: datetime.date | None = None
+    document_ids: tuple[int, ...] = ()  # added documents this exhibit is drawn from
+
+    @property
+    def provided(self) -> bool:
+        """Whether the file holds something to draw this exhibit from."""
+        return bool(self.attempt_ids or self.document_ids) or self.kind in _FROM_JOURNAL
 
     @property
     def filename_stem(self) -> str:
         """« 03_Captures_d_ecran_de_la_prise_de_rendez_vous… », no accents, dots or spaces."""
         ascii_label = unicodedata.normalize("NFKD", self.label).encode("ascii", "ignore").decode()
         slug = re.sub(r"[^A-Za-z0-9]+", "_", ascii_label).strip("_")
-        return f"{self.number:02d}_{slug}"[:_FILENAME_MAX].rstrip("_")
+        return cut_at_word(f"{self.number:02d}_{slug}", _FILENAME_MAX)
+
+
+_FROM_JOURNAL = frozenset({"journal", "timeline"})
+
+
+# Words a cut name must not end on: they announce what was cut off (« …_preuve_d », « …_au_30 »).
+_DANGLING = frozenset(
+    [
+        "a",
+        "au",
+        "aux",
+        "d",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "jusqu",
+        "l",
+        "la",
+        "le",
+        "les",
+        "n",
+        "qu",
+        "s",
+        "sur",
+    ]
+)
+
+
+def cut_at_word(stem: str, limit: int) -> str:
+    """At most ``limit`` characters, cut after a whole word (« …_13_tentatives »), never inside,
+    and never on a word that only makes sense with what follows (« d », « au », « 30 »)."""
+    if len(stem) <= limit:
+        return stem
+    cut = stem[: limit + 1]
+    if "_" not in cut[3:]:
+        return stem[:limit].rstrip("_-")
+    words = cut[: cut.rfind("_")].split("_")
+    while len(words) > 2 and (words[-1].lower() in _DANGLING or _short_number(words[-1])):
+        words.pop()
+    return "_".join(words).rstrip("_-")
+
+
+def _short_number(word: str) -> bool:
+    return word.isdigit() and len(word) <= 2
 
 
 def is_listed(attempt: Attempt) -> bool:
@@ -46,8 +156,12 @@ def is_listed(attempt: Attempt) -> bool:
     return attempt.channel != Channel.ONLINE or attempt.outcome in FRUITLESS_ONLINE
 
 
+# The case's local time while a plan is drawn (Paris unless the département is overseas).
+_ZONE: ContextVar[ZoneInfo] = ContextVar("exhibit_zone", default=PARIS)
+
+
 def _local_date(attempt: Attempt) -> datetime.date:
-    return paris(attempt.at).date()
+    return paris(attempt.at, _ZONE.get()).date()
 
 
 def _ids(attempts: Iterable[Attempt]) -> tuple[int, ...]:
@@ -96,10 +210,51 @@ def _attempt_label(attempt: Attempt) -> str:
     return label
 
 
+_RECEIPT_OUTCOMES = frozenset({Outcome.DELIVERED, Outcome.REFUSED, Outcome.NO_ANSWER})
+
+
+def letter_receipts(attempts: Iterable[Attempt]) -> dict[int, Attempt]:
+    """Receipt attempt id → the letter it belongs to.
+
+    A registered letter is recorded as two attempts: the posting (``sent``), then what the avis
+    de réception says (``delivered``, ``refused``…). Each result after a posting belongs to the
+    latest posting not yet answered: one letter, one exhibit, one written request.
+    """
+    receipts: dict[int, Attempt] = {}
+    waiting: list[Attempt] = []
+    for attempt in sorted(attempts, key=lambda a: (a.at, a.pk or 0)):
+        if attempt.channel != Channel.LETTER:
+            continue
+        if attempt.outcome == Outcome.SENT:
+            waiting.append(attempt)
+        elif attempt.outcome in _RECEIPT_OUTCOMES and waiting:
+            receipts[attempt.pk] = waiting.pop()
+    return receipts
+
+
+def _letter_label(letter: Attempt, receipt: Attempt | None) -> str:
+    label = (
+        f"Lettre recommandée avec accusé de réception du {french_date(_local_date(letter))}, "
+        "preuve d'envoi"
+    )
+    if receipt is not None:
+        label += f" et avis de réception du {french_date(_local_date(receipt))}"
+    return label
+
+
 def _per_attempt(attempts: Sequence[Attempt]) -> list[Exhibit]:
     drafts = []
+    receipts = letter_receipts(attempts)
+    answer = {letter.pk: receipt for receipt in attempts if (letter := receipts.get(receipt.pk))}
     for channel in _ONE_PER_ATTEMPT:
         for attempt in (a for a in attempts if a.channel == channel):
+            if attempt.pk in receipts:
+                continue  # drawn with its letter
+            if channel == Channel.LETTER and attempt.outcome == Outcome.SENT:
+                receipt = answer.get(attempt.pk)
+                group = [attempt, receipt] if receipt else [attempt]
+                drafts.append(_draft(_letter_label(attempt, receipt), str(channel), group))
+                continue
             drafts.append(_draft(_attempt_label(attempt), str(channel), [attempt]))
     return drafts
 
@@ -110,7 +265,36 @@ def _identity(holder: str, renewal: bool, expires_on: datetime.date | None) -> l
         until = f", valable jusqu'au {french_date(expires_on)}" if expires_on else ""
         label = f"Copie du titre de séjour dont le renouvellement est demandé{until}"
         drafts.append(_draft(label, "residence_title"))
+    drafts.append(_draft(f"Justificatif de domicile ({holder})", "address"))
     return drafts
+
+
+def _channel(online: bool) -> list[Exhibit]:
+    if not online:
+        return []
+    label = (
+        "Impression de la page internet de la préfecture indiquant que les rendez-vous se "
+        "prennent en ligne"
+    )
+    return [_draft(label, "channel")]
+
+
+def _join(drafts: list[Exhibit], added: Sequence[AddedDocument]) -> list[Exhibit]:
+    """Planned exhibits take the added documents of their kind; the others follow, one each."""
+    joined = []
+    for draft in drafts:
+        mine = [d for d in added if _JOINS.get(d.kind) == draft.kind]
+        ids = tuple(d.id for d in mine)
+        labels = [d.label.strip() for d in mine if d.label.strip()]
+        label = f"{draft.label} : {' ; '.join(labels)}" if labels else draft.label
+        joined.append(
+            Exhibit(0, label, draft.kind, draft.attempt_ids, draft.first, draft.last, ids)
+        )
+    planned = {draft.kind for draft in drafts}
+    rest = [d for d in added if _JOINS.get(d.kind) not in planned]
+    rest.sort(key=lambda d: _ADDED_ORDER.index(d.kind) if d.kind in _ADDED_ORDER else 99)
+    joined += [Exhibit(0, added_label(d), d.kind, document_ids=(d.id,)) for d in rest]
+    return joined
 
 
 def _records(attempts: Sequence[Attempt]) -> list[Exhibit]:
@@ -130,28 +314,69 @@ def plan_exhibits(
     holder: str,
     renewal: bool,
     title_expires_on: datetime.date | None = None,
+    online: bool | None = None,
+    added: Sequence[AddedDocument] = (),
+    zone: ZoneInfo = PARIS,
 ) -> list[Exhibit]:
-    """Identity, title, monthly screenshot series, written and in-person steps, journal, chart."""
+    """Identity, title, address, booking rule, monthly screenshot series, written and in-person
+    steps, journal, chart, then the other added documents (urgency first)."""
+    token = _ZONE.set(zone)
+    try:
+        return _plan(attempts, holder, renewal, title_expires_on, online, added)
+    finally:
+        _ZONE.reset(token)
+
+
+def _plan(
+    attempts: Sequence[Attempt],
+    holder: str,
+    renewal: bool,
+    title_expires_on: datetime.date | None,
+    online: bool | None,
+    added: Sequence[AddedDocument],
+) -> list[Exhibit]:
     ordered = sorted(attempts, key=lambda a: (a.at, a.pk or 0))
+    if online is None:
+        online = any(a.channel == Channel.ONLINE for a in ordered)
     drafts = [
         *_identity(holder, renewal, title_expires_on),
+        *_channel(online),
         *_online_months(ordered),
         *_per_attempt(ordered),
         *_records(ordered),
     ]
     return [
-        Exhibit(number, d.label, d.kind, d.attempt_ids, d.first, d.last)
-        for number, d in enumerate(drafts, start=1)
+        Exhibit(number, d.label, d.kind, d.attempt_ids, d.first, d.last, d.document_ids)
+        for number, d in enumerate(_join(drafts, added), start=1)
     ]
 
 
 def exhibits_for(case: Case) -> list[Exhibit]:
+    attempts = list(case.attempts.all())
     return plan_exhibits(
-        list(case.attempts.all()),
+        attempts,
         holder=f"{case.person.given_names or ''} {case.person.family_name.upper()}".strip(),
         renewal=case.procedure_kind == "renewal",
         title_expires_on=case.title_expires_on,
+        online=case.booking_page_id is not None or any(a.channel == "online" for a in attempts),
+        added=added_documents(case),
+        zone=case.department.zone,
     )
+
+
+PLANNED = frozenset({"identity", "residence_title", "address", "channel"})
+
+
+def numbers_of(exhibits: Sequence[Exhibit], *kinds: str) -> list[int]:
+    """The numbers of the exhibits of these kinds, in plan order: planned exhibits (identity,
+    title, address, booking rule) even before their document is added, others only when they
+    hold something."""
+    return [e.number for e in exhibits if e.kind in kinds and (e.provided or e.kind in PLANNED)]
+
+
+def to_add(exhibits: Sequence[Exhibit]) -> list[Exhibit]:
+    """Planned exhibits whose document has not been added yet."""
+    return [e for e in exhibits if e.kind in PLANNED and not e.provided]
 
 
 def exhibit_of(exhibits: Sequence[Exhibit]) -> dict[int, int]:

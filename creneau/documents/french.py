@@ -1,13 +1,20 @@
-"""French wording helpers: dates with « 1er », Paris time, euros and typographic spaces."""
+"""French wording helpers: dates with « 1er », local time, euros, elision, plurals, spaces.
+
+Times are printed in the time zone of the case's département (Paris time in mainland France,
+local time overseas), so the hour in a document matches the clock on the person's screenshots.
+"""
 
 import datetime
 import re
+import unicodedata
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
 PARIS = ZoneInfo("Europe/Paris")
 NBSP = "\u00a0"
+_VOWELS = frozenset("aeiouyh")
 
 
 def _day(day: int) -> str:
@@ -24,19 +31,50 @@ def french_date(value: datetime.date, *, weekday: bool = False) -> str:
     return text
 
 
-def paris(moment: datetime.datetime) -> datetime.datetime:
-    return moment.astimezone(PARIS)
+def paris(moment: datetime.datetime, zone: ZoneInfo = PARIS) -> datetime.datetime:
+    """``moment`` in the case's local time (Paris unless ``zone`` says otherwise)."""
+    return moment.astimezone(zone)
 
 
-def french_time(moment: datetime.datetime) -> str:
-    """« 9 h 05 » in Paris time, with non-breaking spaces so the hour never wraps alone."""
-    local = paris(moment)
+def french_time(moment: datetime.datetime, zone: ZoneInfo = PARIS) -> str:
+    """« 9 h 05 » in local time, with non-breaking spaces so the hour never wraps alone."""
+    local = paris(moment, zone)
     return f"{local.hour}{NBSP}h{NBSP}{local.minute:02d}"
 
 
-def french_datetime(moment: datetime.datetime) -> str:
-    """« mardi 1er septembre 2026 à 9 h 05 », in Paris time."""
-    return f"{french_date(paris(moment).date(), weekday=True)} à {french_time(moment)}"
+def french_datetime(moment: datetime.datetime, zone: ZoneInfo = PARIS) -> str:
+    """« mardi 1er septembre 2026 à 9 h 05 », in local time."""
+    day = french_date(paris(moment, zone).date(), weekday=True)
+    return f"{day} à {french_time(moment, zone)}"
+
+
+def of(name: str) -> str:
+    """« d'Amina BENALI », « de Mamadou DIALLO »: the preposition elided before a vowel or h."""
+    first = unicodedata.normalize("NFKD", name.strip()[:1]).encode("ascii", "ignore").decode()
+    return f"d'{name.strip()}" if first.lower() in _VOWELS else f"de {name.strip()}"
+
+
+def plural(count: int, singular: str, plural_form: str = "") -> str:
+    """« 1 jour », « 8 jours »: the number and its noun, agreed."""
+    return f"{count}{NBSP}{singular if count == 1 else (plural_form or singular + 's')}"
+
+
+def exhibit_numbers(numbers: Sequence[int]) -> str:
+    """« pièce n° 4 », « pièces n° 4 et 5 », « pièces n° 4 à 7 », « pièces n° 2, 4 et 7 »."""
+    ordered = sorted(set(numbers))
+    if not ordered:
+        return ""
+    if len(ordered) == 1:
+        return f"pièce n°{NBSP}{ordered[0]}"
+    if len(ordered) > 2 and ordered[-1] - ordered[0] == len(ordered) - 1:
+        return f"pièces n°{NBSP}{ordered[0]} à {ordered[-1]}"
+    head = ", ".join(str(n) for n in ordered[:-1])
+    return f"pièces n°{NBSP}{head} et {ordered[-1]}"
+
+
+def short_date(value: datetime.date) -> str:
+    """« 03/12/2026 », for messages to volunteers."""
+    return f"{value:%d/%m/%Y}"
 
 
 def month_label(value: datetime.date) -> str:
@@ -69,3 +107,11 @@ def fix_typography(html: str) -> str:
     """
     parts = _TAG.split(html)
     return "".join(part if part.startswith("<") else _fix_text(part) for part in parts)
+
+
+_LAST_ITEM = re.compile(r"[ \u00a0\u202f]*;[ \u00a0\u202f]*(</li>\s*</(?:ul|ol)>)")
+
+
+def fix_list_endings(html: str) -> str:
+    """The last item of a list ends with a full stop, not « ; » (« …de 100 € par jour. »)."""
+    return _LAST_ITEM.sub(r".\1", html)

@@ -3,7 +3,9 @@
 Steps: (1) build the kind's context, (2) render its HTML template, (3) read the blocks (the text
 both the DOCX and the e-mail carry), (4) refuse the result if it holds a placeholder or a stale
 legal reference, (5) draw the PDF/A and the DOCX, (6) for ``email``, compose the ``.eml``.
-Nothing is sent or stored here.
+Nothing is sent or stored here. Beside the document come its ``missing`` facts (dotted lines to
+fill by hand) and its ``warnings`` (a premature requête, the references it cites that nobody
+has checked yet…), which the command prints and the bundle lists.
 """
 
 from dataclasses import dataclass, field
@@ -15,10 +17,11 @@ from django.template import Context, Engine
 from django.utils import translation
 
 from creneau.cases.models import Case
+from creneau.catalog.legal import unverified
 from creneau.documents import render
 from creneau.documents.blocks import Block, read_blocks, text_of_blocks
 from creneau.documents.checks import placeholders_in, stale_references_in
-from creneau.documents.french import fix_typography
+from creneau.documents.french import fix_list_endings, fix_typography
 from creneau.documents.kinds import KINDS, MissingInformationError
 from creneau.documents.mail import compose_eml
 from creneau.documents.options import OptionError
@@ -44,6 +47,7 @@ class RenderedDocument:
     docx: bytes
     eml: bytes | None = None
     missing: tuple[str, ...] = field(default=())  # facts left as dotted lines to fill by hand
+    warnings: tuple[str, ...] = field(default=())  # what the volunteer must know before use
 
 
 def template_dirs() -> list[Path]:
@@ -63,7 +67,7 @@ def engine() -> Engine:
 
 def render_html(kind: str, context: dict[str, Any]) -> str:
     html = engine().get_template(f"{kind}.html").render(Context(context))
-    return fix_typography(html)
+    return fix_typography(fix_list_endings(html))
 
 
 def stylesheet() -> str:
@@ -107,6 +111,18 @@ class Draft:
     def missing(self) -> tuple[str, ...]:
         return tuple(self.context["missing"])
 
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        found = list(self.context.get("warnings", []))
+        checks = [f"{ref.citation} (source : {ref.source})" for ref in self.unverified]
+        if checks:
+            found.append("Références à vérifier avant le dépôt : " + " ; ".join(checks) + ".")
+        return tuple(found)
+
+    @property
+    def unverified(self) -> list[Any]:
+        return unverified(self.context.get("cited", []))
+
 
 def draft_document(case: Case, kind: str, **options: Any) -> Draft:
     """Steps (1) to (4): the checked text, without drawing the PDF or the DOCX."""
@@ -125,5 +141,5 @@ def render_document(case: Case, kind: str, **options: Any) -> RenderedDocument:
     docx = render.docx_from_blocks(draft.blocks, title=draft.title)
     eml = compose_eml(case, draft.context, draft.text, pdf) if kind == "email" else None  # (6)
     return RenderedDocument(
-        kind, draft.title, draft.html, draft.text, pdf, docx, eml, draft.missing
+        kind, draft.title, draft.html, draft.text, pdf, docx, eml, draft.missing, draft.warnings
     )

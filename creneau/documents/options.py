@@ -40,7 +40,7 @@ def as_text(value: object) -> str:
 
 def as_gender(value: object) -> str:
     text = str(value).strip().lower()
-    if text not in {"f", "m", ""}:
+    if text not in {"f", "m", "x", ""}:
         raise ValueError(text)
     return text
 
@@ -56,7 +56,9 @@ class Option:
 COMMON = {
     "date": Option(as_date, None, "date du document (AAAA-MM-JJ), aujourd'hui par défaut"),
     "place": Option(as_text, "", "lieu de signature, tiré de l'adresse par défaut"),
-    "gender": Option(as_gender, "", "accord grammatical : f ou m (sinon écriture inclusive)"),
+    "gender": Option(
+        as_gender, "", "accord grammatical : f, m ou x (par défaut celui de la personne)"
+    ),
 }
 
 

@@ -134,6 +134,8 @@ def _format(paragraph: DocxParagraph, block: Paragraph) -> None:
             layout.left_indent = indent
     if "new-page" in block.classes:
         layout.page_break_before = True
+    if "closing" in block.classes:
+        layout.keep_with_next = True  # the signature never stands alone on the last page
     if block.kind == "li":
         layout.left_indent, layout.first_line_indent = Cm(0.8), Cm(-0.5)
         layout.space_after = Pt(2)

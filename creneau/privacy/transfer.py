@@ -2,7 +2,15 @@
 
 Import is all-or-nothing: every problem is collected first, with the path of the field it
 concerns; nothing is written unless the whole file is valid. Export followed by import gives
-back the same case, files included (they travel beside the JSON file).
+back the same case, files included (they travel beside the JSON file). Format 2 adds the
+person's grammatical gender, the facts that decide the route (an application lodged, a
+refusal), the département confirmed against the address, channel details, court events and the
+documents added for the filing (``transfer_sections``); format 1 files still import.
+
+Times: an offset that is the département's *other* legal offset (« +02:00 » on a November day
+in Paris) is a summer offset pasted on a winter date; the time written is then read as the
+local clock time it is (« 17:44 » stays 17:44), and the import says so. Any other offset is an
+exact instant and kept as such.
 """
 
 import datetime
@@ -24,6 +32,7 @@ from creneau.accounts.models import Organisation
 from creneau.assessment.services import refresh_assessment
 from creneau.cases.models import ONLINE_OUTCOMES, Attempt, AttemptFile, Case, Person
 from creneau.catalog.loader import normalise_department
+from creneau.privacy import transfer_sections as sections
 from creneau.catalog.models import BookingPage, Department, Procedure, guess_system
 from creneau.evidence.attempts import Filed, record_attempt
 from creneau.evidence.models import Blob
@@ -43,17 +52,23 @@ PERSON_FIELDS = [
     "address",
     "foreigner_number",
 ]
-FACT_FIELDS = ["unexecuted_oqtf", "employment", "social_benefits"]
+FACT_FIELDS = ["unexecuted_oqtf", "employment", "social_benefits", "department_confirmed"]
+DATE_FACTS = ["application_filed_on", "refused_on"]
+FORMAT = 2
 
 
 @dataclass
 class Problems:
-    """Every problem found in a file, each naming its field."""
+    """Every problem found in a file, each naming its field; and notes that refuse nothing."""
 
     items: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def add(self, path: str, message: str) -> None:
         self.items.append(f"{path or _('(racine)')} : {message}")
+
+    def note(self, path: str, message: str) -> None:
+        self.notes.append(f"{path} : {message}")
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -95,12 +110,16 @@ def _schema_problems(data: object, problems: Problems) -> None:
             problems.add(where, error.message)
 
 
+_PROPERTIES = SCHEMA["properties"]
 KNOWN_KEYS: dict[str, set[str]] = {
-    "": set(SCHEMA["properties"]),
-    "person": set(SCHEMA["properties"]["person"]["properties"]),
-    "procedure": set(SCHEMA["properties"]["procedure"]["properties"]),
-    "facts": set(SCHEMA["properties"]["facts"]["properties"]),
-    "attempts": set(SCHEMA["properties"]["attempts"]["items"]["properties"]),
+    "": set(_PROPERTIES),
+    "person": set(_PROPERTIES["person"]["properties"]),
+    "procedure": set(_PROPERTIES["procedure"]["properties"]),
+    "facts": set(_PROPERTIES["facts"]["properties"]),
+    "attempts": set(_PROPERTIES["attempts"]["items"]["properties"]),
+    "details": set(_PROPERTIES["attempts"]["items"]["properties"]["details"]["properties"]),
+    "court": set(_PROPERTIES["court"]["items"]["properties"]),
+    "documents": set(_PROPERTIES["documents"]["items"]["properties"]),
 }
 
 
@@ -109,9 +128,13 @@ def _objects(data: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     for key in ("person", "procedure", "facts"):
         if isinstance(data.get(key), dict):
             yield key, key, data[key]
-    for index, attempt in enumerate(data.get("attempts") or []):
-        if isinstance(attempt, dict):
-            yield "attempts", f"attempts[{index}]", attempt
+    for section in ("attempts", "court", "documents"):
+        items = data.get(section)
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict):
+                yield section, f"{section}[{index}]", item
+                if section == "attempts" and isinstance(item.get("details"), dict):
+                    yield "details", f"{section}[{index}].details", item["details"]
 
 
 def unknown_keys(data: dict[str, Any], problems: Problems) -> list[str]:
@@ -142,7 +165,34 @@ def parse_date(value: object, path: str, problems: Problems) -> datetime.date | 
         return None
 
 
-def parse_moment(value: object, path: str, problems: Problems) -> datetime.datetime | None:
+def _offset(delta: datetime.timedelta | None) -> str:
+    minutes = int((delta or datetime.timedelta()).total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def local_time(moment: datetime.datetime, zone: ZoneInfo) -> tuple[datetime.datetime, bool]:
+    """``moment`` read in ``zone``: a naive time is local; an offset that is the zone's other
+    legal offset (summer time pasted on a winter date, or the reverse) is a clock time written
+    with the wrong offset, read as the local clock time; any other offset is exact.
+    Returns the moment and whether its offset was corrected."""
+    wall = moment.replace(tzinfo=None)
+    if moment.tzinfo is None:
+        return wall.replace(tzinfo=zone), False
+    given, expected = moment.utcoffset(), zone.utcoffset(wall)
+    year = wall.year
+    legal = {
+        zone.utcoffset(datetime.datetime(year, 1, 15)),
+        zone.utcoffset(datetime.datetime(year, 7, 15)),
+    }
+    if given != expected and given in legal:
+        return wall.replace(tzinfo=zone), True
+    return moment, False
+
+
+def parse_moment(
+    value: object, path: str, problems: Problems, zone: ZoneInfo = PARIS
+) -> datetime.datetime | None:
     try:
         moment = datetime.datetime.fromisoformat(str(value))
     except ValueError:
@@ -152,8 +202,20 @@ def parse_moment(value: object, path: str, problems: Problems) -> datetime.datet
             % {"value": value},
         )
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=PARIS)
+    moment, corrected = local_time(moment, zone)
+    if corrected:
+        problems.note(
+            path,
+            _(
+                "décalage %(given)s impossible à cette date à l'heure locale (%(expected)s) : "
+                "heure lue comme %(clock)s heure locale"
+            )
+            % {
+                "given": str(value)[19:],
+                "expected": _offset(moment.utcoffset()),
+                "clock": f"{moment:%H:%M}",
+            },
+        )
     if moment > datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=1):
         problems.add(path, _("date dans le futur : une tentative ne peut pas être à venir"))
         return None
@@ -198,6 +260,10 @@ class Parsed:
     moments: list[datetime.datetime | None] = field(default_factory=list)
     files: list[list[PendingFile]] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    dates: dict[str, datetime.date | None] = field(default_factory=dict)
+    court: list[sections.PendingEvent] = field(default_factory=list)
+    documents: list[sections.PendingDocument] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # accepted, but worth saying
 
 
 def _dict(value: object) -> dict[str, Any]:
@@ -217,6 +283,8 @@ def _check_semantics(parsed: Parsed, base: Path, problems: Problems) -> None:
     parsed.expires_on = parse_date(
         facts.get("title_expires_on"), "facts.title_expires_on", problems
     )
+    for name in DATE_FACTS:
+        parsed.dates[name] = parse_date(facts.get(name), f"facts.{name}", problems)
     url = data.get("booking_url") or ""
     if isinstance(url, str) and url and not url.startswith(("https://", "http://")):
         problems.add("booking_url", _("adresse invalide : elle doit commencer par https://"))
@@ -226,13 +294,17 @@ def _check_semantics(parsed: Parsed, base: Path, problems: Problems) -> None:
     attempts = data.get("attempts")
     for index, attempt in enumerate(attempts if isinstance(attempts, list) else []):
         _check_attempt(parsed, _dict(attempt), f"attempts[{index}]", base, problems)
+    sections.check_details(attempts, problems)
+    parsed.court = sections.check_court(data.get("court"), problems)
+    parsed.documents = sections.check_documents(data.get("documents"), base, problems)
 
 
 def _check_attempt(
     parsed: Parsed, attempt: dict[str, Any], where: str, base: Path, problems: Problems
 ) -> None:
+    zone = parsed.department.zone if parsed.department else PARIS
     parsed.moments.append(
-        parse_moment(attempt["at"], f"{where}.at", problems) if "at" in attempt else None
+        parse_moment(attempt["at"], f"{where}.at", problems, zone) if "at" in attempt else None
     )
     outcome = attempt.get("outcome")  # any JSON value, a list included (unhashable)
     known = isinstance(outcome, str) and outcome in ONLINE_OUTCOMES
@@ -257,6 +329,7 @@ def parse(data: object, base: Path) -> Parsed:
     _check_semantics(parsed, base, problems)
     if problems:
         raise CaseFormatError(problems.items)
+    parsed.notes = problems.notes
     return parsed
 
 
@@ -288,6 +361,7 @@ def import_case(parsed: Parsed, organisation: Organisation, user: User | None = 
         **{name: person_data.get(name) or "" for name in PERSON_FIELDS if name != "birth_date"},
         birth_date=parsed.birth_date.isoformat() if parsed.birth_date else "",
         preferred_language=person_data.get("preferred_language") or "fr",
+        gender=person_data.get("gender") or "",
     )
     url = data.get("booking_url") or ""
     page = None
@@ -307,15 +381,17 @@ def import_case(parsed: Parsed, organisation: Organisation, user: User | None = 
         prefecture=parsed.department.sites.order_by("kind").first(),
         booking_page=page,
         title_expires_on=parsed.expires_on,
+        **parsed.dates,
         particular_circumstances=facts.get("particular_circumstances") or "",
         status=data.get("status") or Case.Status.GATHERING,
         created_by=user,
         **{name: bool(facts.get(name, False)) for name in FACT_FIELDS},
     )
     attempts = data.get("attempts") or []
+    created = []
     for attempt_data, moment, files in zip(attempts, parsed.moments, parsed.files, strict=True):
         assert moment is not None  # parse() refused the file otherwise
-        record_attempt(
+        attempt = record_attempt(
             case,
             channel=attempt_data["channel"],
             outcome=attempt_data["outcome"],
@@ -324,6 +400,10 @@ def import_case(parsed: Parsed, organisation: Organisation, user: User | None = 
             source=Attempt.Source.IMPORTED,
             files=[Filed(_store(pending), pending.name) for pending in files],
         )
+        created.append((attempt, attempt_data))
+    sections.import_details(case, created)
+    sections.import_court(case, parsed.court, status_given="status" in data)
+    sections.import_documents(case, parsed.documents)
     transaction.on_commit(lambda: refresh_assessment(case))  # lists filter on it at once
     return case
 
@@ -336,10 +416,12 @@ def export_case(case: Case) -> dict[str, Any]:
     """The case in the documented format; files are named relative to the JSON file."""
     person = case.person
     return {
+        "format": FORMAT,
         "person": {
             **{name: getattr(person, name) or "" for name in PERSON_FIELDS},
             "birth_date": person.birth_date or None,
             "preferred_language": person.preferred_language,
+            "gender": person.gender,
         },
         "procedure": {
             "kind": case.procedure_kind,
@@ -355,20 +437,28 @@ def export_case(case: Case) -> dict[str, Any]:
             if case.title_expires_on
             else None,
             **{name: getattr(case, name) for name in FACT_FIELDS},
+            **{
+                name: value.isoformat() if (value := getattr(case, name)) else None
+                for name in DATE_FACTS
+            },
             "particular_circumstances": case.particular_circumstances or "",
         },
-        "attempts": [_export_attempt(attempt) for attempt in case.attempts.all()],
+        "attempts": [_export_attempt(attempt, case) for attempt in case.attempts.all()],
+        "documents": [entry for entry, _document in sections.export_documents(case)],
+        "court": sections.export_court(case),
     }
 
 
-def _export_attempt(attempt: Attempt) -> dict[str, Any]:
-    return {
+def _export_attempt(attempt: Attempt, case: Case) -> dict[str, Any]:
+    exported = {
         "channel": attempt.channel,
-        "at": attempt.at.astimezone(PARIS).isoformat(),
+        "at": attempt.at.astimezone(case.department.zone).isoformat(),
         "outcome": attempt.outcome,
         "note": attempt.note,
         "files": [exported_file_path(f) for f in attempt.files.select_related("blob")],
     }
+    details = sections.export_details(attempt)
+    return exported | ({"details": details} if details else {})
 
 
 def write_export(case: Case, out: Path) -> Path:
@@ -379,6 +469,7 @@ def write_export(case: Case, out: Path) -> Path:
             target = out / exported_file_path(attached)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(storage.read(attached.blob.sha256))
+    sections.write_documents(case, out)
     path = out / "case.json"
     path.write_text(json.dumps(export_case(case), ensure_ascii=False, indent=2) + "\n")
     return path

@@ -79,3 +79,23 @@ def test_without_json_it_prints_a_readable_summary(case_factory, capsys):
     out = capsys.readouterr().out
     assert out.startswith(f"{case.reference} : insuffisant (insufficient)")
     assert "Une personne décide" in out
+
+
+@pytest.mark.django_db
+def test_the_json_names_the_route_and_why(case_factory, capsys):
+    case = case_factory(
+        [*weekly(MONDAY, 5, days=(0, 3)), EMAIL], title_expires_on=date(2026, 4, 20)
+    )
+    data = run_json(capsys, case.reference, "--today", "2026-04-06")
+    assert data["route"] == "mesures_utiles"
+    assert data["route_reason"]
+    assert data["route_detail"]["code"] == "no_decision"
+    case.refused_on = date(2026, 4, 1)
+    case.save()
+    data = run_json(capsys, case.reference, "--today", "2026-04-06")
+    assert (data["route"], data["route_detail"]["code"]) == (
+        "not_mesures_utiles",
+        "explicit_refusal",
+    )
+    assert data["route_detail"]["decision_on"] == "2026-04-01"
+    assert "décision de refus" in data["route_reason"]

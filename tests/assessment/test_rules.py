@@ -7,6 +7,7 @@ import pytest
 from creneau.assessment import rules
 from creneau.assessment.metrics import compute
 from creneau.assessment.rules import Level
+from creneau.catalog.legal import citation
 
 from .factories import CE_2020_ATTEMPTS, at, attempt, facts, weekly
 
@@ -263,7 +264,7 @@ def test_renewal_window(expires_in, level, phrase, thresholds):
     reason = judge(rules.renewal_window, snapshot, thresholds)
     assert reason.level == level
     assert phrase in reason.text
-    assert reason.source == "art. R.431-5 CESEDA"
+    assert reason.source == citation("ceseda_r431_5")
 
 
 def test_renewal_window_only_concerns_renewals(thresholds):
@@ -283,7 +284,7 @@ def test_implicit_rejection_after_four_months(today, level, phrase, thresholds):
     reason = judge(rules.implicit_rejection, snapshot, thresholds)
     assert reason.level == level
     assert phrase in reason.text
-    assert "R.432-2" in reason.source
+    assert "R. 432-2" in reason.source
 
 
 def test_implicit_rejection_only_concerns_renewals(thresholds):

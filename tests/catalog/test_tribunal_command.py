@@ -19,10 +19,34 @@ def tribunal_json(code: str) -> dict[str, str | None]:
     return json.loads(out.getvalue())
 
 
-def test_the_catalog_lists_all_101_departements_including_corsica_and_overseas():
-    assert len(ALL_CODES) == 101
+def test_the_catalog_lists_all_101_departements_and_three_overseas_collectivities():
+    assert len(ALL_CODES) == 104
     assert {"2A", "2B", "971", "972", "973", "974", "976"} <= set(ALL_CODES)
-    assert "20" not in ALL_CODES and "975" not in ALL_CODES
+    assert {"975", "977", "978"} <= set(ALL_CODES)
+    assert "20" not in ALL_CODES
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("code", "tribunal", "seat"),
+    [
+        ("975", "Tribunal administratif de Saint-Pierre-et-Miquelon", "Saint-Pierre"),
+        ("977", "Tribunal administratif de Saint-Barthélemy", "Basse-Terre"),
+        ("978", "Tribunal administratif de Saint-Martin", "Basse-Terre"),
+        ("972", "Tribunal administratif de la Martinique", "Schœlcher"),
+    ],
+)
+def test_overseas_collectivities_have_their_own_tribunal(code, tribunal, seat):
+    info = tribunal_json(code)
+    assert (info["tribunal"], info["seat"]) == (tribunal, seat)
+
+
+@pytest.mark.django_db
+def test_saint_martin_cases_are_directed_against_the_delegated_prefect():
+    department = Department.objects.get(code="978")
+    assert department.prefect_title.startswith("préfet délégué auprès du représentant de l'État")
+    assert str(department.zone) == "America/Marigot"
+    assert Department.objects.get(code="75").prefect_title == "préfet de police"
 
 
 @pytest.mark.django_db
@@ -64,7 +88,7 @@ def test_every_departement_code_resolves_from_the_database_and_the_files():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("code", ["99", "20", "975", "", "abc", "9 3"])
+@pytest.mark.parametrize("code", ["99", "20", "979", "", "abc", "9 3"])
 def test_an_unknown_code_is_refused_with_a_clear_message(code):
     with pytest.raises(CommandError, match="Département inconnu") as raised:
         call_command("tribunal", code, "--json")
@@ -95,7 +119,7 @@ def test_reloading_keeps_an_address_verified_in_the_admin():
     tribunal.save()
     counts = load_catalog()
     tribunal.refresh_from_db()
-    assert counts["departments"] == 101
-    assert Department.objects.count() == 101
+    assert counts["departments"] == 104
+    assert Department.objects.count() == 104
     assert tribunal.address == "7 rue Catherine Puig, 93100 Montreuil"
     assert tribunal_json("93")["address_verified_on"] == "2026-11-20"

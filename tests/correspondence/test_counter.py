@@ -51,7 +51,8 @@ def test_a_witnessed_visit_offers_an_attestation_with_the_case_data_and_a_blank_
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
     assert "DIALLO" in text.upper() and "3 octobre 2026" in text
-    assert "aucun rendez-vous" in text
+    assert "aucun rendez-vous n'est donné" not in text  # never the person's words as testimony
+    assert "Relation des faits" in text
     assert WITNESS not in text
     stored = [attempt.note, *JournalEntry.objects.values_list("payload", flat=True)]
     assert not any(WITNESS in value for value in stored)

@@ -33,6 +33,6 @@ def test_bundle_refuses_an_unknown_case_and_an_unexecuted_oqtf(imported_case, tm
     assert run("bundle", "NOPE2345", "--out", str(tmp_path / "a")) == 1
     imported_case.unexecuted_oqtf = True
     imported_case.save()
-    with pytest.raises(CommandError, match="OQTF non exécutée") as refused:
+    with pytest.raises(CommandError, match="pas la bonne voie") as refused:
         call_command("bundle", imported_case.reference, "--out", str(tmp_path / "b"))
     assert refused.value.returncode == 1

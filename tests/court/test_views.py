@@ -125,5 +125,5 @@ def test_a_document_is_sealed_then_the_bundle_builds_and_downloads(personas, imp
     download = client.get(reverse("court-bundle-zip", args=[ref, build.pk]))
     names = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))).namelist()
     assert "depot/00_Requete_refere_mesures_utiles.pdf" in names
-    assert "depot/01_Copie_d_une_piece_d_identite_Aminata_DIALLO.pdf" in names
+    assert "depot/01_Copie_d_une_piece_d_identite_Aminata_DIALLO_Passeport.pdf" in names
     assert "bundle.json" in names and "SHA256SUMS" in names

@@ -109,6 +109,17 @@ def test_a_volunteer_creates_a_case_in_her_organisation(personas):
     assert case.created_by == personas.alice
 
 
+def test_an_address_in_another_departement_must_be_corrected_or_confirmed(personas):
+    client = personas.client_for(personas.alice)
+    data = VALID_CASE | {"person-address": "5 rue des Lilas\n93100 Montreuil"}
+    page = client.post(reverse("case-create"), data).content.decode()
+    assert "Seine-Saint-Denis" in page and "résidence confirmée malgré" in page
+    assert not Case.objects.exists()
+    response = client.post(reverse("case-create"), data | {"case-department_confirmed": "on"})
+    assert response.status_code == 302
+    assert Case.objects.get().department_confirmed
+
+
 def test_invalid_input_is_explained_in_french_and_nothing_is_saved(personas):
     data = VALID_CASE | {
         "person-family_name": "",

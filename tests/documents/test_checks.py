@@ -51,6 +51,7 @@ def test_dotted_lines_and_ordinary_text_are_not_placeholders(text):
         "L. 511-1",
         "L511-1",
         "article L. 511‑1 du CESEDA",
+        "article R. 921-1 du code de justice administrative",
     ],
 )
 def test_it_finds_the_stale_ceseda_references_in_any_spelling(text):
@@ -58,7 +59,8 @@ def test_it_finds_the_stale_ceseda_references_in_any_spelling(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["R. 311-12", "L. 611-1", "R. 431-3", "L. 521-3", "AR.311-1X", "CR. 511-10"]
+    "text",
+    ["R. 311-12", "L. 611-1", "R. 431-3", "L. 521-3", "AR.311-1X", "CR. 511-10", "R. 921-1-1"],
 )
 def test_current_references_are_not_taken_for_stale_ones(text):
     assert stale_references_in(text) == []

@@ -72,7 +72,7 @@ def test_it_exits_1_for_an_unknown_case(personas, tmp_path, capsys):
         ("memo", [], "Type de document inconnu"),
         ("requete", ["--option", "astreinte"], "Option mal formée"),
         ("requete", ["--option", "colour=red"], "Option inconnue"),
-        ("execution", [], "Option manquante"),
+        ("execution", [], "Aucune ordonnance d'injonction"),
     ],
 )
 def test_it_exits_1_with_a_french_message_for_refused_input(

@@ -1,8 +1,18 @@
 import datetime
+import re
 from zoneinfo import ZoneInfo
 
 from creneau.cases.models import Attempt
-from creneau.documents.exhibits import exhibit_of, plan_exhibits
+from creneau.documents.exhibits import (
+    AddedDocument,
+    Exhibit,
+    cut_at_word,
+    exhibit_of,
+    letter_receipts,
+    numbers_of,
+    plan_exhibits,
+    to_add,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -34,6 +44,8 @@ def test_exhibits_are_numbered_continuously_in_a_fixed_order():
     assert [e.kind for e in exhibits] == [
         "identity",
         "residence_title",
+        "address",
+        "channel",
         "screenshots",
         "screenshots",
         "email",
@@ -65,8 +77,8 @@ def test_each_attempt_points_to_its_own_exhibit_and_the_journal_covers_the_rest(
     exhibits = plan()
     numbers = exhibit_of(exhibits)
     journal = next(e.number for e in exhibits if e.kind == "journal")
-    assert numbers[1] == numbers[2] == 3
-    assert numbers[3] == 5
+    assert numbers[1] == numbers[2] == 5
+    assert numbers[3] == 7
     assert numbers[8] == journal  # a phone call has no document of its own
 
 
@@ -79,4 +91,68 @@ def test_file_names_follow_the_telerecours_rules():
 
 
 def test_no_attempts_means_no_journal_exhibit():
-    assert [e.kind for e in plan_exhibits([], holder="X", renewal=False)] == ["identity"]
+    kinds = [e.kind for e in plan_exhibits([], holder="X", renewal=False)]
+    assert kinds == ["identity", "address"]
+
+
+def test_added_documents_join_their_planned_exhibit_or_follow_the_evidence_urgency_first():
+    added = [
+        AddedDocument(11, "other", "Attestation d'hébergement"),
+        AddedDocument(12, "address", "Facture d'électricité"),
+        AddedDocument(13, "employment", "Contrat de travail du 2 mars 2026"),
+        AddedDocument(14, "schooling", "Certificat de scolarité de Lina"),
+    ]
+    exhibits = plan(added=added)
+    address = next(e for e in exhibits if e.kind == "address")
+    assert address.document_ids == (12,) and address.provided
+    tail = exhibits[-3:]
+    assert [e.kind for e in tail] == ["employment", "schooling", "other"]
+    assert tail[0].label == "Situation professionnelle : Contrat de travail du 2 mars 2026"
+    assert [e.number for e in exhibits] == list(range(1, len(exhibits) + 1))
+    assert numbers_of(exhibits, "employment", "schooling") == [tail[0].number, tail[1].number]
+
+
+def test_a_planned_exhibit_is_cited_before_its_document_is_added_and_listed_to_add():
+    exhibits = plan()
+    assert numbers_of(exhibits, "address") == [3]
+    assert [e.kind for e in to_add(exhibits)] == [
+        "identity",
+        "residence_title",
+        "address",
+        "channel",
+    ]
+
+
+def test_long_file_names_are_cut_after_a_whole_word():
+    long = Exhibit(
+        13,
+        "Captures d'écran de la prise de rendez-vous en ligne, novembre 2026 "
+        "(13 tentatives, du 2 novembre 2026 au 30 novembre 2026)",
+        "screenshots",
+    )
+    stem = long.filename_stem
+    assert len(stem) <= 80
+    words = set(
+        re.sub(
+            r"[^A-Za-z0-9]+",
+            "_",
+            "Captures d ecran de la prise de rendez vous en "
+            "ligne novembre 2026 13 tentatives du 2 novembre 2026 au 30",
+        ).split("_")
+    )
+    assert set(stem.split("_")[1:]) <= words
+    assert cut_at_word("13_Captures_d_ecran_x", 12) == "13_Captures"
+
+
+def test_a_letter_and_its_avis_de_reception_are_one_exhibit():
+    attempts = [
+        attempt(1, 1),
+        attempt(2, 3, "letter", "sent"),
+        attempt(3, 9, "letter", "delivered"),
+        attempt(4, 10, "letter", "delivered"),  # no letter waiting: it stands alone
+    ]
+    exhibits = plan_exhibits(attempts, holder="X", renewal=False)
+    letters = [e for e in exhibits if e.kind == "letter"]
+    assert [e.attempt_ids for e in letters] == [(2, 3), (4,)]
+    assert letters[0].label.endswith("preuve d'envoi et avis de réception du 9 septembre 2026")
+    assert letter_receipts(attempts) == {3: attempts[1]}

@@ -52,14 +52,15 @@ def test_the_requete_names_the_competent_tribunal_and_dates_every_attempt_with_i
     document = render_document(renewal_case, "requete", **OPTIONS["requete"])
     pdf_text, _ = texts(document)
     assert "Tribunal administratif de Montreuil" in pdf_text
-    assert "Madame la présidente, Monsieur le président" in pdf_text
+    assert "Madame la présidente ou Monsieur le président" in pdf_text
     assert "préfet de la Seine-Saint-Denis" in pdf_text
     assert "Non représentée par un avocat" in pdf_text
     for moment in LISTED:
         assert normalised(french_datetime(moment)) in pdf_text
     assert "mardi 1er septembre 2026 à 9 h 12" in pdf_text
-    assert "pièce n° 3" in pdf_text  # September's screenshots, after identity and title
-    assert "Pièce n° 3 : Captures d'écran de la prise de rendez-vous en ligne, septembre 2026" in (
+    # September's screenshots, after identity, title, address and the booking rule.
+    assert "(pièce n° 5)" in pdf_text
+    assert "Pièce n° 5 : Captures d'écran de la prise de rendez-vous en ligne, septembre 2026" in (
         pdf_text
     )
     assert "vérification anti-robot" not in pdf_text  # a captcha proves nothing
@@ -69,10 +70,11 @@ def test_the_requete_names_the_competent_tribunal_and_dates_every_attempt_with_i
 def test_the_requete_argues_urgency_for_a_renewal_without_claiming_it_is_certain(renewal_case):
     text = normalised(draft_document(renewal_case, "requete", **OPTIONS["requete"]).text)
     assert "CE, 9 juin 2022, n° 453391" in text
-    assert "a cessé d'être valable le 12 octobre 2026" in text
+    assert "son titre de séjour a expiré le 12 octobre 2026 (pièce n° 2)" in text
     assert "CE, 10 juin 2020, n° 435594" in text
-    assert "ce qu'il appartient au juge des référés d'apprécier" in text
-    assert "en péril l'emploi de la requérante" in text
+    assert "article L. 8251-1 du code du travail" in text  # why the job is at stake
+    assert "La condition d'urgence est, par suite, remplie." in text
+    assert "ce qu'il appartient au juge" not in text  # no hedge
 
 
 @pytest.mark.django_db
@@ -103,7 +105,7 @@ def test_the_default_conclusions_ask_8_and_15_days_and_100_euros_a_day(renewal_c
 
 @pytest.mark.django_db
 def test_a_first_application_leaves_the_particular_circumstances_to_write_by_hand(case_factory):
-    case = case_factory(procedure_kind="first_application", title_expires_on=None)
+    case = case_factory(procedure_kind="first_application", title_expires_on=None, employment=False)
     document = draft_document(case, "requete", undocumented="oui", **OPTIONS["requete"])
     text = normalised(document.text)
     assert "circonstances particulières" in text
@@ -117,9 +119,12 @@ def test_in_paris_the_requete_is_against_the_prefet_de_police_before_the_paris_t
     case_factory,
 ):
     case = case_factory(department="75")
+    case.person.address = "8 rue de la Roquette\n75011 Paris"
+    case.person.save()
     text = normalised(draft_document(case, "requete", **OPTIONS["requete"]).text)
     assert "enjoindre au préfet de police" in text
     assert "Tribunal administratif de Paris" in text
+    assert "qui réside à Paris" in text
 
 
 @pytest.mark.django_db
@@ -181,13 +186,17 @@ def test_the_eml_is_a_complete_unsent_message_with_the_pdf_attached(renewal_case
 def test_the_attestation_leaves_the_witness_identity_blank_and_warns_of_penalties(renewal_case):
     document = draft_document(renewal_case, "attestation", **OPTIONS["attestation"])
     text = normalised(document.text)
-    assert "Nom : ......." in text
+    assert "nom : ......." in text
     assert "samedi 3 octobre 2026 à 10 h 30" in text
     assert "guichet de la préfecture de la Seine-Saint-Denis" in text
-    assert "aucun rendez-vous n'est donné au guichet" in text
-    assert "production" in text or "produite en justice" in text
+    # The person's own note is never the witness's testimony.
+    assert "aucun rendez-vous n'est donné au guichet" not in text
+    assert "de la main de son auteur" in text and "recopier" in text
+    assert "établie en vue de sa production en justice" in text
     assert "article 441-7 du code pénal" in text
-    assert "copie d'un document officiel d'identité" in text
+    assert "un an d'emprisonnement et de 15 000 euros d'amende" in text
+    assert "photocopie d'un document officiel d'identité" in text
+    assert "article 202 du code de procédure civile" in text
 
 
 @pytest.mark.django_db
@@ -207,23 +216,44 @@ def test_the_ddd_text_says_it_suspends_no_deadline(renewal_case):
 @pytest.mark.django_db
 def test_a_requete_with_an_unexecuted_oqtf_is_refused_unless_forced(case_factory):
     case = case_factory(unexecuted_oqtf=True)
-    with pytest.raises(DocumentError, match="OQTF non exécutée"):
+    with pytest.raises(DocumentError, match="n'est pas la bonne voie") as refused:
         draft_document(case, "requete")
-    assert draft_document(case, "requete", despite_oqtf="oui").text
+    assert "despite_oqtf=oui" in str(refused.value)
+    text = normalised(draft_document(case, "requete", despite_oqtf="oui").text)
+    assert "obligation de quitter le territoire français" in text
+    assert "aucune décision n'ayant pu être prise" not in text
+    assert "Aucune décision n'a pu être prise" not in text
+    assert "ne fait obstacle à l'exécution d'aucune décision" not in text
 
 
 @pytest.mark.django_db
-def test_the_execution_request_cites_l911_4_and_r921_1_and_needs_the_ordonnance(renewal_case):
-    with pytest.raises(DocumentError, match="ordonnance_date"):
+def test_the_execution_request_cites_l911_4_and_r921_1_1_and_needs_the_ordonnance(renewal_case):
+    with pytest.raises(DocumentError, match="Aucune ordonnance d'injonction"):
         draft_document(renewal_case, "execution")
     options = OPTIONS["execution"] | {"deadline_days": "8", "notified_on": "2026-10-11"}
     text = normalised(draft_document(renewal_case, "execution", **options).text)
     assert "article L. 911-4 du code de justice administrative" in text
-    assert "article R. 921-1 du code de justice administrative" in text
+    assert "article R. 921-1-1 du code de justice administrative" in text
     assert "sans délai" in text
     assert "Ordonnance n° 2612345 du 10 octobre 2026" in text
     assert "Le délai qu'elle a fixé a expiré le 19 octobre 2026" in text
     assert "astreinte de 100 €" in text
+
+
+@pytest.mark.django_db
+def test_an_execution_request_before_the_deadline_is_refused_with_its_first_day(renewal_case):
+    options = OPTIONS["execution"] | {
+        "date": "2026-12-03",
+        "ordonnance_date": "2026-11-28",
+        "notified_on": "2026-12-01",
+        "deadline_days": "15",
+    }
+    with pytest.raises(DocumentError) as refused:
+        draft_document(renewal_case, "execution", **options)
+    message = normalised(str(refused.value))
+    assert "jusqu'au 16 décembre 2026 inclus" in message
+    assert "à partir du 17 décembre 2026" in message
+    assert draft_document(renewal_case, "execution", **(options | {"date": "2026-12-17"})).text
 
 
 @pytest.mark.django_db

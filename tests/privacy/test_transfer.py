@@ -11,6 +11,7 @@ from PIL import Image
 from creneau.accounts.models import Organisation
 from creneau.cases.models import Attempt, Case, Person
 from creneau.lib import storage
+from creneau.privacy.transfer import PARIS
 
 CASE = {
     "person": {
@@ -95,7 +96,8 @@ def test_export_then_import_then_export_is_identical(tmp_path):
     again = run("export", second, "--json", "--out", str(tmp_path / "two"))
     assert first != second
     assert json.loads(exported) == json.loads(again)
-    assert json.loads(exported)["person"] == CASE["person"] | {"preferred_language": "fr"}
+    person = CASE["person"] | {"preferred_language": "fr", "gender": ""}
+    assert json.loads(exported)["person"] == person
     for name in json.loads(again)["attempts"][0]["files"]:
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
 
@@ -238,3 +240,128 @@ def test_the_installed_command_round_trips_on_a_fresh_data_folder(tmp_path):
         env=env,
     )
     assert json.loads(exported.stdout)["department"] == "93"
+
+
+CASE_V2 = CASE | {
+    "format": 2,
+    "person": CASE["person"] | {"gender": "f"},
+    "facts": CASE["facts"]
+    | {"application_filed_on": None, "refused_on": None, "department_confirmed": True},
+    "attempts": [
+        *CASE["attempts"][:1],
+        {
+            "channel": "email",
+            "at": "2026-09-03T10:00:00+02:00",
+            "outcome": "sent",
+            "details": {"recipient": "pref-etrangers@seine-saint-denis.gouv.fr", "subject": "RDV"},
+        },
+        {
+            "channel": "letter",
+            "at": "2026-09-10T11:00:00+02:00",
+            "outcome": "sent",
+            "details": {"tracking_number": "1A23456789012"},
+        },
+        {
+            "channel": "letter",
+            "at": "2026-09-14T15:00:00+02:00",
+            "outcome": "delivered",
+            "details": {"tracking_number": "1A23456789012", "receipt": True},
+        },
+        {
+            "channel": "counter",
+            "at": "2026-10-27T08:30:00+01:00",
+            "outcome": "refused",
+            "details": {"site": "Préfecture de la Seine-Saint-Denis", "witnessed": True},
+        },
+    ],
+    "documents": [
+        {"kind": "employment", "label": "Contrat de travail", "file": "docs/contrat.png"}
+    ],
+    "court": [
+        {"kind": "filed", "on": "2026-11-02", "number": "2612345"},
+        {
+            "kind": "order",
+            "on": "2026-11-20",
+            "outcome": "injunction",
+            "deadline_days": 15,
+            "notified_on": "2026-12-01",
+            "number": "2612345",
+            "astreinte": 100,
+        },
+    ],
+}
+
+
+def write_case_v2(folder: Path) -> Path:
+    path = write_case(folder, CASE_V2)
+    (folder / "docs").mkdir()
+    Image.new("RGB", (60, 40), "white").save(folder / "docs" / "contrat.png")
+    return path
+
+
+@pytest.mark.django_db
+def test_format_2_round_trips_gender_facts_channel_details_court_events_and_documents(tmp_path):
+    first = import_file(write_case_v2(tmp_path / "in"))
+    exported = json.loads(run("export", first, "--json", "--out", str(tmp_path / "one")))
+    second = import_file(tmp_path / "one" / "case.json")
+    again = json.loads(run("export", second, "--json", "--out", str(tmp_path / "two")))
+    assert exported == again
+    assert exported["format"] == 2
+    assert exported["person"]["gender"] == "f"
+    assert exported["facts"]["department_confirmed"] is True
+    details = [a.get("details") for a in exported["attempts"]]
+    assert details[1] == {"recipient": "pref-etrangers@seine-saint-denis.gouv.fr", "subject": "RDV"}
+    assert details[2] == {"tracking_number": "1A23456789012"}
+    assert details[3] == {"tracking_number": "1A23456789012", "receipt": True}
+    assert details[4] == {"site": "Préfecture de la Seine-Saint-Denis", "witnessed": True}
+    order = exported["court"][1]
+    assert (order["kind"], order["outcome"], order["deadline_days"]) == ("order", "injunction", 15)
+    assert order["notified_on"] == "2026-12-01"
+    assert exported["documents"][0]["kind"] == "employment"
+    assert (tmp_path / "two" / exported["documents"][0]["file"]).is_file()
+    assert Case.objects.get(reference=second).status == "injunction"
+
+
+@pytest.mark.django_db
+def test_a_first_format_file_still_imports_and_exports_as_format_2(tmp_path):
+    exported = json.loads(run("export", import_file(write_case(tmp_path, CASE)), "--json"))
+    assert exported["format"] == 2 and exported["court"] == [] and exported["documents"] == []
+
+
+@pytest.mark.django_db
+def test_a_summer_offset_on_a_winter_date_is_read_as_the_local_clock_time(tmp_path):
+    """GIVEN « 17:44 » written with +02:00 on a November day (Paris is then at +01:00)
+    WHEN the case is imported THEN the attempt is at 17:44 Paris time, and the import says so."""
+    data = CASE | {
+        "attempts": [
+            {"channel": "online", "at": "2026-11-05T17:44:00+02:00", "outcome": "no_slot"},
+            {"channel": "online", "at": "2026-07-05T17:44:00+02:00", "outcome": "no_slot"},
+            {"channel": "online", "at": "2026-11-06T16:44:00Z", "outcome": "no_slot"},
+        ]
+    }
+    err = StringIO()
+    out = StringIO()
+    call_command(
+        "case", "import", str(write_case(tmp_path, data)), "--json", stdout=out, stderr=err
+    )
+    case = Case.objects.get(reference=json.loads(out.getvalue())["case"])
+    november, july, utc = (a.at.astimezone(PARIS).strftime("%H:%M") for a in case.attempts.all())
+    assert (july, november, utc) == ("17:44", "17:44", "17:44")
+    assert "attempts[0].at" in err.getvalue() and "17:44" in err.getvalue()
+
+
+@pytest.mark.django_db
+def test_an_avis_de_reception_without_its_letter_is_refused(tmp_path):
+    data = CASE | {
+        "attempts": [
+            {
+                "channel": "letter",
+                "at": "2026-09-14T15:00:00+02:00",
+                "outcome": "delivered",
+                "details": {"tracking_number": "1A999", "receipt": True},
+            }
+        ]
+    }
+    with pytest.raises(CommandError, match="avis de réception sans la lettre"):
+        run("import", str(write_case(tmp_path, data)))
+    assert not Case.objects.exists()

@@ -1,7 +1,10 @@
 """``creneau document CASE KIND --out DIR``: write one document as PDF/A and DOCX (and ``.eml``).
 
 Nothing is sent. Exit 1 with a French message for an unknown case or kind, a bad option, or a
-case missing what the document needs (for example an attestation without a counter visit).
+case missing what the document needs (for example an attestation without a counter visit, a
+requête whose address and département disagree or whose route is not the référé « mesures
+utiles », an execution request before the order's time limit has run out). Warnings (a
+premature requête, references still to check) go to standard error and into the JSON.
 """
 
 import json
@@ -44,6 +47,7 @@ class Command(BaseCommand):
             "kind": document.kind,
             "files": written,
             "missing": list(document.missing),
+            "warnings": list(document.warnings),
         }
         if options["json"]:
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
@@ -51,6 +55,8 @@ class Command(BaseCommand):
             self.stdout.write("\n".join(written.values()))
         if document.missing:
             self.stderr.write("À compléter à la main : " + ", ".join(document.missing))
+        for warning in document.warnings:
+            self.stderr.write(f"Attention : {warning}")
 
 
 def write(document: RenderedDocument, folder: Path) -> dict[str, str]:

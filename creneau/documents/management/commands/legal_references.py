@@ -1,7 +1,7 @@
-"""``creneau legal_references [--unverified] [--json]``: the citations documents print.
+"""``creneau legal_references [--unverified] [--json]``: every citation the product prints.
 
-For the jurist: each reference's status (V, S, UNVERIFIED), the date someone checked it on
-Légifrance (``verified_on``) and the document kinds whose templates use it.
+For the jurist: each reference's status (V, S, UNVERIFIED), the date someone checked it
+(``verified_on``) and the document templates and modules (assessment, court) that use it.
 """
 
 import json
@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from creneau.documents.references import Reference, all_references
+from creneau.catalog.legal import Reference, all_references
 from creneau.documents.usage import kinds_citing
 
 
@@ -39,6 +39,6 @@ class Command(BaseCommand):
 def _line(reference: Reference, used_by: list[str]) -> str:
     checked = f"vérifiée le {reference.verified_on}" if reference.verified_on else "À VÉRIFIER"
     return (
-        f"{reference.key:18} [{reference.status:10}] {checked:22} {reference.citation}"
+        f"{reference.key:22} [{reference.status:10}] {checked:22} {reference.citation}"
         f"  ({', '.join(used_by) or 'non utilisée'})"
     )

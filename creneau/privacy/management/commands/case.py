@@ -17,6 +17,8 @@ from creneau.privacy.transfer import (
     load_file,
     write_export,
 )
+from creneau.lib.storage import StorageError
+from creneau.privacy.transfer_sections import DocumentImportError
 
 
 class Command(BaseCommand):
@@ -54,10 +56,15 @@ class Command(BaseCommand):
             raise CommandError(message, returncode=1) from None
         for key in parsed.ignored:
             self.stderr.write(_("champ ignoré : %(key)s") % {"key": key})
+        for note in parsed.notes:
+            self.stderr.write(note)
         try:
             case = import_case(parsed, organisation)
         except StorageError as exc:  # a full disk, a quota: the transaction rolled back
             message = _("Preuves impossibles à stocker, rien n'a été importé : %(error)s")
+            raise CommandError(message % {"error": exc}, returncode=1) from None
+        except DocumentImportError as exc:  # a document refused by the evidence store
+            message = _("Document refusé, rien n'a été importé : %(error)s")
             raise CommandError(message % {"error": exc}, returncode=1) from None
         audit.record(None, organisation, case.reference, AuditEvent.Action.CREATE, "import")
         if as_json:

@@ -1,0 +1,152 @@
+"""The demande d'exécution of an injunction (article L. 911-4 CJA): never before its time.
+
+When the order fixed a time limit, the request can only be made once it has run out (article
+R. 921-1-1 CJA): an injunction notified on 1 December with 15 days leaves the prefect until
+16 December included, so the request can be filed from 17 December; asked earlier, the
+document is refused with that date. The order comes from the options or, by default, from the
+case's latest injunction recorded at court (the court app registers ``court_orders``).
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
+
+from creneau.catalog.legal import citation
+from creneau.documents.context import attempt_rows, common_context
+from creneau.documents.errors import MissingInformationError
+from creneau.documents.french import euros, french_date, paris
+from creneau.documents.options import COMMON, Option, as_date, as_int, as_text, parse_options
+
+if TYPE_CHECKING:
+    from creneau.cases.models import Case
+
+EXECUTION_OPTIONS = COMMON | {
+    "ordonnance_date": Option(
+        as_date, None, "date de l'ordonnance (AAAA-MM-JJ), la dernière injonction notée sinon"
+    ),
+    "ordonnance_number": Option(as_text, "", "numéro de l'ordonnance"),
+    "deadline_days": Option(as_int, None, "délai en jours fixé par l'ordonnance"),
+    "notified_on": Option(as_date, None, "date de notification de l'ordonnance (AAAA-MM-JJ)"),
+    "astreinte": Option(as_int, None, "euros par jour de retard (100 par défaut), 0 pour aucune"),
+}
+DEFAULT_ASTREINTE = 100
+
+
+@dataclass(frozen=True)
+class Injunction:
+    """An order enjoining the prefect, as recorded at court."""
+
+    on: datetime.date
+    number: str = ""
+    deadline_days: int | None = None
+    notified_on: datetime.date | None = None
+    astreinte: int | None = None
+    settled_on: datetime.date | None = None  # an appointment offered (or non-lieu) after it
+
+    @property
+    def start(self) -> datetime.date:
+        return self.notified_on or self.on
+
+    @property
+    def last_day(self) -> datetime.date | None:
+        """The last day the prefect has; ``None`` when the order fixed no time limit."""
+        if not self.deadline_days:
+            return None
+        return self.start + datetime.timedelta(days=self.deadline_days)
+
+
+InjunctionProvider = Callable[["Case"], "Injunction | None"]
+_providers: list[InjunctionProvider] = []
+
+
+def register_injunctions(provider: InjunctionProvider) -> None:
+    """Called once by the app that records court events (court), at start-up."""
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+def recorded_injunction(case: "Case") -> Injunction | None:
+    for provider in _providers:
+        found = provider(case)
+        if found is not None:
+            return found
+    return None
+
+
+def _from_options(options: dict[str, Any]) -> Injunction | None:
+    if options["ordonnance_date"] is None:
+        return None
+    return Injunction(
+        on=options["ordonnance_date"],
+        number=options["ordonnance_number"],
+        deadline_days=options["deadline_days"],
+        notified_on=options["notified_on"],
+    )
+
+
+def _injunction(case: "Case", options: dict[str, Any]) -> Injunction:
+    found = _from_options(options) or recorded_injunction(case)
+    if found is None:
+        raise MissingInformationError(
+            f"Aucune ordonnance d'injonction n'est notée pour le dossier {case.reference} : "
+            "notez-la (page « Tribunal » : date, numéro, délai, date de notification) ou "
+            "donnez --option ordonnance_date=AAAA-MM-JJ --option ordonnance_number=… "
+            "--option deadline_days=… --option notified_on=AAAA-MM-JJ."
+        )
+    if found.settled_on is not None:
+        raise MissingInformationError(
+            f"Un rendez-vous a été proposé (ou un non-lieu constaté) le "
+            f"{french_date(found.settled_on)}, après l'ordonnance du {french_date(found.on)} : "
+            "une demande d'exécution affirmerait à tort qu'aucun rendez-vous n'a été fixé."
+        )
+    return found
+
+
+def check_deadline(injunction: Injunction, today: datetime.date) -> None:
+    """Refuse a request made before the time limit the order fixed has run out."""
+    last = injunction.last_day
+    if last is None or today > last:
+        return
+    counted = (
+        f"notification du {french_date(injunction.notified_on)}"
+        if injunction.notified_on
+        else f"ordonnance du {french_date(injunction.on)}, date de notification inconnue"
+    )
+    first = last + datetime.timedelta(days=1)
+    raise MissingInformationError(
+        f"Trop tôt : l'ordonnance du {french_date(injunction.on)} laisse au préfet "
+        f"{injunction.deadline_days} jours à compter de sa notification ({counted}), soit "
+        f"jusqu'au {french_date(last)} inclus. La demande d'exécution ne peut être présentée "
+        f"qu'à l'expiration de ce délai ({citation('cja_r921_1_1')}) : à partir du "
+        f"{french_date(first)}."
+    )
+
+
+def build_execution_context(case: "Case", **given: object) -> dict[str, Any]:
+    options = parse_options(EXECUTION_OPTIONS, given)
+    today: datetime.date = options["date"] or timezone.localdate()
+    injunction = _injunction(case, options)
+    check_deadline(injunction, today)
+    zone = case.department.zone
+    since = [a for a in case.attempts.all() if paris(a.at, zone).date() > injunction.on]
+    astreinte = options["astreinte"]
+    if astreinte is None:
+        astreinte = injunction.astreinte if injunction.astreinte else DEFAULT_ASTREINTE
+    last = injunction.last_day
+    context = common_context(case, options)
+    if not injunction.number:
+        context["missing"].append("numéro de l'ordonnance")
+    return context | {
+        "ordonnance": {
+            "date": french_date(injunction.on),
+            "number": injunction.number,
+            "days": str(injunction.deadline_days) if injunction.deadline_days else "",
+            "notified_on": french_date(injunction.notified_on) if injunction.notified_on else "",
+            "expired_on": french_date(last) if last else "",
+        },
+        "attempts_since": attempt_rows(since, zone=zone),
+        "astreinte": euros(astreinte) if astreinte else "",
+    }

@@ -1,0 +1,277 @@
+"""Case format 2: the sections beyond the first version, read and written for ``transfer``.
+
+* ``attempts[].details``: what a channel keeps beside the attempt — the recipient and subject of
+  an e-mail, the tracking number of a registered letter (and which attempt is its avis de
+  réception), the site of a counter visit and whether it was witnessed. The witness's identity
+  is never kept, so it is never exported.
+* ``court``: the follow-up events (requête filed, hearing, order with its outcome, delay and
+  notification, appointment offered, execution requested…).
+* ``documents``: the documents added for the filing, their files beside the JSON file.
+
+Each section is checked with the rest of the file (every problem names its field) and written
+only when the whole file is valid.
+"""
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from creneau.cases.models import Attempt, Case
+from creneau.correspondence.models import CounterVisit, MailDraft, RegisteredLetter
+from creneau.court.followups import status_after
+from creneau.court.models import CaseDocument, CourtEvent
+from creneau.lib import storage
+from creneau.evidence.uploads import UploadError, seal_upload
+
+_ORDER_KINDS = {
+    "injunction": CourtEvent.Kind.INJUNCTION,
+    "rejection": CourtEvent.Kind.REJECTED,
+    "non_lieu": CourtEvent.Kind.NON_LIEU,
+}
+_PLAIN_KINDS = {
+    "filed": CourtEvent.Kind.FILED,
+    "hearing": CourtEvent.Kind.HEARING,
+    "appointment_offered": CourtEvent.Kind.APPOINTMENT_OFFERED,
+    "rejected": CourtEvent.Kind.REJECTED,
+    "execution_requested": CourtEvent.Kind.EXECUTION_REQUESTED,
+    "closed": CourtEvent.Kind.CLOSED,
+}
+
+
+@dataclass(frozen=True)
+class PendingEvent:
+    kind: str  # CourtEvent.Kind
+    on: datetime.date
+    notified_on: datetime.date | None
+    number: str
+    deadline_days: int | None
+    astreinte: int | None
+    note: str
+
+
+@dataclass(frozen=True)
+class PendingDocument:
+    kind: str
+    label: str
+    name: str
+    data: bytes
+
+
+def _date(value: object, path: str, problems: Any) -> datetime.date | None:
+    from creneau.privacy.transfer import parse_date
+
+    return parse_date(value, path, problems)
+
+
+def check_court(events: object, problems: Any) -> list[PendingEvent]:
+    found = []
+    for index, raw in enumerate(events if isinstance(events, list) else []):
+        if not isinstance(raw, dict):
+            continue
+        where = f"court[{index}]"
+        on = _date(raw.get("on"), f"{where}.on", problems)
+        notified = _date(raw.get("notified_on"), f"{where}.notified_on", problems)
+        kind = _event_kind(raw, where, problems)
+        if on is None or kind is None:
+            continue
+        found.append(
+            PendingEvent(
+                kind,
+                on,
+                notified,
+                str(raw.get("number") or ""),
+                raw.get("deadline_days") if isinstance(raw.get("deadline_days"), int) else None,
+                raw.get("astreinte") if isinstance(raw.get("astreinte"), int) else None,
+                str(raw.get("note") or ""),
+            )
+        )
+    return found
+
+
+def _event_kind(raw: dict[str, Any], where: str, problems: Any) -> str | None:
+    kind = raw.get("kind")
+    if kind == "order":
+        outcome = raw.get("outcome")
+        if outcome not in _ORDER_KINDS:
+            problems.add(f"{where}.outcome", _("issue de l'ordonnance manquante ou inconnue"))
+            return None
+        if outcome == "rejection" and raw.get("tri"):
+            return str(CourtEvent.Kind.TRI)
+        return str(_ORDER_KINDS[outcome])
+    if isinstance(kind, str) and kind in _PLAIN_KINDS:
+        return str(_PLAIN_KINDS[kind])
+    return None  # the schema already named an unknown kind
+
+
+def check_documents(documents: object, base: Path, problems: Any) -> list[PendingDocument]:
+    from creneau.privacy.transfer import read_files
+
+    found = []
+    for index, raw in enumerate(documents if isinstance(documents, list) else []):
+        if not isinstance(raw, dict) or not isinstance(raw.get("file"), str):
+            continue
+        where = f"documents[{index}]"
+        files = read_files([raw["file"]], base, where, problems)
+        for pending in files:
+            label = str(raw.get("label") or "")
+            found.append(PendingDocument(str(raw.get("kind")), label, pending.name, pending.data))
+    return found
+
+
+def check_details(attempts: object, problems: Any) -> None:
+    """A letter's avis de réception needs the letter it belongs to."""
+    sent, receipts = set(), {}
+    for index, raw in enumerate(attempts if isinstance(attempts, list) else []):
+        details = raw.get("details") if isinstance(raw, dict) else None
+        if not isinstance(details, dict) or not details.get("tracking_number"):
+            continue
+        number = details["tracking_number"]
+        if details.get("receipt"):
+            receipts[number] = index
+        else:
+            sent.add(number)
+    for number, index in receipts.items():
+        if number not in sent:
+            problems.add(
+                f"attempts[{index}].details",
+                _("avis de réception sans la lettre n° %(n)s qu'il accompagne") % {"n": number},
+            )
+
+
+def import_details(case: Case, attempts: list[tuple[Attempt, dict[str, Any]]]) -> None:
+    letters: dict[str, dict[str, Attempt]] = {}
+    for attempt, raw in attempts:
+        details = raw.get("details") or {}
+        if attempt.channel == "email" and details.get("recipient"):
+            MailDraft.objects.create(
+                case=case,
+                recipient=details["recipient"],
+                subject=details.get("subject") or "",
+                body="",
+                message=b"",
+                state=MailDraft.State.SENT,
+                sent_at=attempt.at,
+                attempt=attempt,
+            )
+        if attempt.channel == "counter" and ("site" in details or "witnessed" in details):
+            site = case.department.sites.filter(name=details.get("site") or "").first()
+            CounterVisit.objects.create(
+                attempt=attempt, site=site, witnessed=bool(details.get("witnessed"))
+            )
+        number = details.get("tracking_number")
+        if number:
+            role = "receipt" if details.get("receipt") else "sent"
+            letters.setdefault(number, {})[role] = attempt
+    for number, roles in letters.items():
+        RegisteredLetter.objects.create(
+            case=case, tracking_number=number, sent=roles["sent"], receipt=roles.get("receipt")
+        )
+
+
+def import_court(case: Case, events: list[PendingEvent], status_given: bool) -> None:
+    rows = [
+        CourtEvent.objects.create(
+            case=case,
+            kind=event.kind,
+            occurred_on=event.on,
+            notified_on=event.notified_on,
+            court_number=event.number,
+            deadline_days=event.deadline_days,
+            astreinte=event.astreinte,
+            text=event.note,
+        )
+        for event in events
+    ]
+    if rows and not status_given:
+        ordered = sorted(rows, key=lambda row: (row.occurred_on, row.pk))
+        case.status = status_after(ordered, case.status)
+        case.save(update_fields=["status"])
+
+
+def import_documents(case: Case, documents: list[PendingDocument]) -> None:
+    """Seal each file on arrival, as an added document always is."""
+    from creneau.evidence.models import Upload
+
+    for document in documents:
+        try:
+            sealed = seal_upload(document.data, document.name, case)
+        except UploadError as error:
+            raise DocumentImportError(f"{document.name} : {error}") from error
+        CaseDocument.objects.create(
+            case=case,
+            kind=document.kind,
+            label=document.label,
+            upload=Upload.objects.get(pk=sealed.upload_id),
+        )
+
+
+class DocumentImportError(ValueError):
+    """An added document's file is refused by the evidence store (French message)."""
+
+
+def export_details(attempt: Attempt) -> dict[str, Any]:
+    details: dict[str, Any] = {}
+    draft = MailDraft.objects.filter(attempt=attempt).first()
+    if draft is not None:
+        details |= {"recipient": draft.recipient, "subject": draft.subject}
+    visit = CounterVisit.objects.filter(attempt=attempt).select_related("site").first()
+    if visit is not None:
+        details |= {"site": visit.site.name if visit.site else "", "witnessed": visit.witnessed}
+    letter = RegisteredLetter.objects.filter(sent=attempt).first()
+    receipt = RegisteredLetter.objects.filter(receipt=attempt).first()
+    if letter is not None:
+        details["tracking_number"] = letter.tracking_number
+    elif receipt is not None:
+        details |= {"tracking_number": receipt.tracking_number, "receipt": True}
+    return details
+
+
+_KIND_OUT: dict[str, tuple[str, dict[str, Any]]] = {
+    CourtEvent.Kind.INJUNCTION: ("order", {"outcome": "injunction"}),
+    CourtEvent.Kind.REJECTED: ("order", {"outcome": "rejection"}),
+    CourtEvent.Kind.TRI: ("order", {"outcome": "rejection", "tri": True}),
+    CourtEvent.Kind.NON_LIEU: ("order", {"outcome": "non_lieu"}),
+}
+
+
+def export_court(case: Case) -> list[dict[str, Any]]:
+    events = CourtEvent.objects.filter(case=case).order_by("occurred_on", "id")
+    return [_export_event(event) for event in events]
+
+
+def _export_event(event: CourtEvent) -> dict[str, Any]:
+    kind, extra = _KIND_OUT.get(CourtEvent.Kind(event.kind), (str(event.kind), {}))
+    return {
+        "kind": kind,
+        "on": event.occurred_on.isoformat(),
+        **extra,
+        "notified_on": event.notified_on.isoformat() if event.notified_on else None,
+        "deadline_days": event.deadline_days,
+        "number": event.court_number,
+        "astreinte": event.astreinte,
+        "note": event.text,
+    }
+
+
+def document_path(index: int, document: CaseDocument) -> str:
+    """Named by position and original name, so a second export names it the same."""
+    return f"files/documents/{index:02d}/{Path(document.upload.filename).name}"
+
+
+def export_documents(case: Case) -> list[tuple[dict[str, Any], CaseDocument]]:
+    documents = CaseDocument.objects.filter(case=case).select_related("upload__filed")
+    return [
+        ({"kind": d.kind, "label": d.label, "file": document_path(i, d)}, d)
+        for i, d in enumerate(documents.order_by("added_at", "id"), start=1)
+    ]
+
+
+def write_documents(case: Case, out: Path) -> None:
+    """The filed (metadata-free) copy of each added document, where the JSON names it."""
+    for entry, document in export_documents(case):
+        target = out / entry["file"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(storage.read(document.upload.filed.sha256))
