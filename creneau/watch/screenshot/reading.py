@@ -112,6 +112,26 @@ class Reading:
         return frozenset(code for place in self.places for code in place.departments)
 
 
+@dataclass(frozen=True)
+class Fingerprint:
+    """What tells two screenshots apart, cheaply: bytes, pHash, and the clock on screen."""
+
+    sha256: str
+    perceptual_hash: str
+    clock: str | None
+
+
+def fingerprint(data: bytes) -> Fingerprint:
+    """For a case's older screenshots that have no stored reading (OCR of the clock only)."""
+    picture = pictures.load(data)
+    clock = _status_bar_clock(picture) if picture.phone_shaped else _taskbar_clock(picture)
+    return Fingerprint(
+        sha256=hashlib.sha256(data).hexdigest(),
+        perceptual_hash=pictures.perceptual_hash(picture.image),
+        clock=str(clock) if clock else None,
+    )
+
+
 def read_screenshot(
     data: bytes,
     filename: str = "",
@@ -259,6 +279,16 @@ def _status_bar_clock(picture: Picture) -> when.Clock | None:
         strip = ImageOps.invert(strip)
     strip = ImageOps.expand(strip, border=20, fill=255)
     words = ocr.read(strip, languages=_STATUS_LANGUAGES, single_line=True).words
+    return when.clock_in(" ".join(word.text for word in words))
+
+
+def _taskbar_clock(picture: Picture) -> when.Clock | None:
+    top = round(picture.height * (1 - _DESKTOP_TASKBAR))
+    band = picture.image.convert("L").crop((0, top, picture.width, picture.height))
+    if ImageStat.Stat(band).mean[0] < 128:
+        band = ImageOps.invert(band)
+    band = band.resize((band.width * 2, band.height * 2), Image.Resampling.LANCZOS)
+    words = ocr.read(ImageOps.expand(band, border=20, fill=255), languages=_STATUS_LANGUAGES).words
     return when.clock_in(" ".join(word.text for word in words))
 
 
