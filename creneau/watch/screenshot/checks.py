@@ -154,7 +154,9 @@ def _place(reading: Reading, expected: Expectation) -> Iterator[ScreenshotWarnin
         return
     if expected.department in reading.departments:
         return  # the case's own prefecture is named, whatever else the page mentions
-    named = ", ".join(dict.fromkeys(place.name for place in reading.places))
+    on_page = [place.name for place in reading.places if not place.site]
+    sites = [place.name for place in reading.places if place.site]
+    named = ", ".join(on_page) if on_page else _("le site %(host)s") % {"host": sites[0]}
     code = expected.department
     yield warning(
         OTHER_PREFECTURE,

@@ -164,7 +164,7 @@ def perceptual_hash(image: Image.Image) -> str:
     transform (the constant term left out) are compared with their median.
     """
     small = image.convert("L").resize((_DCT_SIZE, _DCT_SIZE), Image.Resampling.LANCZOS)
-    pixels = list(small.getdata())
+    pixels = list(small.tobytes())  # one byte per pixel in mode "L"
     rows = [pixels[row * _DCT_SIZE : (row + 1) * _DCT_SIZE] for row in range(_DCT_SIZE)]
     low = _dct_low(rows)
     values = [low[u][v] for u in range(HASH_SIZE) for v in range(HASH_SIZE)][1:]

@@ -39,8 +39,9 @@ _POLICE_HOSTS = re.compile(r"prefecturedepolice|prefecture-police")
 class Place:
     """A place the page names, and the départements that name can be."""
 
-    name: str  # as it reads on the page: « Préfecture de la Seine-Maritime »
+    name: str  # « Préfecture — Seine-Maritime », or the site's host
     departments: tuple[str, ...]
+    site: bool = False  # told by the address bar's host, not named on the page
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,7 @@ def place_of_host(host: str) -> Place | None:
     """A prefecture's own site names its département: www.seine-maritime.gouv.fr → 76."""
     host = host.lower()
     if _POLICE_HOSTS.search(host):
-        return Place(host, ("75",))
+        return Place(host, ("75",), site=True)
     match = _HOST_SITE.match(host)
     if match is None:
         return None
@@ -191,7 +192,7 @@ def place_of_host(host: str) -> Place | None:
         if re.sub(r"[^a-z]", "", name) == letters
         for code in codes
     }
-    return Place(host, tuple(sorted(codes))) if codes else None
+    return Place(host, tuple(sorted(codes)), site=True) if codes else None
 
 
 def department_name(code: str) -> str:
