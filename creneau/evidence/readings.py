@@ -15,7 +15,7 @@ from django.db import transaction
 from creneau.evidence.models import Blob, ReadingOverride, ScreenshotReading
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
     from creneau.cases.models import Case
 
@@ -64,9 +64,7 @@ def record_reading(
     )
 
 
-def record_override(
-    reading: ScreenshotReading, note: str, by: "AbstractBaseUser | None"
-) -> ReadingOverride:
+def record_override(reading: ScreenshotReading, note: str, by: "User | None") -> ReadingOverride:
     """A volunteer counts the screenshot anyway; the note says why (required)."""
     if not note.strip():
         raise ReadingError("une note expliquant la décision est obligatoire")

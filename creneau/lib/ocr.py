@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-import tesserocr
+import tesserocr  # type: ignore[import-untyped]  # no stubs; this module is its only user
 from django.conf import settings
 from PIL import Image
 

@@ -169,7 +169,9 @@ class Renderer:
         )
         return stack([top, page_png, bottom])
 
-    def write(self, key: str, pixels: bytes, save: Save, page_outcome: str, notes: str = "") -> Shot:
+    def write(
+        self, key: str, pixels: bytes, save: Save, page_outcome: str, notes: str = ""
+    ) -> Shot:
         path = self.folder / save.name
         path.write_bytes(encode(pixels, save))
         shot = Shot(key, path, page_outcome, notes)

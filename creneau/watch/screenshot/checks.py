@@ -70,16 +70,14 @@ _MESSAGES = {
         "Elle reste lisible, mais le fichier d'origine est préférable."
     ),
     "year_mismatch.later": gettext_lazy(
-        "La page affiche « © %(year)s », une année postérieure à la date de la capture "
-        "(%(date)s)."
+        "La page affiche « © %(year)s », une année postérieure à la date de la capture (%(date)s)."
     ),
     "year_mismatch.older": gettext_lazy(
         "La page affiche « © %(year)s » : la capture est peut-être ancienne (date de la "
         "capture : %(date)s)."
     ),
     "year_mismatch.date": gettext_lazy(
-        "La page affiche la date du %(shown)s, plus d'un an après la date de la capture "
-        "(%(date)s)."
+        "La page affiche la date du %(shown)s, plus d'un an après la date de la capture (%(date)s)."
     ),
 }
 _SOURCES = {
@@ -190,15 +188,27 @@ def _outcome(reading: Reading, expected: Expectation) -> Iterator[ScreenshotWarn
         yield warning(NO_UNAVAILABILITY_STATEMENT, True)
 
 
+def _image_time(reading: Reading) -> tuple[datetime | None, str]:
+    """The time the image itself gives (a declared time is no evidence), and its source."""
+    if reading.taken_at_source in (None, "declared"):
+        return None, ""
+    return reading.taken_at, str(_SOURCES.get(reading.taken_at_source or "", ""))
+
+
+def _future(reading: Reading, expected: Expectation) -> Iterator[ScreenshotWarning]:
+    tz = ZoneInfo(expected.zone)
+    taken, source = _image_time(reading)
+    if taken is None or expected.today is None:
+        return
+    if taken.astimezone(tz).date() > expected.today + FUTURE_SLACK:
+        yield warning(
+            TIME_MISMATCH, True, "time_mismatch.future", source=source, shown=_when(taken, tz)
+        )
+
+
 def _time(reading: Reading, expected: Expectation) -> Iterator[ScreenshotWarning]:
     tz = ZoneInfo(expected.zone)
-    taken = reading.taken_at if reading.taken_at_source not in (None, "declared") else None
-    source = str(_SOURCES.get(reading.taken_at_source or "", ""))
-    if taken is not None and expected.today is not None:
-        if taken.astimezone(tz).date() > expected.today + FUTURE_SLACK:
-            yield warning(
-                TIME_MISMATCH, True, "time_mismatch.future", source=source, shown=_when(taken, tz)
-            )
+    taken, source = _image_time(reading)
     declared = expected.declared_at
     if declared is None:
         return
@@ -293,7 +303,16 @@ def _years(reading: Reading, expected: Expectation) -> Iterator[ScreenshotWarnin
 
 
 Rule = Callable[[Reading, Expectation], Iterator[ScreenshotWarning]]
-_RULES: tuple[Rule, ...] = (_place, _procedure, _outcome, _time, _duplicate, _edits, _years)
+_RULES: tuple[Rule, ...] = (
+    _place,
+    _procedure,
+    _outcome,
+    _future,
+    _time,
+    _duplicate,
+    _edits,
+    _years,
+)
 
 BLOCKING_CODES = frozenset(
     {

@@ -102,7 +102,8 @@ def _exif_time(exif: Image.Exif) -> datetime | None:
     if match is None:
         return None
     try:
-        moment = datetime(*(int(part) for part in match.groups()))  # type: ignore[misc]
+        year, month, day, hour, minute, second = (int(part) for part in match.groups())
+        moment = datetime(year, month, day, hour, minute, second)
     except ValueError:
         return None
     offset = _OFFSET.match(str(details.get(_OFFSET_TIME_ORIGINAL) or ""))
@@ -144,14 +145,14 @@ def _software(image: Image.Image, exif: Image.Exif) -> tuple[str, ...]:
 
 
 def _jpeg_quality(image: Image.Image) -> int | None:
-    tables = getattr(image, "quantization", None) or {}
+    tables: dict[int, list[int]] = getattr(image, "quantization", None) or {}
     luma = tables.get(0)
     if not luma or len(luma) != len(_LUMA_50):
         return None
     # libjpeg scales the quality-50 table by s = 5000/q (q < 50) or 200 - 2q (q ≥ 50), in %.
     scale = 100 * sum(luma) / sum(_LUMA_50)
     quality = 5000 / scale if scale > 100 else (200 - scale) / 2
-    return max(1, min(100, round(quality)))
+    return int(max(1, min(100, round(quality))))
 
 
 # --- perceptual hash -----------------------------------------------------------------------

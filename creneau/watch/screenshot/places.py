@@ -29,7 +29,7 @@ _FUZZY_TWO_EDITS_LENGTH = 12
 _INTRO = re.compile(
     r"\b(?P<kind>sous prefecture|prefecture|prefete?|services de l etat)"
     r" (?:de police\b|(?:(?:de|du|des|d|en|dans|a|pour)(?: la| le| les| l)? )?"
-    r"(?=(?P<rest>\S+(?: \S+){0,%d})))" % (_NAME_WORDS - 1)
+    rf"(?=(?P<rest>\S+(?: \S+){{0,{_NAME_WORDS - 1}}})))"
 )
 _HOST_SITE = re.compile(r"^(?:www\.)?([a-z0-9-]+)\.gouv\.fr$")
 _POLICE_HOSTS = re.compile(r"prefecturedepolice|prefecture-police")

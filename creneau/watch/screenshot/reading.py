@@ -326,9 +326,10 @@ def _doubt(judged: Classification, page: list[Line], picture: Picture) -> Classi
     if judged.outcome != NO_SLOT:
         return judged
     statement_lines = _lines_of(judged.matched, page)
-    weak = not statement_lines or min(
-        line.confidence for line in statement_lines
-    ) < MIN_STATEMENT_CONFIDENCE
+    weak = (
+        not statement_lines
+        or min(line.confidence for line in statement_lines) < MIN_STATEMENT_CONFIDENCE
+    )
     cut = any(
         line.top <= _EDGE_PX or line.bottom >= picture.height - _EDGE_PX for line in statement_lines
     )

@@ -63,7 +63,9 @@ def stored_values(reading: Reading) -> dict[str, Any]:
         "procedure": reading.procedure or "",
         "perceptual_hash": reading.perceptual_hash,
         "details": {
-            "places": [{"name": p.name, "departments": list(p.departments)} for p in reading.places],
+            "places": [
+                {"name": p.name, "departments": list(p.departments)} for p in reading.places
+            ],
             "procedure_families": list(reading.procedure_families),
             "copyright_years": list(reading.copyright_years),
             "page_dates": [day.isoformat() for day in reading.page_dates],

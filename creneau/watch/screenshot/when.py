@@ -26,7 +26,9 @@ _DESKTOP = re.compile(
 # Pixel camera photos (of a screen): PXL_20260903_123201123.jpg, in UTC.
 _PIXEL = re.compile(r"PXL_(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})", re.IGNORECASE)
 
-CLOCK = re.compile(r"(?<![\d:/.])([01]?\d|2[0-3])\s?[:h]\s?([0-5]\d)(?![\d:])(?:\s?([AaPp])\.?[Mm]\b)?")
+CLOCK = re.compile(
+    r"(?<![\d:/.])([01]?\d|2[0-3])\s?[:h]\s?([0-5]\d)(?![\d:])(?:\s?([AaPp])\.?[Mm]\b)?"
+)
 _NUMERIC_DATE = re.compile(r"(?<![\d/.])(\d{1,2})[/.-](\d{1,2})[/.-]((?:19|20)\d{2})(?!\d)")
 _MONTHS = {
     name: number

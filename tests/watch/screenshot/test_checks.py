@@ -54,7 +54,9 @@ def test_another_prefecture_and_another_demarche_are_blocking(shots):
 def test_the_bundle_case_of_the_issue_seine_maritime_and_an_old_copyright(shots):
     found = codes(
         shots["phone_seine_maritime_2022"],
-        first_application_93(department="94", declared_at=datetime(2026, 9, 6, 11, 0, tzinfo=PARIS)),
+        first_application_93(
+            department="94", declared_at=datetime(2026, 9, 6, 11, 0, tzinfo=PARIS)
+        ),
     )
     assert found == {"other_prefecture": True, "year_mismatch": False}
 
@@ -136,7 +138,9 @@ def test_messages_are_translated_for_the_person(shots):
     reading = read_screenshot(
         shots["phone_other_prefecture"].data, shots["phone_other_prefecture"].path.name
     )
-    warning = next(w for w in check(reading, first_application_93()) if w.code == "other_prefecture")
+    warning = next(
+        w for w in check(reading, first_application_93()) if w.code == "other_prefecture"
+    )
     assert warning.message.startswith("La capture montre")
     for language, start in (("en", "The screenshot shows"), ("es", "La captura"), ("ar", "تُظهر")):
         with translation.override(language):

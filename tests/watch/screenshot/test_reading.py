@@ -23,7 +23,8 @@ def read(shot: Shot):
 
 def test_no_screenshot_of_the_set_reads_no_slot_unless_its_page_states_it(shots):
     false_no_slot = [
-        key for key, shot in shots.items()
+        key
+        for key, shot in shots.items()
         if read(shot).outcome == "no_slot" and shot.page_outcome != "no_slot"
     ]
     assert false_no_slot == []

@@ -98,8 +98,7 @@ def _declared(text: str, zone: str) -> tuple[datetime | None, bool]:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
         raise CommandError(
-            _("--at attend une date ISO 8601 (ex. 2026-09-03T14:32) : %(value)s")
-            % {"value": text},
+            _("--at attend une date ISO 8601 (ex. 2026-09-03T14:32) : %(value)s") % {"value": text},
             returncode=2,
         ) from None
     if moment.tzinfo is None:
@@ -111,7 +110,9 @@ def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise CommandError(_("Fichier introuvable : %(path)s") % {"path": path}, returncode=1) from None
+        raise CommandError(
+            _("Fichier introuvable : %(path)s") % {"path": path}, returncode=1
+        ) from None
     except OSError as exc:
         raise CommandError(
             _("Impossible de lire %(path)s : %(reason)s") % {"path": path, "reason": exc.strerror},
