@@ -25,6 +25,7 @@ _TESSDATA_CANDIDATES = (
     "/usr/local/share/tessdata",
 )
 _local = threading.local()
+_MIN_SIDE = 8  # pixels: Tesseract refuses smaller images, and they hold no readable text
 
 
 class OcrUnavailableError(Exception):
@@ -66,6 +67,8 @@ def engine_version() -> str:
 
 def read(image: Image.Image, *, languages: str = "fra+eng", single_line: bool = False) -> Reading:
     """The words of ``image``; ``single_line`` for a strip such as a phone's status bar."""
+    if min(image.size) < _MIN_SIDE:
+        return Reading(words=(), engine=engine_version(), languages=languages)
     api = _api(languages, single_line)
     api.SetImage(image)
     api.Recognize()
@@ -88,6 +91,13 @@ def _api(languages: str, single_line: bool) -> "tesserocr.PyTessBaseAPI":
     return cache[key]
 
 
+def _text(item: "tesserocr.PyLTRResultIterator", level: int) -> str:
+    try:
+        return str(item.GetUTF8Text(level) or "").strip()
+    except RuntimeError:  # « No text returned »: an empty block
+        return ""
+
+
 def _words(api: "tesserocr.PyTessBaseAPI") -> list[Word]:
     words: list[Word] = []
     iterator = api.GetIterator()
@@ -96,7 +106,7 @@ def _words(api: "tesserocr.PyTessBaseAPI") -> list[Word]:
     level = tesserocr.RIL.WORD
     line = paragraph = -1
     for item in tesserocr.iterate_level(iterator, level):
-        text = (item.GetUTF8Text(level) or "").strip()
+        text = _text(item, level)
         if item.IsAtBeginningOf(tesserocr.RIL.PARA) or paragraph < 0:
             paragraph += 1
         if item.IsAtBeginningOf(tesserocr.RIL.TEXTLINE) or line < 0:

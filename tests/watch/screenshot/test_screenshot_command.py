@@ -109,3 +109,21 @@ def test_the_installed_command_exits_1_on_a_broken_image(tmp_path):
     assert done.returncode == 1
     assert "n'est pas une image lisible" in done.stderr
     assert done.stdout == ""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db
+def test_one_call_reads_checks_and_stores_a_screenshot_for_a_case(personas, shots):
+    from creneau.evidence.readings import latest_reading, set_aside
+    from creneau.watch.management.commands.screenshot import check_for_case
+
+    case = make_case(personas.group, procedure_kind="first_application")
+    shot = shots["phone_other_prefecture"]
+    storage.put(shot.data)
+    blob_row(shot.data, "image/png")
+    result = check_for_case(case, shot.data, shot.path.name, record=True)
+    assert result.set_aside
+    stored = latest_reading(result.reading.sha256, case)
+    assert stored == result.stored and set_aside(stored)
+    assert {w["code"] for w in stored.warnings} == {"other_prefecture", "other_procedure"}
+    assert stored.departments == ["92"] and stored.clock == "10:15"

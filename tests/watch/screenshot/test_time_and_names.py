@@ -88,3 +88,26 @@ def test_the_cases_demarche_families_come_from_its_procedure_kind_and_words():
     assert places.case_families("", "other", "Retrait de titre de séjour") == {"collection"}
     families = {f.code for f, _ in places.families_in("Titre de séjour étudiant — 1ère demande")}
     assert families == {"first_application", "student"}
+
+
+@pytest.mark.parametrize(
+    ("size", "mode", "kind"),
+    [
+        ((1, 1), "RGB", "PNG"),
+        ((1080, 2400), "RGBA", "PNG"),
+        ((300, 600), "P", "PNG"),
+        ((800, 600), "RGB", "WEBP"),
+    ],
+)
+def test_an_image_without_text_reads_unknown_and_says_nothing_is_stated(size, mode, kind):
+    import io
+
+    from PIL import Image
+
+    from creneau.watch.screenshot import Expectation, check, read_screenshot
+
+    buffer = io.BytesIO()
+    Image.new(mode, size).save(buffer, kind)
+    reading = read_screenshot(buffer.getvalue(), "x")
+    assert (reading.outcome, reading.text, reading.statement) == ("unknown", "", "")
+    assert [w.code for w in check(reading, Expectation())] == ["no_unavailability_statement"]

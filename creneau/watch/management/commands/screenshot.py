@@ -5,11 +5,13 @@ its département, démarche and other screenshots) and with the declared time (`
 is stored. Exit 0 when the image was read, 1 when it is not a readable image or the case is
 unknown, 2 on a usage error.
 
-``expectation_for_case`` builds the comparison from a case; the upload, import and assessment
-paths call it too (it reads the cases and evidence models, so it lives with the command for now).
+``check_for_case`` is the one call the upload, import and assessment paths make (read, compare
+with the case, and store the reading beside the sealed file); it reads the cases and evidence
+models, so it lives with the command until the layout gives it a home above both.
 """
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -22,16 +24,20 @@ from django.utils.translation import gettext as _
 
 from creneau.cases.models import Attempt, AttemptFile, Case
 from creneau.evidence import readings, storage
+from creneau.evidence.models import ScreenshotReading
 from creneau.lib.ocr import OcrUnavailableError
 from creneau.watch.screenshot import (
     Expectation,
     KnownImage,
     Reading,
+    ScreenshotWarning,
     UnreadableImageError,
     as_json,
     check,
     fingerprint,
     read_screenshot,
+    stored_values,
+    stored_warnings,
     zone_for_department,
 )
 
@@ -118,6 +124,55 @@ def _read(path: Path) -> bytes:
             _("Impossible de lire %(path)s : %(reason)s") % {"path": path, "reason": exc.strerror},
             returncode=1,
         ) from exc
+
+
+@dataclass(frozen=True)
+class CaseReading:
+    reading: Reading
+    warnings: list[ScreenshotWarning]
+    stored: ScreenshotReading | None  # None unless asked to record
+
+    @property
+    def set_aside(self) -> bool:
+        """A blocking warning: the screenshot does not count until a volunteer overrides it."""
+        return any(w.blocking for w in self.warnings)
+
+
+def check_for_case(
+    case: Case,
+    data: bytes,
+    filename: str,
+    *,
+    declared_at: datetime | None = None,
+    date_only: bool = False,
+    declared_outcome: str = "no_slot",
+    record: bool = False,
+) -> CaseReading:
+    """Read a screenshot offered for ``case``, compare it, and (``record``) store the reading.
+
+    ``record`` needs the file already in the evidence store (sealed by ``seal_upload`` or a case
+    import). Raises ``UnreadableImageError`` for a file that is not a readable image.
+    """
+    zone = zone_for_department(case.department_id, settings.TIME_ZONE)
+    reading = read_screenshot(data, filename, zone=zone, declared_at=declared_at)
+    expectation = expectation_for_case(
+        case,
+        declared_at=declared_at,
+        date_only=date_only,
+        declared_outcome=declared_outcome,
+        exclude_blob=reading.sha256,
+    )
+    warnings = check(reading, expectation)
+    stored = None
+    if record:
+        stored = readings.record_reading(
+            reading.sha256,
+            stored_values(reading),
+            stored_warnings(warnings),
+            reading.reader,
+            case=case,
+        )
+    return CaseReading(reading, warnings, stored)
 
 
 def expectation_for_case(
