@@ -127,3 +127,21 @@ def test_one_call_reads_checks_and_stores_a_screenshot_for_a_case(personas, shot
     assert stored == result.stored and set_aside(stored)
     assert {w["code"] for w in stored.warnings} == {"other_prefecture", "other_procedure"}
     assert stored.departments == ["92"] and stored.clock == "10:15"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db
+def test_the_same_file_attached_again_to_another_attempt_is_a_duplicate(personas, shots):
+    from creneau.watch.management.commands.screenshot import check_for_case
+
+    case = make_case(personas.group, procedure_kind="first_application")
+    shot = shots["phone_no_slot"]
+    storage.put(shot.data)
+    first = Attempt.objects.create(
+        case=case, channel="online", at="2026-09-03T14:32:00+02:00", outcome="no_slot"
+    )
+    AttemptFile.objects.create(attempt=first, blob=blob_row(shot.data, "image/png"), name="a.png")
+    again = check_for_case(case, shot.data, shot.path.name)
+    assert [w.code for w in again.warnings] == ["duplicate_image"]
+    own = check_for_case(case, shot.data, shot.path.name, attempt_id=first.pk)
+    assert own.warnings == []

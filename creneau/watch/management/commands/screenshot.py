@@ -146,12 +146,15 @@ def check_for_case(
     declared_at: datetime | None = None,
     date_only: bool = False,
     declared_outcome: str = "no_slot",
+    attempt_id: int | None = None,
     record: bool = False,
 ) -> CaseReading:
     """Read a screenshot offered for ``case``, compare it, and (``record``) store the reading.
 
-    ``record`` needs the file already in the evidence store (sealed by ``seal_upload`` or a case
-    import). Raises ``UnreadableImageError`` for a file that is not a readable image.
+    ``attempt_id``: the attempt the screenshot already belongs to (its own files are not
+    « another attempt's »). ``record`` needs the file already in the evidence store (sealed by
+    ``seal_upload`` or a case import). Raises ``UnreadableImageError`` for a file that is not a
+    readable image.
     """
     zone = zone_for_department(case.department_id, settings.TIME_ZONE)
     reading = read_screenshot(data, filename, zone=zone, declared_at=declared_at)
@@ -160,7 +163,7 @@ def check_for_case(
         declared_at=declared_at,
         date_only=date_only,
         declared_outcome=declared_outcome,
-        exclude_blob=reading.sha256,
+        attempt_id=attempt_id,
     )
     warnings = check(reading, expectation)
     stored = None
@@ -181,7 +184,7 @@ def expectation_for_case(
     declared_at: datetime | None = None,
     date_only: bool = False,
     declared_outcome: str = "",
-    exclude_blob: str = "",
+    attempt_id: int | None = None,
 ) -> Expectation:
     """What a screenshot for ``case`` should show, as plain values (reads the database)."""
     procedure = case.procedure
@@ -194,20 +197,22 @@ def expectation_for_case(
         declared_at=declared_at,
         declared_date_only=date_only,
         declared_outcome=declared_outcome,
-        known_images=tuple(known_images_of(case, exclude_blob=exclude_blob)),
+        known_images=tuple(known_images_of(case, attempt_id=attempt_id)),
         today=timezone.localdate(),
         zone=zone_for_department(case.department_id, settings.TIME_ZONE),
     )
 
 
-def known_images_of(case: Case, *, exclude_blob: str = "") -> list[KnownImage]:
-    """The case's screenshots already attached to attempts: stored readings, else fingerprints."""
+def known_images_of(case: Case, *, attempt_id: int | None = None) -> list[KnownImage]:
+    """Screenshots attached to the case's other attempts: stored readings, else fingerprints."""
     stored = {row["sha256"]: row for row in readings.known_images(case)}
     known: list[KnownImage] = []
-    files = AttemptFile.objects.filter(attempt__case=case).select_related("attempt", "blob")
-    for item in files.order_by("attempt__at", "id"):
+    files = AttemptFile.objects.filter(attempt__case=case)
+    if attempt_id is not None:
+        files = files.exclude(attempt_id=attempt_id)
+    for item in files.select_related("attempt", "blob").order_by("attempt__at", "id"):
         sha = item.blob.sha256
-        if sha == exclude_blob or item.blob.media_type not in ("", *_IMAGE_TYPES):
+        if item.blob.media_type not in ("", *_IMAGE_TYPES):
             continue
         label = _label(item.attempt)
         if sha in stored:
@@ -216,7 +221,7 @@ def known_images_of(case: Case, *, exclude_blob: str = "") -> list[KnownImage]:
             continue
         try:
             print_ = fingerprint(storage.read(sha))
-        except (UnreadableImageError, FileNotFoundError):
+        except (UnreadableImageError, storage.StorageError):
             continue  # not an image (an e-mail, a PDF) or a file no longer stored
         known.append(KnownImage(sha, print_.perceptual_hash, print_.clock, label))
     return known
