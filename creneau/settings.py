@@ -245,6 +245,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "creneau@localhost")
 TSA_URLS = envlist("TSA_URLS")
 TSA_CA_FILE = env("TSA_CA_FILE")
 CHROMIUM_PATH = env("CHROMIUM_PATH")
+# Tesseract's language data (fra, eng, ara); empty: Debian's tesseract-ocr-* packages' folder.
+TESSDATA_DIR = env("TESSDATA_DIR")
 # Simulators and tests serve booking pages on loopback; production refuses such URLs.
 ALLOW_LOCAL_URLS = envbool("ALLOW_LOCAL_URLS", False)
 USER_AGENT_CONTACT = env("USER_AGENT_CONTACT", "https://github.com/creneau/creneau")

@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -205,3 +206,69 @@ class JournalAnchor(WriteOnceModel):
 
     def __str__(self) -> str:
         return f"{self.entry} @ {self.gen_time:%Y-%m-%d %H:%M:%S}"
+
+
+class ScreenshotReading(WriteOnceModel):
+    """What the screenshot reader read in one stored image, and how it compared with a case.
+
+    Derived from the blob (its OCR text is as personal as the image): it goes when the blob or
+    the case is erased. Never edited: a new reading (a newer reader, another case) is a new row;
+    a volunteer's decision to count a set-aside screenshot anyway is a ``ReadingOverride``.
+    """
+
+    blob = models.ForeignKey(Blob, on_delete=models.CASCADE, related_name="readings")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome)
+    matched = models.TextField(blank=True)
+    statement = models.TextField(blank=True)  # the no-slot sentence read, "" when none
+    text = models.TextField(blank=True)
+    confidence = models.FloatField(default=0.0)
+    taken_at = models.DateTimeField(null=True, blank=True)
+    taken_at_source = models.CharField(max_length=20, blank=True)
+    clock = models.CharField(max_length=5, blank=True)  # « 14:32 » shown on screen
+    host = models.CharField(max_length=255, blank=True)
+    url = models.TextField(blank=True)
+    prefecture = models.CharField(max_length=200, blank=True)
+    departments = models.JSONField(default=list, blank=True)
+    procedure = models.TextField(blank=True)
+    perceptual_hash = models.CharField(max_length=16)
+    details = models.JSONField(default=dict, blank=True)  # years, dates, edit signs, places…
+    warnings = models.JSONField(default=list, blank=True)  # [{code, key, params, blocking}]
+    reader = models.CharField(max_length=200)  # reader and OCR engine versions
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lecture de capture d'écran")
+        verbose_name_plural = _("lectures de captures d'écran")
+        ordering = ("created_at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.blob.sha256[:12]} {self.outcome}"
+
+    @property
+    def blocking_codes(self) -> list[str]:
+        return [str(w["code"]) for w in self.warnings if w.get("blocking")]
+
+
+class ReadingOverride(WriteOnceModel):
+    """A volunteer counts a set-aside screenshot anyway, and says why (a new row, never an edit)."""
+
+    reading = models.ForeignKey(
+        ScreenshotReading, on_delete=models.CASCADE, related_name="overrides"
+    )
+    note = models.TextField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    by_name = models.CharField(max_length=150)  # kept when the account is deleted
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("décision sur une capture mise de côté")
+        verbose_name_plural = _("décisions sur des captures mises de côté")
+        ordering = ("created_at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.by_name} {self.created_at:%Y-%m-%d %H:%M}"

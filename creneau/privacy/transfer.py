@@ -32,11 +32,11 @@ from creneau.accounts.models import Organisation
 from creneau.assessment.services import refresh_assessment
 from creneau.cases.models import ONLINE_OUTCOMES, Attempt, AttemptFile, Case, Person
 from creneau.catalog.loader import normalise_department
-from creneau.privacy import transfer_sections as sections
 from creneau.catalog.models import BookingPage, Department, Procedure, guess_system
 from creneau.evidence.attempts import Filed, record_attempt
 from creneau.evidence.models import Blob
 from creneau.lib import storage
+from creneau.privacy import transfer_sections as sections
 
 SCHEMA = json.loads((Path(__file__).with_name("case.schema.json")).read_text())
 PARIS = ZoneInfo("Europe/Paris")

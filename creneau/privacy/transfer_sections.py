@@ -23,8 +23,8 @@ from creneau.cases.models import Attempt, Case
 from creneau.correspondence.models import CounterVisit, MailDraft, RegisteredLetter
 from creneau.court.followups import status_after
 from creneau.court.models import CaseDocument, CourtEvent
-from creneau.lib import storage
 from creneau.evidence.uploads import UploadError, seal_upload
+from creneau.lib import storage
 
 _ORDER_KINDS = {
     "injunction": CourtEvent.Kind.INJUNCTION,

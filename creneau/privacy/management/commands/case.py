@@ -17,7 +17,6 @@ from creneau.privacy.transfer import (
     load_file,
     write_export,
 )
-from creneau.lib.storage import StorageError
 from creneau.privacy.transfer_sections import DocumentImportError
 
 
