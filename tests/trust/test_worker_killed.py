@@ -136,7 +136,7 @@ def test_a_worker_killed_mid_capture_leaves_nothing_half_written_and_the_lease_b
     assert [outcome for _, outcome in attempts] == ["no_slot"]
     linked = query(database, "SELECT attempt_id FROM evidence_capture")
     assert linked == [(attempts[0][0],)]
-    schedule = query(database, "SELECT claimed_until, claim, runs FROM watch_evidenceschedule")
+    schedule = query(database, "SELECT claimed_until, claim, runs FROM scheduling_evidenceschedule")
     assert schedule == [(None, "", 1)]
     statuses = query(database, "SELECT status FROM django_tasks_database_dbtaskresult")
     assert sorted(statuses) == [("RUNNING",), ("SUCCESSFUL",)]
