@@ -4,7 +4,7 @@ import io
 from datetime import UTC, datetime
 
 import pytest
-from creneau.cases.privacy import erase_case
+from creneau.privacy.erasure import erase_case
 from PIL import Image
 
 from creneau.cases.models import Attempt, AttemptFile
