@@ -4,11 +4,10 @@ import io
 from datetime import UTC, datetime
 
 import pytest
-from creneau.privacy.erasure import erase_case
 from PIL import Image
 
 from creneau.cases.models import Attempt, AttemptFile
-from creneau.evidence import readings, storage
+from creneau.evidence import readings
 from creneau.evidence.models import (
     Blob,
     EvidenceImmutableError,
@@ -16,6 +15,8 @@ from creneau.evidence.models import (
     ScreenshotReading,
 )
 from creneau.evidence.seal import blob_row
+from creneau.lib import storage
+from creneau.privacy.erasure import erase_case
 from tests.conftest import make_case
 
 VALUES = {
