@@ -8,14 +8,10 @@ from PIL import Image
 
 from creneau.cases.models import Attempt, AttemptFile
 from creneau.evidence import readings
-from creneau.evidence.models import (
-    Blob,
-    EvidenceImmutableError,
-    ReadingOverride,
-    ScreenshotReading,
-)
+from creneau.evidence.models import Blob, ReadingOverride, ScreenshotReading
 from creneau.evidence.seal import blob_row
 from creneau.lib import storage
+from creneau.lib.writeonce import EvidenceImmutableError
 from creneau.privacy.erasure import erase_case
 from tests.conftest import make_case
 

@@ -91,7 +91,8 @@ def test_a_session_whose_worker_died_is_failed_then_started_again_and_completed(
         assert state(database) == "challenge"  # nobody left to type the answer
         assert manage(env, "shell", "-c", SWEEP_LATER).stdout.split()[-1] == "1"
         assert state(database) == "failed"
-        error, challenge = query(database, "SELECT error, challenge FROM scheduling_assistedsession")[0]
+        row = query(database, "SELECT error, challenge FROM scheduling_assistedsession")[0]
+        error, challenge = row
         assert error.startswith("interrupted") and not challenge
         assert query(database, "SELECT id FROM cases_attempt") == []
         assert json.loads(manage(env, "verify", "--store", "--json").stdout)["ok"] is True
