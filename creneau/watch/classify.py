@@ -17,6 +17,7 @@ that a person can see, stated (not quoted or hypothetical), and no slot hidden i
 No I/O, no database: the same input always gives the same answer.
 """
 
+import html as html_lib
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from creneau.watch import signals as s
-from creneau.watch import widgets
+from creneau.watch import textlines, widgets
 from creneau.watch.pagetext import Page, fold, fold_with_map, read
 
 NO_SLOT = "no_slot"
@@ -116,6 +117,25 @@ def classify_snapshot(snapshot: Snapshot) -> Classification:
     )
     if snapshot.error and result.outcome != ERROR:
         return Classification(ERROR, result.system, snapshot.error, needs_review=True)
+    return result
+
+
+def classify_text(text: str, *, final_url: str = "") -> Classification:
+    """Classify plain text lines a person saw (e.g. the OCR of a phone screenshot).
+
+    A conservative judge: the lines go through the same judges as a page (errors, gates, slots,
+    statements), then a ``no_slot`` stands only if nothing in the text could be an offer (a time
+    of day, « choisir », a next availability…): text has no markup to tell a slot button from a
+    sentence. ``final_url`` names the booking system when the text does not show its address.
+    """
+    lines = textlines.lines_seen(text)
+    url = final_url or textlines.address(lines)
+    page = "".join(f"<p>{html_lib.escape(line)}</p>" for line in lines)
+    result = classify(page, final_url=url)
+    if result.outcome == NO_SLOT:
+        offer = textlines.offer(lines)
+        if offer:
+            return Classification(UNKNOWN, result.system, offer, needs_review=True)
     return result
 
 
