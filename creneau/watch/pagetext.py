@@ -35,6 +35,19 @@ HIDING_CLASSES = _words(
     """hidden d-none sr-only visually-hidden fr-sr-only fr-hidden is-hidden hide invisible
     display-none ng-hide v-cloak"""
 )
+# Components a framework shows only once a class is added (DSFR, Bootstrap): collapsed
+# accordions, closed modals and unselected tab panels. Saved without their stylesheet, their
+# text is in the DOM but was not on the screen.
+COLLAPSED: dict[str, frozenset[str]] = {
+    "fr-collapse": _words("fr-collapse--expanded"),
+    "collapse": _words("show in"),
+    "accordion-collapse": _words("show in"),
+    "fr-modal": _words("fr-modal--opened"),
+    "modal": _words("show in"),
+    "fr-tabs__panel": _words("fr-tabs__panel--selected"),
+    "tab-pane": _words("active show"),
+    "dropdown-menu": _words("show"),
+}
 BUTTON_INPUTS = frozenset({"submit", "button", "reset"})
 PREFORMATTED = _words("pre textarea listing plaintext")
 _SOURCE_BREAKS = re.compile(r"[\n\r\f\v]+")
@@ -69,9 +82,31 @@ TEMPLATE_ATTRIBUTES = _words("v-if v-else v-else-if v-show v-cloak ng-cloak data
 def hides_by_style(declarations: str) -> bool:
     """Whether a CSS declaration block hides its element's text from a sighted reader."""
     lowered = declarations.lower()
-    if _STYLE_HIDING.search(lowered):
+    if _STYLE_HIDING.search(lowered) or _unseen_colour(lowered):
         return True
     return bool(_ZERO_SIZE.search(lowered) and _OVERFLOW_HIDDEN.search(lowered))
+
+
+# Text painted in the colour of a page (white) or not painted at all. A white text on a coloured
+# background set elsewhere (a stylesheet) reads as hidden too: doubt only costs a "no slot".
+_COLOUR = re.compile(r"(?<![-\w])color\s*:\s*([^;!]+)")
+_BACKGROUND = re.compile(r"background(?:-color)?\s*:\s*([^;!]+)")
+_BLANK = re.compile(
+    r"^(?:transparent|white|#f{3}(?:f{3})?|rgba?\(\s*255\s*,\s*255\s*,\s*255\s*(?:,[^)]*)?\)"
+    r"|rgba\([^)]*,\s*0(?:\.0+)?\s*\)|hsla?\(\s*0\s*,\s*0%\s*,\s*100%[^)]*\))$"
+)
+
+
+def _unseen_colour(declarations: str) -> bool:
+    colour = _COLOUR.search(declarations)
+    if colour is None:
+        return False
+    ink = colour.group(1).strip()
+    background = _BACKGROUND.search(declarations)
+    if background is None:
+        return bool(_BLANK.match(ink))
+    paper = background.group(1).strip()
+    return ink == paper or ink == "transparent" or bool(_BLANK.match(ink) and _BLANK.match(paper))
 
 
 @dataclass(eq=False)
@@ -125,6 +160,7 @@ class Page:
     title: str
     elements: tuple[Element, ...]
     scripts: tuple[str, ...]  # inline script bodies (never visible, used only against "no slot")
+    external_styles: bool = False  # styles from elsewhere may hide what this copy shows
 
 
 @dataclass(frozen=True)
@@ -139,6 +175,28 @@ class _Stylesheet:
 
     classes: frozenset[str] = frozenset()
     ids: frozenset[str] = frozenset()
+    collapsed_ids: frozenset[str] = frozenset()  # controlled by an aria-expanded="false" toggle
+
+
+_TOGGLE = re.compile(r"<[a-z][^>]*\baria-expanded\s*=\s*[\"']?false\b[^>]*>", re.IGNORECASE)
+_CONTROLS = re.compile(r"\baria-controls\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
+_EXTERNAL_STYLE = re.compile(
+    r"<link\b[^>]*\brel\s*=\s*[\"']?[^\"'>]*stylesheet[^>]*>|@import\b", re.IGNORECASE
+)
+
+
+def has_external_styles(html: str) -> bool:
+    """The page takes styles from elsewhere: a saved copy without them may show hidden text."""
+    return _EXTERNAL_STYLE.search(html) is not None
+
+
+def _collapsed_ids(html: str) -> frozenset[str]:
+    return frozenset(
+        ident.lower()
+        for tag in _TOGGLE.findall(html)
+        for controls in _CONTROLS.findall(tag)
+        for ident in controls.split()
+    )
 
 
 def _stylesheet(html: str) -> _Stylesheet:
@@ -154,7 +212,7 @@ def _stylesheet(html: str) -> _Stylesheet:
                 simple = _SIMPLE_SELECTOR.match(_COMBINATOR.split(selector.strip())[-1])
                 if simple:
                     (classes if simple.group(1) == "." else ids).add(simple.group(2).lower())
-    return _Stylesheet(frozenset(classes), frozenset(ids))
+    return _Stylesheet(frozenset(classes), frozenset(ids), _collapsed_ids(html))
 
 
 def _hides(tag: str, attrs: dict[str, str], sheet: _Stylesheet) -> bool:
@@ -167,7 +225,12 @@ def _hides(tag: str, attrs: dict[str, str], sheet: _Stylesheet) -> bool:
     if tag == "dialog" and "open" not in attrs:
         return True
     classes = set(attrs.get("class", "").lower().split())
-    if (HIDING_CLASSES | sheet.classes) & classes or attrs.get("id", "").lower() in sheet.ids:
+    if (HIDING_CLASSES | sheet.classes) & classes:
+        return True
+    ident = attrs.get("id", "").lower()
+    if ident and (ident in sheet.ids or ident in sheet.collapsed_ids):
+        return True
+    if any(base in classes and not shown & classes for base, shown in COLLAPSED.items()):
         return True
     return hides_by_style(attrs.get("style", ""))
 
@@ -200,6 +263,8 @@ class _Reader(HTMLParser):
         self.stack.append(element)
         if tag == "input" and values.get("type", "").lower() in BUTTON_INPUTS:
             self._text(f"\n{values.get('value', '')}\n")
+        if tag == "q":  # browsers draw quotation marks around <q>
+            self._text('"')
         if tag in VOID_TAGS:
             self._close(len(self.stack) - 1)
 
@@ -211,6 +276,8 @@ class _Reader(HTMLParser):
         # Only the innermost elements are searched: a stray end tag costs little on deep pages.
         for depth in range(len(self.stack) - 1, max(-1, len(self.stack) - 1 - MAX_SEARCH), -1):
             if self.stack[depth].tag == tag:
+                if tag == "q":
+                    self._text('"')
                 self._close(depth)
                 if tag in BLOCK_TAGS:
                     self.chunks.append(("\n", True))
@@ -250,6 +317,7 @@ def read(html: str) -> Page:
         title=" ".join("".join(reader.title).split()),
         elements=tuple(reader.elements),
         scripts=tuple(reader.scripts),
+        external_styles=has_external_styles(html),
     )
 
 

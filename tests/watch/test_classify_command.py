@@ -77,7 +77,7 @@ def test_it_reads_latin1_pages(tmp_path):
 
 
 def test_it_prints_a_short_french_line_without_json():
-    line = run(str(CORPUS / "rdvpref_spa_shell.html"))
+    line = run(str(CORPUS / "blank_body.html"))
     assert line.startswith("unknown (système : inconnu)")
     assert "à vérifier par une personne" in line
 

@@ -1,6 +1,5 @@
 """``classify_text``: the conservative judge of plain text lines (a screenshot's OCR)."""
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -91,7 +90,6 @@ def test_any_offer_like_line_anywhere_keeps_a_statement_from_deciding(
     assert classify_text("\n".join(lines), final_url=url).outcome != NO_SLOT
 
 
-@pytest.mark.xfail(strict=True, reason="the scope of a statement is judged in the next commit")
 @BOUNDED
 @given(
     statement=st.sampled_from(STATEMENTS),

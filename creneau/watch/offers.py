@@ -1,0 +1,221 @@
+"""What on a page may offer a time, beyond the slot widgets we know.
+
+A statement of unavailability decides a page only if nothing else on it may offer a time. The
+search here is deliberately wide, since it can only keep a page from being ``no_slot``: a time
+of day in a button, link, radio's label, list item, cell or option; a selectable day of a date
+picker; a date or time field. Two narrower readings are slot evidence themselves: an enabled
+radio labelled with a time, and a list item, cell or option that is only a time.
+
+Also here: calendars that offer nothing (every cell « complet »; every day « Date fermée à la
+réservation ») and the links that lead to another week or month.
+"""
+
+import re
+from collections.abc import Iterator
+
+from creneau.watch import signals as s
+from creneau.watch.pagetext import Element, Page, fold
+from creneau.watch.widgets import SlotEvidence, elements, in_chrome
+
+# A time of day anywhere in a short label: 09:15, 9h15, 14 h 30, 8.30.
+TIME = re.compile(r"(?<![\w:/.,])(?:[01]?\d|2[0-3]) ?[:h.] ?[0-5]\d(?![\d/:]|[.,]\d)")
+OFFER_TAGS = frozenset({"a", "button", "label", "li", "td", "dd", "option", "summary"})
+OFFER_ROLES = frozenset({"button", "option", "gridcell", "radio", "link", "menuitem", "checkbox"})
+_LABEL_MAX = 80
+# Lines that carry a time without offering it (RDV Préfecture's release line, an update date).
+NOT_AN_OFFER = re.compile(r"derniere mise en ligne|mise? a jour|publie le|modifie le")
+# Class names of switched-off days and slots (Quasar writes ``q-date__calendar-item--out``).
+_DISABLED = re.compile(
+    r"(?:^|[-_])(?:disabled|unavailable|indisponible|complet|full|unselectable|out|past)$"
+)
+_CALENDAR = re.compile(r"calend|datepicker|date-?picker|q-date|flatpickr|day|jour|cal\b|month")
+_DAY_NUMBER = re.compile(r"^(?:[1-9]|[12]\d|3[01])$")
+_DATE_FIELDS = frozenset({"date", "datetime-local", "time", "week", "month"})
+_NAVIGATION = re.compile(
+    r"\b(?:suivante?s?|precedente?s?|prochaine?|next|previous|prev|later|earlier)\b"
+    r"|^(?:[<>\u2039\u203a\u00ab\u00bb\u2190\u2192]{1,2}|sem\. (?:prochaine|precedente))$"
+)
+_FULL = re.compile(r"^(?:complet|complete|full|ferme|indisponible|non disponible|-|\u2014)$")
+_FREE = re.compile(r"\blibres?\b|\bfree\b|\bdisponible\b")
+
+
+def possible_offer(page: Page) -> str:
+    """What first may offer a time on the page (its label), or ""."""
+    for element in _shown(page):
+        label = _offer_label(element, page)
+        if label:
+            return label
+    return ""
+
+
+def _shown(page: Page) -> Iterator[Element]:
+    return (
+        element
+        for element in elements(page, visible=True)
+        if not in_chrome(element) and not _switched_off(element)
+    )
+
+
+def _switched_off(element: Element) -> bool:
+    """Disabled itself, or inside a disabled select, fieldset or cell."""
+    node: Element | None = element
+    while node is not None:
+        if "disabled" in node.attrs or node.attr("aria-disabled").lower() == "true":
+            return True
+        if any(_DISABLED.search(token) for token in node.classes()):
+            return True
+        node = node.parent if node.tag not in {"form", "body", "main"} else None
+    return False
+
+
+def _offer_label(element: Element, page: Page) -> str:
+    if element.tag == "input":
+        return _input_offer(element, page)
+    text = element.text
+    if not text or len(text) > _LABEL_MAX:
+        return ""
+    folded = fold(text)
+    if NOT_AN_OFFER.search(folded) or s.NOT_A_SLOT_BUTTON.search(folded):
+        return ""
+    offering = element.tag in OFFER_TAGS or _acts(element)
+    if TIME.search(folded) and (offering or TIME.fullmatch(folded)):
+        return text
+    clickable = element.tag in {"a", "button"} or _acts(element)
+    if _DAY_NUMBER.match(folded) and clickable and _in_calendar(element):
+        return text
+    return ""
+
+
+def _acts(element: Element) -> bool:
+    """Made clickable by script or role (a ``div`` a person taps)."""
+    return (
+        element.attr("role").lower() in OFFER_ROLES
+        or "onclick" in element.attrs
+        or "tabindex" in element.attrs
+        or any(
+            name.startswith(("data-time", "data-slot", "data-creneau")) for name in element.attrs
+        )
+    )
+
+
+def _in_calendar(element: Element) -> bool:
+    node = element.parent
+    for _ in range(6):
+        if node is None:
+            return False
+        if _CALENDAR.search(node.attr("class").lower() + " " + node.attr("role").lower()):
+            return True
+        if node.tag == "table":
+            return True
+        node = node.parent
+    return False
+
+
+def _input_offer(field: Element, page: Page) -> str:
+    kind = field.attr("type").lower()
+    if kind in _DATE_FIELDS:
+        return field.attr("aria-label") or field.attr("name") or kind
+    if kind not in {"radio", "checkbox"}:
+        return ""
+    label = _label_of(field, page)
+    if TIME.search(fold(label)) or TIME.search(fold(field.attr("value"))):
+        return label or field.attr("value")
+    return ""
+
+
+def _label_of(field: Element, page: Page) -> str:
+    """The text a person reads beside a radio: its ``<label for>``, or the label around it."""
+    ident = field.attr("id")
+    if ident:
+        for element in page.elements:
+            if element.tag == "label" and element.attr("for") == ident and not element.hidden:
+                return element.text
+    around = field.within("label")
+    if around is not None:
+        return around.text
+    parent = field.parent
+    return parent.text if parent is not None and len(parent.text) <= _LABEL_MAX else ""
+
+
+# --- slot evidence --------------------------------------------------------------------------
+
+
+def time_radios(page: Page) -> SlotEvidence | None:
+    """Enabled radios (or checkboxes) whose label is a time of day: a slot to pick."""
+    labels = [
+        label
+        for element in _shown(page)
+        if element.tag == "input"
+        and element.attr("type").lower() in {"radio", "checkbox"}
+        and s.TIME_BUTTON.match(fold(label := _label_of(element, page)))
+        and not s.NOT_A_SLOT_BUTTON.search(fold(label))
+    ]
+    return SlotEvidence(labels[0], tuple(labels)) if labels else None
+
+
+def time_items(page: Page) -> SlotEvidence | None:
+    """List items, cells and options that are only a time (« 09:15 »): times on offer."""
+    labels = [
+        element.text
+        for element in _shown(page)
+        if element.tag in {"li", "td", "option", "dd"} and s.TIME_LABEL.match(fold(element.text))
+    ]
+    return SlotEvidence(labels[0], tuple(labels)) if labels else None
+
+
+# --- calendars that offer nothing -----------------------------------------------------------
+
+
+def navigation(page: Page) -> str:
+    """A link or button to another week, month or page of times (« sem. prochaine », « > »)."""
+    for element in _shown(page):
+        if element.tag not in {"a", "button"} and element.attr("role").lower() != "button":
+            continue
+        label = fold(element.text or element.attr("aria-label") or element.attr("title"))
+        if label and len(label) <= 40 and _NAVIGATION.search(label):
+            return element.text or element.attr("aria-label") or element.attr("title")
+    return ""
+
+
+def full_week(page: Page) -> str:
+    """A week grid whose cells all read « complet » (none free, none with a time or link).
+
+    Returns the first full cell's text, or "". The legend (« libre », « complet ») is not a cell.
+    """
+    cells = [
+        element
+        for element in elements(page, visible=True)
+        if element.tag == "td" and not in_chrome(element)
+    ]
+    full = [cell for cell in cells if _FULL.match(fold(cell.text)) or "status-0" in cell.classes()]
+    if len(full) < 2:
+        return ""
+    for cell in cells:
+        folded = fold(cell.text)
+        if cell in full or not folded:
+            continue
+        if _FREE.search(folded) or TIME.search(folded) or "free" in cell.classes():
+            return ""
+    if any(e.tag == "a" and e.within("td") is not None for e in elements(page, visible=True)):
+        return ""
+    return full[0].text or "complet"
+
+
+_STATE = re.compile(
+    r"(?:^|[-_])(?:empty|vide|no-?results?|aucun|placeholder|fallback|state|toggle|template|tpl"
+    r"|no-?slots?|no-?creneaux?|sans-creneau|not-?found|no-?data|blank)(?:$|[-_])|^js-"
+)
+
+
+def state_lines(page: Page) -> set[str]:
+    """Folded lines of blocks named like a toggled state (« empty-state », « no-results »).
+
+    In a saved copy whose stylesheet is elsewhere, such a block may have been hidden: its
+    words cannot be taken as what the person saw.
+    """
+    return {
+        fold(line)
+        for element in elements(page, visible=True)
+        if any(_STATE.search(token) for token in [element.attr("id").lower(), *element.classes()])
+        for line in element.lines
+    }
