@@ -78,12 +78,17 @@ def _offer_label(element: Element, page: Page) -> str:
     if NOT_AN_OFFER.search(folded) or s.NOT_A_SLOT_BUTTON.search(folded):
         return ""
     offering = element.tag in OFFER_TAGS or _acts(element)
-    if TIME.search(folded) and (offering or TIME.fullmatch(folded)):
+    if TIME.search(folded) and (offering or _only_times(folded)):
         return text
     clickable = element.tag in {"a", "button"} or _acts(element)
     if _DAY_NUMBER.match(folded) and clickable and _in_calendar(element):
         return text
     return ""
+
+
+def _only_times(folded: str) -> bool:
+    """A label that is nothing but a time or a range of times (« 10h00 - 10h15 »)."""
+    return re.fullmatch(r"(?:\s|-|a|to|/)*", TIME.sub("", folded)) is not None
 
 
 def _acts(element: Element) -> bool:
