@@ -20,7 +20,9 @@ from creneau.watch.widgets import SlotEvidence, elements, in_chrome
 # A time of day anywhere in a short label: 09:15, 9h15, 14 h 30, 8.30.
 TIME = re.compile(r"(?<![\w:/.,])(?:[01]?\d|2[0-3]) ?[:h.] ?[0-5]\d(?![\d/:]|[.,]\d)")
 OFFER_TAGS = frozenset({"a", "button", "label", "li", "td", "dd", "option", "summary"})
-OFFER_ROLES = frozenset({"button", "option", "gridcell", "radio", "link", "menuitem", "checkbox"})
+OFFER_ROLES = frozenset(
+    {"button", "option", "gridcell", "radio", "link", "menuitem", "checkbox", "tab"}
+)
 _LABEL_MAX = 80
 # Lines that carry a time without offering it (RDV Préfecture's release line, an update date).
 NOT_AN_OFFER = re.compile(r"derniere mise en ligne|mise? a jour|publie le|modifie le")
@@ -31,6 +33,23 @@ _DISABLED = re.compile(
 _CALENDAR = re.compile(r"calend|datepicker|date-?picker|q-date|flatpickr|day|jour|cal\b|month")
 _DAY_NUMBER = re.compile(r"^(?:[1-9]|[12]\d|3[01])$")
 _DATE_FIELDS = frozenset({"date", "datetime-local", "time", "week", "month"})
+# A button or link that is only a day (« Mardi 12 mai », « mar. 12/05 »): it leads to that day.
+_WEEKDAY = (
+    r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lun|mar|mer|jeu|ven|sam|dim"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)\.?"
+)
+_DAY_BUTTON = re.compile(
+    rf"^(?:(?:le|du|au) )?(?:{_WEEKDAY} )?\d{{1,2}}(?:er)?(?: [a-z]{{3,9}}\.?|/\d{{1,2}})"
+    rf"(?: \d{{4}}|/\d{{2,4}})?$|^{_WEEKDAY} \d{{1,2}}$"
+)
+# Links and buttons that lead to times (« Voir les créneaux », « Autres dates »).
+_INVITATION = re.compile(
+    r"\bvoir (?:les |tous les |toutes les )?(?:creneaux|disponibilites|horaires|dates|rendez-vous)"
+    r"|\b(?:choisir|selectionner|reserver) (?:ce|cet|cette|un|une) "
+    r"(?:creneau|horaire|date|rendez-vous|jour)"
+    r"|\b(?:autres?|plus de|afficher (?:plus de|les)) (?:creneaux|dates|disponibilites|horaires)"
+    r"|\b(?:see|show|view) (?:more |all |available )?(?:slots|times|dates|availabilit)"
+)
 _NAVIGATION = re.compile(
     r"\b(?:suivante?s?|precedente?s?|prochaine?|next|previous|prev|later|earlier)\b"
     r"|^(?:[<>\u2039\u203a\u00ab\u00bb\u2190\u2192]{1,2}|sem\. (?:prochaine|precedente))$"
@@ -45,7 +64,33 @@ def possible_offer(page: Page) -> str:
         label = _offer_label(element, page)
         if label:
             return label
-    return ""
+    return choice_of_places(page)
+
+
+_PLACE = re.compile(
+    r"\b(?:sous-prefecture|prefecture|site|lieu|antenne|guichet|mairie|annexe|bureau|agence"
+    r"|centre|maison|espace|permanence|agent|referente?|conseill(?:er|ere))\b|\b\d{5}\b"
+)
+
+
+def choice_of_places(page: Page) -> str:
+    """A list to pick another site or agent from (a select, radios): a statement shown beside
+    it speaks for the one picked, and the others may offer a time."""
+    for element in _shown(page):
+        if element.tag == "select":
+            options = [
+                fold(e.text) for e in page.elements if e.tag == "option" and e.parent is element
+            ]
+            if sum(1 for option in options if _PLACE.search(option)) >= 2:
+                return element.attr("name") or "select"
+    radios = [
+        label
+        for element in _shown(page)
+        if element.tag == "input"
+        and element.attr("type").lower() == "radio"
+        and _PLACE.search(fold(label := _label_of(element, page)))
+    ]
+    return radios[0] if len(radios) >= 2 else ""
 
 
 def _shown(page: Page) -> Iterator[Element]:
@@ -78,12 +123,26 @@ def _offer_label(element: Element, page: Page) -> str:
     if NOT_AN_OFFER.search(folded) or s.NOT_A_SLOT_BUTTON.search(folded):
         return ""
     offering = element.tag in OFFER_TAGS or _acts(element)
-    if TIME.search(folded) and (offering or _only_times(folded)):
+    if TIME.search(folded) and (offering or _only_times(folded)) and not _told_about(element):
         return text
     clickable = element.tag in {"a", "button"} or _acts(element)
-    if _DAY_NUMBER.match(folded) and clickable and _in_calendar(element):
+    if not clickable:
+        return ""
+    if _DAY_NUMBER.match(folded) and _in_calendar(element):
         return text
-    return ""
+    return text if _DAY_BUTTON.match(folded) or _INVITATION.search(folded) else ""
+
+
+def _told_about(element: Element) -> bool:
+    """A time inside a sentence that dates something else (« mise en ligne le … à 11:58 »)."""
+    node = element.parent
+    for _ in range(3):
+        if node is None or len(node.text) > 300:
+            return False
+        if NOT_AN_OFFER.search(fold(node.text)):
+            return True
+        node = node.parent
+    return False
 
 
 def _only_times(folded: str) -> bool:

@@ -99,7 +99,26 @@ NO_SLOT = (
         RDV_PREFECTURE,
         r"tous les rendez-vous proposes pour cette demarche ont (?:deja )?ete reserves",
     ),
-    phrase(_LABEL_SYSTEMS, r"no (?:available )?(?:time ?)?slots?(?: available)?", short=True),
+    phrase(
+        _LABEL_SYSTEMS,
+        r"il n'y a (?:actuellement |plus |encore )?(?:aucun|pas de) creneaux? "
+        rf"disponibles?{_HORIZON}",
+        short=True,
+    ),
+    phrase(_LABEL_SYSTEMS, rf"pas de creneaux? disponibles?{_HORIZON}", short=True),
+    phrase(
+        _LABEL_SYSTEMS,
+        rf"aucun rendez-vous (?:n'est )?disponible{_HORIZON}",
+        short=True,
+    ),
+    # The same labels in English (a page in English, or translated by the browser).
+    phrase(
+        _LABEL_SYSTEMS,
+        r"(?:there (?:is|are) )?no (?:available )?(?:time ?slots?|slots?|appointments?|niches?)"
+        r"(?: (?:are |is )?(?:currently )?available)?(?: at (?:the|this) moment| for now)?",
+        short=True,
+    ),
+    phrase(_LABEL_SYSTEMS, r"no (?:availability|available dates?|dates? available)", short=True),
     # C: native alert() texts (typos as the site writes them do not matter: prefix only).
     phrase(EAPPOINTMENT, r"aucun rendez-vous n'est possible pour les? motifs?"),
     phrase(EAPPOINTMENT, r"il n'y a pas de rendez-vous disponibles? pour ce service"),
@@ -130,7 +149,6 @@ NO_SLOT = (
     ),
     phrase(VENDORS, rf"(?:aucun|pas de) (?:rendez-vous|horaire) disponible{_HORIZON}", short=True),
     phrase(VENDORS, r"(?:pas|plus) de disponibilite", short=True),
-    phrase(VENDORS, r"no (?:availability|available dates?|dates? available)", short=True),
 )
 
 # Unavailability that speaks for one agent only (RDV Service Public's follow-up with a referent):
