@@ -254,7 +254,7 @@ def _doubt(seen: Seen) -> str:
         return "system"
     if widgets.hidden_slot_evidence(seen.page):
         return "hidden slot evidence"
-    return offers.possible_offer(seen.page) or _discussion(seen)
+    return offers.possible_offer(seen.page) or offers.loading(seen.page) or _discussion(seen)
 
 
 def _in_state_block(seen: Seen, hit: Hit) -> bool:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from creneau.watch import signals as s
 from creneau.watch.pagetext import Element, Page, fold
-from creneau.watch.widgets import SlotEvidence, elements, in_chrome
+from creneau.watch.widgets import SlotEvidence, elements, in_banner, in_chrome
 
 # A time of day anywhere in a short label: 09:15, 9h15, 14 h 30, 8.30.
 TIME = re.compile(r"(?<![\w:/.,])(?:[01]?\d|2[0-3]) ?[:h.] ?[0-5]\d(?![\d/:]|[.,]\d)")
@@ -61,7 +61,7 @@ _FREE = re.compile(r"\blibres?\b|\bfree\b|\bdisponible\b")
 def possible_offer(page: Page) -> str:
     """What first may offer a time on the page (its label), or ""."""
     for element in _shown(page):
-        label = _offer_label(element, page)
+        label = _offer_label(element, page) or (_dated(element) if not _told_about(element) else "")
         if label:
             return label
     return choice_of_places(page)
@@ -97,7 +97,7 @@ def _shown(page: Page) -> Iterator[Element]:
     return (
         element
         for element in elements(page, visible=True)
-        if not in_chrome(element) and not _switched_off(element)
+        if not in_banner(element) and not _switched_off(element)
     )
 
 
@@ -125,12 +125,40 @@ def _offer_label(element: Element, page: Page) -> str:
     offering = element.tag in OFFER_TAGS or _acts(element)
     if TIME.search(folded) and (offering or _only_times(folded)) and not _told_about(element):
         return text
+    if offering and _HOUR.match(folded):
+        return text
+    if _COUNT.search(folded):
+        return text
+    if element.tag == "option" and _DAY_BUTTON.match(folded):
+        return text
     clickable = element.tag in {"a", "button"} or _acts(element)
     if not clickable:
         return ""
     if _DAY_NUMBER.match(folded) and _in_calendar(element):
         return text
     return text if _DAY_BUTTON.match(folded) or _INVITATION.search(folded) else ""
+
+
+# A count of slots left (« 3 créneaux disponibles », « 2 places restantes »).
+_COUNT = re.compile(
+    r"\b[1-9]\d* (?:creneaux?|places?|rendez-vous|disponibilites?|horaires?|slots?|appointments?)"
+    r" (?:(?:encore |sont |est )?(?:disponibles?|libres?|restante?s?|available|left))"
+)
+_HOUR = re.compile(r"^(?:[01]?\d|2[0-3]) ?h$")  # « 9h », a slot list by the hour
+# A date and time in an attribute (``data-start="2026-05-12T09:15"``): a slot the page renders
+# as words (« Mardi matin »).
+_DATETIME = re.compile(r"\b\d{4}-\d{2}-\d{2}[t ]\d{2}:\d{2}")
+_DATETIME_ATTRIBUTES = ("data-", "value", "href")
+
+
+def _dated(element: Element) -> str:
+    """An attribute holding a date and time, on an element that is not a date itself."""
+    if element.tag in {"time", "meta", "link", "script"}:
+        return ""
+    for name, value in element.attrs.items():
+        if name.startswith(_DATETIME_ATTRIBUTES) and _DATETIME.search(value.lower()):
+            return element.text or value
+    return ""
 
 
 def _told_about(element: Element) -> bool:
@@ -179,6 +207,8 @@ def _input_offer(field: Element, page: Page) -> str:
     kind = field.attr("type").lower()
     if kind in _DATE_FIELDS:
         return field.attr("aria-label") or field.attr("name") or kind
+    if kind in {"submit", "button"} and TIME.search(fold(field.attr("value"))):
+        return field.attr("value")
     if kind not in {"radio", "checkbox"}:
         return ""
     label = _label_of(field, page)
@@ -209,7 +239,8 @@ def time_radios(page: Page) -> SlotEvidence | None:
     labels = [
         label
         for element in _shown(page)
-        if element.tag == "input"
+        if not in_chrome(element)
+        and element.tag == "input"
         and element.attr("type").lower() in {"radio", "checkbox"}
         and s.TIME_BUTTON.match(fold(label := _label_of(element, page)))
         and not s.NOT_A_SLOT_BUTTON.search(fold(label))
@@ -222,7 +253,9 @@ def time_items(page: Page) -> SlotEvidence | None:
     labels = [
         element.text
         for element in _shown(page)
-        if element.tag in {"li", "td", "option", "dd"} and s.TIME_LABEL.match(fold(element.text))
+        if element.tag in {"li", "td", "option", "dd"}
+        and s.TIME_LABEL.match(fold(element.text))
+        and not in_chrome(element)
     ]
     return SlotEvidence(labels[0], tuple(labels)) if labels else None
 
@@ -269,6 +302,26 @@ _STATE = re.compile(
     r"(?:^|[-_])(?:empty|vide|no-?results?|aucun|placeholder|fallback|state|toggle|template|tpl"
     r"|no-?slots?|no-?creneaux?|sans-creneau|not-?found|no-?data|blank)(?:$|[-_])|^js-"
 )
+
+
+_LOADING_CLASSES = re.compile(r"(?:^|[-_])(?:loading|loader|spinner|skeleton|busy)(?:$|[-_])")
+_LOADING_TEXT = re.compile(
+    r"^(?:chargement|loading|recherche (?:des|de) (?:creneaux|disponibilites)|veuillez patienter"
+    r"|merci de patienter|please wait)\b[^\n]{0,40}$"
+)
+
+
+def loading(page: Page) -> str:
+    """The page was still loading something when it was seen (a spinner, « Chargement… »):
+    what it says of the slots may not be its last word."""
+    for element in _shown(page):
+        if element.attr("aria-busy").lower() == "true":
+            return "aria-busy"
+        if any(_LOADING_CLASSES.search(token) for token in element.classes()):
+            return element.text or " ".join(sorted(element.classes()))
+        if element.text and _LOADING_TEXT.match(fold(element.text)):
+            return element.text
+    return ""
 
 
 def state_lines(page: Page) -> set[str]:

@@ -346,7 +346,8 @@ TIME_BUTTON = re.compile(rf"^(?:{_TIME})(?!\d)[^\n]{{0,40}}$")
 # vendredi », « 14h30 : conférence de presse »), which prefecture pages link to everywhere.
 NOT_A_SLOT_BUTTON = re.compile(
     r"\b(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) au"
-    r"|horaires?|ouverture|fermeture|conference|opening hours|closing time|monday to)\b"
+    r"|horaires?|ouverture|fermeture|ouverte?s?|conference"
+    r"|opening hours|closing time|monday to)\b"
 )
 CHOOSE_SLOT_LABEL = re.compile(rf"^choisir le creneau (?:de|du [^\n]{{1,60}}? a) ({_TIME})")
 LEGACY_SLOT_LINK = re.compile(r"/booking/create/\d+/5/(\d{9,11})\b")

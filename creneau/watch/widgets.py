@@ -139,6 +139,21 @@ def in_chrome(element: Element) -> bool:
     return False
 
 
+def in_banner(element: Element) -> bool:
+    """The element sits in the site's header, footer, menu or ticker: never in a side box,
+    which may hold a calendar as well as news."""
+    node: Element | None = element
+    while node is not None:
+        if (
+            node.tag != "aside"
+            and node.attr("role").lower() != "complementary"
+            and _is_chrome(node)
+        ):
+            return True
+        node = node.parent
+    return False
+
+
 def choose_slot_links(page: Page, *, visible: bool) -> SlotEvidence | None:
     """System D: ``a[aria-label="Choisir le créneau de HH:MM"]``."""
     found = [

@@ -599,7 +599,141 @@ momentanément indisponible. Veuillez réessayer ultérieurement.</p></main></bo
     ),
 ]
 
-ALL = DAY_SCOPED + SAVED_FILES + REAL_TEXTS + MISREADINGS + RECALL + ANEF
+# Layouts an outside review may build next: each hides an offer or a scope in another form.
+OTHER_FORMS = [
+    Case(
+        "day_tabs_with_the_selected_days_panel_empty",
+        rdvpref_page(
+            '<div role="tablist"><button role="tab" aria-selected="true">Lun. 11/05</button>'
+            '<button role="tab">Mar. 12/05</button></div><div role="tabpanel"><h3>Créneaux</h3>'
+            "<p>Aucun créneau disponible</p></div>"
+        ),
+        "unknown",
+        "rdv_prefecture",
+        url=RDVPREF_URL,
+    ),
+    Case(
+        "a_choice_of_sites_beside_the_statement",
+        rdvpref_page(
+            '<label for="s">Lieu</label><select id="s"><option>Préfecture d\'Évry</option>'
+            "<option>Sous-préfecture de Palaiseau</option></select><p>Aucun créneau disponible</p>"
+        ),
+        "unknown",
+        "rdv_prefecture",
+        url=RDVPREF_URL,
+    ),
+    Case(
+        "a_link_to_see_other_slots",
+        rdvpref_page(
+            "<p>Aucun créneau disponible</p>"
+            '<a class="fr-btn" href="/x">Voir les créneaux de la semaine prochaine</a>'
+        ),
+        "unknown",
+        "rdv_prefecture",
+        url=RDVPREF_URL,
+    ),
+    Case(
+        "a_slot_count_beside_the_statement",
+        rdvpref_page(
+            "<p>Aucun créneau disponible</p><ul><li>Mardi 12 mai (3 créneaux disponibles)</li></ul>"
+        ),
+        "unknown",
+        "rdv_prefecture",
+        url=RDVPREF_URL,
+    ),
+    Case(
+        "a_slot_in_an_input_button",
+        rdvpref_page(
+            '<p>Aucun créneau disponible</p><input type="button" value="Mardi 12 mai - 09:15">'
+        ),
+        "unknown",
+        "rdv_prefecture",
+        url=RDVPREF_URL,
+    ),
+    Case(
+        "a_slot_told_in_words_with_its_time_in_an_attribute",
+        rdvpref_page(
+            '<p>Aucun créneau disponible</p><div class="slot" data-start="2026-05-12T09:15">'
+            "Mardi matin</div>"
+        ),
+        "unknown",
+        "rdv_prefecture",
+        url=RDVPREF_URL,
+    ),
+    Case(
+        "slots_by_the_hour",
+        rdvpref_page(
+            '<p>Aucun créneau disponible</p><ul><li><a href="#">9h</a></li>'
+            '<li><a href="#">10h</a></li></ul>'
+        ),
+        "unknown",
+        "rdv_prefecture",
+        url=RDVPREF_URL,
+    ),
+    Case(
+        "a_select_of_dates",
+        rdvpref_page(
+            '<p>Aucun créneau disponible</p><select name="jour"><option>Mardi 12 mai 2026'
+            "</option></select>"
+        ),
+        "unknown",
+        "rdv_prefecture",
+        url=RDVPREF_URL,
+    ),
+    Case(
+        "still_loading",
+        rdvpref_page(
+            '<div class="fr-loader" aria-busy="true"><p>Chargement des créneaux…</p></div>'
+            "<p>Aucun créneau disponible</p>"
+        ),
+        "unknown",
+        "rdv_prefecture",
+        url=RDVPREF_URL,
+    ),
+    Case(
+        "times_in_a_side_box",
+        rdvpref_page(
+            "<p>Aucun créneau disponible</p><aside><h3>Créneaux libérés</h3><ul>"
+            '<li><a href="#">09:15</a></li></ul></aside>'
+        ),
+        "unknown",
+        "rdv_prefecture",
+        url=RDVPREF_URL,
+    ),
+    Case(
+        "release_line_with_its_values_in_spans",
+        rdvpref_page(
+            "<p>Aucun créneau disponible</p><p>Dernière mise en ligne de rendez-vous : le "
+            "<span>04/05/2026</span> à <span>11:58</span></p>"
+        ),
+        "no_slot",
+        "rdv_prefecture",
+        url=RDVPREF_URL,
+    ),
+    Case(
+        "statement_in_english",
+        rdvpref_page("<p>No appointments available</p>"),
+        "no_slot",
+        "rdv_prefecture",
+        url=RDVPREF_URL,
+    ),
+    Case(
+        "statement_in_another_language",
+        rdvpref_page("<p>No hay citas disponibles</p>"),
+        "unknown",
+        "rdv_prefecture",
+        url=RDVPREF_URL,
+    ),
+    Case(
+        "il_n_y_a_aucun_creneau",
+        rdvpref_page("<p>Il n'y a aucun créneau disponible.</p>"),
+        "no_slot",
+        "rdv_prefecture",
+        url=RDVPREF_URL,
+    ),
+]
+
+ALL = DAY_SCOPED + SAVED_FILES + REAL_TEXTS + MISREADINGS + RECALL + ANEF + OTHER_FORMS
 
 
 @pytest.mark.parametrize("case", ALL, ids=lambda case: case.name)
