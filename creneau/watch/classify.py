@@ -63,7 +63,10 @@ def classify(
     visible_text: str | None = None,
 ) -> Classification:
     """Classify one page; ``dialogs`` are native ``alert()`` texts, seen by the person too."""
-    seen = see(html, status, final_url, dialogs, visible_text)
+    return _judge(see(html, status, final_url, dialogs, visible_text))
+
+
+def _judge(seen: Seen) -> Classification:
     for judge in _JUDGES:
         verdict = judge(seen)
         if verdict is not None:
@@ -84,7 +87,9 @@ def classify_text(text: str, *, final_url: str = "") -> Classification:
     lines = textlines.lines_seen(text)
     url = final_url or textlines.address(lines)
     page = "".join(f"<p>{html_lib.escape(line)}</p>" for line in lines)
-    result = classify(page, final_url=url)
+    # A screenshot may show part of the page only: what it leaves out may offer a time, so no
+    # answer is drawn from every day it shows being empty.
+    result = _judge(see(page, None, url, (), None, partial=True))
     if result.outcome == NO_SLOT:
         offer = textlines.offer(lines)
         if offer:
@@ -231,7 +236,7 @@ def _judge_no_slot(seen: Seen) -> Classification | None:
         return _judge_empty_calendar(seen)
     scopes = [scope.scope_of(seen, hit) for hit in hits]
     page_wide = [hit for hit, said in zip(hits, scopes, strict=True) if said == scope.PAGE]
-    every = None if page_wide else scope.every_unit(seen, hits, scopes)
+    every = None if page_wide or seen.partial else scope.every_unit(seen, hits, scopes)
     candidates = page_wide or ([every] if every else [])
     if not candidates:
         # Each statement speaks for one day, site, motif or agent only: never the page's answer.
@@ -301,6 +306,8 @@ def _judge_empty_calendar(seen: Seen) -> Classification | None:
     « complet » (or whose « libre » is only the legend's), RDV Service Public's week whose days
     are all past the booking horizon. Another week may offer slots: only a calendar without
     any link to another week decides."""
+    if seen.partial:
+        return None
     if seen.system == s.LEGACY:
         week = _empty_week(seen) or offers.full_week(seen.page)
         outcome = NO_SLOT

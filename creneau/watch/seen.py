@@ -36,6 +36,7 @@ class Seen:
     chrome: Counter[str]  # folded lines of the site's header, footer, menus and side boxes
     quoted: Counter[str]  # folded lines inside quotations (<blockquote>)
     headings: dict[str, str]  # folded lines of headings and labels → the element showing them
+    partial: bool = False  # text of a screenshot: the page may go on beyond what was seen
 
     @property
     def saved(self) -> bool:
@@ -62,6 +63,8 @@ def see(
     url: str,
     dialogs: Sequence[str],
     visible_text: str | None,
+    *,
+    partial: bool = False,
 ) -> Seen:
     page = read(html)
     folded, where = fold_with_map(page.text)
@@ -78,6 +81,7 @@ def see(
         chrome=widgets.chrome_lines(page),
         quoted=widgets.quoted_lines(page),
         headings=widgets.heading_lines(page),
+        partial=partial,
     )
 
 

@@ -120,3 +120,43 @@ def test_random_text_never_crashes_and_says_no_slot_only_for_a_known_statement(l
         matched = fold(result.matched)
         assert any(phrase.bare.search(matched) for phrase in NO_SLOT_PHRASES), result
         assert matched in fold(text)
+
+
+def test_a_screenshot_whose_every_day_is_empty_is_no_answer_since_it_may_be_cropped():
+    text = "Sélectionnez un créneau :\n" + "\n".join(
+        f"{day}\n{date}\nPas de créneau disponible"
+        for day, date in (("lundi", "8 juin"), ("mardi", "9 juin"), ("mercredi", "10 juin"))
+    )
+    result = classify_text(text, final_url=RDVSP_URL)
+    assert result.outcome != NO_SLOT
+    assert (
+        classify_text(
+            "Semaine du 08/06/2026\ncomplet\ncomplet\nLégende : libre complet", final_url=LEGACY_URL
+        ).outcome
+        != NO_SLOT
+    )
+
+
+def test_an_agent_scoped_sentence_is_no_answer():
+    text = (
+        "Votre référent n'a pas de créneaux disponibles.\n"
+        "Voulez-vous prendre rendez-vous avec un autre agent ?"
+    )
+    result = classify_text(text, final_url=RDVSP_URL)
+    assert (result.outcome, result.needs_review) == ("unknown", False)
+
+
+def test_a_legacy_no_slot_screenshot_with_its_chrome_is_no_slot():
+    text = "\n".join(
+        [
+            "09:41 4G 87%",
+            "seine-saint-denis.gouv.fr/index.php/booking/create/9845/1",
+            "Préfet de la Seine-Saint-Denis",
+            "Accueil des étrangers - Bobigny",
+            "Il n'existe plus de plage horaire libre pour votre demande de rendez-vous.",
+            "Veuillez réessayer ultérieurement.",
+            "Terminer",
+        ]
+    )
+    result = classify_text(text)
+    assert (result.outcome, result.system) == (NO_SLOT, "legacy")
