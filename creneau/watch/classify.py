@@ -257,7 +257,7 @@ def _doubt(seen: Seen) -> str:
         # The sentence alone does not make a page a booking page (an article may quote it
         # without quotation marks); ANEF is no booking system at all.
         return "system"
-    if widgets.hidden_slot_evidence(seen.page):
+    if widgets.hidden_slot_evidence(seen.page) or offers.hidden_offer(seen.page):
         return "hidden slot evidence"
     return offers.possible_offer(seen.page) or offers.loading(seen.page) or _discussion(seen)
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 from creneau.watch import signals as s
-from creneau.watch.pagetext import Element, Page, fold
+from creneau.watch.pagetext import Element, Page, fold, hides_by_style
 from creneau.watch.widgets import SlotEvidence, elements, in_banner, in_chrome
 
 # A time of day anywhere in a short label: 09:15, 9h15, 14 h 30, 8.30.
@@ -61,10 +61,84 @@ _FREE = re.compile(r"\blibres?\b|\bfree\b|\bdisponible\b")
 def possible_offer(page: Page) -> str:
     """What first may offer a time on the page (its label), or ""."""
     for element in _shown(page):
-        label = _offer_label(element, page) or (_dated(element) if not _told_about(element) else "")
+        label = (
+            _offer_label(element, page)
+            or (_dated(element) if not _told_about(element) else "")
+            or _slot_named(element)
+        )
         if label:
             return label
-    return choice_of_places(page)
+    return _booking_frame(page) or choice_of_places(page)
+
+
+def hidden_offer(page: Page) -> str:
+    """A time offered in the DOM but not shown (a collapsed list, a closed modal): enough to
+    doubt a statement shown beside it. Scripts, styles and templates are not offers."""
+    for element in elements(page, visible=False):
+        if element.tag in {"script", "style", "template", "head", "title", "noscript"}:
+            continue
+        if any(e.tag in {"template", "head", "script"} for e in _ancestors(element)):
+            continue
+        text = element.text or element.raw
+        folded = fold(text)
+        offering = element.tag in OFFER_TAGS or _acts(element)
+        told = NOT_AN_OFFER.search(folded) or s.NOT_A_SLOT_BUTTON.search(folded)
+        if offering and len(text) <= _LABEL_MAX and TIME.search(folded) and not told:
+            return text
+    return ""
+
+
+def _ancestors(element: Element) -> Iterator[Element]:
+    node = element.parent
+    while node is not None:
+        yield node
+        node = node.parent
+
+
+# Blocks a page names as a slot (« creneau », « slot », « horaire »…), whatever they say: a slot
+# written in words (« Mardi, matin ») is still an offer. Not the statement's own block.
+_SLOT_CLASS = re.compile(
+    r"^(?:creneau|creneaux|slot|slots|timeslot|time-slot|horaire|plage)(?:$|[-_])"
+)
+_NOT_SLOT_CLASS = re.compile(r"aucun|vide|empty|none|no-|indispo|complet|disabled|full|title|titre")
+_UNAVAILABLE = re.compile(
+    r"aucune? |pas de |\b0 |indisponible|complet|ferme|no (?:slot|availab|appointment)"
+)
+_BOOKING_FRAME = re.compile(
+    r"clicrdv|synbird|smartagenda|qmatic|rdv-prefecture|rdv\.anct|rdv-solidarites|/booking/"
+    r"|eappointment|rendez-vous|rdv"
+)
+
+
+def _slot_named(element: Element) -> str:
+    classes = element.classes()
+    if not any(_SLOT_CLASS.search(c) for c in classes):
+        return ""
+    if any(_NOT_SLOT_CLASS.search(c) for c in classes):
+        return ""
+    text = element.text
+    if not text or len(text) > _LABEL_MAX or _UNAVAILABLE.search(fold(text)):
+        return ""
+    return text
+
+
+def _booking_frame(page: Page) -> str:
+    """An embedded booking calendar (a vendor's iframe): what it shows is not in this page.
+
+    An iframe's own content never shows (it is the fallback), so the frame counts when the
+    block around it is shown and nothing on the frame itself hides it."""
+    for element in page.elements:
+        if element.tag != "iframe" or (element.parent is not None and element.parent.hidden):
+            continue
+        attrs = element.attrs
+        if "hidden" in attrs or hides_by_style(element.attr("style")):
+            continue
+        if element.attr("width") in {"0", "1"} or element.attr("height") in {"0", "1"}:
+            continue
+        source = element.attr("src").lower()
+        if _BOOKING_FRAME.search(source) and not in_banner(element):
+            return source
+    return ""
 
 
 _PLACE = re.compile(

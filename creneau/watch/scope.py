@@ -86,7 +86,13 @@ def scope_of(seen: Seen, hit: Hit) -> str:
         return hit.scope
     if hit.start < 0:  # a native dialog answers the page's request
         return PAGE
-    return _line_scope(seen, hit) or _day_above(seen, hit) or _heading_scope(seen, hit) or PAGE
+    return (
+        _line_scope(seen, hit)
+        or _day_above(seen, hit)
+        or _day_below(seen, hit)
+        or _heading_scope(seen, hit)
+        or PAGE
+    )
 
 
 def _line_scope(seen: Seen, hit: Hit) -> str:
@@ -111,6 +117,22 @@ def _line_scope(seen: Seen, hit: Hit) -> str:
 def _day_above(seen: Seen, hit: Hit) -> str:
     index = seen.folded.count("\n", 0, hit.start)
     return DAY if index > 0 and is_day_label(seen.lines[index - 1]) else ""
+
+
+_CONTINUED = re.compile(r"^(?:pour|le|la|du|au|a|en|sur|ce|cette|dans|chez|avec|at|on|for|in)\b")
+
+
+def _day_below(seen: Seen, hit: Hit) -> str:
+    """The line below goes on with a day, a place or an agent (« pour le mardi 12 mai »)."""
+    index = seen.folded.count("\n", 0, hit.end)
+    if index + 1 >= len(seen.lines):
+        return ""
+    below = seen.lines[index + 1]
+    if len(below) > _DAY_LABEL_MAX or not _CONTINUED.match(below):
+        return ""
+    if _DATE.search(below) or _PERIOD.search(below):
+        return DAY
+    return next((kind for kind, pattern in _KINDS if pattern.search(below)), "")
 
 
 def _heading_scope(seen: Seen, hit: Hit) -> str:

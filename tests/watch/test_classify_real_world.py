@@ -711,6 +711,59 @@ OTHER_FORMS = [
         url=RDVPREF_URL,
     ),
     Case(
+        "a_slot_in_a_block_named_creneau",
+        rdvpref_page(
+            '<p>Aucun créneau disponible</p><div class="creneau-item">Mardi 12 mai, matin</div>'
+        ),
+        "unknown",
+        "rdv_prefecture",
+        url=RDVPREF_URL,
+    ),
+    Case(
+        "an_embedded_booking_calendar",
+        rdvpref_page(
+            "<p>Aucun créneau disponible pour le moment.</p>"
+            '<iframe src="https://www.clicrdv.com/mairie?widget=1" width="600" height="400">'
+            "</iframe>"
+        ),
+        "unknown",
+        "rdv_prefecture",
+        url=RDVPREF_URL,
+    ),
+    Case(
+        "the_day_on_the_line_below",
+        rdvpref_page("<p>Aucun créneau disponible</p><p>pour le mardi 12 mai</p>"),
+        "unknown",
+        "rdv_prefecture",
+        url=RDVPREF_URL,
+    ),
+    Case(
+        "times_in_a_closed_details",
+        rdvpref_page(
+            "<details><summary>Aucun créneau disponible</summary><ul><li>09:15</li></ul></details>"
+        ),
+        "unknown",
+        "rdv_prefecture",
+        url=RDVPREF_URL,
+    ),
+    Case(
+        "times_in_a_collapsed_block",
+        rdvpref_page(
+            '<p>Aucun créneau disponible</p><div class="collapse"><ul><li><a>09:15</a></li></ul>'
+            "</div>"
+        ),
+        "unknown",
+        "rdv_prefecture",
+        url=RDVPREF_URL,
+    ),
+    Case(
+        "a_block_named_creneaux_holding_the_statement",
+        rdvpref_page('<div class="creneaux"><p>Aucun créneau disponible</p></div>'),
+        "no_slot",
+        "rdv_prefecture",
+        url=RDVPREF_URL,
+    ),
+    Case(
         "statement_in_english",
         rdvpref_page("<p>No appointments available</p>"),
         "no_slot",
