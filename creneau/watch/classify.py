@@ -215,7 +215,11 @@ def _visible_slots(seen: Seen) -> list[widgets.SlotEvidence]:
         widgets.soonest_text(page),
         offers.time_radios(page),
         offers.time_items(page),
-        widgets.legacy_held_slot(page, seen.system, calendar_full=bool(offers.full_week(page))),
+        widgets.legacy_held_slot(
+            page,
+            seen.system,
+            calendar_full=seen.system == s.LEGACY and bool(offers.full_week(page)),
+        ),
         widgets.SlotEvidence(hit.matched) if hit else None,
     ]
     return [evidence for evidence in found if evidence is not None]

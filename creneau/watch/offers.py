@@ -11,11 +11,10 @@ réservation ») and the links that lead to another week or month.
 """
 
 import re
-from collections.abc import Iterator
 
 from creneau.watch import signals as s
 from creneau.watch.pagetext import Element, Page, fold, hides_by_style
-from creneau.watch.widgets import SlotEvidence, elements, in_banner, in_chrome
+from creneau.watch.widgets import SlotEvidence, elements, in_banner, in_chrome, inherited
 
 # A time of day anywhere in a short label: 09:15, 9h15, 14 h 30, 8.30.
 TIME = re.compile(r"(?<![\w:/.,])(?:[01]?\d|2[0-3]) ?[:h.] ?[0-5]\d(?![\d/:]|[.,]\d)")
@@ -61,11 +60,7 @@ _FREE = re.compile(r"\blibres?\b|\bfree\b|\bdisponible\b")
 def possible_offer(page: Page) -> str:
     """What first may offer a time on the page (its label), or ""."""
     for element in _shown(page):
-        label = (
-            _offer_label(element, page)
-            or (_dated(element) if not _told_about(element) else "")
-            or _slot_named(element)
-        )
+        label = _offer_label(element, page) or _dated(element) or _slot_named(element)
         if label:
             return label
     return _booking_frame(page) or choice_of_places(page)
@@ -75,24 +70,20 @@ def hidden_offer(page: Page) -> str:
     """A time offered in the DOM but not shown (a collapsed list, a closed modal): enough to
     doubt a statement shown beside it. Scripts, styles and templates are not offers."""
     for element in elements(page, visible=False):
-        if element.tag in {"script", "style", "template", "head", "title", "noscript"}:
+        if not (element.tag in OFFER_TAGS or _acts(element)) or not element.small():
             continue
-        if any(e.tag in {"template", "head", "script"} for e in _ancestors(element)):
+        if inherited(element, "_in_code", _code) or in_banner(element):
             continue
-        text = element.text or element.raw
+        text = element.raw
         folded = fold(text)
-        offering = element.tag in OFFER_TAGS or _acts(element)
         told = NOT_AN_OFFER.search(folded) or s.NOT_A_SLOT_BUTTON.search(folded)
-        if offering and len(text) <= _LABEL_MAX and TIME.search(folded) and not told:
+        if len(text) <= _LABEL_MAX and TIME.search(folded) and not told:
             return text
     return ""
 
 
-def _ancestors(element: Element) -> Iterator[Element]:
-    node = element.parent
-    while node is not None:
-        yield node
-        node = node.parent
+def _code(element: Element) -> bool:
+    return element.tag in {"script", "style", "template", "head", "title", "noscript"}
 
 
 # Blocks a page names as a slot (« creneau », « slot », « horaire »…), whatever they say: a slot
@@ -111,6 +102,8 @@ _BOOKING_FRAME = re.compile(
 
 
 def _slot_named(element: Element) -> str:
+    if not element.small():
+        return ""
     classes = element.classes()
     if not any(_SLOT_CLASS.search(c) for c in classes):
         return ""
@@ -167,33 +160,39 @@ def choice_of_places(page: Page) -> str:
     return radios[0] if len(radios) >= 2 else ""
 
 
-def _shown(page: Page) -> Iterator[Element]:
-    return (
-        element
-        for element in elements(page, visible=True)
-        if not in_banner(element) and not _switched_off(element)
-    )
+def _shown(page: Page) -> list[Element]:
+    """Visible elements outside the site's banners, not switched off (computed once a page)."""
+    shown = page.memo.get("offers.shown")
+    if not isinstance(shown, list):
+        shown = [
+            element
+            for element in elements(page, visible=True)
+            if not in_banner(element) and not _switched_off(element)
+        ]
+        page.memo["offers.shown"] = shown
+    return shown
 
 
 def _switched_off(element: Element) -> bool:
-    """Disabled itself, or inside a disabled select, fieldset or cell."""
-    node: Element | None = element
-    while node is not None:
-        if "disabled" in node.attrs or node.attr("aria-disabled").lower() == "true":
-            return True
-        if any(_DISABLED.search(token) for token in node.classes()):
-            return True
-        node = node.parent if node.tag not in {"form", "body", "main"} else None
-    return False
+    """Disabled itself, or inside a disabled select, fieldset or cell (up to its form)."""
+    return inherited(element, "_switched_off", _off)
+
+
+def _off(element: Element) -> bool:
+    if "disabled" in element.attrs or element.attr("aria-disabled").lower() == "true":
+        return True
+    return any(_DISABLED.search(token) for token in element.classes())
 
 
 def _offer_label(element: Element, page: Page) -> str:
     if element.tag == "input":
         return _input_offer(element, page)
+    if not element.small():
+        return ""
     text = element.text
     if not text or len(text) > _LABEL_MAX:
         return ""
-    folded = fold(text)
+    folded = element.folded
     if NOT_AN_OFFER.search(folded) or s.NOT_A_SLOT_BUTTON.search(folded):
         return ""
     offering = element.tag in OFFER_TAGS or _acts(element)
@@ -231,7 +230,7 @@ def _dated(element: Element) -> str:
         return ""
     for name, value in element.attrs.items():
         if name.startswith(_DATETIME_ATTRIBUTES) and _DATETIME.search(value.lower()):
-            return element.text or value
+            return "" if _told_about(element) else (element.text or value)
     return ""
 
 
@@ -239,9 +238,9 @@ def _told_about(element: Element) -> bool:
     """A time inside a sentence that dates something else (« mise en ligne le … à 11:58 »)."""
     node = element.parent
     for _ in range(3):
-        if node is None or len(node.text) > 300:
+        if node is None or not node.small(80) or len(node.text) > 300:
             return False
-        if NOT_AN_OFFER.search(fold(node.text)):
+        if NOT_AN_OFFER.search(node.folded):
             return True
         node = node.parent
     return False
@@ -291,13 +290,26 @@ def _input_offer(field: Element, page: Page) -> str:
     return ""
 
 
+def _labels(page: Page) -> dict[str, str]:
+    """Each shown ``<label for>`` text by the id it names (computed once a page)."""
+    known = page.memo.get("offers.labels")
+    if isinstance(known, dict):
+        return known
+    labels: dict[str, str] = {}
+    for element in page.elements:
+        if element.tag == "label" and not element.hidden:
+            labels.setdefault(element.attr("for"), element.text)
+    page.memo["offers.labels"] = labels
+    return labels
+
+
 def _label_of(field: Element, page: Page) -> str:
     """The text a person reads beside a radio: its ``<label for>``, or the label around it."""
     ident = field.attr("id")
     if ident:
-        for element in page.elements:
-            if element.tag == "label" and element.attr("for") == ident and not element.hidden:
-                return element.text
+        labels = _labels(page)
+        if ident in labels:
+            return labels[ident]
     around = field.within("label")
     if around is not None:
         return around.text
@@ -328,7 +340,8 @@ def time_items(page: Page) -> SlotEvidence | None:
         element.text
         for element in _shown(page)
         if element.tag in {"li", "td", "option", "dd"}
-        and s.TIME_LABEL.match(fold(element.text))
+        and element.small()
+        and s.TIME_LABEL.match(element.folded)
         and not in_chrome(element)
     ]
     return SlotEvidence(labels[0], tuple(labels)) if labels else None
@@ -393,7 +406,7 @@ def loading(page: Page) -> str:
             return "aria-busy"
         if any(_LOADING_CLASSES.search(token) for token in element.classes()):
             return element.text or " ".join(sorted(element.classes()))
-        if element.text and _LOADING_TEXT.match(fold(element.text)):
+        if element.small(10) and element.text and _LOADING_TEXT.match(element.folded):
             return element.text
     return ""
 

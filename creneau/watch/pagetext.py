@@ -11,7 +11,7 @@ case folded, apostrophes, quotes and dashes unified, every kind of space collaps
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from html.parser import HTMLParser
 
@@ -133,9 +133,19 @@ class Element:
         return tuple(line for raw in shown.splitlines() if (line := " ".join(raw.split())))
 
     @cached_property
+    def folded(self) -> str:
+        """``fold(self.text)``: what the classifier compares."""
+        return fold(self.text)
+
+    @cached_property
     def raw(self) -> str:
         """Every text inside the element, hidden or not."""
         return " ".join("".join(t for t, _ in self._chunks()).split())
+
+    def small(self, chunks: int = 40) -> bool:
+        """Whether the element holds at most this many pieces of text (a label, not a section):
+        asking a section's whole text for a short label would cost as much as the page."""
+        return self.end is not None and self.end - self.start <= chunks
 
     def _chunks(self) -> "list[tuple[str, bool]]":
         return self.chunks[self.start : self.end]
@@ -143,8 +153,11 @@ class Element:
     def attr(self, name: str) -> str:
         return self.attrs.get(name, "")
 
-    def classes(self) -> set[str]:
-        return set(self.attr("class").lower().split())
+    def classes(self) -> frozenset[str]:
+        known = self.__dict__.get("_classes")
+        if known is None:
+            known = self.__dict__["_classes"] = frozenset(self.attr("class").lower().split())
+        return known
 
     def within(self, tag: str) -> "Element | None":
         """The nearest ancestor with this tag name."""
@@ -161,6 +174,8 @@ class Page:
     elements: tuple[Element, ...]
     scripts: tuple[str, ...]  # inline script bodies (never visible, used only against "no slot")
     external_styles: bool = False  # styles from elsewhere may hide what this copy shows
+    # What the judges computed once for this page (lists of elements, labels), by name.
+    memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -370,6 +385,23 @@ def fold_with_map(text: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
+_BLANKS = re.compile(r"[ \n]+")
+
+
+def _blank(match: re.Match[str]) -> str:
+    return "\n" if "\n" in match.group(0) else " "
+
+
 def fold(text: str) -> str:
-    """Text as the classifier compares it: no accents, no case, one kind of space and quote."""
-    return fold_with_map(text)[0]
+    """Text as the classifier compares it: no accents, no case, one kind of space and quote.
+
+    The same text as ``fold_with_map(text)[0]``, without building the map.
+    """
+    cache = _FOLDED
+    pieces = []
+    for char in text:
+        folded = cache.get(char)
+        if folded is None:
+            folded = cache[char] = _fold_char(char)
+        pieces.append(folded)
+    return _BLANKS.sub(_blank, "".join(pieces)).strip(" \n")

@@ -7,7 +7,7 @@ hidden DOM, which may *prevent* a "no slot" conclusion but never supports one.
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -129,29 +129,43 @@ def doubtful_time_buttons(page: Page) -> bool:
     )
 
 
+def inherited(element: Element, key: str, own: Callable[[Element], bool]) -> bool:
+    """Whether ``own`` holds for the element or one of its ancestors, remembered on each
+    element of the way (pages are deep: asking every element must stay linear)."""
+    path: list[Element] = []
+    node: Element | None = element
+    found = False
+    while node is not None:
+        known = node.__dict__.get(key)
+        if known is not None:
+            found = bool(known)
+            break
+        path.append(node)
+        if own(node):
+            found = True
+            break
+        node = node.parent
+    # Every element below the one that decided shares its answer.
+    for visited in path:
+        visited.__dict__[key] = found
+    return found
+
+
 def in_chrome(element: Element) -> bool:
     """The element sits in the site's header, footer, menu, side box or ticker."""
-    node: Element | None = element
-    while node is not None:
-        if _is_chrome(node):
-            return True
-        node = node.parent
-    return False
+    return inherited(element, "_in_chrome", _is_chrome)
 
 
 def in_banner(element: Element) -> bool:
     """The element sits in the site's header, footer, menu or ticker: never in a side box,
     which may hold a calendar as well as news."""
-    node: Element | None = element
-    while node is not None:
-        if (
-            node.tag != "aside"
-            and node.attr("role").lower() != "complementary"
-            and _is_chrome(node)
-        ):
-            return True
-        node = node.parent
-    return False
+    return inherited(element, "_in_banner", _is_banner)
+
+
+def _is_banner(element: Element) -> bool:
+    if element.tag == "aside" or element.attr("role").lower() == "complementary":
+        return False
+    return _is_chrome(element)
 
 
 def choose_slot_links(page: Page, *, visible: bool) -> SlotEvidence | None:
