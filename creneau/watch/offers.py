@@ -48,6 +48,7 @@ _INVITATION = re.compile(
     r"(?:creneau|horaire|date|rendez-vous|jour)"
     r"|\b(?:autres?|plus de|afficher (?:plus de|les)) (?:creneaux|dates|disponibilites|horaires)"
     r"|\b(?:see|show|view) (?:more |all |available )?(?:slots|times|dates|availabilit)"
+    r"|^(?:reserver|choisir|selectionner|valider|book|select|choose)$"
 )
 _NAVIGATION = re.compile(
     r"\b(?:suivante?s?|precedente?s?|prochaine?|next|previous|prev|later|earlier)\b"
@@ -99,6 +100,26 @@ _BOOKING_FRAME = re.compile(
     r"clicrdv|synbird|smartagenda|qmatic|rdv-prefecture|rdv\.anct|rdv-solidarites|/booking/"
     r"|eappointment|rendez-vous|rdv"
 )
+
+
+# A day or slot the page marks as open by its class alone (« td.day.available »).
+_AVAILABLE_CLASS = re.compile(
+    r"(?:^|[-_])(?:available|disponibles?|libres?|free|selectable|bookable|has-?slots?)$"
+)
+
+
+def _marked_available(element: Element) -> str:
+    """An element whose class says it is available (not the calendar's legend)."""
+    if not any(_AVAILABLE_CLASS.search(c) for c in element.classes()):
+        return ""
+    if inherited(element, "_in_legend", _legend) or not element.small():
+        return ""
+    return element.text or " ".join(sorted(element.classes()))
+
+
+def _legend(element: Element) -> bool:
+    names = f"{element.attr('class')} {element.attr('id')}".lower()
+    return element.tag == "legend" or "legend" in names or "legende" in names
 
 
 def _slot_named(element: Element) -> str:

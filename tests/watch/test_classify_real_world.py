@@ -764,6 +764,23 @@ OTHER_FORMS = [
         url=RDVPREF_URL,
     ),
     Case(
+        "a_day_cell_marked_available_by_its_class",
+        rdvpref_page(
+            '<p>Aucun créneau disponible</p><table class="mois"><tr><td class="day">11</td>'
+            '<td class="day day--available">12</td></tr></table>'
+        ),
+        "unknown",
+        "rdv_prefecture",
+        url=RDVPREF_URL,
+    ),
+    Case(
+        "a_bare_booking_button",
+        rdvpref_page("<p>Aucun créneau disponible</p><button>Réserver</button>"),
+        "unknown",
+        "rdv_prefecture",
+        url=RDVPREF_URL,
+    ),
+    Case(
         "statement_in_english",
         rdvpref_page("<p>No appointments available</p>"),
         "no_slot",
