@@ -61,7 +61,12 @@ _FREE = re.compile(r"\blibres?\b|\bfree\b|\bdisponible\b")
 def possible_offer(page: Page) -> str:
     """What first may offer a time on the page (its label), or ""."""
     for element in _shown(page):
-        label = _offer_label(element, page) or _dated(element) or _slot_named(element)
+        label = (
+            _offer_label(element, page)
+            or _dated(element)
+            or _slot_named(element)
+            or _marked_available(element)
+        )
         if label:
             return label
     return _booking_frame(page) or choice_of_places(page)
