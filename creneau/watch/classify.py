@@ -306,28 +306,30 @@ def _unfinished(seen: Seen, hit: Hit) -> bool:
 
 
 def _judge_empty_calendar(seen: Seen) -> Classification | None:
-    """A calendar with nothing to book and nothing to say: System A's week whose cells are all
-    « complet » (or whose « libre » is only the legend's), RDV Service Public's week whose days
-    are all past the booking horizon. Another week may offer slots: only a calendar without
-    any link to another week decides."""
+    """A calendar with nothing to book and nothing to say: a week whose cells are all
+    « complet » (System A's also when its « libre » is only the legend's), RDV Service Public's
+    week whose days are all past the booking horizon (closed). Another week may offer slots:
+    only a calendar without any link to another week decides."""
     if seen.partial:
         return None
+    outcome = NO_SLOT
     if seen.system == s.LEGACY:
         week = _empty_week(seen) or offers.full_week(seen.page)
-        outcome = NO_SLOT
-    elif seen.system == s.RDV_SERVICE_PUBLIC:
-        week = line(seen, s.CLOSED_DAY)
-        outcome = CLOSED
+    elif seen.system in _CALENDAR_SYSTEMS:
+        week = offers.full_week(seen.page)
+        if not week and seen.system == s.RDV_SERVICE_PUBLIC:
+            week, outcome = line(seen, s.CLOSED_DAY), CLOSED
     else:
         return None
     if not week or (seen.guard is not None and fold(week) not in seen.guard):
         return None
-    page = seen.page
-    if offers.navigation(page) or offers.possible_offer(page) or widgets.hidden_slot_evidence(page):
+    if offers.navigation(seen.page) or _doubt(seen):
         return Classification(UNKNOWN, seen.system, week, needs_review=True)
     return Classification(outcome, seen.system, week)
 
 
+# Booking systems whose pages may show a calendar (not forms, not ANEF, not infrastructure).
+_CALENDAR_SYSTEMS = frozenset({s.RDV_PREFECTURE, s.EAPPOINTMENT, s.RDV_SERVICE_PUBLIC, *s.VENDORS})
 _WEEK = re.compile(r"^semaine du [^\n]*", re.MULTILINE)
 _FREE_WORD = re.compile(r"\blibres?\b")
 

@@ -24,7 +24,10 @@ OFFER_ROLES = frozenset(
 )
 _LABEL_MAX = 80
 # Lines that carry a time without offering it (RDV Préfecture's release line, an update date).
-NOT_AN_OFFER = re.compile(r"derniere mise en ligne|mise? a jour|publie le|modifie le")
+NOT_AN_OFFER = re.compile(
+    r"derniere mise en ligne|mise? a jour|publie le|modifie le"
+    r"|\blast\b[^\n]{0,30}\b(?:online|posting|posted|upload|update)|\b(?:updated|published) on\b"
+)
 # Class names of switched-off days and slots (Quasar writes ``q-date__calendar-item--out``).
 _DISABLED = re.compile(
     r"(?:^|[-_])(?:disabled|unavailable|indisponible|complet|full|unselectable|out|past)$"

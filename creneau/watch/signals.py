@@ -285,6 +285,7 @@ ERRORS = _any(
     r"^erreur (?:technique|interne|serveur|systeme)\b",
     r"(?:le )?service (?:est )?(?:temporairement|momentanement) indisponible",
     r"rencontre un probleme, nous travaillons",
+    r"un probleme semble s'etre produit|something (?:seems to have gone|went) wrong",
     r"limite d'appels api atteinte|trop de requetes",
     r"web server is down|origin is unreachable",
     r"\berror code (?:4(?:03|29)|5\d\d|10\d\d)\b",

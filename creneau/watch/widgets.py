@@ -162,10 +162,26 @@ def in_banner(element: Element) -> bool:
     return inherited(element, "_in_banner", _is_banner)
 
 
+_SIDES = frozenset({"sidebar", "colonne-droite", "colonne-gauche"})
+
+
 def _is_banner(element: Element) -> bool:
+    """Chrome that never holds a calendar: not a side box (aside, sidebar)."""
     if element.tag == "aside" or element.attr("role").lower() == "complementary":
         return False
+    if element.attr("id").lower() in _SIDES or element.classes() & _SIDES:
+        return False
     return _is_chrome(element)
+
+
+def _outside_main(element: Element) -> bool:
+    """A block named « menu » inside the main content is part of the page, not its chrome."""
+    node = element.parent
+    while node is not None:
+        if node.tag == "main" or node.attr("role").lower() == "main":
+            return False
+        node = node.parent
+    return True
 
 
 def choose_slot_links(page: Page, *, visible: bool) -> SlotEvidence | None:
@@ -372,9 +388,24 @@ def _heads(element: Element) -> bool:
     return bool(classes) and _HEADING_CLASSES.search(classes) is not None
 
 
+# Older prefecture sites (eZ Publish) mark their banners by id or class rather than by tag.
+CHROME_NAMES = frozenset(
+    {
+        *("header", "footer", "pied", "pied-de-page", "bandeau", "bandeau-haut", "bandeau-bas"),
+        *("menu", "menu-principal", "nav", "navigation", "navbar", "breadcrumb", "breadcrumbs"),
+        *("fil-ariane", "site-header", "site-footer", "topbar", "top-bar"),
+        *("sidebar", "colonne-droite", "colonne-gauche"),
+    }
+)
+
+
 def _is_chrome(element: Element) -> bool:
     if element.tag in CHROME_TAGS or element.attr("role").lower() in CHROME_ROLES:
         return True
+    if element.tag in {"div", "ul", "section"} and (
+        element.attr("id").lower() in CHROME_NAMES or element.classes() & CHROME_NAMES
+    ):
+        return _outside_main(element)
     # <header>/<footer> are the site's banner only outside a section (HTML-AAM).
     if element.tag in {"header", "footer"}:
         node = element.parent
