@@ -14,6 +14,7 @@ from functools import cached_property
 from creneau.watch import signals as s
 from creneau.watch import systems, widgets
 from creneau.watch.pagetext import Page, fold, fold_with_map, read
+from creneau.watch.scripts import load_alerts
 
 # A no-slot sentence introduced like this is reported speech (« si le message … s'affiche : »).
 _REPORTED = re.compile(r"\b(?:si|s'il|lorsque?|lorsqu|quand|en cas|messages?|mention|exemple)\b")
@@ -68,6 +69,10 @@ def see(
 ) -> Seen:
     page = read(html)
     folded, where = fold_with_map(page.text)
+    if visible_text is None and not dialogs:
+        # A saved copy: the dialogs its scripts open when it loads were seen by whoever saved
+        # it (a browser's snapshot records its own, and they are the only ones that count).
+        dialogs = load_alerts(page.scripts)
     return Seen(
         html=html,
         page=page,
