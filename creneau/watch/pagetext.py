@@ -72,7 +72,10 @@ _OVERFLOW_HIDDEN = re.compile(r"overflow(?:-[xy])?\s*:\s*(?:hidden|clip)")
 _STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
-_SIMPLE_SELECTOR = re.compile(r"^(?:[a-z][a-z0-9-]*)?([.#])([\w-]+)$", re.IGNORECASE)
+# Pseudo-classes, pseudo-elements and attribute tests, removed to keep a selector's base.
+_PSEUDO = re.compile(r"::?[\w-]+(?:\((?:[^()]|\([^()]*\))*\))?|\[[^\]]*\]")
+_COMPOUND = re.compile(r"^([a-z][a-z0-9-]*)?((?:[.#][\w-]+)*)$", re.IGNORECASE)
+_NAMES = re.compile(r"([.#])([\w-]+)")
 _COMBINATOR = re.compile(r"\s*[>+~]\s*|\s+")
 # Attributes of client-side templates that are gone once the framework has rendered the page:
 # on a saved, unrendered shell every branch (« aucun créneau » and the slot list) shows at once.
@@ -180,16 +183,17 @@ class Page:
 
 @dataclass(frozen=True)
 class _Stylesheet:
-    """Classes and ids that the page's own ``<style>`` blocks hide with a simple rule.
+    """Classes, ids and tags that the page's own ``<style>`` blocks hide.
 
-    Only ``.name``, ``#id`` and ``tag.name`` selectors are read (the last one of a descendant
-    selector, as if it stood alone); anything subtler is left to the
-    browser's innerText (``visible_text``), which is the authority when it is available. Rules
-    inside ``@media`` blocks are applied too: hiding too much can only make us less sure.
+    Each selector is read by its last compound, without its pseudo-classes and attribute tests
+    (``main > h2:first-of-type`` hides every ``h2``, ``.modal:not(.show)`` every ``.modal``):
+    hiding too much can only make us less sure, and the browser's innerText (``visible_text``)
+    is the authority when it is available. Rules inside ``@media`` blocks are applied too.
     """
 
     classes: frozenset[str] = frozenset()
     ids: frozenset[str] = frozenset()
+    tags: frozenset[str] = frozenset()
     collapsed_ids: frozenset[str] = frozenset()  # controlled by an aria-expanded="false" toggle
 
 
@@ -215,19 +219,31 @@ def _collapsed_ids(html: str) -> frozenset[str]:
 
 
 def _stylesheet(html: str) -> _Stylesheet:
-    classes: set[str] = set()
-    ids: set[str] = set()
+    names: dict[str, set[str]] = {".": set(), "#": set(), "tag": set()}
     for block in _STYLE_BLOCK.findall(html):
         for selectors, declarations in _CSS_RULE.findall(_CSS_COMMENT.sub("", block)):
-            if not hides_by_style(declarations):
-                continue
-            for selector in selectors.split(","):
-                # ``.alerte .vide`` hides ``.vide`` somewhere: hiding it everywhere errs on the
-                # side of doubt. Pseudo-classes (``.modal:not(.show)``) are left to the browser.
-                simple = _SIMPLE_SELECTOR.match(_COMBINATOR.split(selector.strip())[-1])
-                if simple:
-                    (classes if simple.group(1) == "." else ids).add(simple.group(2).lower())
-    return _Stylesheet(frozenset(classes), frozenset(ids), _collapsed_ids(html))
+            if hides_by_style(declarations):
+                for selector in _PSEUDO.sub("", selectors).split(","):
+                    _hidden_by(selector, names)
+    return _Stylesheet(
+        frozenset(names["."]), frozenset(names["#"]), frozenset(names["tag"]), _collapsed_ids(html)
+    )
+
+
+def _hidden_by(selector: str, names: dict[str, set[str]]) -> None:
+    """What a hiding selector hides, by its last compound (``.alerte .vide`` hides ``.vide``
+    everywhere: erring on the side of doubt)."""
+    last = _COMBINATOR.split(selector.strip())[-1]
+    compound = _COMPOUND.match(last)
+    if compound is None:
+        return
+    tag, rest = compound.group(1), compound.group(2)
+    found = _NAMES.findall(rest)
+    if found:
+        kind, name = found[0]
+        names[kind].add(name.lower())
+    elif tag and tag.lower() not in {"html", "body", "head"}:
+        names["tag"].add(tag.lower())
 
 
 def _hides(tag: str, attrs: dict[str, str], sheet: _Stylesheet) -> bool:
@@ -240,7 +256,7 @@ def _hides(tag: str, attrs: dict[str, str], sheet: _Stylesheet) -> bool:
     if tag == "dialog" and "open" not in attrs:
         return True
     classes = set(attrs.get("class", "").lower().split())
-    if (HIDING_CLASSES | sheet.classes) & classes:
+    if (HIDING_CLASSES | sheet.classes) & classes or tag in sheet.tags:
         return True
     ident = attrs.get("id", "").lower()
     if ident and (ident in sheet.ids or ident in sheet.collapsed_ids):

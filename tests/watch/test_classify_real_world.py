@@ -255,6 +255,26 @@ SAVED_FILES = [
         visible_text="Préfecture de l'Essonne\nAucun créneau disponible",
     ),
     Case(
+        "hidden_by_a_tag_rule_with_a_pseudo_class",
+        rdvpref_page(
+            "<h2>Aucun créneau disponible</h2>",
+            head="<style>main > h2:first-of-type { display: none }</style>",
+        ),
+        "unknown",
+        "rdv_prefecture",
+        url=RDVPREF_URL,
+    ),
+    Case(
+        "hidden_by_a_negated_class_rule",
+        rdvpref_page(
+            '<div class="etat"><p>Aucun créneau disponible</p></div>',
+            head="<style>.etat:not(.etat--visible) { visibility: hidden }</style>",
+        ),
+        "unknown",
+        "rdv_prefecture",
+        url=RDVPREF_URL,
+    ),
+    Case(
         "white_text_on_white",
         rdvpref_page(
             '<div style="background:#fff"><p style="color:#ffffff">Aucun créneau disponible</p>'
