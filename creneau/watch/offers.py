@@ -221,6 +221,9 @@ def _offer_label(element: Element, page: Page) -> str:
     text = element.text
     if not text or len(text) > _LABEL_MAX:
         return ""
+    clickable = element.tag in {"a", "button"} or _acts(element)
+    if not clickable and not _DIGIT.search(text):
+        return ""  # without a digit, only an invitation to click may offer a time
     folded = element.folded
     if NOT_AN_OFFER.search(folded) or s.NOT_A_SLOT_BUTTON.search(folded):
         return ""
@@ -233,7 +236,6 @@ def _offer_label(element: Element, page: Page) -> str:
         return text
     if element.tag == "option" and _DAY_BUTTON.match(folded):
         return text
-    clickable = element.tag in {"a", "button"} or _acts(element)
     if not clickable:
         return ""
     if _DAY_NUMBER.match(folded) and _in_calendar(element):
@@ -241,6 +243,7 @@ def _offer_label(element: Element, page: Page) -> str:
     return text if _DAY_BUTTON.match(folded) or _INVITATION.search(folded) else ""
 
 
+_DIGIT = re.compile(r"\d")
 # A count of slots left (« 3 créneaux disponibles », « 2 places restantes »).
 _COUNT = re.compile(
     r"\b[1-9]\d* (?:creneaux?|places?|rendez-vous|disponibilites?|horaires?|slots?|appointments?)"
@@ -427,6 +430,9 @@ _LOADING_TEXT = re.compile(
 )
 
 
+_LOADING_HINT = re.compile(r"(?i)charg|load|patient|wait|recherche")
+
+
 def loading(page: Page) -> str:
     """The page was still loading something when it was seen (a spinner, « Chargement… »):
     what it says of the slots may not be its last word."""
@@ -435,7 +441,11 @@ def loading(page: Page) -> str:
             return "aria-busy"
         if any(_LOADING_CLASSES.search(token) for token in element.classes()):
             return element.text or " ".join(sorted(element.classes()))
-        if element.small(10) and element.text and _LOADING_TEXT.match(element.folded):
+        if (
+            element.small(10)
+            and _LOADING_HINT.search(element.text)
+            and _LOADING_TEXT.match(element.folded)
+        ):
             return element.text
     return ""
 
