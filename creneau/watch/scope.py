@@ -68,9 +68,17 @@ _NEUTRAL_LABEL = re.compile(
 _DAY_LABEL_MAX = 60
 
 
+# Dated lines that tell when something happened, not which day they speak for.
+_DATED = re.compile(
+    r"derniere|mise? a jour|mise? en ligne|publie|modifie|imprime|updated|published"
+)
+
+
 def is_day_label(line: str) -> bool:
     """A short line that names a day (« Mardi 12 mai 2026 », « lun. 08/06 », « demain »)."""
-    return len(line) <= _DAY_LABEL_MAX and _DATE.search(line) is not None
+    return (
+        len(line) <= _DAY_LABEL_MAX and _DATE.search(line) is not None and not _DATED.search(line)
+    )
 
 
 def kind_of(label: str) -> str:
