@@ -52,6 +52,8 @@ _INVITATION = re.compile(
     r"|\b(?:autres?|plus de|afficher (?:plus de|les)) (?:creneaux|dates|disponibilites|horaires)"
     r"|\b(?:see|show|view) (?:more |all |available )?(?:slots|times|dates|availabilit)"
     r"|^(?:reserver|choisir|selectionner|valider|book|select|choose)$"
+    r"|^prendre (?:un )?(?:rendez-vous|rdv)"
+    r"(?: (?:ici|en ligne|(?:a|au|aux|pour|sur) [^\n]{1,50}))?$"
 )
 _NAVIGATION = re.compile(
     r"\b(?:suivante?s?|precedente?s?|prochaine?|next|previous|prev|later|earlier)\b"

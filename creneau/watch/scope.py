@@ -18,7 +18,7 @@ one, and nothing else on the page may offer a time, the page has nothing to offe
 
 import re
 
-from creneau.watch.seen import Hit, Seen
+from creneau.watch.seen import Hit, Seen, line_in
 
 PAGE = "page"
 DAY = "day"
@@ -94,6 +94,8 @@ def scope_of(seen: Seen, hit: Hit) -> str:
         return hit.scope
     if hit.start < 0:  # a native dialog answers the page's request
         return PAGE
+    if line_in(seen, seen.cells, hit.start, hit.end):
+        return PART  # one row of a table: its other cells name what it speaks for
     return (
         _line_scope(seen, hit)
         or _day_above(seen, hit)

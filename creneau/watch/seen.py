@@ -37,6 +37,7 @@ class Seen:
     chrome: Counter[str]  # folded lines of the site's header, footer, menus and side boxes
     quoted: Counter[str]  # folded lines inside quotations (<blockquote>)
     headings: dict[str, str]  # folded lines of headings and labels → the element showing them
+    cells: Counter[str]  # folded lines of table cells beside other cells of their row
     partial: bool = False  # text of a screenshot: the page may go on beyond what was seen
 
     @property
@@ -86,6 +87,7 @@ def see(
         chrome=widgets.chrome_lines(page),
         quoted=widgets.quoted_lines(page),
         headings=widgets.heading_lines(page),
+        cells=widgets.row_cell_lines(page),
         partial=partial,
     )
 
@@ -144,15 +146,15 @@ def _on_page(seen: Seen, phrase: s.Phrase, statement: bool) -> list[Hit]:
         start, end = match.start(), match.end()
         if statement and (
             reported(seen.folded, start, end)
-            or _line_in(seen, seen.chrome, start, end)
-            or _line_in(seen, seen.quoted, start, end)
+            or line_in(seen, seen.chrome, start, end)
+            or line_in(seen, seen.quoted, start, end)
         ):
             continue
         hits.append(Hit(phrase.system, matched(seen, start, end), start, end, phrase.scope))
     return hits
 
 
-def _line_in(seen: Seen, lines: Counter[str], start: int, end: int) -> bool:
+def line_in(seen: Seen, lines: Counter[str], start: int, end: int) -> bool:
     """The statement's line belongs to these lines (chrome, quotations…), matched by text.
 
     The line counts as the page's own only when it shows more often on the page than there

@@ -361,6 +361,21 @@ def quoted_lines(page: Page) -> Counter[str]:
     )
 
 
+def row_cell_lines(page: Page) -> Counter[str]:
+    """Folded lines of table cells that share their row with another cell that says
+    something (« Sous-préfecture d'Antony | Aucun créneau disponible »): such a cell speaks
+    for its row only."""
+    rows: dict[int, list[Element]] = {}
+    for cell in elements(page, visible=True):
+        if cell.tag in {"td", "th"} and (row := cell.within("tr")) is not None:
+            rows.setdefault(id(row), []).append(cell)
+    found: Counter[str] = Counter()
+    for cells in rows.values():
+        if sum(1 for cell in cells if cell.small(200) and cell.text) >= 2:
+            found.update(fold(line) for cell in cells if cell.small(200) for line in cell.lines)
+    return found
+
+
 HEADING_TAGS = HEADINGS | {"legend", "dt", "th", "caption", "summary"}
 _HEADING_CLASSES = re.compile(r"title|titre|heading|header|label|date|jour|\bday")
 _HEADING_MAX = 80

@@ -801,6 +801,27 @@ OTHER_FORMS = [
         url=RDVPREF_URL,
     ),
     Case(
+        "one_site_per_table_row",
+        rdvpref_page(
+            "<table><tr><th>Lieu</th><th>Disponibilité</th></tr>"
+            "<tr><td>Sous-préfecture d'Antony</td><td>Aucun créneau disponible</td></tr>"
+            '<tr><td>Nanterre</td><td><a href="/nanterre">Prendre rendez-vous à Nanterre</a></td>'
+            "</tr></table>"
+        ),
+        "unknown",
+        "rdv_prefecture",
+        url=RDVPREF_URL,
+    ),
+    Case(
+        "a_link_to_book_elsewhere",
+        rdvpref_page(
+            '<p>Aucun créneau disponible</p><a class="fr-btn" href="/x">Prendre rendez-vous</a>'
+        ),
+        "unknown",
+        "rdv_prefecture",
+        url=RDVPREF_URL,
+    ),
+    Case(
         "statement_in_english",
         rdvpref_page("<p>No appointments available</p>"),
         "no_slot",
