@@ -33,7 +33,7 @@ from typing import Protocol
 from creneau.watch import answers, offers, scope, textlines, widgets
 from creneau.watch import signals as s
 from creneau.watch.pagetext import fold
-from creneau.watch.seen import Hit, Seen, find, line, line_of, see, statements
+from creneau.watch.seen import Hit, Seen, find, line, line_of, reported, see, statements
 
 NO_SLOT = "no_slot"
 SLOTS_AVAILABLE = "slots_available"
@@ -95,6 +95,39 @@ def classify_text(text: str, *, final_url: str = "") -> Classification:
         if offer:
             return Classification(UNKNOWN, result.system, offer, needs_review=True)
     return result
+
+
+def stands_for_the_page(
+    html: str, visible_text: str, sentence: str, dialogs: Sequence[str] = ()
+) -> bool:
+    """Whether a sentence configured for a site (the generic driver's no-slot texts), seen by
+    the person, can be the page's answer: in a dialog, or stated on its own line for the whole
+    page (not for one day, site or agent), with nothing on the page that may offer a time."""
+    wanted = fold(sentence)
+    if not wanted:
+        return False
+    page_wide = any(wanted in fold(dialog) for dialog in dialogs) or _stated_for_the_page(
+        visible_text, wanted
+    )
+    if not page_wide:
+        return False
+    page = see(html, None, "", (), visible_text)
+    if widgets.hidden_slot_evidence(page.page) or offers.hidden_offer(page.page):
+        return False
+    return not (offers.possible_offer(page.page) or offers.loading(page.page) or _discussion(page))
+
+
+def _stated_for_the_page(visible_text: str, wanted: str) -> bool:
+    lines = textlines.lines_seen(visible_text)
+    seen = see("".join(f"<p>{html_lib.escape(line)}</p>" for line in lines), None, "", (), None)
+    pattern = re.compile(r"\s+".join(map(re.escape, wanted.split())))
+    for match in pattern.finditer(seen.folded):
+        if reported(seen.folded, match.start(), match.end()):
+            continue
+        hit = Hit(s.GENERIC, match.group(0), match.start(), match.end())
+        if scope.scope_of(seen, hit) == scope.PAGE:
+            return True
+    return False
 
 
 class Snapshot(Protocol):
