@@ -44,9 +44,9 @@ from creneau.watch.screenshot.reading import ocr_scale  # noqa: E402
 
 
 def render(folder: Path) -> list[Path]:
-    from creneau.watch.browser import LAUNCH_ARGS, chromium_path
     from playwright.sync_api import sync_playwright
 
+    from creneau.lib.browser import LAUNCH_ARGS, chromium_path
     from creneau.simulators.server import start
     from tests.watch.screens import Renderer, render_set
 

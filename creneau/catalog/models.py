@@ -130,6 +130,11 @@ class BookingSystem(models.TextChoices):
     EAPPOINTMENT = "eappointment", _("eAppointment")
     RDV_SERVICE_PUBLIC = "rdv_service_public", _("RDV Service Public")
     DEMARCHES_SIMPLIFIEES = "demarches_simplifiees", _("démarches-simplifiées")
+    ANEF = "anef", _("ANEF (téléservice, sans prise de rendez-vous)")
+    QMATIC = "qmatic", _("Qmatic")
+    SYNBIRD = "synbird", _("Synbird")
+    CLICRDV = "clicrdv", _("ClicRDV")
+    SMARTAGENDA = "smartagenda", _("Smart Agenda")
     GENERIC = "generic", _("autre site (configuré à la main)")
 
 
@@ -172,6 +177,11 @@ _URL_MARKERS = [
     ("rdv-solidarites.fr", BookingSystem.RDV_SERVICE_PUBLIC),
     ("demarches-simplifiees.fr", BookingSystem.DEMARCHES_SIMPLIFIEES),
     ("demarche.numerique.gouv.fr", BookingSystem.DEMARCHES_SIMPLIFIEES),
+    ("administration-etrangers-en-france.interieur.gouv.fr", BookingSystem.ANEF),
+    ("/qmaticwebbooking", BookingSystem.QMATIC),
+    ("synbird.com", BookingSystem.SYNBIRD),
+    ("clicrdv.com", BookingSystem.CLICRDV),
+    ("smartagenda.fr", BookingSystem.SMARTAGENDA),
 ]
 
 

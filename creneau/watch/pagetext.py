@@ -11,7 +11,7 @@ case folded, apostrophes, quotes and dashes unified, every kind of space collaps
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from html.parser import HTMLParser
 
@@ -35,6 +35,19 @@ HIDING_CLASSES = _words(
     """hidden d-none sr-only visually-hidden fr-sr-only fr-hidden is-hidden hide invisible
     display-none ng-hide v-cloak"""
 )
+# Components a framework shows only once a class is added (DSFR, Bootstrap): collapsed
+# accordions, closed modals and unselected tab panels. Saved without their stylesheet, their
+# text is in the DOM but was not on the screen.
+COLLAPSED: dict[str, frozenset[str]] = {
+    "fr-collapse": _words("fr-collapse--expanded"),
+    "collapse": _words("show in"),
+    "accordion-collapse": _words("show in"),
+    "fr-modal": _words("fr-modal--opened"),
+    "modal": _words("show in"),
+    "fr-tabs__panel": _words("fr-tabs__panel--selected"),
+    "tab-pane": _words("active show"),
+    "dropdown-menu": _words("show"),
+}
 BUTTON_INPUTS = frozenset({"submit", "button", "reset"})
 PREFORMATTED = _words("pre textarea listing plaintext")
 _SOURCE_BREAKS = re.compile(r"[\n\r\f\v]+")
@@ -59,7 +72,10 @@ _OVERFLOW_HIDDEN = re.compile(r"overflow(?:-[xy])?\s*:\s*(?:hidden|clip)")
 _STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
-_SIMPLE_SELECTOR = re.compile(r"^(?:[a-z][a-z0-9-]*)?([.#])([\w-]+)$", re.IGNORECASE)
+# Pseudo-classes, pseudo-elements and attribute tests, removed to keep a selector's base.
+_PSEUDO = re.compile(r"::?[\w-]+(?:\((?:[^()]|\([^()]*\))*\))?|\[[^\]]*\]")
+_COMPOUND = re.compile(r"^([a-z][a-z0-9-]*)?((?:[.#][\w-]+)*)$", re.IGNORECASE)
+_NAMES = re.compile(r"([.#])([\w-]+)")
 _COMBINATOR = re.compile(r"\s*[>+~]\s*|\s+")
 # Attributes of client-side templates that are gone once the framework has rendered the page:
 # on a saved, unrendered shell every branch (« aucun créneau » and the slot list) shows at once.
@@ -69,9 +85,31 @@ TEMPLATE_ATTRIBUTES = _words("v-if v-else v-else-if v-show v-cloak ng-cloak data
 def hides_by_style(declarations: str) -> bool:
     """Whether a CSS declaration block hides its element's text from a sighted reader."""
     lowered = declarations.lower()
-    if _STYLE_HIDING.search(lowered):
+    if _STYLE_HIDING.search(lowered) or _unseen_colour(lowered):
         return True
     return bool(_ZERO_SIZE.search(lowered) and _OVERFLOW_HIDDEN.search(lowered))
+
+
+# Text painted in the colour of a page (white) or not painted at all. A white text on a coloured
+# background set elsewhere (a stylesheet) reads as hidden too: doubt only costs a "no slot".
+_COLOUR = re.compile(r"(?<![-\w])color\s*:\s*([^;!]+)")
+_BACKGROUND = re.compile(r"background(?:-color)?\s*:\s*([^;!]+)")
+_BLANK = re.compile(
+    r"^(?:transparent|white|#f{3}(?:f{3})?|rgba?\(\s*255\s*,\s*255\s*,\s*255\s*(?:,[^)]*)?\)"
+    r"|rgba\([^)]*,\s*0(?:\.0+)?\s*\)|hsla?\(\s*0\s*,\s*0%\s*,\s*100%[^)]*\))$"
+)
+
+
+def _unseen_colour(declarations: str) -> bool:
+    colour = _COLOUR.search(declarations)
+    if colour is None:
+        return False
+    ink = colour.group(1).strip()
+    background = _BACKGROUND.search(declarations)
+    if background is None:
+        return bool(_BLANK.match(ink))
+    paper = background.group(1).strip()
+    return ink == paper or ink == "transparent" or bool(_BLANK.match(ink) and _BLANK.match(paper))
 
 
 @dataclass(eq=False)
@@ -98,9 +136,19 @@ class Element:
         return tuple(line for raw in shown.splitlines() if (line := " ".join(raw.split())))
 
     @cached_property
+    def folded(self) -> str:
+        """``fold(self.text)``: what the classifier compares."""
+        return fold(self.text)
+
+    @cached_property
     def raw(self) -> str:
         """Every text inside the element, hidden or not."""
         return " ".join("".join(t for t, _ in self._chunks()).split())
+
+    def small(self, chunks: int = 40) -> bool:
+        """Whether the element holds at most this many pieces of text (a label, not a section):
+        asking a section's whole text for a short label would cost as much as the page."""
+        return self.end is not None and self.end - self.start <= chunks
 
     def _chunks(self) -> "list[tuple[str, bool]]":
         return self.chunks[self.start : self.end]
@@ -108,8 +156,11 @@ class Element:
     def attr(self, name: str) -> str:
         return self.attrs.get(name, "")
 
-    def classes(self) -> set[str]:
-        return set(self.attr("class").lower().split())
+    def classes(self) -> frozenset[str]:
+        known = self.__dict__.get("_classes")
+        if known is None:
+            known = self.__dict__["_classes"] = frozenset(self.attr("class").lower().split())
+        return known
 
     def within(self, tag: str) -> "Element | None":
         """The nearest ancestor with this tag name."""
@@ -125,36 +176,74 @@ class Page:
     title: str
     elements: tuple[Element, ...]
     scripts: tuple[str, ...]  # inline script bodies (never visible, used only against "no slot")
+    external_styles: bool = False  # styles from elsewhere may hide what this copy shows
+    # What the judges computed once for this page (lists of elements, labels), by name.
+    memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
 class _Stylesheet:
-    """Classes and ids that the page's own ``<style>`` blocks hide with a simple rule.
+    """Classes, ids and tags that the page's own ``<style>`` blocks hide.
 
-    Only ``.name``, ``#id`` and ``tag.name`` selectors are read (the last one of a descendant
-    selector, as if it stood alone); anything subtler is left to the
-    browser's innerText (``visible_text``), which is the authority when it is available. Rules
-    inside ``@media`` blocks are applied too: hiding too much can only make us less sure.
+    Each selector is read by its last compound, without its pseudo-classes and attribute tests
+    (``main > h2:first-of-type`` hides every ``h2``, ``.modal:not(.show)`` every ``.modal``):
+    hiding too much can only make us less sure, and the browser's innerText (``visible_text``)
+    is the authority when it is available. Rules inside ``@media`` blocks are applied too.
     """
 
     classes: frozenset[str] = frozenset()
     ids: frozenset[str] = frozenset()
+    tags: frozenset[str] = frozenset()
+    collapsed_ids: frozenset[str] = frozenset()  # controlled by an aria-expanded="false" toggle
+
+
+_TOGGLE = re.compile(r"<[a-z][^>]*\baria-expanded\s*=\s*[\"']?false\b[^>]*>", re.IGNORECASE)
+_CONTROLS = re.compile(r"\baria-controls\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
+_EXTERNAL_STYLE = re.compile(
+    r"<link\b[^>]*\brel\s*=\s*[\"']?[^\"'>]*stylesheet[^>]*>|@import\b", re.IGNORECASE
+)
+
+
+def has_external_styles(html: str) -> bool:
+    """The page takes styles from elsewhere: a saved copy without them may show hidden text."""
+    return _EXTERNAL_STYLE.search(html) is not None
+
+
+def _collapsed_ids(html: str) -> frozenset[str]:
+    return frozenset(
+        ident.lower()
+        for tag in _TOGGLE.findall(html)
+        for controls in _CONTROLS.findall(tag)
+        for ident in controls.split()
+    )
 
 
 def _stylesheet(html: str) -> _Stylesheet:
-    classes: set[str] = set()
-    ids: set[str] = set()
+    names: dict[str, set[str]] = {".": set(), "#": set(), "tag": set()}
     for block in _STYLE_BLOCK.findall(html):
         for selectors, declarations in _CSS_RULE.findall(_CSS_COMMENT.sub("", block)):
-            if not hides_by_style(declarations):
-                continue
-            for selector in selectors.split(","):
-                # ``.alerte .vide`` hides ``.vide`` somewhere: hiding it everywhere errs on the
-                # side of doubt. Pseudo-classes (``.modal:not(.show)``) are left to the browser.
-                simple = _SIMPLE_SELECTOR.match(_COMBINATOR.split(selector.strip())[-1])
-                if simple:
-                    (classes if simple.group(1) == "." else ids).add(simple.group(2).lower())
-    return _Stylesheet(frozenset(classes), frozenset(ids))
+            if hides_by_style(declarations):
+                for selector in _PSEUDO.sub("", selectors).split(","):
+                    _hidden_by(selector, names)
+    return _Stylesheet(
+        frozenset(names["."]), frozenset(names["#"]), frozenset(names["tag"]), _collapsed_ids(html)
+    )
+
+
+def _hidden_by(selector: str, names: dict[str, set[str]]) -> None:
+    """What a hiding selector hides, by its last compound (``.alerte .vide`` hides ``.vide``
+    everywhere: erring on the side of doubt)."""
+    last = _COMBINATOR.split(selector.strip())[-1]
+    compound = _COMPOUND.match(last)
+    if compound is None:
+        return
+    tag, rest = compound.group(1), compound.group(2)
+    found = _NAMES.findall(rest)
+    if found:
+        kind, name = found[0]
+        names[kind].add(name.lower())
+    elif tag and tag.lower() not in {"html", "body", "head"}:
+        names["tag"].add(tag.lower())
 
 
 def _hides(tag: str, attrs: dict[str, str], sheet: _Stylesheet) -> bool:
@@ -167,7 +256,12 @@ def _hides(tag: str, attrs: dict[str, str], sheet: _Stylesheet) -> bool:
     if tag == "dialog" and "open" not in attrs:
         return True
     classes = set(attrs.get("class", "").lower().split())
-    if (HIDING_CLASSES | sheet.classes) & classes or attrs.get("id", "").lower() in sheet.ids:
+    if (HIDING_CLASSES | sheet.classes) & classes or tag in sheet.tags:
+        return True
+    ident = attrs.get("id", "").lower()
+    if ident and (ident in sheet.ids or ident in sheet.collapsed_ids):
+        return True
+    if any(base in classes and not shown & classes for base, shown in COLLAPSED.items()):
         return True
     return hides_by_style(attrs.get("style", ""))
 
@@ -200,6 +294,8 @@ class _Reader(HTMLParser):
         self.stack.append(element)
         if tag == "input" and values.get("type", "").lower() in BUTTON_INPUTS:
             self._text(f"\n{values.get('value', '')}\n")
+        if tag == "q":  # browsers draw quotation marks around <q>
+            self._text('"')
         if tag in VOID_TAGS:
             self._close(len(self.stack) - 1)
 
@@ -211,6 +307,8 @@ class _Reader(HTMLParser):
         # Only the innermost elements are searched: a stray end tag costs little on deep pages.
         for depth in range(len(self.stack) - 1, max(-1, len(self.stack) - 1 - MAX_SEARCH), -1):
             if self.stack[depth].tag == tag:
+                if tag == "q":
+                    self._text('"')
                 self._close(depth)
                 if tag in BLOCK_TAGS:
                     self.chunks.append(("\n", True))
@@ -250,6 +348,7 @@ def read(html: str) -> Page:
         title=" ".join("".join(reader.title).split()),
         elements=tuple(reader.elements),
         scripts=tuple(reader.scripts),
+        external_styles=has_external_styles(html),
     )
 
 
@@ -302,6 +401,23 @@ def fold_with_map(text: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
+_BLANKS = re.compile(r"[ \n]+")
+
+
+def _blank(match: re.Match[str]) -> str:
+    return "\n" if "\n" in match.group(0) else " "
+
+
 def fold(text: str) -> str:
-    """Text as the classifier compares it: no accents, no case, one kind of space and quote."""
-    return fold_with_map(text)[0]
+    """Text as the classifier compares it: no accents, no case, one kind of space and quote.
+
+    The same text as ``fold_with_map(text)[0]``, without building the map.
+    """
+    cache = _FOLDED
+    pieces = []
+    for char in text:
+        folded = cache.get(char)
+        if folded is None:
+            folded = cache[char] = _fold_char(char)
+        pieces.append(folded)
+    return _BLANKS.sub(_blank, "".join(pieces)).strip(" \n")

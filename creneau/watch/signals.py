@@ -2,14 +2,15 @@
 
 Every phrase is written in folded form (see ``pagetext.fold``: lower case, no accents, straight
 apostrophes) and is a regular expression in which a space matches any run of white space,
-line breaks included. Sources: /work/shared/reference/booking-systems.md (§2 to §7). English
-variants cover pages translated by the browser (Chrome wraps the translation in ``<font>``).
+line breaks included. Sources: /work/shared/reference/booking-systems.md (§2 to §7) and the real
+texts of issue 18. English variants cover pages translated by the browser (Chrome wraps the
+translation in ``<font>``); other languages are not read (they stay ``unknown``).
 
 A *sentence phrase* must begin a sentence of the visible text: « Si aucun créneau n'est
 disponible… » or « le message "Aucun créneau disponible" » never count as statements.
 A *short* phrase (a bare label such as « Aucune disponibilité ») must also end its sentence and
-only counts on a page already recognised as its own booking system: on an unknown layout it may
-be the label of one day among others that we cannot read.
+only counts on a page already recognised as one of its booking systems: on an unknown layout it
+may be the label of one day among others that we cannot read.
 """
 
 import re
@@ -20,31 +21,60 @@ RDV_PREFECTURE = "rdv_prefecture"
 EAPPOINTMENT = "eappointment"
 RDV_SERVICE_PUBLIC = "rdv_service_public"
 DEMARCHES_SIMPLIFIEES = "demarches_simplifiees"
+ANEF = "anef"  # not a booking system: its outages and maintenance are never "no slot"
+QMATIC = "qmatic"
+SYNBIRD = "synbird"
+CLICRDV = "clicrdv"
+SMARTAGENDA = "smartagenda"
 GENERIC = "generic"  # infrastructure pages in front of any site: CDN challenge, waiting room
+VENDORS = (QMATIC, SYNBIRD, CLICRDV, SMARTAGENDA)
 
 _SENTENCE_START = r"(?:^|(?<=[.!?;:] ))"
-_SENTENCE_END = r"(?=\s?[.!]|$)"
+# A label ends its sentence: a full stop, an exclamation, a dash before what follows, or the line.
+_SENTENCE_END = r"(?=\s?[.!]|\s[-|]\s|$)"
 
 
 @dataclass(frozen=True)
 class Phrase:
-    system: str  # the booking system whose page says it, "" for any
+    systems: tuple[str, ...]  # the booking systems whose pages say it, () for any
     anchored: re.Pattern[str]  # as the beginning of a sentence of the page
     bare: re.Pattern[str]  # the same words anywhere (checked against the browser's innerText)
     short: bool = False
+    scope: str = ""  # "" when it speaks for the page; else what it speaks for (agent, day…)
+
+    @property
+    def system(self) -> str:
+        return self.systems[0] if self.systems else ""
+
+    def fits(self, system: str) -> bool:
+        """Whether the phrase counts as a statement on a page of ``system``."""
+        if self.short:
+            return system in self.systems
+        return not system or not self.systems or system in self.systems
 
 
-def phrase(system: str, source: str, *, short: bool = False) -> Phrase:
+def phrase(
+    systems: str | tuple[str, ...], source: str, *, short: bool = False, scope: str = ""
+) -> Phrase:
     # « rendez vous » without its hyphen is a common variant (typing, translation, OCR).
     body = source.replace(" ", r"\s+").replace("rendez-vous", r"rendez(?:-|\s+)?vous")
     end = _SENTENCE_END if short else ""
     return Phrase(
-        system=system,
+        systems=(systems,) if isinstance(systems, str) and systems else tuple(systems),
         anchored=re.compile(f"{_SENTENCE_START}(?:{body}){end}", re.MULTILINE),
         bare=re.compile(body, re.MULTILINE),
         short=short,
+        scope=scope,
     )
 
+
+# Booking pages that show a generic label, page-wide, when nothing can be booked.
+_LABEL_SYSTEMS = (RDV_PREFECTURE, *VENDORS)
+# How far ahead a page says it looked (« sur les 4 prochaines semaines »): still page-wide.
+_HORIZON = (
+    r"(?: pour le moment| actuellement| pour cette demarche| pour ce motif"
+    r"| sur les \d{1,2} prochaine?s (?:jours|semaines|mois)| a ce jour)*"
+)
 
 NO_SLOT = (
     # A: the module's only answer when no slot is left; also its 2025 and press variants.
@@ -53,24 +83,46 @@ NO_SLOT = (
         r"il n'existe (?:actuellement )?(?:plus|pas) de plages? horaires? (?:libres? )?"
         r"pour (?:votre|la) (?:demande de |prise de )?rendez-vous",
     ),
+    # Seine-Saint-Denis, 2025, in a list item (sic: « pas calendrier »).
+    phrase(LEGACY, r"il n'y a (?:plus |pas )(?:de |d'autre )?calendriers? disponibles?"),
     phrase(
         LEGACY,
         r"there (?:is|are) no (?:longer|more) (?:an? |any )?(?:free |available |open )?"
         r"(?:time ?)?slots?(?: available| free)? for (?:your|the) "
         r"(?:appointment request|request for an appointment|appointment)",
     ),
-    # B: the /creneau/ page.
+    phrase(LEGACY, r"there is no (?:calendar|schedule) available"),
+    # B: the /creneau/ page; its explanation line also says it on its own.
+    phrase(_LABEL_SYSTEMS, rf"aucun creneau (?:n'est )?disponible{_HORIZON}", short=True),
+    phrase(_LABEL_SYSTEMS, rf"0 creneaux? disponibles?{_HORIZON}", short=True),
     phrase(
         RDV_PREFECTURE,
-        r"aucun creneau (?:n'est )?disponible"
-        r"(?: pour le moment| actuellement| pour cette demarche)?",
+        r"tous les rendez-vous proposes pour cette demarche ont (?:deja )?ete reserves",
+    ),
+    phrase(
+        _LABEL_SYSTEMS,
+        r"il n'y a (?:actuellement |plus |encore )?(?:aucun|pas de) creneaux? "
+        rf"disponibles?{_HORIZON}",
         short=True,
     ),
-    phrase(RDV_PREFECTURE, r"0 creneaux? disponibles?", short=True),
-    phrase(RDV_PREFECTURE, r"no (?:available )?(?:time ?)?slots?(?: available)?", short=True),
+    phrase(_LABEL_SYSTEMS, rf"pas de creneaux? disponibles?{_HORIZON}", short=True),
+    phrase(
+        _LABEL_SYSTEMS,
+        rf"aucun rendez-vous (?:n'est )?disponible{_HORIZON}",
+        short=True,
+    ),
+    # The same labels in English (a page in English, or translated by the browser).
+    phrase(
+        _LABEL_SYSTEMS,
+        r"(?:there (?:is|are) )?no (?:available )?(?:time ?slots?|slots?|appointments?|niches?)"
+        r"(?: (?:are |is )?(?:currently )?available)?(?: at (?:the|this) moment| for now)?",
+        short=True,
+    ),
+    phrase(_LABEL_SYSTEMS, r"no (?:availability|available dates?|dates? available)", short=True),
     # C: native alert() texts (typos as the site writes them do not matter: prefix only).
     phrase(EAPPOINTMENT, r"aucun rendez-vous n'est possible pour les? motifs?"),
     phrase(EAPPOINTMENT, r"il n'y a pas de rendez-vous disponibles? pour ce service"),
+    phrase(EAPPOINTMENT, r"no appointment is possible for the (?:selected )?(?:reasons?|motives?)"),
     # D: RDV Service Public search and reschedule pages.
     phrase(
         RDV_SERVICE_PUBLIC,
@@ -87,8 +139,36 @@ NO_SLOT = (
         RDV_SERVICE_PUBLIC,
         r"unfortunately, all (?:the )?(?:time ?)?slots are (?:taken|booked|full)",
     ),
-    phrase(RDV_SERVICE_PUBLIC, r"aucune disponibilite", short=True),
+    phrase((RDV_SERVICE_PUBLIC, *VENDORS), r"aucune disponibilite", short=True),
+    # Vendors: Qmatic web booking, Synbird, ClicRDV and Smart Agenda widgets.
+    phrase(VENDORS, rf"aucune date (?:n'est )?disponible{_HORIZON}", short=True),
+    phrase(
+        VENDORS,
+        r"aucune disponibilite (?:pour ce motif |pour cette prestation )?"
+        r"sur la periode (?:affichee|selectionnee|demandee)",
+    ),
+    phrase(VENDORS, rf"(?:aucun|pas de) (?:rendez-vous|horaire) disponible{_HORIZON}", short=True),
+    phrase(VENDORS, r"(?:pas|plus) de disponibilite", short=True),
 )
+
+# Unavailability that speaks for one agent only (RDV Service Public's follow-up with a referent):
+# another agent may still offer a time, so it is never the page's answer.
+SCOPED_NO_SLOT = (
+    phrase(
+        RDV_SERVICE_PUBLIC,
+        r"votre referent n'a (?:pas|plus) de creneaux? disponibles?",
+        scope="agent",
+    ),
+    phrase(
+        RDV_SERVICE_PUBLIC,
+        r"l'agent avec qui vous voulez prendre rendez-vous ne vous est pas assigne",
+        scope="agent",
+    ),
+    # One day of RDV Service Public's week grid (« Date fermée à la reservation » is not a
+    # statement of unavailability: the day lies past the booking horizon).
+    phrase(RDV_SERVICE_PUBLIC, r"pas de creneau disponible", short=True, scope="day"),
+)
+CLOSED_DAY = re.compile(r"^date fermee a la reservation$", re.MULTILINE)
 
 SLOTS = (
     phrase(LEGACY, r"description de la nature du rendez-vous", short=True),
@@ -101,6 +181,7 @@ SLOTS = (
     phrase("", r"(?:first|next) available (?:time ?)?slot (?:on|:)"),
 )
 
+_SUSPENDED = r"(?:actuellement |temporairement |momentanement |provisoirement )?"
 CLOSED = (
     phrase(LEGACY, r"cette page n'est pas disponible pour le moment"),
     phrase(LEGACY, r"this page is not available (?:at|for) the moment"),
@@ -111,23 +192,61 @@ CLOSED = (
     ),
     phrase(DEMARCHES_SIMPLIFIEES, r"this online procedure has been closed"),
     phrase(RDV_SERVICE_PUBLIC, r"le motif [^\n]{1,150}? n'est plus disponible a la reservation"),
+    phrase(RDV_SERVICE_PUBLIC, r"la prise de rendez-vous n'est pas disponible pour ce departement"),
+    phrase("", r"ce lien a ete desactive(?: definitivement)?"),
+    phrase("", r"this link has been (?:permanently )?(?:deactivated|disabled)"),
     phrase(
         "",
-        r"la prise de (?:rendez-vous|rdv) (?:en ligne )?(?:est|a ete) "
-        r"(?:actuellement |temporairement |momentanement )?"
-        r"(?:suspendue|fermee|interrompue|desactivee)",
+        rf"la prise de (?:rendez-vous|rdv) (?:en ligne )?(?:est|a ete|sera) {_SUSPENDED}"
+        r"(?:suspendue|fermee|interrompue|desactivee|indisponible)",
     ),
     phrase(
         "",
-        r"les prises de (?:rendez-vous|rdv) (?:en ligne )?sont "
-        r"(?:actuellement |temporairement |momentanement )?(?:suspendues|fermees|interrompues)",
+        rf"les prises de (?:rendez-vous|rdv) (?:en ligne )?sont {_SUSPENDED}"
+        r"(?:suspendues|fermees|interrompues)",
+    ),
+    # Suspended démarches.
+    phrase(
+        "",
+        rf"(?:cette|la) demarche (?:[^\n.]{{1,80}} )?(?:est|a ete) {_SUSPENDED}"
+        r"(?:suspendue|fermee|desactivee|indisponible|interrompue)",
     ),
     phrase(
         "",
-        r"(?:le )?(?:site|service) (?:est )?(?:actuellement |momentanement |temporairement )?"
-        r"en (?:cours de )?maintenance",
+        rf"les (?:rendez-vous|rdv|demandes de rendez-vous) (?:pour cette demarche |en ligne )?"
+        rf"sont {_SUSPENDED}(?:suspendus|fermes|interrompus|indisponibles)",
     ),
-    phrase("", r"(?:une )?operation de maintenance est en cours"),
+    phrase("", r"cette demarche n'est (?:plus|pas encore) (?:disponible|ouverte)"),
+    phrase(
+        "",
+        rf"(?:booking|online booking|this procedure) (?:is|has been) {_SUSPENDED}"
+        r"(?:suspended|closed)",
+    ),
+    # Holiday closures.
+    phrase(
+        "",
+        r"fermeture (?:estivale|annuelle|exceptionnelle|pour conges|pendant les (?:conges|fetes)"
+        r"|(?:du|des) (?:bureau|service|guichet|site|services)[^\n.]{0,60} du \d{1,2}(?:er)? "
+        r"[a-z]+(?: \d{4})? au)",
+    ),
+    phrase(
+        "",
+        r"(?:le|la|l') ?(?:service|bureau|guichet|accueil|site|prefecture|sous-prefecture)"
+        r"[^\n.]{0,60} (?:sera|est) (?:exceptionnellement )?ferme(?:e)?s? "
+        r"(?:du|jusqu'au|pendant|a partir du)",
+    ),
+    phrase(
+        "",
+        r"(?:en raison des|pendant les) (?:conges|fetes|vacances)[^\n.]{0,80}"
+        r"(?:aucun rendez-vous|la prise de rendez-vous|les rendez-vous)",
+    ),
+    # Maintenance (planned): closed; an outage is an error (see ERRORS).
+    phrase(
+        "",
+        r"(?:le )?(?:site|service|teleservice) (?:est )?"
+        r"(?:actuellement |momentanement |temporairement )?en (?:cours de )?maintenance",
+    ),
+    phrase("", r"(?:une )?operation de maintenance (?:est en cours|programmee)"),
     phrase("", r"(?:the )?(?:site|service) is (?:currently |temporarily )?under maintenance"),
     phrase(
         "",
@@ -166,6 +285,7 @@ ERRORS = _any(
     r"^erreur (?:technique|interne|serveur|systeme)\b",
     r"(?:le )?service (?:est )?(?:temporairement|momentanement) indisponible",
     r"rencontre un probleme, nous travaillons",
+    r"un probleme semble s'etre produit|something (?:seems to have gone|went) wrong",
     r"limite d'appels api atteinte|trop de requetes",
     r"web server is down|origin is unreachable",
     r"\berror code (?:4(?:03|29)|5\d\d|10\d\d)\b",
@@ -173,7 +293,15 @@ ERRORS = _any(
     r"sorry, you have been blocked|you are unable to access\b|you are being rate limited",
     r"the server is temporarily unable to service your request",
     r"\bjava\.lang\.\w+exception\b|traceback \(most recent call last\)",
+    # Imperva (Incapsula) block page; ANEF and other outage notices.
+    r"request unsuccessful\. incapsula incident id|\bincapsula incident id\b",
+    r"^(?:suite a|en raison d)'?\s?une? (?:incident|panne|dysfonctionnement) technique",
+    r"^(?:le )?(?:site|service|teleservice)(?: [\w-]+)? (?:est )?"
+    r"(?:actuellement |momentanement |temporairement )?(?:indisponible|inaccessible)"
+    r"(?: pour le moment)?\.?$",
 )
+# Markup of a block page whose words sit where our reader does not look (an iframe's fallback).
+ERROR_MARKUP = re.compile(r"incapsula incident id", re.IGNORECASE)
 ERROR_TITLE = re.compile(r"\b(?:erreur|error)\b")
 
 CHALLENGE_TEXT = _any(
@@ -195,6 +323,18 @@ QUEUE_TEXT = _any(
     r"temps d'attente estime",
     r"your estimated wait(?:ing)? time",
     r"salle d'attente virtuelle",
+    # In-house overload pages: the site asks to wait rather than failing.
+    r"en raison d'une (?:tres )?forte (?:affluence|frequentation|demande)",
+    r"(?:le site|le service|notre site) (?:connait|rencontre|subit) (?:actuellement )?une "
+    r"(?:tres )?forte (?:affluence|frequentation|demande)",
+    r"trop de (?:connexions|visiteurs|utilisateurs|personnes) (?:simultane(?:e)?s )?"
+    r"(?:sont )?(?:connecte(?:e)?s|en ligne|sur le site)",
+    r"(?:le )?nombre (?:maximum|maximal) (?:de (?:connexions|visiteurs|utilisateurs) )?"
+    r"(?:simultane(?:e)?s )?(?:est |a ete )?atteint",
+    r"(?:merci|veuillez) (?:de )?patienter,? vous (?:allez|serez) (?:bientot )?"
+    r"(?:redirige|automatiquement redirige|connecte|admis)",
+    r"(?:due to|because of) (?:high|heavy) (?:traffic|demand)|too many (?:users|visitors) "
+    r"(?:are )?(?:online|connected)",
 )
 QUEUE_MARKUP = re.compile(r"queue-it\.net|\bqueueit\b|\bmainpart_|cf-waiting-room")
 
@@ -207,9 +347,10 @@ TIME_BUTTON = re.compile(rf"^(?:{_TIME})(?!\d)[^\n]{{0,40}}$")
 # vendredi », « 14h30 : conférence de presse »), which prefecture pages link to everywhere.
 NOT_A_SLOT_BUTTON = re.compile(
     r"\b(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) au"
-    r"|horaires?|ouverture|fermeture|conference|opening hours|closing time|monday to)\b"
+    r"|horaires?|ouverture|fermeture|ouverte?s?|conference"
+    r"|opening hours|closing time|monday to)\b"
 )
-CHOOSE_SLOT_LABEL = re.compile(rf"^choisir le creneau de ({_TIME})")
+CHOOSE_SLOT_LABEL = re.compile(rf"^choisir le creneau (?:de|du [^\n]{{1,60}}? a) ({_TIME})")
 LEGACY_SLOT_LINK = re.compile(r"/booking/create/\d+/5/(\d{9,11})\b")
 LEGACY_HELD_STEP = re.compile(r"/etape_?[5-9]r\.(?:png|gif|jpe?g)\b")
 LEGACY_SLOT_STEP = re.compile(r"/etape_?[34]r\.(?:png|gif|jpe?g)\b")

@@ -7,7 +7,7 @@ hidden DOM, which may *prevent* a "no slot" conclusion but never supports one.
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -129,14 +129,59 @@ def doubtful_time_buttons(page: Page) -> bool:
     )
 
 
+def inherited(element: Element, key: str, own: Callable[[Element], bool]) -> bool:
+    """Whether ``own`` holds for the element or one of its ancestors, remembered on each
+    element of the way (pages are deep: asking every element must stay linear)."""
+    path: list[Element] = []
+    node: Element | None = element
+    found = False
+    while node is not None:
+        known = node.__dict__.get(key)
+        if known is not None:
+            found = bool(known)
+            break
+        path.append(node)
+        if own(node):
+            found = True
+            break
+        node = node.parent
+    # Every element below the one that decided shares its answer.
+    for visited in path:
+        visited.__dict__[key] = found
+    return found
+
+
 def in_chrome(element: Element) -> bool:
     """The element sits in the site's header, footer, menu, side box or ticker."""
-    node: Element | None = element
+    return inherited(element, "_in_chrome", _is_chrome)
+
+
+def in_banner(element: Element) -> bool:
+    """The element sits in the site's header, footer, menu or ticker: never in a side box,
+    which may hold a calendar as well as news."""
+    return inherited(element, "_in_banner", _is_banner)
+
+
+_SIDES = frozenset({"sidebar", "colonne-droite", "colonne-gauche"})
+
+
+def _is_banner(element: Element) -> bool:
+    """Chrome that never holds a calendar: not a side box (aside, sidebar)."""
+    if element.tag == "aside" or element.attr("role").lower() == "complementary":
+        return False
+    if element.attr("id").lower() in _SIDES or element.classes() & _SIDES:
+        return False
+    return _is_chrome(element)
+
+
+def _outside_main(element: Element) -> bool:
+    """A block named « menu » inside the main content is part of the page, not its chrome."""
+    node = element.parent
     while node is not None:
-        if _is_chrome(node):
-            return True
+        if node.tag == "main" or node.attr("role").lower() == "main":
+            return False
         node = node.parent
-    return False
+    return True
 
 
 def choose_slot_links(page: Page, *, visible: bool) -> SlotEvidence | None:
@@ -211,14 +256,18 @@ def soonest_text(page: Page) -> SlotEvidence | None:
     return None
 
 
-def legacy_held_slot(page: Page, system: str) -> SlotEvidence | None:
-    """System A past the calendar: a slot was chosen and held (step 5+, security check)."""
+def legacy_held_slot(page: Page, system: str, *, calendar_full: bool) -> SlotEvidence | None:
+    """System A past the calendar: a slot was chosen and held (step 5+, security check), or the
+    description and calendar steps that only show when slots exist (not when the calendar
+    shown has every cell full: then the grid, not the step's picture, tells)."""
     if system != s.LEGACY:
         return None
     for element in elements(page, visible=True):
         source = element.attr("src").lower()
-        if element.tag == "img" and (
-            s.LEGACY_HELD_STEP.search(source) or s.LEGACY_SLOT_STEP.search(source)
+        if element.tag != "img":
+            continue
+        if s.LEGACY_HELD_STEP.search(source) or (
+            s.LEGACY_SLOT_STEP.search(source) and not calendar_full
         ):
             return SlotEvidence(source.rsplit("/", 1)[-1], described=True)
     widget = captcha_widget(page)
@@ -254,6 +303,22 @@ def challenge_markup(page: Page) -> bool:
     return any("cf_chl_opt" in script for script in page.scripts)
 
 
+def queue_markup(page: Page) -> bool:
+    """A Queue-it waiting room's own parts (``MainPart_…``), not its client script, which
+    protected sites load on ordinary pages too."""
+    return any(element.attr("id").lower().startswith("mainpart_") for element in page.elements)
+
+
+def block_markup(page: Page) -> str:
+    """A WAF block page whose words sit in an iframe's fallback (Imperva/Incapsula)."""
+    for element in page.elements:
+        if element.tag in {"iframe", "noscript", "body", "html"} and s.ERROR_MARKUP.search(
+            element.raw
+        ):
+            return element.raw[:200]
+    return ""
+
+
 def first_available_in_scripts(page: Page) -> bool:
     """System B embeds ``"critere": {... "datePremiereDispo": "…"}``: non-empty = a slot."""
     return any(s.FIRST_AVAILABLE_DATE.search(script) for script in page.scripts)
@@ -285,9 +350,77 @@ def chrome_lines(page: Page) -> Counter[str]:
     )
 
 
+def quoted_lines(page: Page) -> Counter[str]:
+    """Folded visible lines inside quotations (``<blockquote>``): a quotation is never a
+    statement of the page, whatever it quotes."""
+    return Counter(
+        fold(line)
+        for element in elements(page, visible=True)
+        if element.tag == "blockquote"
+        for line in element.lines
+    )
+
+
+def row_cell_lines(page: Page) -> Counter[str]:
+    """Folded lines of table cells that share their row with another cell that says
+    something (« Sous-préfecture d'Antony | Aucun créneau disponible »): such a cell speaks
+    for its row only."""
+    rows: dict[int, list[Element]] = {}
+    for cell in elements(page, visible=True):
+        if cell.tag in {"td", "th"} and (row := cell.within("tr")) is not None:
+            rows.setdefault(id(row), []).append(cell)
+    found: Counter[str] = Counter()
+    for cells in rows.values():
+        if sum(1 for cell in cells if cell.small(200) and cell.text) >= 2:
+            found.update(fold(line) for cell in cells if cell.small(200) for line in cell.lines)
+    return found
+
+
+HEADING_TAGS = HEADINGS | {"legend", "dt", "th", "caption", "summary"}
+_HEADING_CLASSES = re.compile(r"title|titre|heading|header|label|date|jour|\bday")
+_HEADING_MAX = 80
+
+
+def heading_lines(page: Page) -> dict[str, str]:
+    """Folded visible lines that head a part of the page (a day, a site, an agent, a motif):
+    headings, legends, table headers, and short blocks whose class says they are a title.
+    Each with the kind of element that shows it (« h3.fr-card__title »): parts of one list
+    are headed alike."""
+    heads: dict[str, str] = {}
+    for element in elements(page, visible=True):
+        if _heads(element) and not in_chrome(element):
+            kind = f"{element.tag}.{'.'.join(sorted(element.classes()))}"
+            for line in element.lines:
+                if len(line) <= _HEADING_MAX:
+                    heads.setdefault(fold(line), kind)
+    return heads
+
+
+def _heads(element: Element) -> bool:
+    if element.tag in HEADING_TAGS:
+        return True
+    classes = element.attr("class").lower()
+    return bool(classes) and _HEADING_CLASSES.search(classes) is not None
+
+
+# Older prefecture sites (eZ Publish) mark their banners by id or class rather than by tag.
+CHROME_NAMES = frozenset(
+    {
+        *("header", "footer", "pied", "pied-de-page", "bandeau", "bandeau-haut", "bandeau-bas"),
+        *("menu", "menu-principal", "nav", "navigation", "navbar", "breadcrumb", "breadcrumbs"),
+        *("fil-ariane", "site-header", "site-footer", "topbar", "top-bar"),
+        *("sidebar", "colonne-droite", "colonne-gauche"),
+    }
+)
+
+
 def _is_chrome(element: Element) -> bool:
     if element.tag in CHROME_TAGS or element.attr("role").lower() in CHROME_ROLES:
         return True
+    if element.tag in {"div", "ul", "section"} and (
+        element.attr("id").lower() in CHROME_NAMES or element.classes() & CHROME_NAMES
+    ):
+        return _outside_main(element)
     # <header>/<footer> are the site's banner only outside a section (HTML-AAM).
     if element.tag in {"header", "footer"}:
         node = element.parent
@@ -327,65 +460,3 @@ def _label_for(page: Page, field: Element) -> str:
     ident = field.attr("id")
     labels = (e for e in elements(page, visible=True) if e.tag == "label")
     return next((e.text for e in labels if ident and e.attr("for") == ident), "")
-
-
-_SYSTEM_URLS = (
-    (re.compile(r"rdv-prefecture\.interieur\.gouv\.fr|/rdvpref/"), s.RDV_PREFECTURE),
-    (re.compile(r"eappointment"), s.EAPPOINTMENT),
-    (re.compile(r"/booking/create/\d+|bookingserver::planning"), s.LEGACY),
-    (
-        re.compile(
-            r"//(?:[\w-]+\.)*(?:rdv\.anct\.gouv\.fr|rdv-solidarites\.fr|rdv-aide-numerique)"
-        ),
-        s.RDV_SERVICE_PUBLIC,
-    ),
-    # The application's own routes (config/routes.rb), whatever the host serving them.
-    (
-        re.compile(r"^(?:[a-z]+://[^/]*)?/(?:prendre_rdv|users/rdvs/\d+/creneaux)(?:[/?#]|$)"),
-        s.RDV_SERVICE_PUBLIC,
-    ),
-    (
-        re.compile(r"//(?:[\w-]+\.)*(?:demarches-simplifiees\.fr|demarche\.numerique\.gouv\.fr)"),
-        s.DEMARCHES_SIMPLIFIEES,
-    ),
-    (re.compile(r"//(?:[\w-]+\.)*queue-it\.net(?:[:/?]|$)"), s.GENERIC),
-)
-
-
-def system_of_url(url: str) -> str:
-    lowered = url.lower()
-    return next((system for pattern, system in _SYSTEM_URLS if pattern.search(lowered)), "")
-
-
-def system_of_markup(page: Page) -> str:
-    """The booking system told by the page's own forms and addresses (not by links to others)."""
-    for element in page.elements:
-        system = _system_of_element(element)
-        if system:
-            return system
-    return ""
-
-
-def _system_of_element(element: Element) -> str:
-    ident, name = element.attr("id").lower(), element.attr("name").lower()
-    if ident in {"formbookingcreate", "inner_booking"} or element.tag == "rdv-captchetat":
-        return s.LEGACY if element.tag != "rdv-captchetat" else s.RDV_PREFECTURE
-    if ident in {"dayvalueid", "cpid"} or name == "selectedmotivekeylist":
-        return s.EAPPOINTMENT
-    own_address = {
-        "form": "action",
-        "base": "href",
-        "link": "href" if "canonical" in element.attr("rel").lower() else "",
-        "meta": "content" if element.attr("property").lower() == "og:url" else "",
-    }.get(element.tag, "")
-    if own_address:
-        return system_of_url(element.attr(own_address)) or _relative_system(element)
-    return ""
-
-
-def _relative_system(element: Element) -> str:
-    """Relative addresses that only one application uses (RDV Service Public, DS forms)."""
-    address = element.attr("action") or element.attr("href")
-    if "/creneaux?motif_id" in address:
-        return s.RDV_SERVICE_PUBLIC
-    return s.DEMARCHES_SIMPLIFIEES if address.startswith("/commencer/") else ""

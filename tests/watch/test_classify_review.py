@@ -496,9 +496,9 @@ access</title></head><body><h1><span class="cf-error-type">Error</span>
         url=LEGACY_URL,
     ),
     Case(
-        "rdvpref_zero_count_inside_a_longer_sentence",
+        "rdvpref_zero_count_over_the_next_weeks",
         prefecture_page("<p>0 créneau disponible sur les 4 prochaines semaines.</p>"),
-        "unknown",
+        "no_slot",
         "rdv_prefecture",
         url=RDVPREF_URL,
     ),
@@ -508,7 +508,7 @@ access</title></head><body><h1><span class="cf-error-type">Error</span>
             '<h2>Sélectionnez un créneau :</h2><div class="day"><p>lun. 08/06</p>'
             "<p>Date fermée à la reservation</p></div>"
         ),
-        "unknown",
+        "closed",
         "rdv_service_public",
         url=RDVSP_URL,
     ),

@@ -29,6 +29,11 @@ DRIVERS: Mapping[str, str] = {
     "demarches_simplifiees": (
         "creneau.watch.drivers.demarches_simplifiees.DemarchesSimplifieesDriver"
     ),
+    "anef": "creneau.watch.drivers.anef.AnefDriver",
+    "qmatic": "creneau.watch.drivers.vendors.QmaticDriver",
+    "synbird": "creneau.watch.drivers.vendors.SynbirdDriver",
+    "clicrdv": "creneau.watch.drivers.vendors.ClicRdvDriver",
+    "smartagenda": "creneau.watch.drivers.vendors.SmartAgendaDriver",
     "generic": "creneau.watch.drivers.generic.GenericDriver",
 }
 

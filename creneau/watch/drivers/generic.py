@@ -7,8 +7,10 @@ Configuration (``GenericSiteConfig.page_config()``):
 - ``steps``: optional navigation, a list of ``{"action", "selector", "value", "optional"}``.
 
 Judgement: the generic classifier's error, captcha and waiting-room detection first; then
-visible slot evidence; then a configured no-slot text, visible. Never ``no_slot`` without a
-configured text a person can see: hidden markup and page source prove nothing.
+visible slot evidence (configured, or the classifier's own); then a configured no-slot text,
+visible, stated for the whole page and with nothing on the page that may offer a time
+(``classify.stands_for_the_page``). Never ``no_slot`` without a configured text a person can
+see: hidden markup and page source prove nothing.
 """
 
 import re
@@ -17,7 +19,7 @@ from collections.abc import Iterable
 from typing import ClassVar
 
 from creneau.lib.browser import PageSnapshot, Step
-from creneau.watch.classify import Classification
+from creneau.watch.classify import Classification, stands_for_the_page
 from creneau.watch.drivers.base import Driver, DriverConfigError, Mode, PageConfig
 
 SYSTEM = "generic"
@@ -95,10 +97,15 @@ class GenericDriver(Driver):
         status = snapshot.status or 0
         if status >= 400:
             return Classification("error", SYSTEM, f"HTTP {status}", needs_review=True)
-        found = _slots(snapshot, config) or _no_slot(snapshot, config)
+        found = _slots(snapshot, config)
         if found is not None:
             return found
-        if base.outcome in {"closed", "slots_available"}:
+        if base.outcome == "slots_available":
+            return base
+        said = _no_slot(snapshot, config)
+        if said is not None:
+            return said
+        if base.outcome == "closed":
             return base
         return Classification("unknown", SYSTEM, needs_review=True)
 
@@ -125,6 +132,10 @@ def _slots(snapshot: PageSnapshot, config: PageConfig) -> Classification | None:
 def _no_slot(snapshot: PageSnapshot, config: PageConfig) -> Classification | None:
     seen = _seen(snapshot)
     for text in texts(config, "no_slot_texts"):
-        if fold(text) in seen:
+        if fold(text) not in seen:
+            continue
+        if stands_for_the_page(snapshot.html, snapshot.visible_text, text, snapshot.dialogs):
             return Classification("no_slot", SYSTEM, text)
+        # Said for one day, site or agent, or beside something that may offer a time.
+        return Classification("unknown", SYSTEM, text, needs_review=True)
     return None

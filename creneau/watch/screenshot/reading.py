@@ -14,7 +14,6 @@
 """
 
 import hashlib
-import html
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -25,7 +24,7 @@ from PIL import Image, ImageOps, ImageStat
 
 from creneau.lib import ocr
 from creneau.watch import signals as s
-from creneau.watch.classify import NO_SLOT, UNKNOWN, Classification, classify
+from creneau.watch.classify import NO_SLOT, UNKNOWN, Classification, classify_text
 from creneau.watch.pagetext import fold
 from creneau.watch.screenshot import image as pictures
 from creneau.watch.screenshot import places, when
@@ -306,14 +305,8 @@ def _address(lines: list[Line]) -> tuple[str | None, str | None]:
 
 
 def _judge_text(text: str, url: str) -> Classification:
-    """The classifier on text alone.
-
-    TODO(issue 17): replace with ``classify.classify_text(text, final_url=url)`` once it lands;
-    until then the page's lines are handed to ``classify`` as paragraphs, the text being both
-    the page and what the browser showed.
-    """
-    markup = "".join(f"<p>{html.escape(line)}</p>" for line in text.splitlines())
-    return classify(f"<html><body>{markup}</body></html>", final_url=url, visible_text=text)
+    """The classifier's text-only judge (the same statements and scopes as a live page)."""
+    return classify_text(text, final_url=url)
 
 
 def _doubt(judged: Classification, page: list[Line], picture: Picture) -> Classification:

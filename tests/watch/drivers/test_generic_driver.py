@@ -128,3 +128,28 @@ def test_a_missing_button_is_an_error_never_no_slot(sim: SimulatorServer):
 
     assert "step 1 (click #no-such-button) failed" in snapshot.error
     assert result.outcome == "error"
+
+
+def test_a_configured_no_slot_text_for_one_day_beside_a_time_is_not_no_slot():
+    page = (
+        "<html><body><h3>Lundi 11 mai</h3><p>Aucune plage ce jour.</p>"
+        "<h3>Mardi 12 mai</h3><ul><li>09:15</li></ul></body></html>"
+    )
+    config = {"no_slot_texts": ["Aucune plage ce jour."]}
+    result = judge(
+        config, html=page, visible_text="Lundi 11 mai\nAucune plage ce jour.\nMardi 12 mai\n09:15"
+    )
+    assert result.outcome != "no_slot"
+
+
+def test_a_configured_no_slot_text_after_a_day_label_is_not_the_pages_answer():
+    config = {"no_slot_texts": [generic_site.NO_SLOT]}
+    day_scoped = f"Mardi 12 mai 2026 : {generic_site.NO_SLOT}"
+    result = judge(config, html=f"<p>{day_scoped}</p>", visible_text=day_scoped)
+    assert (result.outcome, result.needs_review) == ("unknown", True)
+
+
+def test_the_classifiers_own_slot_evidence_beats_a_configured_no_slot_text():
+    page = f"<html><body><p>{generic_site.NO_SLOT}</p><button>09:15</button></body></html>"
+    result = judge(CONFIG, html=page, visible_text=f"{generic_site.NO_SLOT}\n09:15")
+    assert result.outcome == "slots_available"
