@@ -25,6 +25,9 @@ NOT_AN_OFFER = re.compile(
     r"|la date de votre (?:rdv|rendez-vous) reste"
     r"|votre (?:rdv|rendez-vous) (?:est|reste) (?:fixe|prevu)"
 )
+# OCR wraps « Dernière mise en ligne de rendez-vous : le 06/09/2026 à 11:58 … » after the colon:
+# the dated line right under such a line belongs to it.
+DATED_CONTINUATION = re.compile(r"^le \d{1,2}/\d{1,2}/\d{4} a (?:[01]?\d|2[0-3]) ?[:h.] ?[0-5]\d\b")
 # A phone's status bar: a clock with network or battery marks (a lone clock may be a slot).
 STATUS_BAR = re.compile(
     r"^(?:[01]?\d|2[0-3])[:h.][0-5]\d(?:\s+(?:[345]g\+?|lte|e|h\+?|wi-?fi|\d{1,3} ?%|[^\w\s]+))*"
@@ -58,9 +61,12 @@ def address(lines: list[str]) -> str:
 
 def offer(lines: list[str]) -> str:
     """The first line that could offer a slot: a time of day, or an invitation to choose one."""
+    previous = ""
     for line in lines:
         folded = fold(line)
-        if NOT_AN_OFFER.search(folded):
+        wrapped = previous.rstrip().endswith(":") and NOT_AN_OFFER.search(previous)
+        previous = folded
+        if NOT_AN_OFFER.search(folded) or (wrapped and DATED_CONTINUATION.match(folded)):
             continue
         if TIME.search(folded) or OFFER_WORDS.search(folded):
             return line

@@ -160,3 +160,29 @@ def test_a_legacy_no_slot_screenshot_with_its_chrome_is_no_slot():
     )
     result = classify_text(text)
     assert (result.outcome, result.system) == (NO_SLOT, "legacy")
+
+
+RDVPREF_PHONE_LINES = [
+    "RDV Préfecture",
+    "Préfecture de l'Essonne",
+    "Aucun créneau disponible",
+    "Tous les créneaux actuellement ouverts à la réservation sont pris.",
+    "Dernière mise en ligne de rendez-vous :",
+    "le 06/09/2026 à 11:58 pour des créneaux",
+]
+
+
+def test_a_publication_date_wrapped_by_the_ocr_is_not_taken_for_a_slot():
+    """GIVEN RDV Préfecture's « Dernière mise en ligne … : » wrapped onto a dated line
+    WHEN the text is judged
+    THEN the dated line belongs to the publication notice, and the page reads no_slot."""
+    result = classify_text(
+        "\n".join(RDVPREF_PHONE_LINES), final_url="https://rdv-prefecture.interieur.gouv.fr/"
+    )
+    assert result.outcome == NO_SLOT
+
+
+def test_a_time_right_after_an_unrelated_line_still_keeps_the_doubt():
+    lines = [*RDVPREF_PHONE_LINES[:4], "Prochain créneau :", "le 08/09/2026 à 09:15"]
+    result = classify_text("\n".join(lines), final_url="https://rdv-prefecture.interieur.gouv.fr/")
+    assert result.outcome != NO_SLOT
