@@ -15,9 +15,9 @@ class Tribunal(models.Model):
     name = models.CharField(_("nom"), max_length=120)
     seat = models.CharField(_("siège"), max_length=120)
     address = models.TextField(_("adresse postale"), blank=True)
-    address_source = models.CharField(_("source de l'adresse"), max_length=300, blank=True)
+    address_source = models.TextField(_("source de l'adresse"), blank=True)
     address_verified_on = models.DateField(_("adresse vérifiée le"), null=True, blank=True)
-    source = models.CharField(_("source"), max_length=300)
+    source = models.TextField(_("source"))
     verified_on = models.DateField(_("vérifié le"), null=True, blank=True)
 
     class Meta:
@@ -39,7 +39,7 @@ class Department(models.Model):
     # The authority a requête is directed against, when it is not « préfet » + name_with_article
     # (Paris: « préfet de police »; Saint-Barthélemy and Saint-Martin: the delegated prefect).
     prefect = models.CharField(_("autorité préfectorale"), max_length=200, blank=True)
-    source = models.CharField(_("source"), max_length=300)
+    source = models.TextField(_("source"))
     verified_on = models.DateField(_("vérifié le"), null=True, blank=True)
 
     class Meta:
@@ -88,7 +88,7 @@ class Prefecture(models.Model):
     city = models.CharField(_("ville"), max_length=80)
     address = models.TextField(_("adresse postale"), blank=True)
     foreigners_email = models.EmailField(_("e-mail du service des étrangers"), blank=True)
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.TextField(_("source"), blank=True)
     verified_on = models.DateField(_("vérifié le"), null=True, blank=True)
 
     class Meta:
