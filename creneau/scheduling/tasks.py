@@ -11,7 +11,7 @@ from django_tasks import task
 
 from creneau.scheduling import assisted, attempts, scheduler
 from creneau.scheduling.jobs import JOBS
-from creneau.scheduling.models import Claimable, EvidenceSchedule, PeriodicJob
+from creneau.scheduling.models import AssistedSession, Claimable, EvidenceSchedule, PeriodicJob
 
 
 def enqueue(work: scheduler.Work) -> None:
@@ -23,6 +23,14 @@ def enqueue(work: scheduler.Work) -> None:
         "job": run_job,
     }[work.kind]
     entry.enqueue(work.row_id, work.claim)
+
+
+def start_assisted(session: AssistedSession) -> bool:
+    """The person pressed « Commencer »: queue the browser session once (after the commit)."""
+    if not assisted.request_start(session):
+        return False
+    transaction.on_commit(lambda: run_assisted_session.enqueue(session.pk))
+    return True
 
 
 def assisted_reminder(row_id: int, token: str) -> str:

@@ -4,7 +4,6 @@ No login: the signed, expiring link is the key. The page refreshes itself (no sc
 server's browser opens the booking site, then shows the challenge image and a text field.
 """
 
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +15,7 @@ from creneau.cases.models import Outcome
 from creneau.evidence.uploads import UploadError
 from creneau.scheduling import assisted
 from creneau.scheduling.models import AssistedSession
-from creneau.scheduling.tasks import run_assisted_session
+from creneau.scheduling.tasks import start_assisted
 
 UPLOAD_OUTCOMES = (Outcome.NO_SLOT, Outcome.SLOTS_AVAILABLE, Outcome.ERROR, Outcome.CAPTCHA)
 REFRESH_SECONDS = 2
@@ -58,8 +57,8 @@ def assisted_page(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def assisted_start(request: HttpRequest, token: str) -> HttpResponse:
     session = _session(token)
-    if not assisted.expired(session) and assisted.request_start(session):
-        transaction.on_commit(lambda: run_assisted_session.enqueue(session.pk))
+    if not assisted.expired(session):
+        start_assisted(session)
     return redirect("assisted", token=token)
 
 

@@ -28,7 +28,7 @@ from creneau.accounts.models import Organisation
 from creneau.cases.models import Case, Person
 from creneau.catalog.loader import load_catalog
 from creneau.catalog.models import BookingPage, Department
-from creneau.scheduling import assisted
+from creneau.scheduling import tasks
 from creneau.scheduling.models import AssistedSession
 load_catalog()
 org = Organisation.objects.create(name="g", slug="g")
@@ -37,7 +37,7 @@ person = Person.objects.create(organisation=org, family_name="Diallo")
 case = Case.objects.create(organisation=org, person=person, procedure_kind="renewal",
     department=Department.objects.get(code="93"), booking_page=page)
 session = AssistedSession.objects.create(case=case, expires_at=timezone.now() + timedelta(hours=4))
-assisted.request_start(session)
+tasks.start_assisted(session)
 """
 
 SWEEP_LATER = """
@@ -47,9 +47,9 @@ print(assisted.sweep_stalled(timezone.now() + assisted.STALLED + assisted.HEARTB
 """
 
 START_AGAIN = """
-from creneau.scheduling import assisted
+from creneau.scheduling import tasks
 from creneau.scheduling.models import AssistedSession
-print(assisted.request_start(AssistedSession.objects.get()))
+print(tasks.start_assisted(AssistedSession.objects.get()))
 """
 
 ANSWER = """
