@@ -305,3 +305,39 @@ class AttemptFile(WriteOnceModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CourtEvent(WriteOnceModel):
+    """One thing that happened at court. Append-only: a correction is a new event."""
+
+    class Kind(models.TextChoices):
+        FILED = "filed", _("requête déposée")
+        APPOINTMENT_OFFERED = "appointment_offered", _("rendez-vous proposé par la préfecture")
+        HEARING = "hearing", _("audience")
+        NON_LIEU = "non_lieu", _("non-lieu à statuer")
+        TRI = "tri", _("ordonnance de tri (rejet sans audience)")
+        REJECTED = "rejected", _("rejet après audience")
+        INJUNCTION = "injunction", _("injonction obtenue")
+        EXECUTION_REQUESTED = "execution_requested", _("demande d'exécution déposée")
+        CLOSED = "closed", _("dossier clos")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="court_events")
+    kind = models.CharField(_("événement"), max_length=30, choices=Kind)
+    occurred_on = models.DateField(_("date"))
+    notified_on = models.DateField(_("notifiée le"), null=True, blank=True)
+    court_number = models.CharField(_("numéro (requête ou ordonnance)"), max_length=40, blank=True)
+    deadline_days = models.PositiveSmallIntegerField(_("délai fixé (jours)"), null=True, blank=True)
+    astreinte = models.PositiveIntegerField(_("astreinte (€ par jour)"), null=True, blank=True)
+    text = models.TextField(_("motifs ou remarques"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("événement au tribunal")
+        verbose_name_plural = _("événements au tribunal")
+        ordering = ("occurred_on", "id")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.occurred_on}"

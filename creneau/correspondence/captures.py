@@ -1,17 +1,16 @@
 """The case's latest stamped screenshots as one PDF, to attach to an e-mail or a letter.
 
-The documents app offers no captures PDF, so this small function lives here and uses img2pdf
-alone: each stamped PNG becomes one page as wide as A4, as tall as the screenshot needs. The
-sealed originals stay in the evidence store; this PDF is only a convenient copy.
+Each stamped PNG becomes one A4 page through ``documents.pdfpages`` (the one module that turns
+images into PDF pages), with the capture's date and address as a caption. The sealed originals
+stay in the evidence store; this PDF is only a convenient copy.
 """
 
-import io
 from dataclasses import dataclass
 
-import img2pdf
-from PIL import Image
+from django.utils import timezone
 
 from creneau.cases.models import Case, Outcome
+from creneau.documents.pdfpages import ImagePage, image_pages
 from creneau.evidence.capture import STAMPED
 from creneau.evidence.models import Artefact, Capture
 from creneau.lib import storage
@@ -19,7 +18,6 @@ from creneau.lib import storage
 # Captures that show the booking did not work; a page offering slots proves nothing here.
 SHOWN_OUTCOMES = (Outcome.NO_SLOT, Outcome.CLOSED, Outcome.ERROR, Outcome.QUEUE)
 LATEST = 8  # enough to show repetition; more would make the message heavy for a prefecture inbox
-PAGE_WIDTH = img2pdf.mm_to_pt(210)
 ATTACHMENT_NAME = "captures-horodatees.pdf"
 
 
@@ -36,14 +34,19 @@ def latest_captures(case: Case, limit: int = LATEST) -> list[Capture]:
 
 def captures_pdf(case: Case, limit: int = LATEST) -> CapturesPdf | None:
     """One page per stamped screenshot, oldest first; ``None`` when the case has none."""
-    pages = [_stamped_png(capture) for capture in latest_captures(case, limit)]
-    images = [_opaque(png) for png in pages if png]
-    if not images:
+    shown = [(c, png) for c in latest_captures(case, limit) if (png := _stamped_png(c))]
+    if not shown:
         return None
-    layout = img2pdf.get_layout_fun((PAGE_WIDTH, None))
-    pdf = img2pdf.convert(images, layout_fun=layout, allow_oversized=True)
-    assert isinstance(pdf, bytes)
-    return CapturesPdf(pdf, len(images))
+    pages = [
+        ImagePage(png, str(number), (_caption(capture),))
+        for number, (capture, png) in enumerate(shown, start=1)
+    ]
+    return CapturesPdf(image_pages(pages), len(pages))
+
+
+def _caption(capture: Capture) -> str:
+    at, address = timezone.localtime(capture.started_at), capture.final_url or capture.url
+    return f"Page consultée le {at:%d/%m/%Y à %H:%M} (heure de Paris) : {address}"
 
 
 def _stamped_png(capture: Capture) -> bytes | None:
@@ -51,16 +54,3 @@ def _stamped_png(capture: Capture) -> bytes | None:
     if artefact is None:
         return None
     return storage.read(artefact.blob.sha256)
-
-
-def _opaque(png: bytes) -> bytes:
-    """img2pdf refuses transparency (it cannot be kept losslessly): flatten it onto white."""
-    with Image.open(io.BytesIO(png)) as image:
-        if image.mode in {"RGB", "L"}:
-            return png
-        flat = Image.new("RGB", image.size, "white")
-        rgba = image.convert("RGBA")
-        flat.paste(rgba, mask=rgba.getchannel("A"))
-    out = io.BytesIO()
-    flat.save(out, "PNG")
-    return out.getvalue()

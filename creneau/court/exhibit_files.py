@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from creneau.court.errors import BundleError
-from creneau.court.models import CaseDocument
 from creneau.court.pages import (
     Stored,
     attempt_line,
@@ -24,6 +23,7 @@ from creneau.court.pages import (
 from creneau.court.sources import EvidenceIndex, Item
 from creneau.documents import pdfpages
 from creneau.documents.exhibits import Exhibit
+from creneau.evidence.models import CaseDocument
 from creneau.lib import storage
 
 JPEG_QUALITY = 80

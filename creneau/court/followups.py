@@ -15,10 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from creneau.cases.models import Case
+from creneau.cases.models import Case, CourtEvent
 from creneau.catalog.legal import citation
-from creneau.court.models import CourtEvent
-from creneau.documents.execution import Injunction
+from creneau.documents.execution import SETTLING
 
 Kind = CourtEvent.Kind
 CASSATION_DAYS = 15  # R. 523-1 CJA
@@ -32,7 +31,6 @@ _STATUS = {
     Kind.CLOSED: Case.Status.CLOSED,
 }
 _DECISIONS = {Kind.TRI, Kind.REJECTED, Kind.INJUNCTION, Kind.NON_LIEU}
-_SETTLED = {Kind.APPOINTMENT_OFFERED, Kind.NON_LIEU, Kind.CLOSED}
 
 
 def status_after(events: Sequence[CourtEvent], current: str) -> str:
@@ -116,7 +114,7 @@ def proposals(events: Sequence[CourtEvent], today: datetime.date) -> list[Propos
         return []
     last = decisions[-1]
     later = [e for e in events if _after(e, last)]
-    if last.kind == Kind.INJUNCTION and not any(e.kind in _SETTLED for e in later):
+    if last.kind == Kind.INJUNCTION and not any(e.kind in SETTLING for e in later):
         return _execution(events, last, today)
     if last.kind in (Kind.TRI, Kind.REJECTED):
         options = {
@@ -148,21 +146,3 @@ def _execution(
     if injunction.astreinte is not None:
         options["astreinte"] = injunction.astreinte
     return [Proposal("execution", "Demande d'exécution de l'ordonnance", options)]
-
-
-def latest_injunction(case: Case) -> Injunction | None:
-    """The case's latest injunction, with what settled it since (documents.execution asks)."""
-    events = list(CourtEvent.objects.filter(case=case).order_by("occurred_on", "id"))
-    injunctions = [e for e in events if e.kind == Kind.INJUNCTION]
-    if not injunctions:
-        return None
-    last = injunctions[-1]
-    settled = [e.occurred_on for e in events if e.kind in _SETTLED and _after(e, last)]
-    return Injunction(
-        on=last.occurred_on,
-        number=last.court_number,
-        deadline_days=last.deadline_days,
-        notified_on=last.notified_on,
-        astreinte=last.astreinte,
-        settled_on=settled[0] if settled else None,
-    )

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from creneau.court.models import CaseDocument, CourtEvent
+from creneau.cases.models import CourtEvent
+from creneau.evidence.models import CaseDocument
 
 _NEEDS_NUMBER = {CourtEvent.Kind.INJUNCTION}
 

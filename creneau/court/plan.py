@@ -1,27 +1,21 @@
 """The bundle's exhibits: the requête's plan, with the documents the volunteer added.
 
 The plan itself comes from ``documents.exhibits.exhibits_for`` (the one source of exhibit
-numbers); this module gives it the case's added documents (``added_documents``, registered at
-start-up) and maps each exhibit back to the rows it is drawn from.
+numbers, the volunteer's added documents included); this module maps each exhibit back to the
+rows it is drawn from.
 """
 
 from dataclasses import dataclass, field
 
 from creneau.cases.models import Case
-from creneau.court.models import CaseDocument
-from creneau.documents.exhibits import AddedDocument, Exhibit, exhibits_for
+from creneau.documents.exhibits import Exhibit, exhibits_for
+from creneau.evidence.models import CaseDocument
 
 
 @dataclass(frozen=True)
 class Plan:
     exhibits: list[Exhibit]
     documents: dict[int, list[CaseDocument]] = field(default_factory=dict)  # number → documents
-
-
-def added_documents(case: Case) -> list[AddedDocument]:
-    """The provider ``documents.exhibits`` asks for a case's added documents."""
-    rows = CaseDocument.objects.filter(case=case).order_by("added_at", "id")
-    return [AddedDocument(row.pk, row.kind, row.label) for row in rows]
 
 
 def plan_bundle(case: Case) -> Plan:

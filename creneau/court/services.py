@@ -8,12 +8,12 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from creneau.cases.models import Case
+from creneau.cases.models import Case, CourtEvent
 from creneau.court.bundle import build_bundle
 from creneau.court.errors import BundleError
 from creneau.court.followups import status_after
-from creneau.court.models import BundleBuild, CaseDocument, CourtEvent
-from creneau.evidence.models import Upload
+from creneau.court.models import BundleBuild
+from creneau.evidence.models import CaseDocument, Upload
 from creneau.evidence.uploads import seal_upload
 
 

@@ -11,9 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from creneau.cases.models import Attempt, AttemptFile, Case
-from creneau.court.models import CaseDocument
 from creneau.evidence.capture import SCREENSHOT, STAMPED
-from creneau.evidence.models import Artefact, Capture, JournalEntry, Seal
+from creneau.evidence.models import Artefact, Capture, CaseDocument, JournalEntry, Seal
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,15 @@ from django.views.decorators.http import require_POST
 
 from creneau.cases.access import case_or_404
 from creneau.cases.downloads import folder_as_zip
-from creneau.cases.models import Case
+from creneau.cases.models import Case, CourtEvent
 from creneau.court import services
 from creneau.court.calendar import ics
 from creneau.court.followups import Proposal, deadlines, proposals
 from creneau.court.forms import CaseDocumentForm, CourtEventForm
-from creneau.court.models import BundleBuild, CaseDocument, CourtEvent
+from creneau.court.models import BundleBuild
 from creneau.court.tasks import build_bundle_task
 from creneau.documents.generate import DocumentError, render_document
+from creneau.evidence.models import CaseDocument
 from creneau.evidence.uploads import MAX_BYTES, UploadError
 
 

@@ -4,16 +4,16 @@ When the order fixed a time limit, the request can only be made once it has run 
 R. 921-1-1 CJA): an injunction notified on 1 December with 15 days leaves the prefect until
 16 December included, so the request can be filed from 17 December; asked earlier, the
 document is refused with that date. The order comes from the options or, by default, from the
-case's latest injunction recorded at court (the court app registers ``court_orders``).
+case's latest injunction recorded at court (``cases.CourtEvent``).
 """
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from creneau.cases.models import CourtEvent
 from creneau.catalog.legal import citation
 from creneau.documents.context import attempt_rows, common_context
 from creneau.documents.errors import MissingInformationError
@@ -58,22 +58,28 @@ class Injunction:
         return self.start + datetime.timedelta(days=self.deadline_days)
 
 
-InjunctionProvider = Callable[["Case"], "Injunction | None"]
-_providers: list[InjunctionProvider] = []
-
-
-def register_injunctions(provider: InjunctionProvider) -> None:
-    """Called once by the app that records court events (court), at start-up."""
-    if provider not in _providers:
-        _providers.append(provider)
+# What ends an injunction's wait: the prefect offered an appointment, or the case is over.
+SETTLING = frozenset({CourtEvent.Kind.APPOINTMENT_OFFERED, CourtEvent.Kind.NON_LIEU})
+SETTLING |= {CourtEvent.Kind.CLOSED}
 
 
 def recorded_injunction(case: "Case") -> Injunction | None:
-    for provider in _providers:
-        found = provider(case)
-        if found is not None:
-            return found
-    return None
+    """The case's latest injunction recorded at court, with what settled it since."""
+    events = list(CourtEvent.objects.filter(case=case).order_by("occurred_on", "id"))
+    injunctions = [e for e in events if e.kind == CourtEvent.Kind.INJUNCTION]
+    if not injunctions:
+        return None
+    last = injunctions[-1]
+    later = [e for e in events if (e.occurred_on, e.pk) > (last.occurred_on, last.pk)]
+    settled = [e.occurred_on for e in later if e.kind in SETTLING]
+    return Injunction(
+        on=last.occurred_on,
+        number=last.court_number,
+        deadline_days=last.deadline_days,
+        notified_on=last.notified_on,
+        astreinte=last.astreinte,
+        settled_on=settled[0] if settled else None,
+    )
 
 
 def _from_options(options: dict[str, Any]) -> Injunction | None:

@@ -6,15 +6,15 @@ screenshots are grouped one exhibit per calendar month. ``plan_exhibits`` is pur
 attribute values); the bundle builder turns each ``Exhibit`` into a file named ``filename_stem``.
 
 This is the one place exhibit numbers come from: the requête, its inventory and the bundle all
-call ``exhibits_for(case)``. Documents the volunteer adds (identity, address, urgency…) live in
-the court app, which sits above this one: it registers a provider (``register_added``) that
-lists them, so the numbers are the same whichever command draws the requête.
+call ``exhibits_for(case)``. Documents the volunteer adds (identity, address, urgency…) are
+``evidence.CaseDocument`` rows, read here, so the numbers are the same whichever command draws
+the requête.
 """
 
 import datetime
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from itertools import groupby
@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from creneau.cases.models import Attempt, Case, Channel, Outcome
 from creneau.documents.french import PARIS, french_date, month_label, paris
+from creneau.evidence.models import CaseDocument
 
 # Online attempts that show the booking page refusing an appointment. CAPTCHA, UNKNOWN and
 # SLOTS_AVAILABLE prove nothing of the kind and never appear as « tentatives infructueuses ».
@@ -53,25 +54,17 @@ _PREFIX = {
 
 @dataclass(frozen=True)
 class AddedDocument:
-    """A document added to the case for the filing, as its provider describes it."""
+    """A document added to the case for the filing (an ``evidence.CaseDocument``)."""
 
     id: int
     kind: str  # identity, residence_title, receipt, address, channel, employment, …
     label: str
 
 
-AddedProvider = Callable[["Case"], list[AddedDocument]]
-_providers: list[AddedProvider] = []
-
-
-def register_added(provider: AddedProvider) -> None:
-    """Called once by the app that stores added documents (court), at start-up."""
-    if provider not in _providers:
-        _providers.append(provider)
-
-
 def added_documents(case: "Case") -> list[AddedDocument]:
-    return [document for provider in _providers for document in provider(case)]
+    """The documents the volunteer added to the case for the filing, oldest first."""
+    rows = CaseDocument.objects.filter(case=case).order_by("added_at", "id")
+    return [AddedDocument(row.pk, row.kind, row.label) for row in rows]
 
 
 def added_label(document: AddedDocument) -> str:

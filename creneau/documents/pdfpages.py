@@ -1,5 +1,5 @@
 """PDF pages made from images, and PDF plumbing (merge, count): the only module, besides
-``render.py``, that imports pikepdf (and img2pdf, kept as the benchmark's baseline).
+``render.py``, that imports pikepdf (img2pdf is only the benchmark's baseline, a dev dependency).
 
 Why not WeasyPrint for exhibit pages: it decodes and re-encodes every screenshot, which costs
 seconds for a month of captures. Why not img2pdf either: it decodes every PNG twice to look for

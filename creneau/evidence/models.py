@@ -272,3 +272,41 @@ class ReadingOverride(WriteOnceModel):
 
     def __str__(self) -> str:
         return f"{self.by_name} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class CaseDocument(models.Model):
+    """A document the volunteer adds for the filing (identity, title, urgency proof…).
+
+    The file itself is a sealed :class:`Upload`: the original kept bit
+    for bit, the EXIF-free copy filed.
+    """
+
+    class Kind(models.TextChoices):
+        IDENTITY = "identity", _("pièce d'identité")
+        RESIDENCE_TITLE = "residence_title", _("titre de séjour")
+        RECEIPT = "receipt", _("récépissé ou attestation de prolongation")
+        ADDRESS = "address", _("justificatif de domicile")
+        CHANNEL = "channel", _("page de la préfecture indiquant comment prendre rendez-vous")
+        EMPLOYMENT = "employment", _("contrat de travail, promesse d'embauche, bulletins de paie")
+        SCHOOLING = "schooling", _("certificat de scolarité ou d'inscription")
+        BENEFITS = "benefits", _("notification de droits (CAF, France Travail, assurance maladie)")
+        URGENCY = "urgency", _("autre justificatif d'urgence")
+        APPLICATION = "application", _("pièce du dossier de demande de titre")
+        OTHER = "other", _("autre pièce")
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="court_documents")
+    kind = models.CharField(_("nature"), max_length=20, choices=Kind)
+    label = models.CharField(_("libellé"), max_length=150)
+    upload = models.ForeignKey(Upload, on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pièce ajoutée")
+        verbose_name_plural = _("pièces ajoutées")
+        ordering = ("added_at", "id")
+
+    def __str__(self) -> str:
+        return self.label

@@ -18,12 +18,12 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 
-from creneau.cases.models import Case, Person
+from creneau.cases.models import Case, Outcome, Person
 from creneau.catalog.models import BookingPage
 from creneau.notifications import transport
 from creneau.notifications.models import AlertLog, NotificationChannel, SlotEpisode
 
-CLOSING_OUTCOMES = frozenset({"no_slot", "closed"})
+CLOSING_OUTCOMES = frozenset({Outcome.NO_SLOT, Outcome.CLOSED})
 LANGUAGE_CODES = frozenset(code for code, _ in settings.LANGUAGES)
 
 

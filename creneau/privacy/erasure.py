@@ -20,11 +20,11 @@ from django.utils import timezone
 from creneau.assessment.models import CaseAssessment
 from creneau.cases.models import Attempt, AttemptFile, Case, Person
 from creneau.correspondence.models import MailDraft, RegisteredLetter
-from creneau.court.models import CaseDocument
 from creneau.evidence.models import (
     Artefact,
     Blob,
     Capture,
+    CaseDocument,
     JournalAnchor,
     JournalEntry,
     Seal,

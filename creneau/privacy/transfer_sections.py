@@ -19,10 +19,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from creneau.cases.models import Attempt, Case
+from creneau.cases.models import Attempt, Case, CourtEvent
 from creneau.correspondence.models import CounterVisit, MailDraft, RegisteredLetter
 from creneau.court.followups import status_after
-from creneau.court.models import CaseDocument, CourtEvent
+from creneau.evidence.models import CaseDocument
 from creneau.evidence.uploads import UploadError, seal_upload
 from creneau.lib import storage
 

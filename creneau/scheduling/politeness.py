@@ -22,11 +22,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from creneau.cases.models import Outcome
 from creneau.catalog.models import BookingPage
 from creneau.scheduling.models import HostBudget
 
 BACKOFF_STATUSES = frozenset({403, 429, 502, 503, 504})
-BACKOFF_OUTCOMES = frozenset({"queue", "error"})
+BACKOFF_OUTCOMES = frozenset({Outcome.QUEUE, Outcome.ERROR})
 
 
 # --- Pure maths -----------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from creneau.cases.models import Outcome
 from creneau.catalog.models import BookingPage, BookingSystem
 from creneau.lib.urlsafety import UnsafeURLError, check_public_url
 from creneau.watch.models import GenericSiteConfig
@@ -171,7 +172,7 @@ class GenericSiteConfigAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         label = OUTCOME_LABELS.get(result.outcome, result.outcome)
         level = (
             messages.SUCCESS
-            if result.outcome in {"no_slot", "slots_available"}
+            if result.outcome in {Outcome.NO_SLOT, Outcome.SLOTS_AVAILABLE}
             else messages.WARNING
         )
         text = _("Test de %(url)s : %(outcome)s (%(code)s). Texte reconnu : « %(matched)s ».")

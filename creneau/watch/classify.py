@@ -30,19 +30,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from creneau.cases.models import ONLINE_OUTCOMES, Outcome
 from creneau.watch import answers, offers, scope, textlines, widgets
 from creneau.watch import signals as s
 from creneau.watch.pagetext import fold
 from creneau.watch.seen import Hit, Seen, find, line, line_of, reported, see, statements
 
-NO_SLOT = "no_slot"
-SLOTS_AVAILABLE = "slots_available"
-CLOSED = "closed"
-ERROR = "error"
-CAPTCHA = "captcha"
-QUEUE = "queue"
-UNKNOWN = "unknown"
+# The one vocabulary of outcomes (cases.models.Outcome), named here for the judges' brevity.
+NO_SLOT = Outcome.NO_SLOT.value
+SLOTS_AVAILABLE = Outcome.SLOTS_AVAILABLE.value
+CLOSED = Outcome.CLOSED.value
+ERROR = Outcome.ERROR.value
+CAPTCHA = Outcome.CAPTCHA.value
+QUEUE = Outcome.QUEUE.value
+UNKNOWN = Outcome.UNKNOWN.value
 OUTCOMES = (NO_SLOT, SLOTS_AVAILABLE, CLOSED, ERROR, CAPTCHA, QUEUE, UNKNOWN)
+assert set(OUTCOMES) == ONLINE_OUTCOMES
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,9 @@ import pytest
 from PIL import Image, ImageDraw
 
 from creneau.cases.models import Attempt, Case
-from creneau.court.models import CaseDocument
 from creneau.evidence.attempts import record_capture
 from creneau.evidence.capture import seal_page
-from creneau.evidence.models import Upload
+from creneau.evidence.models import CaseDocument, Upload
 from creneau.evidence.uploads import seal_upload
 from creneau.lib.browser import PageSnapshot
 from creneau.lib.localtsa import LocalTSA

@@ -4,10 +4,9 @@ import re
 import pytest
 import time_machine
 
-from creneau.cases.models import Case
+from creneau.cases.models import Case, CourtEvent
 from creneau.court.calendar import ics
 from creneau.court.followups import deadlines, proposals
-from creneau.court.models import CourtEvent
 from creneau.court.services import record_event
 from creneau.documents.generate import draft_document, render_document
 

@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from creneau.cases.models import Case
-from creneau.court.models import BundleBuild, CaseDocument, CourtEvent
+from creneau.cases.models import Case, CourtEvent
+from creneau.court.models import BundleBuild
+from creneau.evidence.models import CaseDocument
 
 from .conftest import screenshot_png
 

@@ -4,8 +4,7 @@ import datetime
 
 import pytest
 
-from creneau.cases.models import Attempt
-from creneau.court.models import CourtEvent
+from creneau.cases.models import Attempt, CourtEvent
 from creneau.documents.checks import stale_references_in
 from creneau.documents.generate import DocumentError, draft_document
 from creneau.documents.kinds import KINDS

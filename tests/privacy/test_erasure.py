@@ -81,8 +81,7 @@ def test_erasure_also_removes_letters_added_documents_and_uploads(personas, sett
     from PIL import Image
 
     from creneau.correspondence.models import RegisteredLetter
-    from creneau.court.models import CaseDocument
-    from creneau.evidence.models import Upload
+    from creneau.evidence.models import CaseDocument, Upload
     from creneau.evidence.uploads import seal_upload
 
     settings.DATA_DIR = tmp_path
