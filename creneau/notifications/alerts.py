@@ -17,6 +17,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
+from django_tasks import task
 
 from creneau.cases.models import Case, Outcome, Person
 from creneau.catalog.models import BookingPage
@@ -66,9 +67,12 @@ def open_episode(page: BookingPage, now: datetime) -> SlotEpisode | None:
 
 
 def _queue_alerts(episode_id: int) -> None:
-    from creneau.notifications.tasks import send_slot_alerts
+    alert_episode.enqueue(episode_id)
 
-    send_slot_alerts.enqueue(episode_id)
+
+@task(queue_name="alerts")  # its own queue: a slot alert never waits behind captures
+def alert_episode(episode_id: int) -> dict[str, int]:
+    return {"sent": len(send_slot_alerts(episode_id))}
 
 
 # --- (2) recipients and messages -------------------------------------------------------------
