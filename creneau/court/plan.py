@@ -8,6 +8,7 @@ start-up) and maps each exhibit back to the rows it is drawn from.
 from dataclasses import dataclass, field
 
 from creneau.cases.models import Case
+from creneau.court.availability import KIND as AVAILABILITY
 from creneau.court.models import CaseDocument
 from creneau.documents.exhibits import AddedDocument, Exhibit, exhibits_for
 
@@ -26,14 +27,16 @@ def added_documents(case: Case) -> list[AddedDocument]:
 
 def plan_bundle(case: Case) -> Plan:
     exhibits = exhibits_for(case)
-    wanted = {pk for exhibit in exhibits for pk in exhibit.document_ids}
+    # Availability records are drawn from the observatory (court.availability), not from files.
+    filed = [exhibit for exhibit in exhibits if exhibit.kind != AVAILABILITY]
+    wanted = {pk for exhibit in filed for pk in exhibit.document_ids}
     rows = CaseDocument.objects.filter(pk__in=wanted).select_related(
         "upload__filed", "upload__seal"
     )
     by_id = {row.pk: row for row in rows}
     documents = {
         exhibit.number: [by_id[pk] for pk in exhibit.document_ids if pk in by_id]
-        for exhibit in exhibits
+        for exhibit in filed
         if exhibit.document_ids
     }
     return Plan(exhibits, documents)

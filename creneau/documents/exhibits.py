@@ -37,8 +37,17 @@ _JOINS = {
     "address": "address",
     "channel": "channel",
 }
-# The others follow the evidence of the attempts, in this order: urgency first, as argued.
-_ADDED_ORDER = ("employment", "schooling", "benefits", "urgency", "application", "other")
+# The others follow the evidence of the attempts, in this order: the availability record of the
+# booking page (it completes them), then urgency, as argued.
+_ADDED_ORDER = (
+    "availability",
+    "employment",
+    "schooling",
+    "benefits",
+    "urgency",
+    "application",
+    "other",
+)
 _PREFIX = {
     "residence_title": "Copie du titre de séjour",
     "receipt": "Récépissé ou attestation de prolongation de l'instruction",

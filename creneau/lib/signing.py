@@ -54,8 +54,10 @@ def _private_key() -> Ed25519PrivateKey:
 
 def public_key() -> str:
     """This installation's public key (base64 of its 32 raw bytes)."""
-    raw = _private_key().public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    raw = (
+        _private_key()
+        .public_key()
+        .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     )
     return base64.b64encode(raw).decode()
 

@@ -112,9 +112,9 @@ def compute(cells: Iterable[Cell], since: date, time_zone: str) -> Advice | None
         days[(day.weekday(), None)] += with_slots
     checks = sum(row[2] for row in rows)
     for counter in (both, hours, days):
-        (weekday, hour), matching = counter.most_common(1)[0]
+        (weekday, at_hour), matching = counter.most_common(1)[0]
         if matching >= SHARE * slots:
-            return Advice(weekday, hour, matching, slots, checks, since.isoformat(), time_zone)
+            return Advice(weekday, at_hour, matching, slots, checks, since.isoformat(), time_zone)
     return None
 
 

@@ -108,7 +108,9 @@ class AnchorReport:
 
 def anchor_heads() -> AnchorReport:
     """Timestamp the head of every page's chain that has no anchor yet."""
-    later = DayEntry.objects.filter(observed=OuterRef("observed"), sequence__gt=OuterRef("sequence"))
+    later = DayEntry.objects.filter(
+        observed=OuterRef("observed"), sequence__gt=OuterRef("sequence")
+    )
     anchored = DayAnchor.objects.filter(entry=OuterRef("pk"))
     done = missed = 0
     for entry in DayEntry.objects.filter(~Exists(later), ~Exists(anchored)):

@@ -34,7 +34,9 @@ class Source(models.Model):
     public_key = models.CharField(_("clé publique"), max_length=100, blank=True)
     generated_at = models.DateTimeField(_("fichier produit le"), null=True, blank=True)
     imported_at = models.DateTimeField(_("importé le"), null=True, blank=True)
-    file = models.ForeignKey(Blob, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    file = models.ForeignKey(
+        Blob, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("source de l'observatoire")
@@ -131,7 +133,9 @@ class Episode(models.Model):
         ordering = ["observed", "first_seen"]
         constraints = [
             models.UniqueConstraint(
-                fields=["observed"], condition=Q(closed_at__isnull=True), name="one_open_observation"
+                fields=["observed"],
+                condition=Q(closed_at__isnull=True),
+                name="one_open_observation",
             )
         ]
 

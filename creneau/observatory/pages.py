@@ -94,9 +94,8 @@ def _cases(page: BookingPage) -> "list[Case]":
 
 def _site_of_cases(page: BookingPage) -> Prefecture | None:
     sites = {case.prefecture_id for case in _cases(page)}
-    if len(sites) != 1 or None in sites:
-        return None
-    return Prefecture.objects.select_related("department").get(pk=sites.pop())
+    site = sites.pop() if len(sites) == 1 else None
+    return Prefecture.objects.select_related("department").get(pk=site) if site else None
 
 
 def _department_of_cases(page: BookingPage) -> Department | None:
@@ -111,6 +110,8 @@ def refresh_attributions() -> int:
     for row in rows.select_related("page__prefecture__department"):
         assert row.page is not None
         if attribute(row, row.page):
-            row.save(update_fields=["department", "prefecture_name", "prefecture_kind", "time_zone"])
+            row.save(
+                update_fields=["department", "prefecture_name", "prefecture_kind", "time_zone"]
+            )
             changed += 1
     return changed

@@ -119,8 +119,7 @@ def export_data(now: datetime | None = None) -> dict[str, Any]:
                 "procedure": row.procedure_id,
                 "time_zone": row.time_zone,
                 "days": [
-                    {"day": day, "hours": hour_rows(cells)}
-                    for day, cells in hours[row.pk].items()
+                    {"day": day, "hours": hour_rows(cells)} for day, cells in hours[row.pk].items()
                 ],
                 "episodes": [_episode(e) for e in episodes[row.pk]],
             }

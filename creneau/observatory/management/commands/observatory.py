@@ -94,12 +94,15 @@ class Command(BaseCommand):
         try:
             source = publication.import_file(raw, trust, timezone.now())
         except ImportRefusedError as error:
-            raise CommandError(f"Fichier refusé, rien n'a été importé : {error}", returncode=1)
+            message = f"Fichier refusé, rien n'a été importé : {error}"
+            raise CommandError(message, returncode=1) from None
         if as_json:
             found = {**source_json(source), "pages": source.pages.count()}
             self.stdout.write(json.dumps(found, ensure_ascii=False))
         else:
-            self.stdout.write(f"Importé : {source.name or source.key} ({source.pages.count()} pages)")
+            self.stdout.write(
+                f"Importé : {source.name or source.key} ({source.pages.count()} pages)"
+            )
 
     def _key(self, as_json: bool) -> None:
         key = signing.public_key()
