@@ -15,7 +15,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 
 from creneau.catalog.legal import citation
@@ -29,6 +28,7 @@ from creneau.evidence.capture import SCREENSHOT, STAMPED
 from creneau.evidence.models import Capture
 from creneau.lib import storage
 from creneau.observatory import charts
+from creneau.observatory.aggregates import french_percent
 from creneau.observatory.exhibit import Record, record
 from creneau.observatory.models import AvailabilityExhibit, ObservedPage
 
@@ -71,10 +71,6 @@ def added_documents(case: Any) -> list[AddedDocument]:
     """The provider ``documents.exhibits`` asks for a case's availability records."""
     rows = AvailabilityExhibit.objects.filter(case=case).select_related("observed__department")
     return [AddedDocument(row.pk, KIND, label(row)) for row in rows.order_by("added_at", "id")]
-
-
-def _share(value: float | None) -> str:
-    return "—" if value is None else f"{number_format(value * 100, 1, use_l10n=True)} %"
 
 
 def _item(capture: Capture) -> Item:
@@ -125,7 +121,7 @@ def context(found: Record, exhibit: Exhibit) -> dict[str, Any]:
         "first": french_date(found.first_day),
         "last": french_date(found.last_day),
         "total": total,
-        "share": _share(total.share),
+        "share": french_percent(total.percent),
         "outcomes": [(OUTCOME_LABELS[k], v) for k, v in total.outcomes.items()],
         "episodes": [
             {

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -46,6 +47,14 @@ class Counts:
     def share(self) -> float | None:
         return round(self.with_slots / self.checks, 4) if self.checks else None
 
+    @property
+    def percent(self) -> Decimal | None:
+        """The share in percent, to one decimal, rounded half up from the exact counts."""
+        if not self.checks:
+            return None
+        exact = Decimal(self.with_slots) * 100 / Decimal(self.checks)
+        return exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "checks": self.checks,
@@ -53,6 +62,11 @@ class Counts:
             "share_with_slots": self.share,
             "outcomes": dict(self.outcomes),
         }
+
+
+def french_percent(value: Decimal | None) -> str:
+    """« 2,2 % » (non-breaking space), « — » for no value."""
+    return "—" if value is None else f"{str(value).replace('.', ',')}\u00a0%"
 
 
 @dataclass

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 
 from creneau.cases.models import Case
 from creneau.observatory import advice
+from creneau.observatory.aggregates import Counts, french_percent
 from creneau.observatory.member_views import observed_days, observed_for
 from creneau.observatory.models import AvailabilityExhibit
 
@@ -20,11 +20,9 @@ EXHIBIT_DAYS = 90  # the period offered by default: the last 90 finished days ob
 
 
 @register.filter
-def percent(share: float | None) -> str:
-    """0.0222 → « 2,2 % »; None → « — »."""
-    if share is None:
-        return "—"
-    return f"{number_format(share * 100, 1, use_l10n=True)}\u00a0%"
+def percent(counts: Counts) -> str:
+    """The share of checks with slots: « 2,2 % »; « — » without checks."""
+    return french_percent(counts.percent)
 
 
 @register.filter
