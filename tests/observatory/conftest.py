@@ -14,6 +14,7 @@ from PIL import Image
 from creneau.catalog.models import BookingPage, Prefecture
 from creneau.lib.browser import PageSnapshot
 from creneau.lib.localtsa import LocalTSA
+from creneau.simulators.server import SimulatorServer, start
 from creneau.watch.pagetext import read
 from tests.conftest import Personas, make_case
 
@@ -83,3 +84,9 @@ def snapshot(html: str, at: datetime, url: str = URL, status: int = 200) -> Page
         user_agent="Creneau/test",
         viewport_width=1366,
     )
+
+
+@pytest.fixture(scope="module")
+def simulator() -> Iterator[SimulatorServer]:
+    with start() as server:
+        yield server

@@ -21,7 +21,6 @@ import re
 import urllib.error
 import urllib.request
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -45,7 +44,7 @@ from creneau.observatory import maintenance, publication
 from creneau.observatory.models import ObservedPage, SealedCheck
 from creneau.scheduling import attempts, planning, scheduler, tasks
 from creneau.scheduling.scheduler import Work
-from creneau.simulators.server import SimulatorServer, start
+from creneau.simulators.server import SimulatorServer
 from creneau.watch import drivers
 from tests.conftest import make_case
 
@@ -149,12 +148,6 @@ def utc(moment: datetime) -> str:
     return (
         moment.astimezone(ZoneInfo("UTC")).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     )
-
-
-@pytest.fixture(scope="module")
-def simulator() -> Iterator[SimulatorServer]:
-    with start() as server:
-        yield server
 
 
 @pytest.fixture
