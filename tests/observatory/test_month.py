@@ -47,6 +47,7 @@ from creneau.scheduling.scheduler import Work
 from creneau.simulators.server import SimulatorServer
 from creneau.watch import drivers
 from tests.conftest import make_case
+from tests.scheduling.test_simulation import replay_bucket
 
 from .conftest import prefecture_93, snapshot
 
@@ -84,6 +85,7 @@ class Watcher:
     def __init__(self, sim: SimulatorServer) -> None:
         self.sim = sim
         self.checks: list[tuple[datetime, str]] = []  # (time, outcome) of every watcher check
+        self.runs: list[datetime] = []  # every run at the host, watches and evidence attempts
         self.evidence = 0
 
     def page(self, page: BookingPage) -> attempts.RunResult:
@@ -93,10 +95,12 @@ class Watcher:
         seen = snapshot(html, now, url=page.url, status=status)
         verdict = drivers.judge(page.system, seen, {})
         self.checks.append((now, verdict.outcome))
+        self.runs.append(now)
         return attempts.RunResult(verdict.outcome, status, seen, verdict)
 
     def case(self, case: Any) -> attempts.RunResult:
         self.evidence += 1  # a case's attempt that saw slots: the observatory must ignore it
+        self.runs.append(timezone.now())
         return attempts.RunResult("slots_available", 200)
 
     def dispatch(self, work: Work) -> None:
@@ -316,3 +320,5 @@ def test_a_month_of_watching_shows_the_pattern_everywhere(month, personas, tmp_p
     row = ObservedPage.objects.get()
     assert row.advice["weekday"] == 0 and row.advice["hour"] == 9  # « souvent le lundi vers 9 h »
     check_exhibit(personas, month["case"], found, tmp_path, settings)
+    # Watching more often in the advised hour never asked more of the host than its budget.
+    assert replay_bucket(month["watcher"].runs, 3, 120) >= -1e-9
