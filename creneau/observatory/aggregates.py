@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Max, Min, QuerySet, Sum
 from django.db.models.functions import ExtractIsoWeekDay
 from django.utils.text import slugify
 
@@ -78,10 +78,8 @@ class PageView:
     by_weekday: dict[int, Counts] = field(default_factory=dict)  # ISO: 1 = Monday
     episodes: list[Episode] = field(default_factory=list)
     sealed: int = 0
-
-    @property
-    def days(self) -> list[date]:
-        return sorted(self.by_day)
+    first_day: date | None = None
+    last_day: date | None = None
 
 
 @dataclass
@@ -127,6 +125,14 @@ class Group:
     def last_slots(self) -> datetime | None:
         return max((e.last_seen for _p, e in self.episodes), default=None)
 
+    @property
+    def first_day(self) -> date | None:
+        return min((p.first_day for p in self.pages if p.first_day), default=None)
+
+    @property
+    def last_day(self) -> date | None:
+        return max((p.last_day for p in self.pages if p.last_day), default=None)
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -167,8 +173,9 @@ def collect(filters: Filters, *, detail: bool = True) -> list[PageView]:
     """The chosen pages with their counts (pages without a check in the period left out)."""
     views = {row.pk: PageView(row) for row in pages_for(filters)}
     hours = _hours(filters, list(views))
-    for row in hours.values("observed_id").annotate(**_SUMS):
-        views[row["observed_id"]].total = Counts.of(row)
+    for row in hours.values("observed_id").annotate(**_SUMS, first=Min("day"), last=Max("day")):
+        view = views[row["observed_id"]]
+        view.total, view.first_day, view.last_day = Counts.of(row), row["first"], row["last"]
     found = {pk: view for pk, view in views.items() if view.total.checks}
     if detail:
         _detail(hours, found)

@@ -57,24 +57,21 @@ def _series(counts: dict[Any, Counts], name: str) -> list[dict[str, Any]]:
     ]
 
 
-def _span(days: Iterable[date]) -> dict[str, Any]:
-    ordered = sorted(days)
-    return {
-        "first_day": ordered[0].isoformat() if ordered else None,
-        "last_day": ordered[-1].isoformat() if ordered else None,
-        "days": len(ordered),
-    }
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
-def _detail(total: Counts, by_day: dict[date, Counts], detail: bool) -> dict[str, Any]:
+def _detail(
+    total: Counts, span: tuple[date | None, date | None], by_day: dict[date, Counts], detail: bool
+) -> dict[str, Any]:
     found: dict[str, Any] = {
         **total.as_dict(),
-        **_span(by_day),
-        "days_with_slots": sum(1 for counts in by_day.values() if counts.with_slots),
+        "first_day": _day(span[0]),
+        "last_day": _day(span[1]),
     }
-    if not detail:
-        for key in ("first_day", "last_day", "days", "days_with_slots"):
-            found.pop(key)
+    if detail:
+        found["days"] = len(by_day)
+        found["days_with_slots"] = sum(1 for counts in by_day.values() if counts.with_slots)
     return found
 
 
@@ -89,7 +86,7 @@ def page_json(view: PageView, *, detail: bool = True) -> dict[str, Any]:
         "prefecture": prefecture_key(row),
         "procedure": row.procedure_id,
         "time_zone": row.time_zone,
-        **_detail(view.total, view.by_day, detail),
+        **_detail(view.total, (view.first_day, view.last_day), view.by_day, detail),
         "sealed": view.sealed if row.source.local else None,
         "last_slots_seen": _utc(max((e.last_seen for e in view.episodes), default=None)),
         "episodes": [episode_json(e) for e in view.episodes],
@@ -107,7 +104,7 @@ def group_json(group: Group, extra: dict[str, Any], *, detail: bool = True) -> d
         "name": group.name,
         **extra,
         "pages": [{"source": p.row.source.key, "key": p.row.key} for p in group.pages],
-        **_detail(group.total, group.by_day, detail),
+        **_detail(group.total, (group.first_day, group.last_day), group.by_day, detail),
         "last_slots_seen": _utc(group.last_slots),
         "episodes": [episode_json(e, p) for p, e in group.episodes],
     }
@@ -144,7 +141,7 @@ def document(
     detail: bool = True,
 ) -> dict[str, Any]:
     """The whole answer of ``creneau observatory --json`` (and of the JSON download)."""
-    days = {day for view in views for day in view.by_day}
+    whole = national(views)
     return {
         "format": FORMAT,
         "generated_at": _utc(timezone.now()),
@@ -157,7 +154,8 @@ def document(
         "licence": LICENCE,
         "outcomes": list(OUTCOMES),
         "sources": [source_json(source) for source in sources],
-        **{k: v for k, v in _span(days).items() if k != "days"},
+        "first_day": _day(whole.first_day),
+        "last_day": _day(whole.last_day),
         "pages": [page_json(view, detail=detail) for view in views],
         "prefectures": [
             group_json(g, prefecture_extra(g), detail=detail) for g in by_prefecture(views)

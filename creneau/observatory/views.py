@@ -22,7 +22,6 @@ from creneau.observatory import charts, publication
 from creneau.observatory.aggregates import (
     Filters,
     Group,
-    PageView,
     by_prefecture,
     collect,
     national,
@@ -68,11 +67,6 @@ def _filters(request: HttpRequest, **fixed: Any) -> Filters:
     return publication.public_filters(**(chosen | fixed))
 
 
-def _span(views: list[PageView]) -> tuple[datetime.date | None, datetime.date | None]:
-    days = [day for view in views for day in view.by_day]
-    return (min(days), max(days)) if days else (None, None)
-
-
 def _sorted(groups: list[Group], request: HttpRequest) -> tuple[list[Group], str, bool]:
     key = request.GET.get("tri", "part")
     key = key if key in SORTS else "part"
@@ -82,18 +76,17 @@ def _sorted(groups: list[Group], request: HttpRequest) -> tuple[list[Group], str
 
 @public
 def home(request: HttpRequest) -> HttpResponse:
-    filters = _filters(request)
-    views = collect(filters)
+    views = collect(_filters(request), detail=False)
     groups, sort, descending = _sorted(by_prefecture(views), request)
-    first, last = _span(views)
+    whole = national(views)
     context = {
         "groups": groups,
         "unattributed": [v for v in views if not v.row.prefecture_name],
-        "total": national(views).total,
+        "total": whole.total,
         "sort": sort,
         "descending": descending,
-        "first_day": first,
-        "last_day": last,
+        "first_day": whole.first_day,
+        "last_day": whole.last_day,
         "sources": publication.shown_sources(),
         "local_public": publication.installation_public(),
     }
@@ -118,8 +111,8 @@ def prefecture(request: HttpRequest, department: str, slug: str) -> HttpResponse
         "total": group.total,
         "pages": group.pages,
         "episodes": group.episodes,
-        "first_day": min(group.by_day, default=None),
-        "last_day": max(group.by_day, default=None),
+        "first_day": group.first_day,
+        "last_day": group.last_day,
         "days_svg": mark_safe(charts.by_day_svg(group.by_day, prefix)),  # noqa: S308 (escaped)
         "hours_svg": mark_safe(charts.by_hour_svg(group.by_hour, prefix)),  # noqa: S308
         "weekdays_svg": mark_safe(charts.by_weekday_svg(group.by_weekday, prefix)),  # noqa: S308

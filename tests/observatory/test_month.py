@@ -55,7 +55,7 @@ pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
 START = datetime(2026, 3, 2, 0, 0, tzinfo=PARIS)  # a Monday
 END = datetime(2026, 4, 1, 0, 0, tzinfo=PARIS)
-STEP = timedelta(minutes=5)
+STEP = timedelta(minutes=10)  # the scheduler ticks every 10 minutes of simulated time
 CLOSED_DAY = date(2026, 3, 21)
 
 
