@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from creneau.lib import signing
 from creneau.observatory import charts, publication
@@ -49,7 +49,7 @@ SORTS: dict[str, Callable[[Group], Any]] = {
 
 
 def public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    return require_GET(cache_control(public=True, max_age=MAX_AGE)(view))
+    return require_safe(cache_control(public=True, max_age=MAX_AGE)(view))
 
 
 def _filters(request: HttpRequest, **fixed: Any) -> Filters:
@@ -160,7 +160,10 @@ def _json(found: dict[str, Any] | list[Any]) -> JsonResponse:
 def download_json(request: HttpRequest) -> JsonResponse:
     filters = _filters(request)
     views = collect(filters)
-    return _json(document(views, publication.shown_sources(), filters, public=True))
+    found = document(
+        views, publication.shown_sources(), filters, public=publication.installation_public()
+    )
+    return _json(found)
 
 
 def _csv(text: str, name: str) -> HttpResponse:
