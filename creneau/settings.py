@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "creneau.evidence",
     "creneau.watch",
     "creneau.assessment",
+    "creneau.observatory",
     "creneau.notifications",
     "creneau.documents",
     "creneau.correspondence",
@@ -304,3 +305,11 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # correspondence: seconds to wait for the organisation's SMTP server before giving up a send.
 CORRESPONDENCE_SMTP_TIMEOUT_S = envint("SMTP_TIMEOUT", 30)
+
+# observatory: aggregates of the page watchers (docs/observatory.md). Sealed sample checks per
+# page and day at most (the day's first conclusive check, then the slot / no-slot changes; about
+# 1 MB each); 0 seals none. The key that signs published files, generated once, never leaves
+# DATA_DIR. The publisher's name printed in published files and pages.
+OBSERVATORY_SEALS_PER_DAY = envint("OBSERVATORY_SEALS_PER_DAY", 6)
+OBSERVATORY_KEY_FILE = Path(env("OBSERVATORY_KEY_FILE", str(DATA_DIR / "observatory_ed25519.pem")))
+OBSERVATORY_PUBLISHER = env("OBSERVATORY_PUBLISHER")

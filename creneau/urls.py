@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("creneau.portal.urls")),
     path("", include("creneau.court.urls")),
     path("", include("creneau.scheduling.urls")),
+    path("", include("creneau.observatory.urls")),
 ]

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from creneau.assessment.context import case_chart_png
 from creneau.cases.models import Case
-from creneau.court import instructions
+from creneau.court import availability, instructions
 from creneau.court.errors import BundleError
 from creneau.court.exhibit_files import Drawn, draw_exhibit
 from creneau.court.naming import (
@@ -213,6 +213,8 @@ def _draw(case: Case, exhibit: Any, plan: Plan, index: EvidenceIndex, max_file_b
     if exhibit.kind == "journal":
         pdf, chain = journal_pdf(case, exhibit, label)
         return Drawn([pdf], (), chain=chain)
+    if exhibit.kind == availability.KIND:
+        return availability.draw(case, exhibit)
     if exhibit.kind == "timeline":
         page = pdfpages.ImagePage(
             case_chart_png(case),
@@ -243,6 +245,8 @@ def _write_exhibit(builder: _Builder, exhibit: Any, drawn: Drawn) -> BundledExhi
     for item in drawn.items:
         if item.seal:
             builder.seals[item.seal.manifest_sha256] = item.seal
+    for path, data in sorted(drawn.proofs.items()):
+        builder.write(path, data, "journal", exhibit=exhibit.number)
     builder.warnings += drawn.warnings
     return BundledExhibit(exhibit.number, exhibit.label, exhibit.kind, tuple(names), pages)
 

@@ -4,7 +4,8 @@ Checks: (1) ``SHA256SUMS`` against the files, and no file outside it; (2) every 
 ``bundle.json`` (SHA-256, size); (3) every evidence blob an exhibit derives from is still in the
 store and hashes right; (4) each seal: the manifest copied in the bundle is the stored one and
 lists the blob, and each copied token is valid over it (``evidence.verify.check_token``); (5)
-the journal chain; (6) the inventory: exhibits numbered 1, 2, 3… each with correctly named
+the journal chain, and the day journals of the pages behind availability records; (6) the
+inventory: exhibits numbered 1, 2, 3… each with correctly named
 files in ``depot/``, and nothing else there but the requête.
 """
 
@@ -36,9 +37,16 @@ def verify_bundle(path: Path, roots: Roots) -> Report:
         *_blobs(manifest),
         *_seals(path, manifest, roots),
         *verify.verify_journal_file(path / "preuves" / "journal.json"),
+        *_page_journals(path),
         *_inventory(path, manifest),
     ]
     return Report(problems, checked=len(manifest.get("files", [])))
+
+
+def _page_journals(path: Path) -> list[Problem]:
+    """The day journals of the booking pages behind availability records (if any)."""
+    found = sorted((path / "preuves" / "observatoire").glob("*.json"))
+    return [problem for journal in found for problem in verify.verify_journal_file(journal)]
 
 
 def _digest(path: Path) -> str:

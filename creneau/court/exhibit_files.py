@@ -42,6 +42,7 @@ class Drawn:
     items: tuple[Item, ...]
     warnings: list[str] = field(default_factory=list)
     chain: list[dict[str, Any]] = field(default_factory=list)
+    proofs: dict[str, bytes] = field(default_factory=dict)  # bundle path → bytes (preuves/…)
 
 
 def read(item: Item) -> Stored:

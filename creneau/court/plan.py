@@ -8,7 +8,7 @@ rows it is drawn from.
 from dataclasses import dataclass, field
 
 from creneau.cases.models import Case
-from creneau.documents.exhibits import Exhibit, exhibits_for
+from creneau.documents.exhibits import AVAILABILITY, Exhibit, exhibits_for
 from creneau.evidence.models import CaseDocument
 
 
@@ -20,14 +20,16 @@ class Plan:
 
 def plan_bundle(case: Case) -> Plan:
     exhibits = exhibits_for(case)
-    wanted = {pk for exhibit in exhibits for pk in exhibit.document_ids}
+    # Availability records are drawn from the observatory (court.availability), not from files.
+    filed = [exhibit for exhibit in exhibits if exhibit.kind != AVAILABILITY]
+    wanted = {pk for exhibit in filed for pk in exhibit.document_ids}
     rows = CaseDocument.objects.filter(pk__in=wanted).select_related(
         "upload__filed", "upload__seal"
     )
     by_id = {row.pk: row for row in rows}
     documents = {
         exhibit.number: [by_id[pk] for pk in exhibit.document_ids if pk in by_id]
-        for exhibit in exhibits
+        for exhibit in filed
         if exhibit.document_ids
     }
     return Plan(exhibits, documents)

@@ -23,10 +23,13 @@ from zoneinfo import ZoneInfo
 from creneau.cases.models import Attempt, Case, Channel, Outcome
 from creneau.documents.french import PARIS, french_date, month_label, paris
 from creneau.evidence.models import CaseDocument
+from creneau.observatory.models import AvailabilityExhibit, ObservedPage
 
 # Online attempts that show the booking page refusing an appointment. CAPTCHA, UNKNOWN and
 # SLOTS_AVAILABLE prove nothing of the kind and never appear as « tentatives infructueuses ».
 FRUITLESS_ONLINE = frozenset({Outcome.NO_SLOT, Outcome.CLOSED, Outcome.ERROR, Outcome.QUEUE})
+# An availability record of the observatory, chosen by the volunteer for the bundle.
+AVAILABILITY = "availability"
 # One exhibit per attempt for written and in-person steps, in this order.
 _ONE_PER_ATTEMPT = (Channel.EMAIL, Channel.LETTER, Channel.COUNTER, Channel.CCC, Channel.DDD)
 _FILENAME_MAX = 80  # Télérecours naming rule, applied to Télérecours citoyens too (legal.md §4.2)
@@ -38,8 +41,17 @@ _JOINS = {
     "address": "address",
     "channel": "channel",
 }
-# The others follow the evidence of the attempts, in this order: urgency first, as argued.
-_ADDED_ORDER = ("employment", "schooling", "benefits", "urgency", "application", "other")
+# The others follow the evidence of the attempts, in this order: the availability record of the
+# booking page (it completes them), then urgency, as argued.
+_ADDED_ORDER = (
+    "availability",
+    "employment",
+    "schooling",
+    "benefits",
+    "urgency",
+    "application",
+    "other",
+)
 _PREFIX = {
     "residence_title": "Copie du titre de séjour",
     "receipt": "Récépissé ou attestation de prolongation de l'instruction",
@@ -62,9 +74,32 @@ class AddedDocument:
 
 
 def added_documents(case: "Case") -> list[AddedDocument]:
-    """The documents the volunteer added to the case for the filing, oldest first."""
+    """The documents the volunteer added to the case for the filing, oldest first, then the
+    availability records of the observatory they chose (drawn by ``court.availability``)."""
     rows = CaseDocument.objects.filter(case=case).order_by("added_at", "id")
-    return [AddedDocument(row.pk, row.kind, row.label) for row in rows]
+    records = AvailabilityExhibit.objects.filter(case=case).select_related("observed__department")
+    return [AddedDocument(row.pk, row.kind, row.label) for row in rows] + [
+        AddedDocument(row.pk, AVAILABILITY, availability_label(row))
+        for row in records.order_by("added_at", "id")
+    ]
+
+
+def availability_label(row: AvailabilityExhibit) -> str:
+    """« Relevé de disponibilité de la page de rendez-vous de la préfecture de … du … au … »."""
+    return (
+        f"Relevé de disponibilité de la page de rendez-vous {_site(row.observed)} du "
+        f"{french_date(row.first_day)} au {french_date(row.last_day)}"
+    )
+
+
+def _site(row: ObservedPage) -> str:
+    """« de la préfecture de la Seine-Saint-Denis », « de la sous-préfecture du Raincy »."""
+    name = row.prefecture_name
+    if name:
+        return f"de la {name[:1].lower()}{name[1:]}"
+    if row.department is not None:
+        return f"de la préfecture {row.department.name_with_article}"
+    return "de la préfecture"
 
 
 def added_label(document: AddedDocument) -> str:

@@ -11,9 +11,13 @@ A case's scheduled evidence attempt (``evidence_attempt``):
 7. alert — open or close the page's slot episode, which alerts the people following it;
 8. plan — the next attempt, at another humane hour.
 
-A page's shared slot watcher (``watch_page``) runs the same steps without 5 and 6: it keeps no
-evidence. Steps 3–6 are one function (``sealed_visit``, ``watch_visit``) that simulations may
-replace, so that the claims, the budget and the planning they test stay the real ones.
+A page's shared slot watcher (``watch_page``) keeps no evidence of its own: its steps are
+claim, budget, browse, judge, then (5) sample — the observatory seals the check when it is one
+of its samples (``observatory.checks.seal_sample``: no extra request) — and (6) count — the check
+counted in the observatory's hour rows, never in a case —, then alert and plan. Steps 3–6 of an
+evidence attempt and 3–4 of a watch are one function (``sealed_visit``, ``watch_visit``) that
+simulations may replace, so that the claims, the budget and the planning they test stay the real
+ones.
 ``capture`` is steps 3–5 alone, for the command line and for tests.
 """
 
@@ -36,6 +40,7 @@ from creneau.evidence.models import Capture
 from creneau.lib import browsing
 from creneau.lib.browser import PageSnapshot, Step
 from creneau.notifications import alerts
+from creneau.observatory import advice, checks
 from creneau.scheduling import planning, politeness, scheduler
 from creneau.scheduling.models import EvidenceSchedule, PageWatch
 from creneau.watch import drivers, honesty
@@ -46,6 +51,9 @@ from creneau.watch.classify import Classification
 class RunResult:
     outcome: str
     status: int | None  # HTTP status of the last document, None when nothing answered
+    # What a watch saw and how it was judged, for the observatory's sample (step 5 of a watch).
+    snapshot: PageSnapshot | None = None
+    verdict: Classification | None = None
 
 
 PageRunner = Callable[[BookingPage], RunResult]
@@ -93,7 +101,7 @@ def sealed_visit(case: Case) -> RunResult:
 
 
 def watch_page(row_id: int, token: str, visit: PageRunner | None = None) -> str:
-    """Steps (1)–(4), (7) and (8) for a page's shared slot watcher: no evidence is kept."""
+    """Steps of a page's shared slot watcher: (1)–(4), (5) sample, (6) count, (7), (8)."""
     row = PageWatch.objects.select_related("page").filter(pk=row_id, claim=token).first()
     if row is None:  # (1)
         return "stale"
@@ -105,19 +113,25 @@ def watch_page(row_id: int, token: str, visit: PageRunner | None = None) -> str:
     result = (visit or watch_visit)(row.page)  # (3)–(4)
     now = timezone.now()
     politeness.record(host, result.outcome, result.status, now)
+    sample = checks.seal_sample(row.page, result.snapshot, result.verdict, now)  # (5)
     with transaction.atomic():
+        checks.count(row.page, result.outcome, now, sample)  # (6)
         alerts.page_answered(row.page, result.outcome, now)  # (7)
         following = planning.next_watch_at(
-            now, planning.watch_window(), planning.watch_minutes(), random.SystemRandom()
+            now,
+            planning.watch_window(),
+            planning.watch_minutes(),
+            random.SystemRandom(),
+            advice.stored(row.page),
         )
         scheduler.finish(PageWatch, row_id, token, following, result.outcome, now)  # (8)
     return result.outcome
 
 
 def watch_visit(page: BookingPage) -> RunResult:
-    """Steps (3)–(4) of a watch: enough to see slots, no evidence kept."""
+    """Steps (3)–(4) of a watch: enough to see slots; the observatory may seal what was seen."""
     snapshot, verdict = drivers.attempt(page)
-    return RunResult(verdict.outcome, snapshot.status)
+    return RunResult(verdict.outcome, snapshot.status, snapshot, verdict)
 
 
 def complete_evidence_run(
@@ -129,7 +143,14 @@ def complete_evidence_run(
     per_week = planning.evidence_per_week(
         settings.EVIDENCE_PER_WEEK, row.case.procedure_kind, window
     )
-    following = planning.next_evidence_at(now, hour, window, per_week, rng or random.SystemRandom())
+    following = planning.next_evidence_at(
+        now,
+        hour,
+        window,
+        per_week,
+        rng or random.SystemRandom(),
+        advice=advice.stored(row.case.booking_page),
+    )
     return scheduler.finish(
         EvidenceSchedule, row.pk, token, following, outcome, now, last_hour=hour
     )

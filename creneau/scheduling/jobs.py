@@ -16,6 +16,7 @@ from creneau.assessment.services import refresh_all, refresh_stale
 from creneau.correspondence.sending import archive_unrecorded, due_mail_drafts
 from creneau.evidence.journal import anchor_heads
 from creneau.evidence.seal import timestamp_pending
+from creneau.observatory import maintenance
 from creneau.privacy.erasure import erase_case, purge_due
 from creneau.scheduling.assisted import sweep_stalled
 from creneau.scheduling.planning import update_budget_status
@@ -69,6 +70,12 @@ def mail_drafts() -> str:
     return f"drafts {len(drafts)}, archived {len(archived)}"
 
 
+def observatory() -> str:
+    """Chain the pages' finished days, timestamp the chains, refresh the advice."""
+    report = maintenance.run(timezone.now())
+    return f"pages {report.pages}, anchored {report.anchored}, advice {report.advice}"
+
+
 def purge() -> str:
     due = purge_due()
     for case in due:
@@ -83,6 +90,7 @@ JOBS: dict[str, Job] = {
     "stale_assessments": Job(timedelta(minutes=5), stale_assessments),
     "budget_status": Job(timedelta(hours=1), budget_status),
     "mail_drafts": Job(timedelta(hours=1), mail_drafts),
+    "observatory": Job(timedelta(hours=1), observatory),
     "anchor_journals": Job(timedelta(days=1), anchor_journals),
     "refresh_assessments": Job(timedelta(days=1), refresh_assessments),
     "purge": Job(timedelta(days=1), purge),

@@ -20,6 +20,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from creneau.assessment.thresholds import configured_thresholds
 from creneau.cases.models import Case
 from creneau.catalog.models import BookingPage
+from creneau.observatory.advice import Advice
 from creneau.scheduling import politeness
 from creneau.scheduling.models import HostBudget
 from creneau.watch.drivers import UnknownSystemError, driver_for
@@ -104,10 +105,21 @@ def next_window_start(after: datetime, window: Window, zone: ZoneInfo) -> dateti
 
 
 def next_watch_at(
-    now: datetime, window: Window, minutes: tuple[int, int], rng: random.Random
+    now: datetime,
+    window: Window,
+    minutes: tuple[int, int],
+    rng: random.Random,
+    advice: Advice | None = None,
 ) -> datetime:
-    """Every 15–30 minutes (jittered) inside the watch window; shortly after it opens otherwise."""
+    """Every 15–30 minutes (jittered) inside the watch window; shortly after it opens otherwise.
+
+    When the page's counts show when slots tend to appear (``advice``), the watch comes at the
+    shortest configured interval during that hour, so slots are seen (and alerted) sooner: never
+    closer than ``minutes[0]``, and every run still takes its politeness token.
+    """
     candidate = now + timedelta(minutes=rng.uniform(*minutes))
+    if advice is not None and advice.matches(now + timedelta(minutes=minutes[0])):
+        candidate = now + timedelta(minutes=minutes[0])
     here = zone()
     if window.contains(candidate, here):
         return candidate
@@ -131,20 +143,25 @@ def next_evidence_at(
     rng: random.Random,
     *,
     today_allowed: bool = False,
+    advice: Advice | None = None,
 ) -> datetime:
     """A humane time for the next evidence attempt.
 
     The day: ``len(days) // per_week`` window days later (the next window day at one a day), so
     every ISO week gets attempts. The hour: in the other half of the day than the last attempt
     (morning ↔ afternoon), never the same hour twice in a row, minute at random — the guide
-    advises trying at different hours, since slots are released at varying times.
+    advises trying at different hours, since slots are released at varying times. When the
+    page's counts show an hour when slots tend to appear (``advice``) and that hour is allowed
+    that day, the attempt goes there: it either finds slots the person can book, or shows that
+    none were offered even then.
     """
     here = zone()
     day = _evidence_day(now.astimezone(here), window, per_week, today_allowed)
     hours = _candidate_hours(window, last_hour)
     if day == now.astimezone(here).date():
         hours = [h for h in hours if _at(day, h, 59, here) > now] or hours
-    hour = rng.choice(hours)
+    advised = advice.hour_in(day, here) if advice is not None else None
+    hour = advised if advised is not None and advised in hours else rng.choice(hours)
     moment = _at(day, hour, rng.randrange(60), here)
     if moment <= now:  # today, in the current hour: a few minutes from now
         moment = now + timedelta(minutes=rng.uniform(1, 10))
