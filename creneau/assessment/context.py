@@ -12,6 +12,7 @@ from creneau.assessment.services import snapshot_of
 from creneau.assessment.thresholds import configured_thresholds
 from creneau.assessment.verdict import assess
 from creneau.cases.models import Case
+from creneau.evidence.states import ORDER
 
 
 def case_chart(case: Case, today: date | None = None) -> Chart:
@@ -29,8 +30,15 @@ def assessment_context(case: Case, today: date | None = None) -> dict[str, Any]:
     thresholds = configured_thresholds()
     chart = build_chart(facts, thresholds)
     svg = chart_svg(chart, id_prefix=f"chart-{case.reference}")
+    assessment = assess(facts, thresholds)
+    metrics = assessment.metrics.as_dict()
     return {
-        "assessment": assess(facts, thresholds),
+        "assessment": assessment,
+        # Every attempt by evidence state, in the one vocabulary (evidence.states).
+        "evidence_states": [
+            {"code": str(state), "label": state.label, "count": metrics[str(state)]}
+            for state in ORDER
+        ],
         "assessment_chart": chart,
         # chart_svg escapes every text and attribute it writes.
         "assessment_chart_svg": mark_safe(svg),  # noqa: S308

@@ -14,36 +14,48 @@ from PIL import Image
 from creneau.cases.models import Case, Outcome
 from creneau.evidence.capture import STAMPED
 from creneau.evidence.models import Artefact, Capture
+from creneau.evidence.states import seal_stamps
 from creneau.lib import storage
 
 # Captures that show the booking did not work; a page offering slots proves nothing here.
 SHOWN_OUTCOMES = (Outcome.NO_SLOT, Outcome.CLOSED, Outcome.ERROR, Outcome.QUEUE)
 LATEST = 8  # enough to show repetition; more would make the message heavy for a prefecture inbox
 PAGE_WIDTH = img2pdf.mm_to_pt(210)
-ATTACHMENT_NAME = "captures-horodatees.pdf"
+# The file name says « horodatées » only when every capture in it has a token that verifies.
+TIMESTAMPED_NAME = "captures-horodatees.pdf"
+ATTACHMENT_NAME = "captures-d-ecran.pdf"
 
 
 @dataclass(frozen=True)
 class CapturesPdf:
     pdf: bytes
     count: int
+    name: str = ATTACHMENT_NAME
 
 
 def latest_captures(case: Case, limit: int = LATEST) -> list[Capture]:
     recent = Capture.objects.filter(case=case, outcome__in=SHOWN_OUTCOMES).order_by("-started_at")
+    recent = recent.select_related("seal__manifest")
     return list(reversed(recent[:limit]))
 
 
 def captures_pdf(case: Case, limit: int = LATEST) -> CapturesPdf | None:
     """One page per stamped screenshot, oldest first; ``None`` when the case has none."""
-    pages = [_stamped_png(capture) for capture in latest_captures(case, limit)]
-    images = [_opaque(png) for png in pages if png]
+    found = [(c, png) for c in latest_captures(case, limit) if (png := _stamped_png(c))]
+    captures = [capture for capture, _ in found]
+    images = [_opaque(png) for _, png in found]
     if not images:
         return None
     layout = img2pdf.get_layout_fun((PAGE_WIDTH, None))
     pdf = img2pdf.convert(images, layout_fun=layout, allow_oversized=True)
     assert isinstance(pdf, bytes)
-    return CapturesPdf(pdf, len(images))
+    return CapturesPdf(pdf, len(images), _name(captures))
+
+
+def _name(captures: list[Capture]) -> str:
+    """« horodatées » only when every capture's seal has a token that verifies now."""
+    timestamped = all(seal_stamps(c.seal, c.started_at) for c in captures)
+    return TIMESTAMPED_NAME if timestamped else ATTACHMENT_NAME
 
 
 def _stamped_png(capture: Capture) -> bytes | None:

@@ -102,6 +102,10 @@ class Evidence:
         return str(self.state.label)
 
     @property
+    def meaning(self) -> str:
+        return str(MEANING[self.state])
+
+    @property
     def has_file(self) -> bool:
         return self.state in WITH_FILE
 

@@ -14,6 +14,7 @@ from creneau.cases.models import Attempt, Case
 from creneau.correspondence.models import MailDraft, MailSchedule
 from creneau.correspondence.sending import archive_unrecorded, due_mail_drafts, prepare_draft
 from creneau.evidence.models import JournalEntry, Upload
+from creneau.evidence.states import State, evidence_for
 from creneau.evidence.verify import verify_store
 from creneau.lib import storage, tsa
 from tests.correspondence.conftest import free_port
@@ -58,6 +59,8 @@ def test_an_approved_email_arrives_with_the_captures_pdf_and_is_archived_byte_fo
     upload = Upload.objects.get(filed__sha256=archived.blob.sha256)
     assert upload.seal.state == "sealed" and upload.media_type == "message/rfc822"
     assert (draft.state, draft.approved_by, draft.attempt) == ("sent", personas.alice, attempt)
+    # Créneau sent it itself and its sealed bytes carry a token that verifies.
+    assert evidence_for(attempt).state == State.TIMESTAMPED
 
     message = message_from_bytes(received.data, policy=default)
     assert message["To"] == RECIPIENT
@@ -65,6 +68,7 @@ def test_an_approved_email_arrives_with_the_captures_pdf_and_is_archived_byte_fo
     assert message["Subject"].endswith("carte de séjour temporaire – Aminata DIALLO")
     assert "DIALLO" in message.get_body(("plain",)).get_content()
     attachments = {part.get_filename(): part.get_content() for part in message.iter_attachments()}
+    # Every capture in it carries a verifying token: only then does its name say so.
     captures = PdfReader(io.BytesIO(attachments["captures-horodatees.pdf"]))
     assert len(captures.pages) == 3  # the page that offered slots is not attached
     assert attachments["demande-de-rendez-vous.pdf"].startswith(b"%PDF-")

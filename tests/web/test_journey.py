@@ -110,7 +110,7 @@ def seal_attempts(phone: Page, case: Case) -> None:
     assert (attempt.source, attempt.outcome) == ("sealed", "no_slot")
     phone.reload()
     expect(phone.locator(".timeline li")).to_have_count(1)
-    expect(phone.locator(".timeline li .source")).to_have_text("capture scellée")
+    expect(phone.locator(".timeline li .evidence-state")).to_have_text("scellée et horodatée")
     assert_fits_the_screen(phone)
     save_screenshot(phone, "journey-2-case-sealed-attempt")
 
