@@ -10,6 +10,8 @@ from creneau.documents.checks import stale_references_in
 from creneau.documents.generate import DocumentError, draft_document
 from creneau.documents.kinds import KINDS
 
+from tests.court.conftest import add_document, pdf_document
+
 from .conftest import DOCUMENT_DATE, paris
 from .textual import normalised
 
@@ -105,6 +107,11 @@ def test_the_execution_request_takes_the_recorded_injunction_and_waits_for_its_d
 
 @pytest.mark.django_db
 def test_the_urgency_is_argued_with_its_exhibits_and_without_a_hedge(renewal_case):
+    before = text_of(renewal_case)
+    assert "son titre de séjour a expiré le 12 octobre 2026 ;" in before  # nothing to cite yet
+    assert "pièce n° 2 à joindre" in " ".join(draft_document(renewal_case, "requete").missing)
+
+    add_document(renewal_case, "residence_title", "", pdf_document("Titre"), "titre.pdf")
     text = text_of(renewal_case)
     assert "son titre de séjour a expiré le 12 octobre 2026 (pièce n° 2)" in text
     assert "ce qu'il appartient au juge" not in text
@@ -113,6 +120,7 @@ def test_the_urgency_is_argued_with_its_exhibits_and_without_a_hedge(renewal_cas
 
 @pytest.mark.django_db
 def test_the_requete_has_the_paragraphs_a_jurist_expects(renewal_case):
+    add_document(renewal_case, "channel", "", pdf_document("Rendez-vous en ligne"), "page.pdf")
     text = text_of(renewal_case)
     for heading in (
         "1. Sur la compétence du tribunal",
