@@ -5,7 +5,7 @@ from typing import Any
 
 from django.utils.safestring import mark_safe
 
-from creneau.assessment.chart import Chart, build_chart
+from creneau.assessment.chart import Chart, build_chart, build_exhibit_chart
 from creneau.assessment.chart_png import chart_png
 from creneau.assessment.chart_svg import chart_svg
 from creneau.assessment.services import snapshot_of
@@ -22,6 +22,11 @@ def case_chart(case: Case, today: date | None = None) -> Chart:
 def case_chart_png(case: Case, today: date | None = None) -> bytes:
     """The timeline as a PNG, for the requête's exhibit or a PDF."""
     return chart_png(case_chart(case, today))
+
+
+def exhibit_chart_png(case: Case, today: date | None = None) -> bytes:
+    """The court exhibit's timeline: the person's steps only, no threshold (chart.py)."""
+    return chart_png(build_exhibit_chart(snapshot_of(case, today)))
 
 
 def assessment_context(case: Case, today: date | None = None) -> dict[str, Any]:
