@@ -25,8 +25,8 @@ from creneau.assessment.facts import (
     CaseFacts,
     iso_week,
 )
-from creneau.cases.models import Outcome
 from creneau.assessment.thresholds import Practice, Thresholds
+from creneau.cases.models import Outcome
 
 WIDTH, HEIGHT = 420, 300
 PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 34, 410, 62, 200

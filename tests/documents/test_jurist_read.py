@@ -9,7 +9,6 @@ from creneau.court.models import CourtEvent
 from creneau.documents.checks import stale_references_in
 from creneau.documents.generate import DocumentError, draft_document
 from creneau.documents.kinds import KINDS
-
 from tests.court.conftest import add_document, pdf_document
 
 from .conftest import DOCUMENT_DATE, paris

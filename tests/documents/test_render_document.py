@@ -10,7 +10,6 @@ from creneau.documents.checks import placeholders_in, stale_references_in
 from creneau.documents.french import french_datetime
 from creneau.documents.generate import DocumentError, draft_document, render_document
 from creneau.documents.kinds import KINDS
-
 from tests.court.conftest import add_document, pdf_document
 
 from .conftest import ATTEMPTS, DOCUMENT_DATE
