@@ -221,15 +221,16 @@ def attempt_rows(
 
 
 def proof_phrase(evidence: Evidence, zone: ZoneInfo = PARIS) -> str:
-    """How the exhibit proves the attempt, in a document's words (never more than it shows)."""
+    """The evidence state, in the words every page uses, and for an attempt Créneau witnessed
+    what witnessed it and which authority dated it (never more than the token shows)."""
     if evidence.state == State.TIMESTAMPED:
         stamp = evidence.stamps[0]
         return (
-            f"constatée par Créneau, horodatée le {french_datetime(stamp.at, zone)} "
-            f"par {authority_name(stamp.tsa)}"
-        ).replace(" ", " ")
+            f"{evidence.label} : constat de Créneau, horodatage du "
+            f"{french_datetime(stamp.at, zone)} par {authority_name(stamp.tsa)}"
+        )
     if evidence.state == State.AWAITING_TIMESTAMP:
-        return "constatée par Créneau, horodatage en attente"
+        return f"{evidence.label} : constat de Créneau"
     return evidence.label
 
 

@@ -1,5 +1,5 @@
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from email.policy import default
 
@@ -11,13 +11,16 @@ from pypdf import PdfReader
 
 from creneau.accounts.models import MailSettings
 from creneau.cases.models import Attempt, Case
+from creneau.correspondence.captures import captures_pdf
 from creneau.correspondence.models import MailDraft, MailSchedule
 from creneau.correspondence.sending import archive_unrecorded, due_mail_drafts, prepare_draft
+from creneau.evidence import seal
 from creneau.evidence.models import JournalEntry, Upload
 from creneau.evidence.states import State, evidence_for
 from creneau.evidence.verify import verify_store
 from creneau.lib import storage, tsa
-from tests.correspondence.conftest import free_port
+from tests.conftest import make_case
+from tests.correspondence.conftest import add_capture, free_port
 
 RECIPIENT = "pref-etrangers@seine-saint-denis.gouv.fr"
 
@@ -275,3 +278,19 @@ def test_a_send_recorded_after_a_crash_is_archived_later(personas, case, mail_se
     [attempt] = archive_unrecorded()
     assert (attempt.channel, attempt.outcome) == ("email", "sent")
     assert archive_unrecorded() == []
+
+
+def test_the_captures_pdf_says_horodatees_only_when_every_token_verifies(
+    personas, settings, local_tsa
+):
+    """GIVEN captures sealed while no authority answered WHEN the e-mail attaches them THEN its
+    name does not say « horodatées »; once a token verifies for each, it does."""
+    settings.TSA_URLS = []
+    case = make_case(personas.group)
+    for day in (1, 9):
+        add_capture(case, datetime(2026, 9, day, 9, 12, tzinfo=UTC))
+    assert captures_pdf(case).name == "captures-d-ecran.pdf"
+
+    settings.TSA_URLS = [local_tsa.url]
+    seal.timestamp_pending()
+    assert captures_pdf(case).name == "captures-horodatees.pdf"
