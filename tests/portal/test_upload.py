@@ -49,7 +49,7 @@ def test_a_screenshot_is_sealed_filed_without_exif_and_noted_in_the_journal(
         "Merci. Votre capture est gardée et notée au journal : tentative "
         "« déclarée avec fichier joint »." in page
     )
-    assert "aucun créneau" in page and 'evidence-state--declared_with_file">' in page
+    assert "aucun créneau" in page and 'evidence-state--declared_with_file"' in page
 
 
 def test_a_pdf_is_accepted_as_an_attempt_elsewhere(alice_case, person):
