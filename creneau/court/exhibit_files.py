@@ -150,7 +150,7 @@ def _missing(exhibit: Exhibit, index: EvidenceIndex) -> bytes:
     lines = [attempt_line(index.attempts[a]) for a in exhibit.attempt_ids if a in index.attempts]
     lines.append(
         "Aucun fichier n'est joint à cette démarche dans le dossier. La démarche est consignée "
-        "au journal horodaté (voir le relevé du journal)."
+        "au journal des démarches (voir le relevé du journal)."
         if exhibit.attempt_ids
         else "Document à joindre : il n'a pas encore été ajouté au dossier."
     )

@@ -96,7 +96,7 @@ def document_create(request: HttpRequest, reference: str) -> HttpResponse:
         except UploadError as error:
             form.add_error("file", str(error))
         else:
-            messages.success(request, _("Pièce ajoutée et scellée."))
+            messages.success(request, _("Pièce ajoutée au dossier, gardée telle quelle."))
             return redirect("court-page", case.reference)
     return _page(request, case, CourtEventForm(), form)
 

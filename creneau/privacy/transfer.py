@@ -446,9 +446,7 @@ def export_case(case: Case) -> dict[str, Any]:
             },
             "particular_circumstances": case.particular_circumstances or "",
         },
-        "attempts": [
-            _export_attempt(attempt, case, evidence[attempt.pk]) for attempt in attempts
-        ],
+        "attempts": [_export_attempt(attempt, case, evidence[attempt.pk]) for attempt in attempts],
         "documents": [entry for entry, _document in sections.export_documents(case)],
         "court": sections.export_court(case),
     }
