@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from creneau.cases.models import Case
+from creneau.evidence.attempts import record_capture
 from creneau.evidence.models import Capture
 from creneau.evidence.states import timestamp_status
 from creneau.lib import browsing
@@ -43,6 +44,8 @@ class Command(BaseCommand):
             result = capture(url, case=case, out_dir=options["out"], allow_local=allow_local)
         finally:
             browsing.close_all()
+        if case is not None:  # the case's online attempt, as the scheduler would record it
+            record_capture(result.capture_id)
         for failure in result.tsa_failures:
             log.warning("time-stamping authority unavailable: %s", failure)
         row = Capture.objects.select_related("seal__manifest").get(pk=result.capture_id)
