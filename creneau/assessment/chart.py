@@ -78,10 +78,10 @@ def exhibit_labels() -> dict[str, str]:
     return {
         "online": "En ligne, avec capture",
         "written": "Courriel ou lettre, avec pièce",
-        "other": "Guichet, CCC, Défenseur, avec pièce",
+        "other": "Autre démarche, avec pièce",
         "online_declared": "En ligne, déclarée",
         "written_declared": "Courriel ou lettre, déclaré",
-        "other_declared": "Guichet, CCC, Défenseur, déclarée",
+        "other_declared": "Autre démarche, déclarée",
     }
 
 
@@ -315,9 +315,27 @@ def build_chart(facts: CaseFacts, thresholds: Thresholds, max_weeks: int = 60) -
     return Chart(title, desc, items)
 
 
+_RECEIPTS = frozenset({Outcome.DELIVERED, Outcome.REFUSED, Outcome.NO_ANSWER})
+
+
+def _steps(attempts: tuple[AttemptFact, ...]) -> list[AttemptFact]:
+    """The person's steps: a registered letter's avis de réception is its outcome, not one more
+    step (as the requête counts them, ``documents.exhibits.letter_receipts``)."""
+    steps, waiting = [], 0
+    for attempt in attempts:
+        if attempt.channel == "letter" and attempt.outcome == Outcome.SENT:
+            waiting += 1
+        elif attempt.channel == "letter" and attempt.outcome in _RECEIPTS and waiting:
+            waiting -= 1
+            continue
+        steps.append(attempt)
+    return steps
+
+
 def exhibit_bars(facts: CaseFacts, max_weeks: int = 60) -> list[WeekBar]:
     """Every week from the first step shown to the last (empty weeks included: a gap shows)."""
-    shown = [(a, key) for a in facts.attempts if (key := exhibit_series_of(a)) is not None]
+    steps = _steps(facts.attempts)
+    shown = [(a, key) for a in steps if (key := exhibit_series_of(a)) is not None]
     if not shown:
         return []
     first = _monday(facts.local_date(shown[0][0].at))

@@ -170,7 +170,9 @@ def build_bundle(
 def _missing(exhibits: list[BundledExhibit], by_hand: tuple[str, ...]) -> tuple[str, ...]:
     """Every placeholder page, then what the requête leaves to write by hand."""
     pages = [item for exhibit in exhibits for item in exhibit.missing]
-    return (*pages, *(f"requête : {item} (à compléter à la main)" for item in by_hand))
+    # The requête's « pièce n° N à joindre » are the placeholder pages already listed.
+    written = [item for item in by_hand if not item.startswith("pièce n° ")]
+    return (*pages, *(f"requête : {item} (à compléter à la main)" for item in written))
 
 
 def _check_empty(out: Path) -> None:

@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone, translation
 
-from creneau.cases.models import Attempt, Case, Channel, Outcome
+from creneau.cases.models import Attempt, Case, Channel
 from creneau.court.pages import html_pdf, utc
 from creneau.documents import pdfpages
-from creneau.documents.context import authority_name
+from creneau.documents.context import authority_name, outcome_phrase
 from creneau.documents.exhibits import Exhibit
-from creneau.documents.french import french_date, french_datetime
+from creneau.documents.french import french_date, french_datetime, paris
 from creneau.evidence import journal
 from creneau.evidence.models import JournalAnchor, JournalEntry
 from creneau.evidence.states import Evidence, State, evidence_of, stamp_over
@@ -134,20 +134,32 @@ def _when_written(read: _Journal) -> list[str]:
         if attempt is not None and attempt.source == Attempt.Source.IMPORTED:
             day = timezone.localdate(entry.created_at)
             imported.setdefault(day, []).append(entry.sequence)
-    lines = [
+    lines = [_imported_on(day, numbers) for day, numbers in sorted(imported.items())]
+    if not imported:
+        lines.append(
+            "Chaque entrée a été inscrite au journal quand la démarche a été enregistrée dans "
+            "Créneau ; la date d'inscription est donnée pour chacune."
+        )
+    elif sum(len(numbers) for numbers in imported.values()) < len(read.entries):
+        lines.append(
+            "Les autres entrées ont été inscrites au journal quand la démarche a été "
+            "enregistrée dans Créneau ; la date d'inscription est donnée pour chacune."
+        )
+    return lines
+
+
+def _imported_on(day: datetime.date, numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return (
+            f"L'entrée n° {numbers[0]} a été importée le {french_date(day)} à partir d'un "
+            "dossier tenu ailleurs : elle a été inscrite au journal ce jour-là, et non au moment "
+            "de la démarche qu'elle décrit."
+        )
+    return (
         f"Les entrées {_sequences(numbers)} ont été importées le {french_date(day)} à partir "
         "d'un dossier tenu ailleurs : elles ont été inscrites au journal ce jour-là, et non au "
         "moment des démarches qu'elles décrivent."
-        for day, numbers in sorted(imported.items())
-    ]
-    lines.append(
-        "Les autres entrées ont été inscrites au journal quand la démarche a été enregistrée "
-        "dans Créneau ; la date d'inscription est donnée pour chacune."
-        if imported
-        else "Chaque entrée a été inscrite au journal quand la démarche a été enregistrée dans "
-        "Créneau ; la date d'inscription est donnée pour chacune."
     )
-    return lines
 
 
 def _sequences(numbers: list[int]) -> str:
@@ -185,13 +197,16 @@ def _when(moment: datetime.datetime, zone: ZoneInfo) -> str:
 
 
 def _entry_lines(read: _Journal, entry: JournalEntry) -> list[str]:
-    written = f"inscrite au journal le {french_date(timezone.localdate(entry.created_at))}"
+    day = timezone.localdate(entry.created_at)
+    written = f"inscrite au journal le {french_date(day)}"
     attempt = read.attempts.get(entry.attempt_id or 0)
     if entry.kind != journal.ATTEMPT or attempt is None:
         return [f"n° {entry.sequence} — {_addition(entry)} ; {written}."]
+    if attempt.source != Attempt.Source.IMPORTED and day == paris(attempt.at, read.zone).date():
+        written += ", le jour même de la démarche"
     with translation.override("fr"):
         channel = Channel(attempt.channel).label
-        outcome = Outcome(attempt.outcome).label
+    outcome = outcome_phrase(attempt)
     evidence = read.evidence[attempt.pk]
     number = read.numbers.get(attempt.pk)
     piece = f"pièce n° {number}" if number and number != read.journal_number else "sans pièce"
