@@ -210,3 +210,15 @@ def test_the_note_for_a_lawyer_points_to_suspension_and_liberty_when_a_decision_
     assert "article L. 521-1 du code de justice administrative" in text
     assert "article L. 521-2 du code de justice administrative" in text
     assert "Refus explicite notifié le 1er octobre 2026" in text
+
+
+@pytest.mark.django_db
+def test_steps_of_a_single_day_and_week_read_as_french(case_factory):
+    """GIVEN two online attempts the same day WHEN the requête counts them THEN it says « le »
+    and « une même semaine », never « du X au X » nor « 1 semaine différente », nor « , , »."""
+    day = paris(2026, 9, 1, 9, 12)
+    attempts = [(day, "online", "no_slot", ""), (day.replace(hour=15), "online", "no_slot", "")]
+    text = text_of(case_factory(attempts=attempts))
+    assert "Le 1er septembre 2026, elle a accompli 2 démarches, au cours d'une même semaine" in text
+    assert "toutes effectuées au cours d'une même semaine" in text
+    assert "1 semaine différente" not in text and ", ," not in text
