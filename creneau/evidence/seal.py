@@ -152,9 +152,17 @@ class PendingReport:
 
 
 def timestamp_pending() -> PendingReport:
-    """Retry every seal still awaiting a token; the scheduler calls this periodically."""
+    """Retry every seal still awaiting a token; the scheduler calls this periodically.
+
+    When no authority answers for one seal, the others wait for the next run: asking again at
+    once would only stack timeouts (and the public authorities ask scripts not to hammer them).
+    """
     done, left, failures = 0, 0, list[str]()
-    for seal in Seal.objects.filter(state=Seal.State.AWAITING_TIMESTAMP).select_related("manifest"):
+    waiting = Seal.objects.filter(state=Seal.State.AWAITING_TIMESTAMP).select_related("manifest")
+    for seal in waiting:
+        if failures and not done:  # every authority failed on the first seal of this run
+            left += 1
+            continue
         attempted = tsa.request_tokens(storage.read(seal.manifest.sha256))
         failures.extend(attempted.failures)
         if not attempted.tokens:

@@ -129,3 +129,15 @@ def test_the_states_of_many_attempts_come_in_a_few_queries(
         "declared_with_file": 3,
         "declared_without_file": 3,
     }
+
+
+def test_when_no_authority_answers_the_other_pending_seals_wait_for_the_next_run(
+    case, unreachable_tsa
+):
+    for n in range(3):
+        sealed_capture(case, AT, screenshot_png(f"page {n}"))
+
+    report = seal.timestamp_pending()
+
+    assert (report.sealed, report.still_pending) == (0, 3)
+    assert len(report.failures) == 1  # asked once, not three times
