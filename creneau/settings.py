@@ -4,6 +4,7 @@ Every setting comes from a ``CRENEAU_*`` environment variable with a safe defaul
 embedded mode (one machine, SQLite, evidence on local disk). Bad values fail loudly.
 """
 
+import csv
 import os
 import secrets
 from pathlib import Path
@@ -44,6 +45,18 @@ def envint(name: str, default: int) -> int:
 
 def envlist(name: str) -> list[str]:
     return [item.strip() for item in env(name, "").split(",") if item.strip()]
+
+
+def env_given(name: str) -> bool:
+    """Whether ``CRENEAU_<name>`` (or its ``_FILE``) is set at all, even to an empty value."""
+    key = f"CRENEAU_{name}"
+    return key in os.environ or f"{key}_FILE" in os.environ
+
+
+def _default_timestamp_authorities() -> list[str]:
+    """The public RFC 3161 authorities of ``lib/data/timestamp_authorities.csv``, in order."""
+    with (BASE_DIR / "creneau" / "lib" / "data" / "timestamp_authorities.csv").open() as rows:
+        return [row["url"] for row in csv.DictReader(rows)]
 
 
 def _persistent_secret(path: Path) -> str:
@@ -243,8 +256,13 @@ EMAIL_PORT = envint("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "creneau@localhost")
 
 # Outside services (each has exactly one seam module).
-TSA_URLS = envlist("TSA_URLS")
-TSA_CA_FILE = env("TSA_CA_FILE")
+# Trusted time is on by default: the public authorities of lib/data/timestamp_authorities.csv,
+# verified against the roots bundled beside it (docs/verification.md). CRENEAU_TSA_URLS= (empty)
+# turns it off; a list of one's own authorities needs its roots in CRENEAU_TSA_CA_FILE.
+TSA_DEFAULTS = not env_given("TSA_URLS")
+TSA_URLS = _default_timestamp_authorities() if TSA_DEFAULTS else envlist("TSA_URLS")
+TSA_DEFAULT_ROOTS = str(BASE_DIR / "creneau" / "lib" / "data" / "tsa-roots.pem")
+TSA_CA_FILE = env("TSA_CA_FILE") or (TSA_DEFAULT_ROOTS if TSA_DEFAULTS else "")
 CHROMIUM_PATH = env("CHROMIUM_PATH")
 # Tesseract's language data (fra, eng, ara); empty: Debian's tesseract-ocr-* packages' folder.
 TESSDATA_DIR = env("TESSDATA_DIR")
@@ -302,6 +320,7 @@ TASKS["default"]["QUEUES"] = [*TASKS["default"]["QUEUES"], "assisted"]
 # their own ("" = plain SMTP to EMAIL_HOST:EMAIL_PORT); the public address of this site for links.
 NOTIFY_MAIL_URL = env("NOTIFY_MAIL_URL")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL_GIVEN = bool(env("SITE_URL"))  # creneau doctor: links in alerts need the public address
 
 # correspondence: seconds to wait for the organisation's SMTP server before giving up a send.
 CORRESPONDENCE_SMTP_TIMEOUT_S = envint("SMTP_TIMEOUT", 30)

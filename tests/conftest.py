@@ -44,6 +44,10 @@ def catalog_after_flush(request: Any, django_db_blocker: Any) -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def evidence_store(tmp_path: Path, settings: Any) -> Iterator[Path]:
     settings.EVIDENCE_DIR = tmp_path / "evidence"
+    # No test reaches the public authorities of the default list (this machine is offline):
+    # tests that timestamp configure the real local TSA (tests/evidence/conftest.py).
+    settings.TSA_URLS = []
+    settings.TSA_CA_FILE = ""
     # Password hashing is deliberately slow; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield settings.EVIDENCE_DIR
@@ -58,6 +62,7 @@ def egress_guard_lets_simulators_through() -> Iterator[None]:
     guard = egress.EgressGuard(ports=None, routes={"127.0.0.1": loopback, "localhost": loopback})
     egress._guard = guard.start()
     os.environ["CRENEAU_ALLOW_LOCAL_URLS"] = "true"
+    os.environ.setdefault("CRENEAU_TSA_URLS", "")  # commands run as processes: no public TSA
     yield
     guard.stop()
 

@@ -1,8 +1,12 @@
 """Timeline chart of a case: attempts per ISO week, by kind, against the practice thresholds.
 
 Pure layout: ``build_chart`` turns a snapshot into a ``Chart`` of drawing primitives in a fixed
-coordinate space; ``chart_svg`` and ``chart_png`` only paint those primitives, so the web page
-and the exhibit show the same picture.
+coordinate space; ``chart_svg`` and ``chart_png`` only paint those primitives.
+
+Two pictures: the volunteer's (``build_chart``) weighs the file — what counts, what proves
+nothing, the practice thresholds; the court exhibit (``build_exhibit_chart``) only shows the
+person's steps and their dates, by channel, a lighter shade for the steps only declared: no
+internal threshold, and never « non probante » over the person's own e-mails and visits.
 """
 
 import math
@@ -15,12 +19,14 @@ from django.utils.translation import ngettext
 from creneau.assessment.facts import (
     ONLINE,
     SLOTS_AVAILABLE,
+    WITHOUT_FILE,
     WRITTEN_REQUEST_CHANNELS,
     AttemptFact,
     CaseFacts,
     iso_week,
 )
 from creneau.assessment.thresholds import Practice, Thresholds
+from creneau.cases.models import Outcome
 
 WIDTH, HEIGHT = 420, 300
 PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 34, 410, 62, 200
@@ -45,6 +51,51 @@ def series_labels() -> dict[str, str]:
         "inconclusive": _("Non probante (erreur…)"),
         "slots": _("Créneaux vus"),
     }
+
+
+# The exhibit's series: the person's steps by channel, each justified or only declared.
+EXHIBIT_SERIES = (
+    "online",
+    "written",
+    "other",
+    "online_declared",
+    "written_declared",
+    "other_declared",
+)
+EXHIBIT_COLOURS = {
+    "online": "#0072B2",
+    "written": "#009E73",
+    "other": "#E69F00",
+    "online_declared": "#9CC8E6",
+    "written_declared": "#99DCC6",
+    "other_declared": "#F3CF85",
+}
+# Online answers the exhibit shows: the booking page refused or failed (no captcha, no slots).
+_EXHIBIT_ONLINE = frozenset({Outcome.NO_SLOT, Outcome.CLOSED, Outcome.ERROR, Outcome.QUEUE})
+
+
+def exhibit_labels() -> dict[str, str]:
+    return {
+        "online": "En ligne, avec capture",
+        "written": "Courriel ou lettre, avec pièce",
+        "other": "Autre démarche, avec pièce",
+        "online_declared": "En ligne, déclarée",
+        "written_declared": "Courriel ou lettre, déclaré",
+        "other_declared": "Autre démarche, déclarée",
+    }
+
+
+def exhibit_series_of(attempt: AttemptFact) -> str | None:
+    """The exhibit bar a step adds to; ``None`` when it is not a step taken in vain."""
+    if attempt.channel == ONLINE:
+        if attempt.outcome not in _EXHIBIT_ONLINE:
+            return None
+        key = "online"
+    elif attempt.outcome == SLOTS_AVAILABLE:
+        return None
+    else:
+        key = "written" if attempt.channel in WRITTEN_REQUEST_CHANNELS else "other"
+    return f"{key}_declared" if attempt.proof_state == WITHOUT_FILE else key
 
 
 @dataclass(frozen=True)
@@ -164,23 +215,30 @@ def _week_title(bar: WeekBar, labels: dict[str, str]) -> str:
     return f"{week} — {', '.join(parts) if parts else _('aucune tentative')}"
 
 
-def _bar(bar: WeekBar, x: float, width: float, top: int, labels: dict[str, str]) -> Group:
+def _bar(
+    bar: WeekBar, x: float, width: float, top: int, labels: dict[str, str], colours: dict[str, str]
+) -> Group:
     rects, base = [], 0
-    for key in SERIES:
+    for key in colours:
         if bar.counts[key]:
             y1, y2 = _y(base + bar.counts[key], top), _y(base, top)
-            rects.append(Rect(round(x, 2), y1, round(width, 2), round(y2 - y1, 2), COLOURS[key]))
+            rects.append(Rect(round(x, 2), y1, round(width, 2), round(y2 - y1, 2), colours[key]))
             base += bar.counts[key]
     return Group(bar.week, _week_title(bar, labels), tuple(rects))
 
 
-def _bars(bars: list[WeekBar], top: int) -> list[Rect | Line | Text | Group]:
+def _bars(
+    bars: list[WeekBar],
+    top: int,
+    labels: dict[str, str] | None = None,
+    colours: dict[str, str] = COLOURS,
+) -> list[Rect | Line | Text | Group]:
     slot = (PLOT_RIGHT - PLOT_LEFT) / len(bars)
-    labels = series_labels()
+    labels = labels or series_labels()
     every = math.ceil(len(bars) / 7)
     items: list[Rect | Line | Text | Group] = []
     for i, bar in enumerate(bars):
-        items.append(_bar(bar, PLOT_LEFT + slot * (i + 0.15), slot * 0.7, top, labels))
+        items.append(_bar(bar, PLOT_LEFT + slot * (i + 0.15), slot * 0.7, top, labels, colours))
         if i % every == 0:
             centre = round(PLOT_LEFT + slot * (i + 0.5), 2)
             items.append(Text(centre, PLOT_BOTTOM + 14, f"{bar.monday:%d/%m}", 10, "middle"))
@@ -254,4 +312,77 @@ def build_chart(facts: CaseFacts, thresholds: Thresholds, max_weeks: int = 60) -
         "weeks": practice.min_weeks,
         "summary": summary,
     }
+    return Chart(title, desc, items)
+
+
+_RECEIPTS = frozenset({Outcome.DELIVERED, Outcome.REFUSED, Outcome.NO_ANSWER})
+
+
+def _steps(attempts: tuple[AttemptFact, ...]) -> list[AttemptFact]:
+    """The person's steps: a registered letter's avis de réception is its outcome, not one more
+    step (as the requête counts them, ``documents.exhibits.letter_receipts``)."""
+    steps, waiting = [], 0
+    for attempt in attempts:
+        if attempt.channel == "letter" and attempt.outcome == Outcome.SENT:
+            waiting += 1
+        elif attempt.channel == "letter" and attempt.outcome in _RECEIPTS and waiting:
+            waiting -= 1
+            continue
+        steps.append(attempt)
+    return steps
+
+
+def exhibit_bars(facts: CaseFacts, max_weeks: int = 60) -> list[WeekBar]:
+    """Every week from the first step shown to the last (empty weeks included: a gap shows)."""
+    steps = _steps(facts.attempts)
+    shown = [(a, key) for a in steps if (key := exhibit_series_of(a)) is not None]
+    if not shown:
+        return []
+    first = _monday(facts.local_date(shown[0][0].at))
+    last = _monday(facts.local_date(shown[-1][0].at))
+    mondays = [first + timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
+    bars = {monday: dict.fromkeys(EXHIBIT_SERIES, 0) for monday in mondays[-max_weeks:]}
+    for attempt, key in shown:
+        counts = bars.get(_monday(facts.local_date(attempt.at)))
+        if counts is not None:
+            counts[key] += 1
+    return [WeekBar(iso_week(monday), monday, counts) for monday, counts in bars.items()]
+
+
+def _exhibit_legend() -> list[Rect | Line | Text | Group]:
+    items: list[Rect | Line | Text | Group] = []
+    for i, (key, label) in enumerate(exhibit_labels().items()):
+        x, y = LEGEND_LEFT + (i // 3) * LEGEND_COLUMN, LEGEND_TOP + (i % 3) * LEGEND_ROW
+        items.append(Rect(x, y - 10, 11, 11, EXHIBIT_COLOURS[key]))
+        items.append(Text(x + 16, y, label, 11))
+    return items
+
+
+def build_exhibit_chart(facts: CaseFacts, max_weeks: int = 60) -> Chart:
+    """The court exhibit: the person's steps per week, by channel, justified or declared."""
+    title = "Démarches par semaine"
+    bars = exhibit_bars(facts, max_weeks)
+    if not bars:
+        desc = "Aucune démarche enregistrée."
+        return Chart(title, desc, [Text(14, 22, title, 14, bold=True), Text(14, 44, desc, 12)])
+    total = sum(sum(bar.counts.values()) for bar in bars)
+    weeks = sum(1 for bar in bars if any(bar.counts.values()))
+    summary = (
+        f"{total} démarche{'s' if total > 1 else ''} au cours de {weeks} "
+        f"semaine{'s' if weeks > 1 else ''} différente{'s' if weeks > 1 else ''}"
+    )
+    top = max(max(sum(bar.counts.values()) for bar in bars), 3)
+    items: list[Rect | Line | Text | Group] = [
+        Text(14, 22, title, 14, bold=True),
+        Text(14, 42, summary, 11, fill=MUTED),
+        *_axis(top),
+        *_bars(bars, top, exhibit_labels(), EXHIBIT_COLOURS),
+        Line(PLOT_LEFT, PLOT_BOTTOM, PLOT_RIGHT, PLOT_BOTTOM, INK),
+        *_exhibit_legend(),
+    ]
+    desc = (
+        f"Histogramme des démarches par semaine, du {bars[0].monday:%d/%m/%Y} au "
+        f"{bars[-1].monday + timedelta(days=6):%d/%m/%Y}, par canal ; teinte claire : démarche "
+        f"déclarée, sans pièce. {summary}."
+    )
     return Chart(title, desc, items)

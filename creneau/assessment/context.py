@@ -5,13 +5,14 @@ from typing import Any
 
 from django.utils.safestring import mark_safe
 
-from creneau.assessment.chart import Chart, build_chart
+from creneau.assessment.chart import Chart, build_chart, build_exhibit_chart
 from creneau.assessment.chart_png import chart_png
 from creneau.assessment.chart_svg import chart_svg
 from creneau.assessment.services import snapshot_of
 from creneau.assessment.thresholds import configured_thresholds
 from creneau.assessment.verdict import assess
 from creneau.cases.models import Case
+from creneau.evidence.states import ORDER
 
 
 def case_chart(case: Case, today: date | None = None) -> Chart:
@@ -23,14 +24,26 @@ def case_chart_png(case: Case, today: date | None = None) -> bytes:
     return chart_png(case_chart(case, today))
 
 
+def exhibit_chart_png(case: Case, today: date | None = None) -> bytes:
+    """The court exhibit's timeline: the person's steps only, no threshold (chart.py)."""
+    return chart_png(build_exhibit_chart(snapshot_of(case, today)))
+
+
 def assessment_context(case: Case, today: date | None = None) -> dict[str, Any]:
     """Context for ``assessment/_assessment.html`` and ``assessment/_chart.html``."""
     facts = snapshot_of(case, today)
     thresholds = configured_thresholds()
     chart = build_chart(facts, thresholds)
     svg = chart_svg(chart, id_prefix=f"chart-{case.reference}")
+    assessment = assess(facts, thresholds)
+    metrics = assessment.metrics.as_dict()
     return {
-        "assessment": assess(facts, thresholds),
+        "assessment": assessment,
+        # Every attempt by evidence state, in the one vocabulary (evidence.states).
+        "evidence_states": [
+            {"code": str(state), "label": state.label, "count": metrics[str(state)]}
+            for state in ORDER
+        ],
         "assessment_chart": chart,
         # chart_svg escapes every text and attribute it writes.
         "assessment_chart_svg": mark_safe(svg),  # noqa: S308

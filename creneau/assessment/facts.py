@@ -16,6 +16,10 @@ WRITTEN_REQUEST_CHANNELS = frozenset({Channel.EMAIL, Channel.LETTER})
 SLOTS_AVAILABLE = Outcome.SLOTS_AVAILABLE
 NO_SLOT = Outcome.NO_SLOT
 EVIDENCE_KINDS = ("sealed", "manual", "imported")
+# The evidence states of ``creneau.evidence.states`` (its codes: this module stays pure).
+TIMESTAMPED, AWAITING = "timestamped", "awaiting_timestamp"
+WITH_FILE, WITHOUT_FILE = "declared_with_file", "declared_without_file"
+STATES = (TIMESTAMPED, AWAITING, WITH_FILE, WITHOUT_FILE)
 
 
 @dataclass(frozen=True)
@@ -23,12 +27,23 @@ class AttemptFact:
     channel: str
     at: datetime  # aware
     outcome: str
-    evidence: str  # sealed / manual / imported
+    evidence: str  # how it was recorded: sealed / manual / imported
     has_files: bool = False
+    state: str = ""  # evidence state (``services.snapshot_of`` sets it from evidence.states)
+
+    @property
+    def proof_state(self) -> str:
+        """The evidence state; for a snapshot built by hand without one, the most modest
+        state its facts allow (never « timestamped »: only a verified token says that)."""
+        if self.state:
+            return self.state
+        if self.evidence == "sealed":
+            return AWAITING
+        return WITH_FILE if self.has_files else WITHOUT_FILE
 
     @property
     def has_proof(self) -> bool:
-        return self.has_files or self.evidence == "sealed"
+        return self.proof_state != WITHOUT_FILE
 
     @property
     def counts(self) -> bool:

@@ -7,10 +7,15 @@ from itertools import pairwise
 from typing import Any
 
 from creneau.assessment.facts import (
+    AWAITING,
     EVIDENCE_KINDS,
     NO_SLOT,
     ONLINE,
     SLOTS_AVAILABLE,
+    STATES,
+    TIMESTAMPED,
+    WITH_FILE,
+    WITHOUT_FILE,
     WRITTEN_REQUEST_CHANNELS,
     AttemptFact,
     CaseFacts,
@@ -32,7 +37,13 @@ class Metrics:
     slots_seen: int
     by_channel: dict[str, int]  # counted attempts
     by_outcome: dict[str, int]  # all attempts
-    by_evidence: dict[str, int]  # counted attempts
+    by_evidence: dict[str, int]  # counted attempts, by how they were recorded (source)
+    # Every attempt by evidence state (creneau.evidence.states), and the counted ones.
+    timestamped: int
+    awaiting_timestamp: int
+    declared_with_file: int
+    declared_without_file: int
+    counted_by_state: dict[str, int]
     counted_without_files: int
     channels: int
     weeks: list[str]  # distinct ISO weeks of counted attempts
@@ -108,8 +119,14 @@ def _slots_last(facts: CaseFacts) -> bool:
     return bool(conclusive) and conclusive[-1].outcome == SLOTS_AVAILABLE
 
 
+def _by_state(attempts: tuple[AttemptFact, ...]) -> dict[str, int]:
+    found = Counter(a.proof_state for a in attempts)
+    return {state: found[state] for state in STATES}
+
+
 def compute(facts: CaseFacts) -> Metrics:
     counted = facts.counted
+    states = _by_state(facts.attempts)
     days = _local_days(facts, counted)
     span = (days[-1] - days[0]).days if days else 0
     proofs = tuple(a for a in counted if a.channel == ONLINE) if facts.uses_online else counted
@@ -133,6 +150,11 @@ def compute(facts: CaseFacts) -> Metrics:
         by_channel=dict(Counter(a.channel for a in counted)),
         by_outcome=dict(Counter(a.outcome for a in facts.attempts)),
         by_evidence={kind: sum(a.evidence == kind for a in counted) for kind in EVIDENCE_KINDS},
+        timestamped=states[TIMESTAMPED],
+        awaiting_timestamp=states[AWAITING],
+        declared_with_file=states[WITH_FILE],
+        declared_without_file=states[WITHOUT_FILE],
+        counted_by_state=_by_state(counted),
         counted_without_files=sum(not a.has_files for a in counted),
         channels=len({a.channel for a in counted}),
         weeks=sorted({iso_week(day) for day in days}),

@@ -21,10 +21,18 @@ from enum import StrEnum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from creneau.assessment.facts import WRITTEN_REQUEST_CHANNELS, CaseFacts
+from creneau.assessment.facts import (
+    AWAITING,
+    STATES,
+    TIMESTAMPED,
+    WITHOUT_FILE,
+    WRITTEN_REQUEST_CHANNELS,
+    CaseFacts,
+)
 from creneau.assessment.metrics import Metrics
 from creneau.assessment.thresholds import Thresholds
 from creneau.catalog.legal import citation
+from creneau.evidence.states import State
 
 GUIDE = "Guide Cimade-Gisti 2019 (pratique, pas une règle de droit)"
 
@@ -446,48 +454,52 @@ def slots_seen(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
     return Reason("slots_seen", Level.CAUTION, text, ce_2020())
 
 
+def _state_counts(m: Metrics) -> str:
+    """« scellée et horodatée : 3 ; … », in the one vocabulary of evidence states."""
+    return " ; ".join(f"{State(code).label} : {m.counted_by_state[code]}" for code in STATES)
+
+
 def evidence_kinds(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
-    """Sealed captures carry a trusted timestamp; declarations count but weigh less.
+    """Attempts Créneau witnessed and had timestamped weigh most; declarations count but weigh
+    less, and those without any file give the judge nothing to read.
 
     Evidence is freely weighed by the administrative judge; lawyers report that each capture must
     show its date and time. A file is strong only when at least ``strong_min_documented_share``
-    of its counted attempts bring an exhibit: a sealed capture, or a dated file attached to them
-    (an imported capture, a scan of the AR). Declarations without any file never make it strong.
+    of its counted attempts bring an exhibit: a capture made by Créneau, or a dated file attached
+    to them (a person's screenshot, a scan of the AR). Declarations without any file never make
+    it strong, and only a token that verifies makes an attempt « horodatée ».
     """
     if not m.counted:
         return None
-    sealed = m.by_evidence.get("sealed", 0)
-    declared = m.counted - sealed
-    text = _(
-        "Tentatives probantes — scellées et horodatées : %(sealed)d ; déclarées à la "
-        "main : %(manual)d ; importées : %(imported)d. Les déclarations sont comptées mais "
-        "pèsent moins%(nofile)s."
-    ) % {
-        "sealed": sealed,
-        "manual": m.by_evidence.get("manual", 0),
-        "imported": m.by_evidence.get("imported", 0),
-        "nofile": _(" (%(n)d sans aucun fichier joint)") % {"n": m.counted_without_files}
-        if m.counted_without_files
-        else "",
-    }
+    by_state = m.counted_by_state
+    text = _("Preuve des tentatives comptées — %(states)s.") % {"states": _state_counts(m)}
+    if by_state[AWAITING]:
+        text += " " + ngettext(
+            "%(n)d tentative faite par Créneau attend encore son horodatage : vérifier la "
+            "configuration de l'horodatage (creneau doctor).",
+            "%(n)d tentatives faites par Créneau attendent encore leur horodatage : vérifier la "
+            "configuration de l'horodatage (creneau doctor).",
+            by_state[AWAITING],
+        ) % {"n": by_state[AWAITING]}
     source = t.source("strong_min_documented_share")
-    bare = sum(not a.has_proof for a in facts.counted)
+    bare = by_state[WITHOUT_FILE]
     if bare * 2 > m.counted:
         # Nothing to file for most of them: a judge weighs exhibits, not a declared list.
         text += " " + _(
-            "La plupart des tentatives comptées n'ont ni capture ni scellé : il n'y a rien à "
-            "produire devant le juge pour elles."
+            "La plupart des tentatives comptées sont déclarées sans justificatif : il n'y a "
+            "rien à produire devant le juge pour elles."
         )
         step = _(
-            "Joindre à chaque tentative sa capture d'écran datée, ou faire des tentatives "
-            "scellées par Créneau."
+            "Joindre à chaque tentative sa capture d'écran datée, ou laisser Créneau faire "
+            "lui-même les tentatives en ligne."
         )
         return Reason("evidence_kinds", Level.MISSING, text, f"{source} ; {ce_2020()}", step)
     if (m.counted - bare) / m.counted >= t.number("strong_min_documented_share"):
-        return Reason("evidence_kinds", Level.MET if not declared else Level.INFO, text, source)
+        witnessed = by_state[TIMESTAMPED] == m.counted
+        return Reason("evidence_kinds", Level.MET if witnessed else Level.INFO, text, source)
     step = _(
         "Joindre une capture datée à chaque tentative déclarée, ou préférer les tentatives "
-        "scellées par Créneau."
+        "faites par Créneau lui-même."
     )
     return Reason("evidence_kinds", Level.CAUTION, text, source, step)
 

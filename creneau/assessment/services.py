@@ -16,10 +16,12 @@ from creneau.assessment.models import CaseAssessment
 from creneau.assessment.thresholds import Thresholds, configured_thresholds
 from creneau.assessment.verdict import Assessment, assess
 from creneau.cases.models import Case, CaseQuerySet
+from creneau.evidence.states import evidence_of
 
 
 def snapshot_of(case: Case, today: date | None = None) -> CaseFacts:
-    attempts = case.attempts.annotate(file_count=Count("files")).order_by("at", "id")
+    attempts = list(case.attempts.annotate(file_count=Count("files")).order_by("at", "id"))
+    evidence = evidence_of(attempts)
     return CaseFacts(
         procedure_kind=case.procedure_kind,
         today=today or timezone.localdate(),
@@ -30,6 +32,7 @@ def snapshot_of(case: Case, today: date | None = None) -> CaseFacts:
                 outcome=attempt.outcome,
                 evidence=attempt.source,
                 has_files=attempt.file_count > 0,
+                state=str(evidence[attempt.pk].state),
             )
             for attempt in attempts
         ),

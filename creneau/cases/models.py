@@ -263,7 +263,7 @@ class Attempt(WriteOnceModel):
     """
 
     class Source(models.TextChoices):
-        SEALED = "sealed", _("capture scellée")
+        SEALED = "sealed", _("enregistrée avec un fichier")
         MANUAL = "manual", _("déclaration manuelle")
         IMPORTED = "imported", _("importée")
 

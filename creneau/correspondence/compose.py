@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from creneau.accounts.models import MailSettings
 from creneau.cases.models import Case
-from creneau.correspondence.captures import ATTACHMENT_NAME as CAPTURES_NAME
 from creneau.correspondence.captures import captures_pdf
 from creneau.documents.generate import draft_document, render_document
 from creneau.documents.mail import ATTACHMENT_NAME as REQUEST_NAME
@@ -48,7 +47,7 @@ def compose(case: Case, recipient: str) -> Composed:
     attachments = [(REQUEST_NAME, document.pdf)]
     captures = captures_pdf(case)
     if captures is not None:
-        attachments.append((CAPTURES_NAME, captures.pdf))
+        attachments.append((captures.name, captures.pdf))
     for name, pdf in attachments:
         message.add_attachment(pdf, maintype="application", subtype="pdf", filename=name)
     return Composed(

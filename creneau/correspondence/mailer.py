@@ -93,3 +93,19 @@ def _unreachable(account: MailSettings, exc: BaseException) -> str:
         f"Impossible de joindre le serveur d'envoi {account.host}:{account.port} ({reason}). "
         "Le courriel n'est pas parti ; réessayez plus tard ou vérifiez les réglages d'envoi."
     )
+
+
+def probe(account: MailSettings) -> None:
+    """Connect, secure and log in as :func:`send` would, then leave without sending anything;
+    raises :class:`MailError` (French) when the server cannot be used (``creneau doctor``)."""
+    try:
+        with _connect(account) as server:
+            _secure(server, account)
+            _log_in(server, account)
+            server.noop()
+    except smtplib.SMTPAuthenticationError as exc:
+        raise MailError(
+            "Le serveur d'envoi a refusé l'identifiant ou le mot de passe de l'organisation."
+        ) from exc
+    except (smtplib.SMTPException, ssl.SSLError, OSError) as exc:
+        raise MailError(_unreachable(account, exc)) from exc

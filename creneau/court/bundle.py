@@ -10,6 +10,10 @@ Layout (docs/court.md)::
     preuves/journal.json, preuves/scelles/…      the journal chain, each seal's manifest + tokens
     bundle.json, SHA256SUMS                      every file, its SHA-256, what it derives from
 
+A bundle whose requête leaves something to write by hand, or with a page standing for a
+document not yet added, is incomplete: ``bundle.json`` says ``"complete": false`` and lists
+what is ``missing``, and so do the inventory and the command's standard error.
+
 Steps: (1) plan the exhibits, (2) render the requête with that plan, (3) draw each exhibit and
 keep it under the size limit, (4) inventory and instructions, (5) proofs, (6) manifest and sums.
 Sealed originals are never touched: exhibit copies are drawn from the store's bytes.
@@ -28,7 +32,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from creneau.assessment.context import case_chart_png
+from creneau.assessment.context import exhibit_chart_png
 from creneau.cases.models import Case
 from creneau.court import availability, instructions
 from creneau.court.errors import BundleError
@@ -48,9 +52,11 @@ from creneau.court.reports import InventoryRow, inventory_pdf, journal_pdf
 from creneau.court.sources import EvidenceIndex, SealRef
 from creneau.documents import pdfpages
 from creneau.documents.context import prefecture_context
+from creneau.documents.exhibits import exhibit_of
 from creneau.documents.french import of
 from creneau.documents.generate import DocumentError, render_document
 from creneau.evidence import seal
+from creneau.evidence.states import stamp_over_blob
 from creneau.lib import storage
 
 FORMAT = "creneau-bundle/1"
@@ -84,6 +90,7 @@ class BundledExhibit:
     kind: str
     files: tuple[str, ...]
     pages: int
+    missing: tuple[str, ...] = ()  # what its placeholder page stands for
 
 
 @dataclass(frozen=True)
@@ -92,8 +99,12 @@ class BundleResult:
     exhibits: tuple[BundledExhibit, ...]
     files: tuple[BundleFile, ...]
     warnings: tuple[str, ...]
-    missing: tuple[str, ...]  # what the requête leaves to be written by hand
+    missing: tuple[str, ...]  # placeholders, and what the requête leaves to write by hand
     seconds: float
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
 
 
 @dataclass
@@ -137,21 +148,31 @@ def build_bundle(
             chain = drawn.chain
         exhibits.append(_write_exhibit(builder, exhibit, drawn))
     report(len(plan.exhibits) + 1, total, "Inventaire et instructions")
-    _inventory(builder, exhibits)  # (4)
+    missing = _missing(exhibits, requete.missing)
+    _inventory(builder, exhibits, missing)  # (4)
     _instructions(builder, exhibits, requete.missing)
     report(len(plan.exhibits) + 2, total, "Preuves")
     _proofs(builder, chain)  # (5)
+    _warn_pending(builder)
     report(len(plan.exhibits) + 3, total, "Manifeste")
-    _manifest(builder, exhibits)  # (6)
+    _manifest(builder, exhibits, missing)  # (6)
     report(total, total, "Terminé")
     return BundleResult(
         out,
         tuple(exhibits),
         tuple(builder.files),
         tuple(builder.warnings),
-        requete.missing,
+        missing,
         time.monotonic() - started,
     )
+
+
+def _missing(exhibits: list[BundledExhibit], by_hand: tuple[str, ...]) -> tuple[str, ...]:
+    """Every placeholder page, then what the requête leaves to write by hand."""
+    pages = [item for exhibit in exhibits for item in exhibit.missing]
+    # The requête's « pièce n° N à joindre » are the placeholder pages already listed.
+    written = [item for item in by_hand if not item.startswith("pièce n° ")]
+    return (*pages, *(f"requête : {item} (à compléter à la main)" for item in written))
 
 
 def _check_empty(out: Path) -> None:
@@ -210,18 +231,21 @@ def _check_inventory(text: str, plan: Plan) -> None:
 
 def _draw(case: Case, exhibit: Any, plan: Plan, index: EvidenceIndex, max_file_bytes: int) -> Drawn:
     label = f"P{exhibit.number}"
+    numbers = exhibit_of(plan.exhibits)
     if exhibit.kind == "journal":
-        pdf, chain = journal_pdf(case, exhibit, label)
+        pdf, chain = journal_pdf(case, exhibit, label, numbers)
         return Drawn([pdf], (), chain=chain)
     if exhibit.kind == availability.KIND:
         return availability.draw(case, exhibit)
     if exhibit.kind == "timeline":
+        journal = next((e.number for e in plan.exhibits if e.kind == "journal"), None)
+        source = f"relevé du journal des démarches (pièce n° {journal})" if journal else "journal"
         page = pdfpages.ImagePage(
-            case_chart_png(case),
+            exhibit_chart_png(case),
             f"{label}-1",
             (
-                f"Frise chronologique établie le {timezone.localdate():%d/%m/%Y} à partir du "
-                "journal horodaté (pièce du relevé du journal).",
+                f"Frise établie le {timezone.localdate():%d/%m/%Y} à partir du {source}, qui "
+                "donne chaque démarche et l'état de sa preuve.",
             ),
         )
         return Drawn([pdfpages.image_pages([page])], ())
@@ -248,17 +272,20 @@ def _write_exhibit(builder: _Builder, exhibit: Any, drawn: Drawn) -> BundledExhi
     for path, data in sorted(drawn.proofs.items()):
         builder.write(path, data, "journal", exhibit=exhibit.number)
     builder.warnings += drawn.warnings
-    return BundledExhibit(exhibit.number, exhibit.label, exhibit.kind, tuple(names), pages)
+    return BundledExhibit(
+        exhibit.number, exhibit.label, exhibit.kind, tuple(names), pages, tuple(drawn.missing)
+    )
 
 
 def _seal_digest(found: SealRef | None) -> str | None:
     return found.manifest_sha256 if found else None
 
 
-def _inventory(builder: _Builder, exhibits: list[BundledExhibit]) -> None:
-    rows = [InventoryRow(e.number, e.label, e.files, e.pages) for e in exhibits]
+def _inventory(builder: _Builder, exhibits: list[BundledExhibit], missing: tuple[str, ...]) -> None:
+    rows = [InventoryRow(e.number, e.label, e.files, e.pages, e.missing) for e in exhibits]
     prefect = prefecture_context(builder.case)["prefect"]
-    builder.write(INVENTORY, inventory_pdf(builder.case, rows, REQUETE, prefect), "inventory")
+    pdf = inventory_pdf(builder.case, rows, REQUETE, prefect, missing)
+    builder.write(INVENTORY, pdf, "inventory")
 
 
 def _instructions(builder: _Builder, exhibits: list[BundledExhibit], missing: Any) -> None:
@@ -292,10 +319,27 @@ def _proofs(builder: _Builder, chain: list[dict[str, Any]]) -> None:
         builder.write(f"{PROOFS}/ca.pem", Path(settings.TSA_CA_FILE).read_bytes(), "seal")
 
 
+def _verified(digest: str, found: SealRef) -> int:
+    """How many of the seal's tokens verify now against the configured roots."""
+    started = datetime.datetime.fromisoformat(found.started_at) if found.started_at else None
+    stamps = (stamp_over_blob(t.response_sha256, digest, started) for t in found.tokens)
+    return sum(stamp is not None for stamp in stamps)
+
+
+def _warn_pending(builder: _Builder) -> None:
+    pending = sum(not _verified(d, s) for d, s in builder.seals.items())
+    if pending:
+        builder.warnings.append(
+            f"{pending} scellé(s) du dossier sans horodatage vérifié : leurs pièces disent « "
+            "horodatage en attente » et « creneau verify » les signale. Lancez « creneau doctor »."
+        )
+
+
 def _seal_entry(digest: str, found: SealRef) -> dict[str, Any]:
     return {
         "manifest": digest,
         "state": found.state,
+        "verified_tokens": _verified(digest, found),
         "started_at": found.started_at,
         "folder": seal_folder(digest),
         "tokens": [
@@ -311,12 +355,15 @@ def _seal_entry(digest: str, found: SealRef) -> dict[str, Any]:
     }
 
 
-def _manifest(builder: _Builder, exhibits: list[BundledExhibit]) -> None:
+def _manifest(builder: _Builder, exhibits: list[BundledExhibit], missing: tuple[str, ...]) -> None:
     case = builder.case
     manifest = {
         "format": FORMAT,
         "case": case.reference,
         "built_at": timezone.now().astimezone(datetime.UTC).isoformat(),
+        # Placeholder pages and what the requête leaves to write by hand: not ready to file.
+        "complete": not missing,
+        "missing": list(missing),
         "tribunal": case.tribunal.name,
         "requete": f"{DEPOT}/{REQUETE}",
         "inventory": INVENTORY,
@@ -327,6 +374,7 @@ def _manifest(builder: _Builder, exhibits: list[BundledExhibit]) -> None:
                 "kind": e.kind,
                 "files": [f"{DEPOT}/{name}" for name in e.files],
                 "pages": e.pages,
+                "complete": not e.missing,
             }
             for e in exhibits
         ],

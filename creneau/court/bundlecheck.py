@@ -139,6 +139,10 @@ def _seal(path: Path, entry: dict[str, Any], blobs: set[str], roots: Roots) -> l
             problems.append(
                 Problem("seal_mismatch", where, "une pièce cite un fichier que ce scellé ignore")
             )
+    if not entry.get("tokens"):
+        problems.append(
+            Problem(verify.PENDING, where, "aucun jeton d'horodatage : horodatage en attente")
+        )
     for token in entry.get("tokens", []):
         token_file = path / str(token.get("file"))
         if not token_file.is_file():

@@ -43,6 +43,7 @@ class Drawn:
     warnings: list[str] = field(default_factory=list)
     chain: list[dict[str, Any]] = field(default_factory=list)
     proofs: dict[str, bytes] = field(default_factory=dict)  # bundle path → bytes (preuves/…)
+    missing: list[str] = field(default_factory=list)  # what a placeholder page stands for
 
 
 def read(item: Item) -> Stored:
@@ -59,6 +60,7 @@ def draw_exhibit(
     exhibit: Exhibit, documents: list[CaseDocument], index: EvidenceIndex, max_bytes: int
 ) -> Drawn:
     warnings: list[str] = []
+    missing: list[str] = []
     if exhibit.kind == "screenshots":
         units, items = _screenshots(exhibit, index)
     else:
@@ -66,15 +68,16 @@ def draw_exhibit(
             items = [i for a in exhibit.attempt_ids for i in index.attempt_items(a)]
         else:
             items = index.document_items(documents)
-        units = _files(exhibit, [read(item) for item in items])
+        units = _files(exhibit, [read(item) for item in items], missing)
         if not items:
             units = [Unit(pdf=_missing(exhibit, index))]
+            missing.append(f"pièce n° {exhibit.number} à joindre : {exhibit.label}")
             warnings.append(
                 f"Pièce n° {exhibit.number} ({exhibit.label}) : aucun fichier dans le dossier ; "
                 "une page l'indique. Ajoutez le document (scan, photo) puis refaites le dossier."
             )
     parts, notes = _fit(exhibit, units, max_bytes)
-    return Drawn(parts, tuple(items), warnings + notes)
+    return Drawn(parts, tuple(items), warnings + notes, missing=missing)
 
 
 def _screenshots(exhibit: Exhibit, index: EvidenceIndex) -> tuple[list[Unit], list[Item]]:
@@ -82,25 +85,41 @@ def _screenshots(exhibit: Exhibit, index: EvidenceIndex) -> tuple[list[Unit], li
     units: list[Unit] = []
     items: list[Item] = []
     label = f"P{exhibit.number}"
+    pages = 0
     for attempt_id in exhibit.attempt_ids:
         found = index.attempt_items(attempt_id, images_only=True)
+        if not found and (others := index.attempt_items(attempt_id)):
+            # A person's screenshot kept as a PDF: filed as received, pages in the series.
+            drawn = _files(exhibit, [read(item) for item in others], [], first_page=pages + 1)
+            units += drawn
+            pages += _pages(drawn)
+            items += others
+            continue
         if not found:
             attempt = index.attempts[attempt_id]
-            page_label = f"{label}-{len(units) + 1}"
             sequence = index.sequences.get(attempt_id)
-            units.append(Unit(page=missing_screenshot_page(attempt, sequence, page_label)))
+            page = missing_screenshot_page(attempt, sequence, f"{label}-{pages + 1}")
+            units.append(Unit(page=page))
+            pages += 1
         for item in found:
-            units.append(Unit(page=image_page(read(item), f"{label}-{len(units) + 1}")))
+            units.append(Unit(page=image_page(read(item), f"{label}-{pages + 1}")))
+            pages += 1
             items.append(item)
     return units, items
 
 
-def _files(exhibit: Exhibit, stored: list[Stored]) -> list[Unit]:
+def _pages(units: list[Unit]) -> int:
+    return sum(pdfpages.page_count(u.pdf) if u.pdf else 1 for u in units)
+
+
+def _files(
+    exhibit: Exhibit, stored: list[Stored], missing: list[str], first_page: int = 1
+) -> list[Unit]:
     """E-mails first, then PDFs as received, then images; pages numbered across all."""
     label = f"P{exhibit.number}"
     order = {"email": 0, "other": 1, "pdf": 2, "image": 3}
     units: list[Unit] = []
-    pages = 0
+    pages = first_page - 1
     others = [s for s in stored if s.kind == "other"]
     for one in sorted(stored, key=lambda s: order[s.kind]):
         if one.kind == "email":
@@ -114,6 +133,10 @@ def _files(exhibit: Exhibit, stored: list[Stored]) -> list[Unit]:
         pages += pdfpages.page_count(unit.pdf) if unit.pdf else 1
         units.append(unit)
     if others:
+        missing += [
+            f"pièce n° {exhibit.number} : le fichier « {s.item.name} » ne se reproduit pas en PDF"
+            for s in others
+        ]
         lines = [
             f"Fichier joint qui ne se reproduit pas en PDF : {s.item.name} (SHA-256 "
             f"{s.item.sha256}), conservé dans le stockage des preuves."
@@ -128,7 +151,7 @@ def _missing(exhibit: Exhibit, index: EvidenceIndex) -> bytes:
     lines = [attempt_line(index.attempts[a]) for a in exhibit.attempt_ids if a in index.attempts]
     lines.append(
         "Aucun fichier n'est joint à cette démarche dans le dossier. La démarche est consignée "
-        "au journal horodaté (voir le relevé du journal)."
+        "au journal des démarches (voir le relevé du journal)."
         if exhibit.attempt_ids
         else "Document à joindre : il n'a pas encore été ajouté au dossier."
     )

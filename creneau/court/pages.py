@@ -26,6 +26,7 @@ from creneau.court.naming import token_path
 from creneau.court.sources import Item, SealRef
 from creneau.documents import pdfpages, render
 from creneau.documents.french import french_datetime
+from creneau.evidence.states import stamp_over_blob
 
 STYLESHEET = Path(__file__).parent / "templates" / "court" / "pdf" / "court.css"
 _PNG = b"\x89PNG\r\n\x1a\n"
@@ -80,24 +81,36 @@ def attempt_line(attempt: Attempt) -> str:
 
 
 def seal_lines(seal: SealRef | None, sequence: int | None) -> list[str]:
-    """The caption's proof lines: manifest, then each token, or why there is none."""
+    """The caption's proof lines: the manifest, then each token that verifies against the
+    configured roots (``evidence.states``), or why there is none. A token that does not verify
+    is named as such, never as a timestamp."""
     entry = f" (entrée n° {sequence})" if sequence else ""
     if seal is None:
         return [
             "Fichier versé sans scellé d'origine : son empreinte SHA-256 est inscrite au journal "
-            f"horodaté{entry}."
+            f"des démarches{entry}, le jour où il y a été enregistré."
         ]
-    lines = [f"Scellé : manifeste SHA-256 {seal.manifest_sha256}"]
+    lines = [f"Manifeste SHA-256 {seal.manifest_sha256}"]
+    started = datetime.datetime.fromisoformat(seal.started_at) if seal.started_at else None
+    verified = 0
     for number, token in enumerate(seal.tokens, start=1):
+        stamp = stamp_over_blob(token.response_sha256, seal.manifest_sha256, started)
+        where = f"({token_path(seal.manifest_sha256, number)})"
+        if stamp is None:
+            lines.append(
+                f"Jeton n° {number} ({token.tsa_name or token.tsa_url}) : non vérifié avec les "
+                f"racines configurées ; ce n'est pas un horodatage établi {where}"
+            )
+            continue
+        verified += 1
         lines.append(
-            f"Horodatage RFC 3161 n° {number} : {token.tsa_name or token.tsa_url}, "
-            f"genTime {utc(token.gen_time)}, jeton SHA-256 {token.response_sha256} "
-            f"({token_path(seal.manifest_sha256, number)})"
+            f"Horodatage RFC 3161 n° {number} vérifié : {stamp.tsa}, {utc(stamp.at)}, "
+            f"jeton SHA-256 {token.response_sha256} {where}"
         )
-    if not seal.tokens:
+    if not verified:
         lines.append(
-            "Horodatage en attente : aucune autorité n'a encore répondu ; l'empreinte figure au "
-            f"journal{entry}."
+            "Horodatage en attente : aucun jeton vérifié à ce jour ; l'empreinte figure au "
+            f"journal des démarches{entry}."
         )
     return lines
 

@@ -4,6 +4,7 @@ Every view finds the case through ``Case.objects.for_user``: anyone outside the 
 organisation gets a 404, as on the case page.
 """
 
+import json
 from pathlib import Path
 
 from django.contrib import messages
@@ -19,11 +20,13 @@ from creneau.cases.access import case_or_404
 from creneau.cases.downloads import folder_as_zip
 from creneau.cases.models import Case, CourtEvent
 from creneau.court import services
+from creneau.court.bundle import BUNDLE_JSON
 from creneau.court.calendar import ics
 from creneau.court.followups import Proposal, deadlines, proposals
 from creneau.court.forms import CaseDocumentForm, CourtEventForm
 from creneau.court.models import BundleBuild
 from creneau.court.tasks import build_bundle_task
+from creneau.documents.exhibits import exhibits_for, to_add
 from creneau.documents.generate import DocumentError, render_document
 from creneau.evidence.models import CaseDocument
 from creneau.evidence.uploads import MAX_BYTES, UploadError
@@ -57,7 +60,9 @@ def _page(
             "deadlines": [(d, d.passed(today)) for d in deadlines(events)],
             "proposals": proposals(events, today),
             "documents": CaseDocument.objects.filter(case=case).select_related("upload"),
-            "builds": BundleBuild.objects.filter(case=case)[:5],
+            # Exhibits still a placeholder page: the bundle would be incomplete.
+            "to_add": to_add(exhibits_for(case)),
+            "builds": [(b, missing_of(b)) for b in BundleBuild.objects.filter(case=case)[:5]],
             "event_form": event_form,
             "document_form": document_form,
         },
@@ -97,7 +102,7 @@ def document_create(request: HttpRequest, reference: str) -> HttpResponse:
         except UploadError as error:
             form.add_error("file", str(error))
         else:
-            messages.success(request, _("Pièce ajoutée et scellée."))
+            messages.success(request, _("Pièce ajoutée au dossier, gardée telle quelle."))
             return redirect("court-page", case.reference)
     return _page(request, case, CourtEventForm(), form)
 
@@ -123,7 +128,19 @@ def _build(request: HttpRequest, reference: str, build_id: str) -> BundleBuild:
 @login_required
 def bundle_page(request: HttpRequest, reference: str, build_id: str) -> HttpResponse:
     build = _build(request, reference, build_id)
-    return render(request, "court/bundle_page.html", {"case": build.case, "build": build})
+    context = {"case": build.case, "build": build, "missing": missing_of(build)}
+    return render(request, "court/bundle_page.html", context)
+
+
+def missing_of(build: BundleBuild) -> list[str] | None:
+    """What the built bundle lacks (its ``bundle.json``), ``None`` before it is built."""
+    if build.state != BundleBuild.State.DONE or not build.folder:
+        return None
+    try:
+        manifest = json.loads((Path(build.folder) / BUNDLE_JSON).read_text())
+    except (OSError, ValueError):
+        return None
+    return [str(item) for item in manifest.get("missing", [])]
 
 
 @login_required

@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from creneau.accounts.models import Member, organisations_of
 from creneau.assessment.services import refresh_stale
 from creneau.cases.models import Case, CaseQuerySet
 from creneau.correspondence.models import MailDraft
+from creneau.scheduling.doctor import Check, run_checks
 
 SHOWN = 8
 RECENT = timedelta(days=7)
@@ -101,4 +103,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     refresh_stale(cases)  # sections read the stored verdicts
     listed = sections(cases, timezone.now())
     total = Case.objects.for_user(request.user).filter(status__in=OPEN).count()
-    return render(request, "desk/dashboard.html", {"sections": listed, "open_total": total})
+    context = {"sections": listed, "open_total": total, "problems": _problems(request)}
+    return render(request, "desk/dashboard.html", context)
+
+
+def _problems(request: HttpRequest) -> list[Check]:
+    """For an organisation's admins: what this installation cannot prove or send as it is set
+    up (``creneau doctor`` without its network probes: nothing slow on a page load)."""
+    administered = list(organisations_of(request.user, role=Member.Role.ADMIN))
+    if not administered:
+        return []
+    return [c for c in run_checks(probe=False, organisations=administered) if not c.ok]

@@ -28,6 +28,7 @@ from creneau.cases.forms import (
 from creneau.cases.models import Attempt, Case, CaseQuerySet
 from creneau.cases.spreadsheet import cases_csv
 from creneau.evidence.attempts import record_attempt
+from creneau.evidence.states import evidence_of
 
 PER_PAGE = 50
 
@@ -123,8 +124,10 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def _render_case(
     request: HttpRequest, case: Case, attempt_form: AttemptForm, status: int = 200
 ) -> HttpResponse:
-    attempts = case.attempts.select_related("recorded_by").prefetch_related("files")
-    context = {"case": case, "attempts": attempts, "attempt_form": attempt_form}
+    attempts = list(case.attempts.select_related("recorded_by").prefetch_related("files"))
+    evidence = evidence_of(attempts)  # the one vocabulary of evidence states
+    rows = [(attempt, evidence[attempt.pk]) for attempt in attempts]
+    context = {"case": case, "attempts": rows, "attempt_form": attempt_form}
     return render(
         request, "desk/case_detail.html", context | assessment_context(case), status=status
     )

@@ -7,7 +7,7 @@ what to complete.
 
 import datetime
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ from creneau.cases.models import Attempt, Case, Channel, Outcome, Person
 from creneau.catalog.models import Prefecture
 from creneau.documents.exhibits import Exhibit, exhibit_of, is_listed, letter_receipts
 from creneau.documents.french import PARIS, french_date, french_datetime, of, paris
+from creneau.evidence.states import Evidence, State, evidence_of
 
 _CHANNEL_PHRASES = {
     Channel.ONLINE: "tentative de prise de rendez-vous en ligne",
@@ -188,11 +189,16 @@ def _receipt_phrase(attempt: Attempt, letter: Attempt, zone: ZoneInfo) -> str:
 
 
 def attempt_rows(
-    attempts: Sequence[Attempt], exhibits: Sequence[Exhibit] = (), zone: ZoneInfo = PARIS
+    attempts: Sequence[Attempt],
+    exhibits: Sequence[Exhibit] = (),
+    zone: ZoneInfo = PARIS,
+    evidence: Mapping[int, Evidence] | None = None,
 ) -> list[dict[str, Any]]:
-    """The attempts a document lists (see ``is_listed``), dated, with their exhibit number."""
+    """The attempts a document lists (see ``is_listed``), dated, with their exhibit number and
+    their evidence state (``creneau.evidence.states``: the words every document uses)."""
     numbers = exhibit_of(exhibits)
     receipts = letter_receipts(attempts)
+    found = evidence if evidence is not None else evidence_of(attempts)
     return [
         {
             "id": attempt.pk,
@@ -204,10 +210,46 @@ def attempt_rows(
             else describe(attempt),
             "outcome": _OUTCOME_PHRASES[Outcome(attempt.outcome)],  # after « tentative(s) »
             "exhibit": numbers.get(attempt.pk),
+            "state": str(found[attempt.pk].state),
+            "state_label": found[attempt.pk].label,
+            "proven": found[attempt.pk].has_file,
+            "proof": proof_phrase(found[attempt.pk], zone),
         }
         for attempt in attempts
         if is_listed(attempt)
     ]
+
+
+def proof_phrase(evidence: Evidence, zone: ZoneInfo = PARIS) -> str:
+    """The evidence state, in the words every page uses, and for an attempt Créneau witnessed
+    what witnessed it and which authority dated it (never more than the token shows)."""
+    if evidence.state == State.TIMESTAMPED:
+        stamp = evidence.stamps[0]
+        return (
+            f"{evidence.label} : constat de Créneau, horodatage du "
+            f"{french_datetime(stamp.at, zone)} par {authority_name(stamp.tsa)}"
+        )
+    if evidence.state == State.AWAITING_TIMESTAMP:
+        return f"{evidence.label} : constat de Créneau"
+    return evidence.label
+
+
+def authority_name(subject: str) -> str:
+    """« DigiCert SHA256 RSA4096 Timestamp Responder » from the signer's distinguished name."""
+    for part in subject.split(","):
+        key, _, value = part.strip().partition("=")
+        if key.upper() == "CN" and value:
+            return value
+    return subject or "une autorité d'horodatage"
+
+
+def split_by_proof(
+    attempts: Sequence[Attempt], evidence: Mapping[int, Evidence]
+) -> tuple[list[Attempt], list[Attempt]]:
+    """(attempts a file proves, attempts only declared), each in their order."""
+    proven = [a for a in attempts if evidence[a.pk].has_file]
+    declared = [a for a in attempts if not evidence[a.pk].has_file]
+    return proven, declared
 
 
 def summary(attempts: Sequence[Attempt], zone: ZoneInfo = PARIS) -> dict[str, Any]:
@@ -222,7 +264,9 @@ def summary(attempts: Sequence[Attempt], zone: ZoneInfo = PARIS) -> dict[str, An
     return {
         "count": len(listed),
         "online_count": len(online),
+        "others": len(listed) - len(online),
         "written_count": sum(a.channel in {Channel.EMAIL, Channel.LETTER} for a in listed),
+        "counter_count": sum(a.channel == Channel.COUNTER for a in listed),
         "weeks": len(weeks),
         "first": french_date(days[0]) if days else "",
         "last": french_date(days[-1]) if days else "",

@@ -6,15 +6,19 @@ screenshots are grouped one exhibit per calendar month. ``plan_exhibits`` is pur
 attribute values); the bundle builder turns each ``Exhibit`` into a file named ``filename_stem``.
 
 This is the one place exhibit numbers come from: the requête, its inventory and the bundle all
-call ``exhibits_for(case)``. Documents the volunteer adds (identity, address, urgency…) are
-``evidence.CaseDocument`` rows, read here, so the numbers are the same whichever command draws
-the requête.
+call ``exhibits_for(case)``. An attempt gets an exhibit of its own (a page of the monthly series,
+an e-mail, a letter) only when a file proves it (``creneau.evidence.states``: a capture, a sent
+e-mail, a person's screenshot, a scan); an attempt only declared has no exhibit to stand for it:
+the relevé du journal lists it, as declared, and no placeholder page pretends otherwise.
+Documents the volunteer adds (identity, address, urgency…) are ``evidence.CaseDocument`` rows and
+the observatory's availability records, read here, so the numbers are the same whichever command
+draws the requête.
 """
 
 import datetime
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from itertools import groupby
@@ -23,6 +27,7 @@ from zoneinfo import ZoneInfo
 from creneau.cases.models import Attempt, Case, Channel, Outcome
 from creneau.documents.french import PARIS, french_date, month_label, paris
 from creneau.evidence.models import CaseDocument
+from creneau.evidence.states import evidence_of
 from creneau.observatory.models import AvailabilityExhibit, ObservedPage
 
 # Online attempts that show the booking page refusing an appointment. CAPTCHA, UNKNOWN and
@@ -31,7 +36,16 @@ FRUITLESS_ONLINE = frozenset({Outcome.NO_SLOT, Outcome.CLOSED, Outcome.ERROR, Ou
 # An availability record of the observatory, chosen by the volunteer for the bundle.
 AVAILABILITY = "availability"
 # One exhibit per attempt for written and in-person steps, in this order.
-_ONE_PER_ATTEMPT = (Channel.EMAIL, Channel.LETTER, Channel.COUNTER, Channel.CCC, Channel.DDD)
+_ONE_PER_ATTEMPT = (
+    Channel.EMAIL,
+    Channel.LETTER,
+    Channel.COUNTER,
+    Channel.CCC,
+    Channel.DDD,
+    Channel.PHONE,
+    Channel.OTHER,
+)
+_KIND = {Channel.OTHER: "other_channel"}  # « other » is a kind of added document
 _FILENAME_MAX = 80  # Télérecours naming rule, applied to Télérecours citoyens too (legal.md §4.2)
 # Added documents that join a planned exhibit instead of becoming one of their own.
 _JOINS = {
@@ -186,6 +200,13 @@ def is_listed(attempt: Attempt) -> bool:
 
 # The case's local time while a plan is drawn (Paris unless the département is overseas).
 _ZONE: ContextVar[ZoneInfo] = ContextVar("exhibit_zone", default=PARIS)
+# The attempts a file proves while a plan is drawn (None: every attempt, for plans drawn by hand).
+_PROVEN: ContextVar[Collection[int] | None] = ContextVar("exhibit_proven", default=None)
+
+
+def _proven(attempt: Attempt) -> bool:
+    proven = _PROVEN.get()
+    return proven is None or attempt.pk in proven
 
 
 def _local_date(attempt: Attempt) -> datetime.date:
@@ -208,7 +229,7 @@ def _span(first: datetime.date, last: datetime.date) -> str:
 
 
 def _online_months(attempts: Sequence[Attempt]) -> list[Exhibit]:
-    online = [a for a in attempts if a.channel == Channel.ONLINE and is_listed(a)]
+    online = [a for a in attempts if a.channel == Channel.ONLINE and is_listed(a) and _proven(a)]
     months = groupby(online, key=lambda a: _local_date(a).replace(day=1))
     drafts = []
     for month, grouped in months:
@@ -231,6 +252,8 @@ def _attempt_label(attempt: Attempt) -> str:
         Channel.COUNTER: f"Attestation de témoin de la présentation au guichet le {day}",
         Channel.CCC: f"Demande au centre de contact citoyen de l'ANEF du {day}",
         Channel.DDD: f"Saisine du Défenseur des droits du {day}",
+        Channel.PHONE: f"Appel téléphonique à la préfecture du {day}",
+        Channel.OTHER: f"Démarche auprès de la préfecture du {day}",
     }
     label = labels[Channel(attempt.channel)]
     if attempt.outcome == Outcome.ANSWERED:
@@ -261,10 +284,15 @@ def letter_receipts(attempts: Iterable[Attempt]) -> dict[int, Attempt]:
 
 
 def _letter_label(letter: Attempt, receipt: Attempt | None) -> str:
-    label = (
-        f"Lettre recommandée avec accusé de réception du {french_date(_local_date(letter))}, "
-        "preuve d'envoi"
-    )
+    """What the exhibit holds: the proof of posting, the avis de réception, or both."""
+    sent = french_date(_local_date(letter))
+    if not _proven(letter):
+        assert receipt is not None
+        return (
+            f"Avis de réception du {french_date(_local_date(receipt))} de la lettre "
+            f"recommandée avec accusé de réception du {sent}"
+        )
+    label = f"Lettre recommandée avec accusé de réception du {sent}, preuve d'envoi"
     if receipt is not None:
         label += f" et avis de réception du {french_date(_local_date(receipt))}"
     return label
@@ -280,10 +308,14 @@ def _per_attempt(attempts: Sequence[Attempt]) -> list[Exhibit]:
                 continue  # drawn with its letter
             if channel == Channel.LETTER and attempt.outcome == Outcome.SENT:
                 receipt = answer.get(attempt.pk)
-                group = [attempt, receipt] if receipt else [attempt]
-                drafts.append(_draft(_letter_label(attempt, receipt), str(channel), group))
+                receipt = receipt if receipt is not None and _proven(receipt) else None
+                group = [a for a in (attempt, receipt) if a is not None and _proven(a)]
+                if group:
+                    drafts.append(_draft(_letter_label(attempt, receipt), str(channel), group))
                 continue
-            drafts.append(_draft(_attempt_label(attempt), str(channel), [attempt]))
+            if _proven(attempt):
+                kind = _KIND.get(channel, str(channel))
+                drafts.append(_draft(_attempt_label(attempt), kind, [attempt]))
     return drafts
 
 
@@ -329,10 +361,10 @@ def _records(attempts: Sequence[Attempt]) -> list[Exhibit]:
     if not attempts:
         return []
     first, last = _local_date(attempts[0]), _local_date(attempts[-1])
-    label = f"Relevé du journal horodaté des tentatives, {_span(first, last)}"
+    label = f"Relevé du journal des démarches, {_span(first, last)}"
     return [
         _draft(label, "journal", attempts),
-        _draft("Frise chronologique des tentatives", "timeline"),
+        _draft("Frise chronologique des démarches", "timeline"),
     ]
 
 
@@ -345,14 +377,17 @@ def plan_exhibits(
     online: bool | None = None,
     added: Sequence[AddedDocument] = (),
     zone: ZoneInfo = PARIS,
+    proven: Collection[int] | None = None,
 ) -> list[Exhibit]:
     """Identity, title, address, booking rule, monthly screenshot series, written and in-person
-    steps, journal, chart, then the other added documents (urgency first)."""
-    token = _ZONE.set(zone)
+    steps, journal, chart, then the other added documents (urgency first). Only the attempts
+    in ``proven`` (a file proves them) get an exhibit of their own; ``None``: all of them."""
+    token, proven_token = _ZONE.set(zone), _PROVEN.set(proven)
     try:
         return _plan(attempts, holder, renewal, title_expires_on, online, added)
     finally:
         _ZONE.reset(token)
+        _PROVEN.reset(proven_token)
 
 
 def _plan(
@@ -379,6 +414,11 @@ def _plan(
     ]
 
 
+def proven_attempts(attempts: Sequence[Attempt]) -> set[int]:
+    """The attempts a file proves (evidence states other than « déclarée sans justificatif »)."""
+    return {pk for pk, evidence in evidence_of(attempts).items() if evidence.has_file}
+
+
 def exhibits_for(case: Case) -> list[Exhibit]:
     attempts = list(case.attempts.all())
     return plan_exhibits(
@@ -389,6 +429,7 @@ def exhibits_for(case: Case) -> list[Exhibit]:
         online=case.booking_page_id is not None or any(a.channel == "online" for a in attempts),
         added=added_documents(case),
         zone=case.department.zone,
+        proven=proven_attempts(attempts),
     )
 
 
@@ -396,10 +437,9 @@ PLANNED = frozenset({"identity", "residence_title", "address", "channel"})
 
 
 def numbers_of(exhibits: Sequence[Exhibit], *kinds: str) -> list[int]:
-    """The numbers of the exhibits of these kinds, in plan order: planned exhibits (identity,
-    title, address, booking rule) even before their document is added, others only when they
-    hold something."""
-    return [e.number for e in exhibits if e.kind in kinds and (e.provided or e.kind in PLANNED)]
+    """The numbers of the exhibits of these kinds that hold something, in plan order: a planned
+    exhibit whose document is not added yet is a placeholder page, and nothing cites it."""
+    return [e.number for e in exhibits if e.kind in kinds and e.provided]
 
 
 def to_add(exhibits: Sequence[Exhibit]) -> list[Exhibit]:

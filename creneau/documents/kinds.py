@@ -44,12 +44,15 @@ def build_email_context(case: Case, **given: object) -> dict[str, Any]:
     options = parse_options(REQUEST_OPTIONS, given)
     context = common_context(case, options)
     procedure = context["procedure"]
+    online, written = _online(case), _written(case)
     return context | {
         "subject": (
             f"Demande de rendez-vous – {procedure['subject']} – {context['person']['full_name']}"
         ),
-        "online_attempts": _online(case),
-        "written_attempts": _written(case),
+        "online_attempts": online,
+        "written_attempts": written,
+        # « Je conserve la preuve de chacune » only when a file proves each one.
+        "all_proven": all(row["proven"] for row in online + written),
     }
 
 
@@ -96,8 +99,11 @@ def build_ddd_context(case: Case, **given: object) -> dict[str, Any]:
     options = parse_options(dict(COMMON), given)
     attempts = list(case.attempts.all())
     zone = case.department.zone
+    rows = attempt_rows(attempts, zone=zone)
     return common_context(case, options) | {
-        "attempts": attempt_rows(attempts, zone=zone),
+        "attempts": rows,
+        "all_proven": all(row["proven"] for row in rows),
+        "any_proven": any(row["proven"] for row in rows),
         "summary": summary(attempts, zone),
         "notice": (
             "La saisine du Défenseur des droits ne suspend ni n'interrompt aucun délai de recours "

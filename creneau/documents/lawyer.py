@@ -48,6 +48,7 @@ def build_summary_context(case: Case, **given: object) -> dict[str, Any]:
     attempts = list(case.attempts.all())
     exhibits = exhibits_for(case)
     context = common_context(case, options)
+    rows = attempt_rows(attempts, exhibits, zone)
     return context | {
         "route": {
             "label": ROUTE_LABELS[route.kind],
@@ -59,8 +60,10 @@ def build_summary_context(case: Case, **given: object) -> dict[str, Any]:
         ),
         "verdict": assessment.verdict.label,
         "reasons": [r.text for r in assessment.reasons if r.level in ("fatal", "missing")],
-        "attempts": attempt_rows(attempts, exhibits, zone),
+        "attempts": rows,
         "summary": summary(attempts, zone),
+        "proven_count": sum(row["proven"] for row in rows),
+        "declared_count": sum(not row["proven"] for row in rows),
         "exhibits": [
             {"number": e.number, "label": e.label, "provided": e.provided} for e in exhibits
         ],

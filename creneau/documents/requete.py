@@ -31,6 +31,7 @@ from creneau.documents.context import (
     attempt_rows,
     common_context,
     missing_prefecture_address,
+    split_by_proof,
     summary,
     text,
 )
@@ -46,6 +47,7 @@ from creneau.documents.options import (
     as_text,
     parse_options,
 )
+from creneau.evidence.states import Evidence, State, evidence_of
 
 REQUETE_OPTIONS = COMMON | {
     "communicate_within": Option(as_int, 8, "jours pour communiquer une date de rendez-vous"),
@@ -194,21 +196,40 @@ def _days(count: int) -> str:
     return f"{count}\u00a0jour" if count == 1 else f"{count}\u00a0jours"
 
 
-def _previous_rejection(
-    options: dict[str, Any], attempts: list[Attempt], zone: ZoneInfo
-) -> dict[str, Any]:
+def _previous_rejection(options: dict[str, Any], proof: "_Proof", zone: ZoneInfo) -> dict[str, Any]:
     """What a new requête says about the earlier rejection; empty when there was none."""
     rejected_on: datetime.date | None = options["previous_rejection_date"]
     if rejected_on is None:
         return {}
-    since = [a for a in attempts if paris(a.at, zone).date() > rejected_on]
     reasons = text(options["previous_rejection_reasons"])
     return {
         "date": french_date(rejected_on),
         "number": options["previous_rejection_number"],
         "reasons": [line.strip() for line in reasons.splitlines() if line.strip()],
-        "since": summary(since, zone),
+        "since": summary(_after(proof.proven, rejected_on, zone), zone),
+        "declared_since": summary(_after(proof.declared, rejected_on, zone), zone),
     }
+
+
+def _after(attempts: list[Attempt], day: datetime.date, zone: ZoneInfo) -> list[Attempt]:
+    return [a for a in attempts if paris(a.at, zone).date() > day]
+
+
+class _Proof:
+    """The case's attempts split by what proves them (``creneau.evidence.states``)."""
+
+    def __init__(self, attempts: list[Attempt]) -> None:
+        self.evidence: dict[int, Evidence] = evidence_of(attempts)
+        self.proven, self.declared = split_by_proof(attempts, self.evidence)
+
+    def timestamped_online(self) -> int:
+        """Fruitless online attempts Créneau witnessed whose token verifies."""
+        return sum(
+            a.channel == "online"
+            and is_listed(a)
+            and self.evidence[a.pk].state == State.TIMESTAMPED
+            for a in self.proven
+        )
 
 
 def _decision(case: Case, assessment: Assessment) -> dict[str, Any]:
@@ -278,20 +299,25 @@ def build_requete_context(case: Case, **given: object) -> dict[str, Any]:
     assessment = assess_case(case, today=today)
     check_route(assessment, options)
     zone = case.department.zone
-    attempts = list(case.attempts.all())
+    proof = _Proof(list(case.attempts.all()))
     exhibits = exhibits_for(case)
     refs = _refs(exhibits)
     context = common_context(case, options)
-    previous = _previous_rejection(options, attempts, zone)
+    previous = _previous_rejection(options, proof, zone)
     context["missing"] = _missing(case, context, exhibits, previous)
     return context | {
-        "attempts": attempt_rows(attempts, exhibits, zone),
-        "summary": summary(attempts, zone),
+        # Every number and fact below comes from the exhibits: attempts a file proves are
+        # « justified », the others are only « declared » (and said to be).
+        "attempts": attempt_rows(proof.proven, exhibits, zone, proof.evidence),
+        "declared_attempts": attempt_rows(proof.declared, exhibits, zone, proof.evidence),
+        "summary": summary(proof.proven, zone),
+        "declared": summary(proof.declared, zone),
+        "timestamped_online": proof.timestamped_online(),
         "exhibits": exhibits,
         "refs": refs,
         "extra_documents": _extra_documents(exhibits),
         "online": any(e.kind == "channel" for e in exhibits),
-        "renewal_window": _renewal_window(case, attempts, zone),
+        "renewal_window": _renewal_window(case, proof.proven, zone),
         "urgency": _urgency(case, today, options, _extra_documents(exhibits)),
         "decision": _decision(case, assessment),
         "conclusions": _conclusions(options, case.procedure_kind == "renewal"),

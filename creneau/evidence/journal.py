@@ -113,6 +113,9 @@ def anchor_heads() -> AnchorReport:
     heads = JournalEntry.objects.filter(~Exists(later), ~Exists(anchored))
     done, missed, failures = 0, 0, list[str]()
     for entry in heads:
+        if failures and not done:  # no authority answered: the other heads wait for next time
+            missed += 1
+            continue
         attempted = tsa.request_tokens(entry.entry_hash.encode())
         failures.extend(attempted.failures)
         for token in attempted.tokens:

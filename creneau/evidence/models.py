@@ -36,8 +36,10 @@ class Seal(WriteOnceModel):
         UPLOAD = "upload", _("fichier déposé")
 
     class State(models.TextChoices):
-        SEALED = "sealed", _("scellé")
-        AWAITING_TIMESTAMP = "awaiting_timestamp", _("en attente d'horodatage")
+        # « sealed »: a token was received (checked on arrival when roots are configured);
+        # whether it verifies now is evidence.states' question, never this label's.
+        SEALED = "sealed", _("jeton d'horodatage reçu")
+        AWAITING_TIMESTAMP = "awaiting_timestamp", _("sans jeton d'horodatage")
 
     TRANSITIONS = frozenset({"state", "sealed_at"})
 

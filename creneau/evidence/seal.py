@@ -18,10 +18,12 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from creneau import __version__
-from creneau.evidence.models import Artefact, Blob, Seal, TimestampToken
+from creneau.cases.models import Case, CaseQuerySet
+from creneau.evidence.models import Artefact, Blob, Capture, Seal, TimestampToken, Upload
 from creneau.lib import storage, tsa
 
 MANIFEST_FORMAT = "creneau-manifest/1"
@@ -150,9 +152,17 @@ class PendingReport:
 
 
 def timestamp_pending() -> PendingReport:
-    """Retry every seal still awaiting a token; the scheduler calls this periodically."""
+    """Retry every seal still awaiting a token; the scheduler calls this periodically.
+
+    When no authority answers for one seal, the others wait for the next run: asking again at
+    once would only stack timeouts (and the public authorities ask scripts not to hammer them).
+    """
     done, left, failures = 0, 0, list[str]()
-    for seal in Seal.objects.filter(state=Seal.State.AWAITING_TIMESTAMP).select_related("manifest"):
+    waiting = Seal.objects.filter(state=Seal.State.AWAITING_TIMESTAMP).select_related("manifest")
+    for seal in waiting:
+        if failures and not done:  # every authority failed on the first seal of this run
+            left += 1
+            continue
         attempted = tsa.request_tokens(storage.read(seal.manifest.sha256))
         failures.extend(attempted.failures)
         if not attempted.tokens:
@@ -174,3 +184,11 @@ def _mark_sealed(seal: Seal, tokens: Sequence[tsa.Token]) -> None:
         locked.state = Seal.State.SEALED
         locked.sealed_at = timezone.now()
         locked.save(update_fields=["state", "sealed_at"])
+        cases_of(locked).note_change()  # their stored verdicts counted this seal as pending
+
+
+def cases_of(seal: Seal) -> CaseQuerySet:
+    """The cases whose evidence holds this seal (its capture's, or its upload's)."""
+    captured = Capture.objects.filter(seal=seal).values("case_id")
+    uploaded = Upload.objects.filter(seal=seal).values("case_id")
+    return Case.objects.filter(Q(pk__in=captured) | Q(pk__in=uploaded))

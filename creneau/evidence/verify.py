@@ -53,6 +53,18 @@ class Report:
         return not self.problems
 
 
+# A seal that never got a token: honest (the authority did not answer yet), but not evidence of
+# a date. A problem by default; ``creneau verify --allow-pending`` lists it as pending instead.
+PENDING = "no_timestamp"
+
+
+def allowing_pending(report: Report) -> Report:
+    """The same report, seals awaiting their first token moved from problems to pending."""
+    waiting = [f"{p.where} : {p.message}" for p in report.problems if p.code == PENDING]
+    problems = [p for p in report.problems if p.code != PENDING]
+    return Report(problems, [*report.pending, *waiting], report.checked, report.orphans)
+
+
 def parse_manifest(data: bytes, where: str) -> tuple[dict[str, Any] | None, list[Problem]]:
     try:
         manifest = json.loads(data)
@@ -151,7 +163,7 @@ def verify_folder(path: Path, roots: Roots) -> list[Problem]:
     tokens = sorted((path / folder.TIMESTAMPS).glob("*.tsr"))
     if not tokens:
         problems.append(
-            Problem("no_timestamp", str(path), "aucun jeton d'horodatage : capture non scellée")
+            Problem(PENDING, str(path), "aucun jeton d'horodatage : horodatage en attente")
         )
     for token in tokens:
         started = manifest.get("started_at")
@@ -296,7 +308,7 @@ def _check_seal(item: Seal, roots: Roots) -> list[Problem]:
     problems += _check_capture_row(item, manifest, where)
     tokens = list(item.tokens.select_related("response"))
     if item.state == Seal.State.SEALED and not tokens:
-        problems.append(Problem("no_timestamp", where, "noté scellé mais sans jeton"))
+        problems.append(Problem("sealed_without_token", where, "noté scellé mais sans jeton"))
     for token in tokens:
         response = read_blob(token.response.sha256)
         if response is None:

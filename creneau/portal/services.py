@@ -3,12 +3,10 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count
 from django.utils import timezone
-from django.utils.functional import Promise
 
 from creneau.cases.models import Case
-from creneau.portal import wording
+from creneau.evidence.states import Evidence, evidence_of
 from creneau.scheduling import assisted
 
 
@@ -18,19 +16,20 @@ class JournalLine:
     channel: str
     outcome: str
     outcome_label: str
-    evidence: Promise
+    evidence: Evidence  # its state in the one vocabulary (evidence.states)
 
 
 def journal(case: Case) -> list[JournalLine]:
     """Every attempt of the case, newest first, with how it is proven."""
-    attempts = case.attempts.annotate(file_count=Count("files")).order_by("-at", "-id")
+    attempts = list(case.attempts.order_by("-at", "-id"))
+    evidence = evidence_of(attempts)
     return [
         JournalLine(
             at=attempt.at,
             channel=attempt.get_channel_display(),
             outcome=attempt.outcome,
             outcome_label=attempt.get_outcome_display(),
-            evidence=wording.source_text(attempt, attempt.file_count > 0),
+            evidence=evidence[attempt.pk],
         )
         for attempt in attempts
     ]

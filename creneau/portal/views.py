@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from creneau.accounts.models import AuditEvent
 from creneau.assessment.context import assessment_context
 from creneau.cases.models import Case
+from creneau.evidence.states import MEANING, ORDER, State, evidence_for, timestamping_enabled
 from creneau.evidence.uploads import UploadError
 from creneau.notifications import transport
 from creneau.notifications.alerts import LANGUAGE_CODES
@@ -110,6 +111,9 @@ def case_page(request: HttpRequest, link: PersonalLink, reference: str) -> HttpR
         "verdict_text": wording.verdict_text(str(assessment.verdict)),
         "next_steps": assessment.next_steps,
         "journal": journal(case),
+        "states": [{"label": s.label, "meaning": MEANING[s]} for s in ORDER],
+        "timestamping": timestamping_enabled(),
+        "declared_label": State.DECLARED_WITH_FILE.label,
         "assisted": assisted_links(case),
         "several_cases": Case.objects.filter(person=link.person).count() > 1,
     }
@@ -124,7 +128,7 @@ def upload(request: HttpRequest, link: PersonalLink, reference: str) -> HttpResp
     if posted and form.is_valid():
         sent = form.cleaned_data["file"]
         try:
-            record_screenshot(
+            attempt = record_screenshot(
                 case,
                 sent.read(),
                 sent.name or "",
@@ -136,7 +140,12 @@ def upload(request: HttpRequest, link: PersonalLink, reference: str) -> HttpResp
             form.add_error("file", _("Ce fichier n'est pas accepté : envoyez une image ou un PDF."))
         else:
             _audit(case, AuditEvent.Action.CHANGE, "capture envoyée")
-            messages.success(request, _("Merci. Votre capture est scellée et notée au journal."))
+            label = evidence_for(attempt).label
+            messages.success(
+                request,
+                _("Merci. Votre capture est gardée et notée au journal : tentative « %(state)s ».")
+                % {"state": label},
+            )
             return redirect("portal-case", reference=case.reference)
     status = 400 if form.errors else 200
     return render(request, "portal/upload.html", {"case": case, "form": form}, status=status)

@@ -3,7 +3,7 @@
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from creneau.cases.models import Attempt, Case
+from creneau.cases.models import Case
 
 STATUS: dict[str, Promise] = {
     Case.Status.GATHERING: _(
@@ -27,13 +27,6 @@ VERDICT: dict[str, Promise] = {
     "strong": _("Les preuves sont solides."),
 }
 
-SOURCE: dict[str, Promise] = {
-    Attempt.Source.SEALED: _("preuve scellée par Créneau"),
-    Attempt.Source.MANUAL: _("déclarée"),
-    "manual+file": _("déclarée, avec un fichier scellé à son arrivée"),
-    Attempt.Source.IMPORTED: _("importée"),
-}
-
 
 def status_text(case: Case) -> Promise:
     return STATUS.get(case.status, STATUS[Case.Status.GATHERING])
@@ -41,10 +34,3 @@ def status_text(case: Case) -> Promise:
 
 def verdict_text(verdict: str) -> Promise:
     return VERDICT[verdict]
-
-
-def source_text(attempt: Attempt, has_files: bool) -> Promise:
-    """Sealed by the tool, or declared (by the person or a volunteer), or imported."""
-    if attempt.source == Attempt.Source.MANUAL and has_files:
-        return SOURCE["manual+file"]
-    return SOURCE.get(attempt.source, SOURCE[Attempt.Source.MANUAL])

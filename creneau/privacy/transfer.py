@@ -35,6 +35,7 @@ from creneau.catalog.loader import normalise_department
 from creneau.catalog.models import BookingPage, Department, Procedure, guess_system
 from creneau.evidence.attempts import Filed, record_attempt
 from creneau.evidence.models import Blob
+from creneau.evidence.states import Evidence, evidence_of
 from creneau.lib import storage
 from creneau.privacy import transfer_sections as sections
 
@@ -415,6 +416,8 @@ def exported_file_path(attached: AttemptFile) -> str:
 def export_case(case: Case) -> dict[str, Any]:
     """The case in the documented format; files are named relative to the JSON file."""
     person = case.person
+    attempts = list(case.attempts.all())
+    evidence = evidence_of(attempts)
     return {
         "format": FORMAT,
         "person": {
@@ -443,19 +446,21 @@ def export_case(case: Case) -> dict[str, Any]:
             },
             "particular_circumstances": case.particular_circumstances or "",
         },
-        "attempts": [_export_attempt(attempt, case) for attempt in case.attempts.all()],
+        "attempts": [_export_attempt(attempt, case, evidence[attempt.pk]) for attempt in attempts],
         "documents": [entry for entry, _document in sections.export_documents(case)],
         "court": sections.export_court(case),
     }
 
 
-def _export_attempt(attempt: Attempt, case: Case) -> dict[str, Any]:
+def _export_attempt(attempt: Attempt, case: Case, evidence: Evidence) -> dict[str, Any]:
     exported = {
         "channel": attempt.channel,
         "at": attempt.at.astimezone(case.department.zone).isoformat(),
         "outcome": attempt.outcome,
         "note": attempt.note,
         "files": [exported_file_path(f) for f in attempt.files.select_related("blob")],
+        # How it was proven here; ignored on import, where every attempt is declared.
+        "evidence": {"state": str(evidence.state), "label": evidence.label},
     }
     details = sections.export_details(attempt)
     return exported | ({"details": details} if details else {})

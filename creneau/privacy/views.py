@@ -33,10 +33,10 @@ README = """Copie des données du dossier {reference}, faite le {date}.
 
 case.json     l'identité de la personne, la démarche et chaque tentative datée,
               au format décrit dans docs/case-format.md de Créneau ;
-files/        les fichiers joints aux tentatives (captures horodatées, courriels, scans).
+files/        les fichiers joints aux tentatives (captures d'écran, courriels, scans).
 
-Les preuves scellées (manifestes, jetons d'horodatage RFC 3161) restent vérifiables par
-l'organisation avec « creneau verify » tant que le dossier n'est pas effacé.
+Les manifestes des preuves et leurs jetons d'horodatage RFC 3161, quand il y en a,
+restent vérifiables par l'organisation avec « creneau verify » tant que le dossier n'est pas effacé.
 """
 
 

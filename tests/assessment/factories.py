@@ -18,8 +18,9 @@ def attempt(
     outcome: str = "no_slot",
     evidence: str = "sealed",
     has_files: bool = True,
+    state: str = "",
 ) -> AttemptFact:
-    return AttemptFact(channel, when, outcome, evidence, has_files)
+    return AttemptFact(channel, when, outcome, evidence, has_files, state)
 
 
 def weekly(

@@ -210,7 +210,7 @@ def test_slots_seen_weaken_the_file(thresholds):
 
 
 @pytest.mark.parametrize(
-    ("sealed_weeks", "manual_weeks", "manual_files", "level"),
+    ("timestamped_weeks", "manual_weeks", "manual_files", "level"),
     [
         (3, 0, True, Level.MET),
         (2, 1, True, Level.INFO),  # declared, each with its dated capture: documented
@@ -218,33 +218,50 @@ def test_slots_seen_weaken_the_file(thresholds):
         (3, 1, False, Level.CAUTION),  # a quarter of the counted attempts bring nothing to file
     ],
 )
-def test_sealed_and_manual_evidence_are_counted_separately(
-    sealed_weeks, manual_weeks, manual_files, level, thresholds
+def test_each_evidence_state_is_counted_in_the_one_vocabulary(
+    timestamped_weeks, manual_weeks, manual_files, level, thresholds
 ):
-    sealed = weekly(MONDAY, sealed_weeks)
+    timestamped = weekly(MONDAY, timestamped_weeks, state="timestamped")
     manual = weekly(
-        MONDAY + timedelta(weeks=sealed_weeks),
+        MONDAY + timedelta(weeks=timestamped_weeks),
         manual_weeks,
         evidence="manual",
         has_files=manual_files,
     )
-    snapshot = facts([*sealed, *manual])
+    snapshot = facts([*timestamped, *manual])
     metrics = compute(snapshot)
     assert metrics.by_evidence == {
-        "sealed": 3 * sealed_weeks,
+        "sealed": 3 * timestamped_weeks,
         "manual": 3 * manual_weeks,
         "imported": 0,
     }
+    declared = "declared_with_file" if manual_files else "declared_without_file"
+    assert metrics.timestamped == 3 * timestamped_weeks
+    assert getattr(metrics, declared) == 3 * manual_weeks
     reason = judge(rules.evidence_kinds, snapshot, thresholds)
     assert reason.level == level
-    assert f"scellées et horodatées : {3 * sealed_weeks}" in reason.text
-    assert f"déclarées à la main : {3 * manual_weeks}" in reason.text
+    assert f"scellée et horodatée : {3 * timestamped_weeks}" in reason.text
+    label = "déclarée avec fichier joint" if manual_files else "déclarée sans justificatif"
+    assert f"{label} : {3 * manual_weeks}" in reason.text
+
+
+def test_a_sealed_attempt_without_a_verified_token_is_never_said_to_be_timestamped(thresholds):
+    snapshot = facts(weekly(MONDAY, 3))  # recorded as sealed, no verified state given
+
+    metrics = compute(snapshot)
+    reason = judge(rules.evidence_kinds, snapshot, thresholds)
+
+    assert metrics.timestamped == 0 and metrics.awaiting_timestamp == 9
+    assert "scellée et horodatée : 0" in reason.text
+    assert "scellée, horodatage en attente : 9" in reason.text
+    assert "attendent encore leur horodatage" in reason.text
 
 
 def test_manual_online_declarations_without_a_file_are_flagged(thresholds):
     snapshot = facts(weekly(MONDAY, 3, evidence="manual", has_files=False))
     reason = judge(rules.evidence_kinds, snapshot, thresholds)
-    assert "(9 sans aucun fichier joint)" in reason.text
+    assert "déclarée sans justificatif : 9" in reason.text
+    assert reason.level == Level.MISSING
 
 
 @pytest.mark.parametrize(

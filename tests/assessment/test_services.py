@@ -8,7 +8,8 @@ from PIL import Image
 from creneau.assessment.context import assessment_context, case_chart_png
 from creneau.assessment.models import CaseAssessment, with_verdict
 from creneau.assessment.services import assess_case, refresh_assessment, snapshot_of
-from creneau.cases.models import Attempt, Case
+from creneau.cases.models import Attempt, AttemptFile, Case
+from creneau.evidence.models import Blob
 
 from .factories import at, attempt, weekly
 
@@ -42,10 +43,13 @@ def test_the_stored_verdict_follows_the_journal_and_filters_the_case_list(case_f
     refresh_assessment(case)
     refresh_assessment(other)
     assert case.assessment.verdict == "weak"
-    for fact in [*weekly(date(2026, 3, 16), 3), EMAIL]:
-        Attempt.objects.create(
+    for number, fact in enumerate([*weekly(date(2026, 3, 16), 3), EMAIL]):
+        row = Attempt.objects.create(
             case=case, channel=fact.channel, at=fact.at, outcome=fact.outcome, source="sealed"
         )
+        # Each with its file (a screenshot, the sent e-mail): every step is documented.
+        blob = Blob.objects.create(sha256=f"{number:064x}", size=1)
+        AttemptFile.objects.create(attempt=row, blob=blob, name="preuve")
     stored = refresh_assessment(case)
     assert stored.verdict in {"adequate", "strong"}
     assert stored.payload["verdict"] == stored.verdict

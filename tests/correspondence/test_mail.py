@@ -1,5 +1,5 @@
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from email.policy import default
 
@@ -11,12 +11,16 @@ from pypdf import PdfReader
 
 from creneau.accounts.models import MailSettings
 from creneau.cases.models import Attempt, Case
+from creneau.correspondence.captures import captures_pdf
 from creneau.correspondence.models import MailDraft, MailSchedule
 from creneau.correspondence.sending import archive_unrecorded, due_mail_drafts, prepare_draft
+from creneau.evidence import seal
 from creneau.evidence.models import JournalEntry, Upload
+from creneau.evidence.states import State, evidence_for
 from creneau.evidence.verify import verify_store
 from creneau.lib import storage, tsa
-from tests.correspondence.conftest import free_port
+from tests.conftest import make_case
+from tests.correspondence.conftest import add_capture, free_port
 
 RECIPIENT = "pref-etrangers@seine-saint-denis.gouv.fr"
 
@@ -58,6 +62,8 @@ def test_an_approved_email_arrives_with_the_captures_pdf_and_is_archived_byte_fo
     upload = Upload.objects.get(filed__sha256=archived.blob.sha256)
     assert upload.seal.state == "sealed" and upload.media_type == "message/rfc822"
     assert (draft.state, draft.approved_by, draft.attempt) == ("sent", personas.alice, attempt)
+    # Créneau sent it itself and its sealed bytes carry a token that verifies.
+    assert evidence_for(attempt).state == State.TIMESTAMPED
 
     message = message_from_bytes(received.data, policy=default)
     assert message["To"] == RECIPIENT
@@ -65,6 +71,7 @@ def test_an_approved_email_arrives_with_the_captures_pdf_and_is_archived_byte_fo
     assert message["Subject"].endswith("carte de séjour temporaire – Aminata DIALLO")
     assert "DIALLO" in message.get_body(("plain",)).get_content()
     attachments = {part.get_filename(): part.get_content() for part in message.iter_attachments()}
+    # Every capture in it carries a verifying token: only then does its name say so.
     captures = PdfReader(io.BytesIO(attachments["captures-horodatees.pdf"]))
     assert len(captures.pages) == 3  # the page that offered slots is not attached
     assert attachments["demande-de-rendez-vous.pdf"].startswith(b"%PDF-")
@@ -271,3 +278,19 @@ def test_a_send_recorded_after_a_crash_is_archived_later(personas, case, mail_se
     [attempt] = archive_unrecorded()
     assert (attempt.channel, attempt.outcome) == ("email", "sent")
     assert archive_unrecorded() == []
+
+
+def test_the_captures_pdf_says_horodatees_only_when_every_token_verifies(
+    personas, settings, local_tsa
+):
+    """GIVEN captures sealed while no authority answered WHEN the e-mail attaches them THEN its
+    name does not say « horodatées »; once a token verifies for each, it does."""
+    settings.TSA_URLS = []
+    case = make_case(personas.group)
+    for day in (1, 9):
+        add_capture(case, datetime(2026, 9, day, 9, 12, tzinfo=UTC))
+    assert captures_pdf(case).name == "captures-d-ecran.pdf"
+
+    settings.TSA_URLS = [local_tsa.url]
+    seal.timestamp_pending()
+    assert captures_pdf(case).name == "captures-horodatees.pdf"

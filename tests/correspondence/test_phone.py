@@ -55,7 +55,9 @@ def test_a_volunteer_prepares_reads_and_approves_the_email_on_a_small_phone(
     save_screenshot(phone, "mail-draft-phone")
     phone.get_by_role("button", name="Envoyer", exact=True).click()
 
-    assert phone.get_by_text("Courriel envoyé, archivé et scellé.").is_visible()
+    assert phone.get_by_text(
+        "Courriel envoyé et archivé. Tentative « scellée et horodatée »."
+    ).is_visible()
     assert_fits_the_screen(phone)
     save_screenshot(phone, "mail-sent-phone")
     assert len(smtp_server.messages) == 1

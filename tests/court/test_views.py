@@ -1,5 +1,7 @@
 import datetime
+import html
 import io
+import re
 import zipfile
 
 import pytest
@@ -121,8 +123,13 @@ def test_a_document_is_sealed_then_the_bundle_builds_and_downloads(personas, imp
     status = client.get(reverse("court-bundle-status", args=[ref, build.pk])).json()
     assert status["state"] == "done", status
     assert status["done"] == status["total"] > 3
-    page = client.get(answer["Location"]).content.decode()
+    page = html.unescape(client.get(answer["Location"]).content.decode())
     assert "court/bundle.js" in page and "<script>" not in page
+    # The title, address and booking-rule pages are still placeholders: said on both pages.
+    assert "Dossier incomplet" in page and "pièce n° 3 à joindre : Justificatif de domicile" in page
+    court = html.unescape(client.get(reverse("court-page", args=[ref])).content.decode())
+    assert "Dossier incomplet" in court and "Pièce n° 3 : Justificatif de domicile" in court
+    assert re.search(r"terminé — <span class=\"warn\">incomplet : \d+ éléments manquants", court)
     download = client.get(reverse("court-bundle-zip", args=[ref, build.pk]))
     names = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))).namelist()
     assert "depot/00_Requete_refere_mesures_utiles.pdf" in names

@@ -1,14 +1,16 @@
 """A realistic case for documents: a renewal in Seine-Saint-Denis with attempts over two months."""
 
 import datetime
+import hashlib
 from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from creneau.cases.models import Attempt, Case, Person
+from creneau.cases.models import Attempt, AttemptFile, Case, Person
 from creneau.catalog.models import Department
+from creneau.evidence.models import Blob
 
 PARIS = ZoneInfo("Europe/Paris")
 DOCUMENT_DATE = datetime.date(2026, 10, 20)
@@ -39,7 +41,11 @@ ATTEMPTS = [
 ]
 
 
-def make_document_case(organisation: Any, *, attempts: Any = ATTEMPTS, **overrides: Any) -> Case:
+def make_document_case(
+    organisation: Any, *, attempts: Any = ATTEMPTS, with_files: bool = True, **overrides: Any
+) -> Case:
+    """The case, each attempt with a file of its own (a screenshot, a scan) unless
+    ``with_files=False``: then every attempt is only declared."""
     person = Person.objects.create(
         organisation=organisation,
         family_name=overrides.pop("family_name", "Diallo"),
@@ -64,8 +70,14 @@ def make_document_case(organisation: Any, *, attempts: Any = ATTEMPTS, **overrid
         "employment": True,
     }
     case = Case.objects.create(**(fields | overrides))
-    for at, channel, outcome, note in attempts:
-        Attempt.objects.create(case=case, channel=channel, at=at, outcome=outcome, note=note)
+    for number, (at, channel, outcome, note) in enumerate(attempts):
+        attempt = Attempt.objects.create(
+            case=case, channel=channel, at=at, outcome=outcome, note=note
+        )
+        if with_files:  # a row is enough for documents: they name files, never read them
+            digest = hashlib.sha256(f"preuve {case.reference} {number}".encode()).hexdigest()
+            blob, _ = Blob.objects.get_or_create(sha256=digest, defaults={"size": 1})
+            AttemptFile.objects.create(attempt=attempt, blob=blob, name=f"preuve-{number}.png")
     return case
 
 

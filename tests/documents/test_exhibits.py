@@ -34,8 +34,13 @@ ATTEMPTS = [
 ]
 
 
+# Every attempt but the phone call brings a file (a capture, the sent e-mail, an attestation).
+PROVEN = frozenset({1, 2, 3, 4, 5, 6, 7})
+
+
 def plan(**overrides):
-    return plan_exhibits(ATTEMPTS, **({"holder": "Aminata DIALLO", "renewal": True} | overrides))
+    given = {"holder": "Aminata DIALLO", "renewal": True, "proven": PROVEN} | overrides
+    return plan_exhibits(ATTEMPTS, **given)
 
 
 def test_exhibits_are_numbered_continuously_in_a_fixed_order():
@@ -112,15 +117,35 @@ def test_added_documents_join_their_planned_exhibit_or_follow_the_evidence_urgen
     assert numbers_of(exhibits, "employment", "schooling") == [tail[0].number, tail[1].number]
 
 
-def test_a_planned_exhibit_is_cited_before_its_document_is_added_and_listed_to_add():
+def test_a_planned_exhibit_is_not_cited_before_its_document_is_added_and_is_listed_to_add():
     exhibits = plan()
-    assert numbers_of(exhibits, "address") == [3]
+    assert numbers_of(exhibits, "address") == []  # a placeholder page proves nothing
     assert [e.kind for e in to_add(exhibits)] == [
         "identity",
         "residence_title",
         "address",
         "channel",
     ]
+    added = plan(added=[AddedDocument(12, "address", "Facture d'électricité")])
+    assert numbers_of(added, "address") == [3]
+
+
+def test_an_attempt_only_declared_gets_no_exhibit_of_its_own_and_the_journal_lists_it():
+    exhibits = plan(proven={1})
+    kinds = [e.kind for e in exhibits]
+    assert kinds.count("screenshots") == 1 and "email" not in kinds and "counter" not in kinds
+    [series] = [e for e in exhibits if e.kind == "screenshots"]
+    assert series.attempt_ids == (1,) and "(1 tentative, le 1er septembre 2026)" in series.label
+    journal = next(e for e in exhibits if e.kind == "journal")
+    assert set(journal.attempt_ids) == {a.pk for a in ATTEMPTS}
+    assert journal.label.startswith("Relevé du journal des démarches, ")
+    assert exhibit_of(exhibits)[3] == journal.number
+
+
+def test_a_phone_call_with_a_file_has_its_own_exhibit():
+    exhibits = plan(proven=PROVEN | {8})
+    phone = next(e for e in exhibits if e.kind == "phone")
+    assert phone.attempt_ids == (8,) and phone.label.startswith("Appel téléphonique")
 
 
 def test_long_file_names_are_cut_after_a_whole_word():

@@ -8,6 +8,7 @@ from creneau.cases.models import Attempt, CourtEvent
 from creneau.documents.checks import stale_references_in
 from creneau.documents.generate import DocumentError, draft_document
 from creneau.documents.kinds import KINDS
+from tests.court.conftest import add_document, pdf_document
 
 from .conftest import DOCUMENT_DATE, paris
 from .textual import normalised
@@ -104,6 +105,11 @@ def test_the_execution_request_takes_the_recorded_injunction_and_waits_for_its_d
 
 @pytest.mark.django_db
 def test_the_urgency_is_argued_with_its_exhibits_and_without_a_hedge(renewal_case):
+    before = text_of(renewal_case)
+    assert "son titre de séjour a expiré le 12 octobre 2026 ;" in before  # nothing to cite yet
+    assert "pièce n° 2 à joindre" in " ".join(draft_document(renewal_case, "requete").missing)
+
+    add_document(renewal_case, "residence_title", "", pdf_document("Titre"), "titre.pdf")
     text = text_of(renewal_case)
     assert "son titre de séjour a expiré le 12 octobre 2026 (pièce n° 2)" in text
     assert "ce qu'il appartient au juge" not in text
@@ -112,6 +118,7 @@ def test_the_urgency_is_argued_with_its_exhibits_and_without_a_hedge(renewal_cas
 
 @pytest.mark.django_db
 def test_the_requete_has_the_paragraphs_a_jurist_expects(renewal_case):
+    add_document(renewal_case, "channel", "", pdf_document("Rendez-vous en ligne"), "page.pdf")
     text = text_of(renewal_case)
     for heading in (
         "1. Sur la compétence du tribunal",
@@ -202,3 +209,15 @@ def test_the_note_for_a_lawyer_points_to_suspension_and_liberty_when_a_decision_
     assert "article L. 521-1 du code de justice administrative" in text
     assert "article L. 521-2 du code de justice administrative" in text
     assert "Refus explicite notifié le 1er octobre 2026" in text
+
+
+@pytest.mark.django_db
+def test_steps_of_a_single_day_and_week_read_as_french(case_factory):
+    """GIVEN two online attempts the same day WHEN the requête counts them THEN it says « le »
+    and « une même semaine », never « du X au X » nor « 1 semaine différente », nor « , , »."""
+    day = paris(2026, 9, 1, 9, 12)
+    attempts = [(day, "online", "no_slot", ""), (day.replace(hour=15), "online", "no_slot", "")]
+    text = text_of(case_factory(attempts=attempts))
+    assert "Le 1er septembre 2026, elle a accompli 2 démarches, au cours d'une même semaine" in text
+    assert "toutes effectuées au cours d'une même semaine" in text
+    assert "1 semaine différente" not in text and ", ," not in text

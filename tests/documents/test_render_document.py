@@ -10,6 +10,7 @@ from creneau.documents.checks import placeholders_in, stale_references_in
 from creneau.documents.french import french_datetime
 from creneau.documents.generate import DocumentError, draft_document, render_document
 from creneau.documents.kinds import KINDS
+from tests.court.conftest import add_document, pdf_document
 
 from .conftest import ATTEMPTS, DOCUMENT_DATE
 from .textual import normalised, text_of_docx, text_of_pdf
@@ -59,7 +60,7 @@ def test_the_requete_names_the_competent_tribunal_and_dates_every_attempt_with_i
         assert normalised(french_datetime(moment)) in pdf_text
     assert "mardi 1er septembre 2026 à 9 h 12" in pdf_text
     # September's screenshots, after identity, title, address and the booking rule.
-    assert "(pièce n° 5)" in pdf_text
+    assert "(démarche déclarée avec fichier joint ; pièce n° 5)" in pdf_text
     assert "Pièce n° 5 : Captures d'écran de la prise de rendez-vous en ligne, septembre 2026" in (
         pdf_text
     )
@@ -68,6 +69,7 @@ def test_the_requete_names_the_competent_tribunal_and_dates_every_attempt_with_i
 
 @pytest.mark.django_db
 def test_the_requete_argues_urgency_for_a_renewal_without_claiming_it_is_certain(renewal_case):
+    add_document(renewal_case, "residence_title", "", pdf_document("Titre"), "titre.pdf")
     text = normalised(draft_document(renewal_case, "requete", **OPTIONS["requete"]).text)
     assert "CE, 9 juin 2022, n° 453391" in text
     assert "son titre de séjour a expiré le 12 octobre 2026 (pièce n° 2)" in text

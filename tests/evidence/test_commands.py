@@ -40,12 +40,51 @@ def test_capture_prints_the_contract_and_writes_a_verifiable_folder(captured):
     assert result["timestamps"] == [str(folder / "timestamps" / "1.tsr")]
     for name, digest in result["files"].items():
         assert (folder / name).exists() and len(digest) == 64
+    assert result["timestamp"]["status"] == "verified"
+    assert result["timestamp"]["verified"][0]["tsa"] == "CN=Creneau Local Test TSA"
     assert json.loads(run("verify", str(folder), "--json")) == {
         "ok": True,
         "checked": 1,
         "problems": [],
         "pending": [],
+        "pending_count": 0,
     }
+
+
+def _capture(page_server, folder: Path) -> dict:
+    printed = run("capture", f"{page_server}/", "--out", str(folder), "--json", "--allow-local")
+    return json.loads(printed)
+
+
+@pytest.mark.browser
+def test_without_an_authority_the_capture_says_disabled_and_verify_wants_allow_pending(
+    page_server, tmp_path, capsys
+):
+    result = _capture(page_server, tmp_path / "c")
+
+    assert result["timestamp"]["status"] == "disabled" and result["timestamps"] == []
+    assert "Horodatage désactivé" in capsys.readouterr().err
+    with pytest.raises(CommandError) as failed:
+        call_command("verify", str(tmp_path / "c"), "--json")
+    assert failed.value.returncode == 1
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)
+    assert [p["code"] for p in report["problems"]] == ["no_timestamp"]
+    assert report["pending_count"] == 1 and "1 scellé(s) sans jeton" in captured.err
+
+    call_command("verify", str(tmp_path / "c"), "--allow-pending", "--json")
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is True and len(report["pending"]) == 1 and report["pending_count"] == 1
+
+
+@pytest.mark.browser
+def test_an_authority_that_does_not_answer_leaves_the_capture_pending(
+    page_server, unreachable_tsa, tmp_path, capsys
+):
+    result = _capture(page_server, tmp_path / "c")
+
+    assert result["timestamp"]["status"] == "pending" and result["timestamp"]["failures"]
+    assert "Aucune autorité d'horodatage n'a répondu" in capsys.readouterr().err
 
 
 def test_capture_refuses_a_loopback_address_without_allow_local(tmp_path):

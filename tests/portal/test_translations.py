@@ -16,6 +16,7 @@ from django.test import Client
 from django.utils import translation
 
 from creneau.cases.models import Attempt, Channel, Outcome
+from creneau.evidence.states import State
 from creneau.portal import access
 from tests.conftest import make_case
 from tests.portal.conftest import open_portal
@@ -30,7 +31,7 @@ PERSON_FACING = re.compile(
 )
 # Strings computed in Python that reach the person's pages: the assessment's next steps, the
 # journal's labels. They are checked on the pages, even where the catalogue leaves some empty.
-SHOWN_TOO = re.compile(r"^creneau/(assessment/(rules|verdict)|cases/models)\.py")
+SHOWN_TOO = re.compile(r"^creneau/(assessment/(rules|verdict)|cases/models|evidence/states)\.py")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 
@@ -71,7 +72,7 @@ def test_every_person_facing_string_is_translated(language):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_labels_of_the_journal_are_translated(language):
-    labels = [choice.label for choice in (*Channel, *Outcome, *Attempt.Source)]
+    labels = [choice.label for choice in (*Channel, *Outcome, *Attempt.Source, *State)]
     with translation.override("fr"):
         french = [str(label) for label in labels]
     with translation.override(language):

@@ -45,8 +45,11 @@ def test_a_screenshot_is_sealed_filed_without_exif_and_noted_in_the_journal(
 
     assert JournalEntry.objects.filter(case=alice_case, attempt=attempt).exists()
     page = person.get(response["Location"]).content.decode()
-    assert "Merci. Votre capture est scellée et notée au journal." in page
-    assert "aucun créneau" in page and "fichier scellé à son arrivée" in page
+    assert (
+        "Merci. Votre capture est gardée et notée au journal : tentative "
+        "« déclarée avec fichier joint »." in page
+    )
+    assert "aucun créneau" in page and 'evidence-state--declared_with_file"' in page
 
 
 def test_a_pdf_is_accepted_as_an_attempt_elsewhere(alice_case, person):

@@ -110,7 +110,7 @@ def seal_attempts(phone: Page, case: Case) -> None:
     assert (attempt.source, attempt.outcome) == ("sealed", "no_slot")
     phone.reload()
     expect(phone.locator(".timeline li")).to_have_count(1)
-    expect(phone.locator(".timeline li .source")).to_have_text("capture scellée")
+    expect(phone.locator(".timeline li .evidence-state")).to_have_text("scellée et horodatée")
     assert_fits_the_screen(phone)
     save_screenshot(phone, "journey-2-case-sealed-attempt")
 
@@ -146,7 +146,9 @@ def person_in_arabic(browser: Browser, link: str, smtp: Mailbox) -> None:  # noq
         person.get_by_label("على موقع حجز المواعيد التابع للمحافظة").check()
         person.get_by_label("لا يوجد أي موعد متاح").check()
         person.get_by_role("button", name="إرسال").click()
-        expect(person.get_by_text("شكرًا. خُتمت لقطتكم وسُجّلت في السجلّ.")).to_be_visible()
+        expect(
+            person.get_by_text("شكرًا. حُفظت لقطتك وسُجّلت في السجل: محاولة «مصرَّح بها مع ملف مرفق».")
+        ).to_be_visible()
         expect(person.locator(".timeline li")).to_have_count(2)
         save_screenshot(person, "journey-4-portal-screenshot-sent")
 

@@ -58,9 +58,11 @@ def test_a_person_reads_their_case_in_arabic_and_sends_a_screenshot(live_server,
     save_screenshot(phone, "portal-upload-ar-phone")
     phone.get_by_role("button", name="إرسال").click()
 
-    assert phone.get_by_text("شكرًا. خُتمت لقطتكم وسُجّلت في السجلّ.").is_visible()
+    assert phone.get_by_text(
+        "شكرًا. حُفظت لقطتك وسُجّلت في السجل: محاولة «مصرَّح بها مع ملف مرفق»."
+    ).is_visible()
     assert phone.locator(".timeline li").count() == 1
-    assert "مع ملف خُتم فور وصوله" in phone.locator(".timeline li").inner_text()
+    assert "مصرَّح بها مع ملف مرفق" in phone.locator(".timeline li").inner_text()
     assert_fits_the_screen(phone)
     assert Attempt.objects.get(case=case).files.count() == 1
 

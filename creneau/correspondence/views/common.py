@@ -5,11 +5,13 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from creneau.accounts import audit
 from creneau.accounts.models import AuditEvent
-from creneau.cases.models import Case
+from creneau.cases.models import Attempt, Case
 from creneau.documents.generate import DocumentError, render_document
+from creneau.evidence.states import evidence_for
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -37,3 +39,10 @@ def document_download(
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{kind}-{case.reference}.{fmt}"'
     return response
+
+
+def recorded(request: HttpRequest, done: str, attempt: Attempt) -> None:
+    """A success message saying how the attempt is proven, in the one vocabulary of states."""
+    state = evidence_for(attempt).label
+    text = _("%(done)s Tentative « %(state)s ».") % {"done": done, "state": state}
+    messages.success(request, text)

@@ -1,6 +1,5 @@
 """The ANEF contact centre (CCC) and points d'accueil numérique; the Défenseur des droits."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -11,7 +10,7 @@ from creneau.cases.access import case_or_404
 from creneau.cases.models import Case, Channel, Outcome
 from creneau.correspondence.forms import CccForm, DddForm, read
 from creneau.correspondence.recording import record
-from creneau.correspondence.views.common import document_download, page
+from creneau.correspondence.views.common import document_download, page, recorded
 from creneau.documents.generate import DocumentError, draft_document
 from creneau.evidence.attempts import Incoming
 from creneau.evidence.uploads import UploadError
@@ -53,7 +52,7 @@ def ccc_record(request: HttpRequest, reference: str) -> HttpResponse:
         return _ccc_page(request, case, form, 400)
     data = form.cleaned_data
     try:
-        record(
+        attempt = record(
             case,
             channel=Channel.CCC,
             outcome=data["outcome"],
@@ -65,7 +64,7 @@ def ccc_record(request: HttpRequest, reference: str) -> HttpResponse:
     except UploadError as exc:
         form.add_error("proof", str(exc))
         return _ccc_page(request, case, form, 400)
-    messages.success(request, _("Contact avec le centre de contact citoyen enregistré."))
+    recorded(request, _("Contact avec le centre de contact citoyen enregistré."), attempt)
     return redirect("case-detail", reference=case.reference)
 
 
@@ -105,7 +104,7 @@ def ddd_record(request: HttpRequest, reference: str) -> HttpResponse:
         f" Dossier n° {data['reference']}." if data["reference"] else ""
     )
     try:
-        record(
+        attempt = record(
             case,
             channel=Channel.DDD,
             outcome=Outcome.SENT,
@@ -117,5 +116,5 @@ def ddd_record(request: HttpRequest, reference: str) -> HttpResponse:
     except UploadError as exc:
         form.add_error("proof", str(exc))
         return _ddd_page(request, case, form, 400)
-    messages.success(request, _("Saisine du Défenseur des droits enregistrée."))
+    recorded(request, _("Saisine du Défenseur des droits enregistrée."), attempt)
     return redirect("case-detail", reference=case.reference)

@@ -1,6 +1,5 @@
 """Counter visits, and the witness's attestation (identity written by hand, never stored)."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +12,7 @@ from creneau.cases.models import Attempt, Case, Channel
 from creneau.correspondence.forms import AttestationForm, CounterVisitForm, read
 from creneau.correspondence.models import CounterVisit
 from creneau.correspondence.recording import attach_later, record
-from creneau.correspondence.views.common import document_download, page
+from creneau.correspondence.views.common import document_download, page, recorded
 from creneau.evidence.attempts import Incoming
 from creneau.evidence.uploads import UploadError
 
@@ -65,7 +64,7 @@ def counter_record(request: HttpRequest, reference: str) -> HttpResponse:
             user=request.user,
         )
         CounterVisit.objects.create(attempt=attempt, site=data["site"], witnessed=data["witnessed"])
-    messages.success(request, _("Présentation au guichet enregistrée."))
+    recorded(request, _("Présentation au guichet enregistrée."), attempt)
     return redirect("counter", reference=case.reference)
 
 
@@ -102,6 +101,6 @@ def counter_attestation_upload(
         except UploadError as exc:
             form.add_error("scan", str(exc))
         else:
-            messages.success(request, _("Attestation du témoin jointe à la visite et scellée."))
+            recorded(request, _("Attestation du témoin jointe à la visite."), visit)
             return redirect("counter", reference=case.reference)
     return _counter_page(request, case, upload=(visit.pk, form), status=400)

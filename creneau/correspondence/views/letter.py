@@ -1,6 +1,5 @@
 """« Préparer une lettre recommandée »: the letter, its posting, its avis de réception."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,7 +13,7 @@ from creneau.correspondence.forms import LetterSentForm, ReceiptForm, read
 from creneau.correspondence.models import RegisteredLetter
 from creneau.correspondence.recording import record, seal_all
 from creneau.correspondence.sending import prefecture_site
-from creneau.correspondence.views.common import document_download, page
+from creneau.correspondence.views.common import document_download, page, recorded
 from creneau.evidence.attempts import Incoming
 from creneau.evidence.uploads import UploadError
 
@@ -80,7 +79,7 @@ def letter_sent(request: HttpRequest, reference: str) -> HttpResponse:
     except UploadError as exc:
         form.add_error("proof", str(exc))
         return _letter_page(request, case, sent=form, status=400)
-    messages.success(request, _("Envoi de la lettre recommandée enregistré."))
+    recorded(request, _("Envoi de la lettre recommandée enregistré."), attempt)
     return redirect("letter", reference=case.reference)
 
 
@@ -112,5 +111,5 @@ def letter_receipt(request: HttpRequest, reference: str) -> HttpResponse:
     except UploadError as exc:
         form.add_error("scan", str(exc))
         return _letter_page(request, case, receipt=form, status=400)
-    messages.success(request, _("Avis de réception enregistré et scellé."))
+    recorded(request, _("Avis de réception enregistré."), letter.receipt)
     return redirect("letter", reference=case.reference)

@@ -19,7 +19,7 @@ from creneau.correspondence import sending
 from creneau.correspondence.forms import RecipientForm, ReplyForm, ScheduleForm, read
 from creneau.correspondence.mailer import MailError
 from creneau.correspondence.models import MailDraft, MailSchedule
-from creneau.correspondence.views.common import page
+from creneau.correspondence.views.common import page, recorded
 from creneau.documents.generate import DocumentError
 from creneau.evidence.uploads import UploadError
 
@@ -92,14 +92,14 @@ def mail_send(request: HttpRequest, reference: str, draft_id: int) -> HttpRespon
     case = case_or_404(request, reference)
     _draft(case, draft_id)
     try:
-        sending.send_draft(case, draft_id, request.user)
+        attempt = sending.send_draft(case, draft_id, request.user)
     except MailError as exc:
         messages.error(request, _("Courriel non envoyé. %(reason)s") % {"reason": exc})
         return redirect("mail-draft", reference=case.reference, draft_id=draft_id)
     except sending.DraftUnavailableError:
         messages.error(request, _("Ce courriel a déjà été envoyé ou abandonné."))
         return redirect("mail-draft", reference=case.reference, draft_id=draft_id)
-    messages.success(request, _("Courriel envoyé, archivé et scellé."))
+    recorded(request, _("Courriel envoyé et archivé."), attempt)
     return redirect("case-detail", reference=case.reference)
 
 
@@ -166,10 +166,12 @@ def mail_reply(request: HttpRequest, reference: str) -> HttpResponse:
     if form.is_valid():
         upload = form.cleaned_data["message"]
         try:
-            sending.record_reply(case, read(upload), upload.name or "reponse.eml", request.user)
+            reply = sending.record_reply(
+                case, read(upload), upload.name or "reponse.eml", request.user
+            )
         except UploadError as exc:
             form.add_error("message", str(exc))
         else:
-            messages.success(request, _("Réponse enregistrée et scellée."))
+            recorded(request, _("Réponse enregistrée."), reply)
             return redirect("case-detail", reference=case.reference)
     return _mail_page(request, case, reply=form, status=400)

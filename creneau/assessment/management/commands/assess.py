@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from creneau.assessment.services import assess_case
 from creneau.assessment.verdict import Assessment
 from creneau.cases.models import Case
+from creneau.evidence.states import ORDER
 
 
 class Command(BaseCommand):
@@ -35,6 +36,9 @@ class Command(BaseCommand):
 
 def _as_text(reference: str, assessment: Assessment) -> str:
     lines = [f"{reference} : {assessment.verdict.label} ({assessment.verdict})", ""]
+    metrics = assessment.metrics.as_dict()
+    states = " ; ".join(f"{state.label} : {metrics[str(state)]}" for state in ORDER)
+    lines += [f"Tentatives ({metrics['total']}) — {states}", ""]
     lines += [f"- [{r.level}] {r.text} ({r.source})" for r in assessment.reasons]
     if assessment.next_steps:
         lines += ["", *(f"→ {step}" for step in assessment.next_steps)]

@@ -44,6 +44,12 @@ class Command(BaseCommand):
             self.stdout.write(str(result.folder))
         for warning in result.warnings:
             self.stderr.write(warning)
+        if not result.complete:
+            self.stderr.write(
+                f"Dossier de dépôt INCOMPLET ({len(result.missing)} élément(s) manquant(s)) :"
+            )
+            for item in result.missing:
+                self.stderr.write(f"  - {item}")
 
 
 def summary(result: BundleResult) -> dict[str, Any]:
@@ -55,6 +61,7 @@ def summary(result: BundleResult) -> dict[str, Any]:
         ],
         "files": {f.path: f.sha256 for f in result.files},
         "warnings": list(result.warnings),
+        "complete": result.complete,
         "missing": list(result.missing),
         "seconds": round(result.seconds, 2),
     }

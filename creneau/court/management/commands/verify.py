@@ -7,7 +7,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from creneau.court.bundlecheck import is_bundle, verify_bundle
-from creneau.evidence.verify import Report, Roots, verify_path, verify_store
+from creneau.evidence.verify import (
+    PENDING,
+    Report,
+    Roots,
+    allowing_pending,
+    verify_path,
+    verify_store,
+)
 from creneau.lib import tsa
 
 
@@ -18,6 +25,11 @@ class Command(BaseCommand):
         parser.add_argument("path", nargs="?", help="dossier à vérifier, ou « store »")
         parser.add_argument("--store", action="store_true", help="tout le stockage de preuves")
         parser.add_argument("--ca", help="racines PEM des autorités d'horodatage")
+        parser.add_argument(
+            "--allow-pending",
+            action="store_true",
+            help="une capture encore sans jeton d'horodatage n'est pas un problème",
+        )
         parser.add_argument("--json", action="store_true", help="sortie JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -31,17 +43,24 @@ class Command(BaseCommand):
         except tsa.TokenError as exc:
             raise CommandError(str(exc), returncode=1) from exc
         report = verify_store(roots) if whole_store else _verify_folder(Path(path), roots)
+        if options["allow_pending"]:
+            report = allowing_pending(report)
         self._print(report, options["json"], whole_store)
         if not report.ok:
             raise CommandError(f"{len(report.problems)} problème(s) trouvé(s)", returncode=1)
 
     def _print(self, report: Report, as_json: bool, whole_store: bool) -> None:
+        # Seals still without a token: problems by default, pending with --allow-pending.
+        waiting = len(report.pending) + sum(p.code == PENDING for p in report.problems)
+        if waiting:
+            self.stderr.write(f"{waiting} scellé(s) sans jeton d'horodatage (en attente)")
         if as_json:
             answer = {
                 "ok": report.ok,
                 "checked": report.checked,
                 "problems": [vars(p) for p in report.problems],
                 "pending": report.pending,
+                "pending_count": waiting,
             }
             if whole_store:
                 answer["orphans"] = report.orphans

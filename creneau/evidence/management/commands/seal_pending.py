@@ -32,6 +32,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result))
         else:
             self.stdout.write(
-                f"{pending.sealed} scellé(s) horodaté(s), {pending.still_pending} en attente ; "
+                f"jeton obtenu pour {pending.sealed} scellé(s), {pending.still_pending} en "
+                "attente ; "
                 f"{anchors.anchored} journal(aux) ancré(s)"
             )

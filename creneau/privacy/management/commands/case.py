@@ -93,7 +93,7 @@ class Command(BaseCommand):
 
 ERASE_WARNING = _(
     "Effacer le dossier %(ref)s supprime définitivement l'identité de la personne, ses "
-    "tentatives, son journal et ses preuves scellées. Si une procédure devant le tribunal est "
+    "tentatives, son journal et ses preuves. Si une procédure devant le tribunal est "
     "en cours ou possible, ces preuves peuvent encore être nécessaires : exportez d'abord le "
     "dossier (creneau case export … --out DOSSIER). Pour confirmer, relancez avec --yes."
 )

@@ -9,6 +9,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from creneau.cases.models import Case
+from creneau.evidence.attempts import record_capture
+from creneau.evidence.models import Capture
+from creneau.evidence.states import timestamp_status
 from creneau.lib import browsing
 from creneau.lib.urlsafety import UnsafeURLError, check_public_url
 from creneau.scheduling.attempts import capture
@@ -41,10 +44,14 @@ class Command(BaseCommand):
             result = capture(url, case=case, out_dir=options["out"], allow_local=allow_local)
         finally:
             browsing.close_all()
+        if case is not None:  # the case's online attempt, as the scheduler would record it
+            record_capture(result.capture_id)
         for failure in result.tsa_failures:
             log.warning("time-stamping authority unavailable: %s", failure)
-        if result.state != "sealed":
-            log.warning("no time-stamping authority answered: capture kept, awaiting timestamp")
+        row = Capture.objects.select_related("seal__manifest").get(pk=result.capture_id)
+        timestamp = timestamp_status(row.seal, row.started_at)
+        timestamp["failures"] = list(result.tsa_failures)
+        self._warn(timestamp)
         assert result.folder is not None
         output = {
             "outcome": result.outcome,
@@ -54,12 +61,31 @@ class Command(BaseCommand):
             "timestamps": [str(p) for p in result.folder.timestamps],
             "capture": result.capture_id,
             "state": result.state,
+            "timestamp": timestamp,
             "error": result.error,
         }
         if options["json"]:
             self.stdout.write(json.dumps(output, ensure_ascii=False))
         else:
-            self.stdout.write(f"{result.outcome} — {result.folder.folder} ({result.state})")
+            self.stdout.write(f"{result.outcome} — {result.folder.folder} ({timestamp['status']})")
+
+    def _warn(self, timestamp: dict[str, Any]) -> None:
+        """Say on standard error why a capture is not timestamped (it is kept either way)."""
+        if timestamp["status"] == "disabled":
+            self.stderr.write(
+                "Horodatage désactivé (CRENEAU_TSA_URLS vide) : capture scellée, non horodatée."
+            )
+        elif timestamp["status"] == "pending" and timestamp["tokens"]:
+            self.stderr.write(
+                "Jeton d'horodatage reçu mais non vérifiable avec les racines configurées "
+                "(CRENEAU_TSA_CA_FILE) : capture scellée, horodatage en attente. "
+                "Lancez « creneau doctor »."
+            )
+        elif timestamp["status"] == "pending":
+            self.stderr.write(
+                "Aucune autorité d'horodatage n'a répondu : capture scellée, horodatage en "
+                "attente (nouvel essai automatique, ou « creneau seal_pending »)."
+            )
 
     def _case(self, reference: str | None) -> Case | None:
         if not reference:

@@ -1,0 +1,259 @@
+"""``creneau doctor``: is this installation able to produce the evidence it claims?
+
+Each check returns a ``Check`` (a stable ``name``, ``ok``, a French ``message`` saying what is
+wrong and what to do). ``run_checks(probe=True)`` asks the time-stamping authorities and the
+SMTP servers for real (the command); ``probe=False`` reads only the configuration and the last
+evidence stored (the admin's banner on the dashboard: no network on a page load).
+"""
+
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from creneau.accounts.models import MailSettings, Organisation
+from creneau.correspondence import mailer
+from creneau.evidence.models import Seal
+from creneau.evidence.states import configured_roots, seal_stamps
+from creneau.lib import tsa
+from creneau.lib.browser import chromium_path
+
+MIN_FREE_BYTES = 2 * 1024**3  # captures, bundles and backups need room; 2 GB leaves a margin
+# A seal this old still without a token means the authority is not answering (retried often).
+STALE_SEAL = timedelta(minutes=30)
+LOCAL_FROM = "@localhost"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    message: str
+
+
+def run_checks(
+    *, probe: bool = True, organisations: Iterable[Organisation] | None = None
+) -> list[Check]:
+    """Every check, in the order an administrator fixes them."""
+    return [
+        timestamping(probe),
+        alert_mail(probe),
+        organisation_mail(organisations, probe),
+        site_url(),
+        chromium(),
+        disk_space(),
+    ]
+
+
+# --- trusted time ----------------------------------------------------------------------------
+
+
+def timestamping(probe: bool) -> Check:
+    if not settings.TSA_URLS:
+        return Check(
+            "timestamping",
+            False,
+            _(
+                "L'horodatage est désactivé (CRENEAU_TSA_URLS est vide) : aucune capture ne sera "
+                "« scellée et horodatée ». Retirez CRENEAU_TSA_URLS pour utiliser les autorités "
+                "publiques par défaut, ou donnez vos autorités et leurs racines "
+                "(CRENEAU_TSA_CA_FILE)."
+            ),
+        )
+    if not configured_roots()[1]:
+        return Check(
+            "timestamping",
+            False,
+            _(
+                "Aucune racine de confiance lisible pour vérifier les jetons d'horodatage "
+                "(CRENEAU_TSA_CA_FILE : « %(path)s ») : aucun jeton ne peut être vérifié, donc "
+                "aucune capture n'est « scellée et horodatée ». Donnez le fichier PEM des racines "
+                "de vos autorités."
+            )
+            % {"path": settings.TSA_CA_FILE or "—"},
+        )
+    return _probe_authorities() if probe else _recent_seals()
+
+
+def _probe_authorities() -> Check:
+    """Ask every authority for a token over fresh bytes; each token is verified on arrival."""
+    attempted = tsa.request_tokens(b"creneau doctor " + os.urandom(16).hex().encode())
+    if attempted.tokens:
+        names = ", ".join(sorted({t.tsa_name or t.url for t in attempted.tokens}))
+        text = _(
+            "Horodatage : %(ok)d autorité(s) sur %(all)d répondent et leur jeton se vérifie "
+            "avec les racines configurées (%(names)s)."
+        ) % {"ok": len(attempted.tokens), "all": len(settings.TSA_URLS), "names": names}
+        if attempted.failures:
+            text += " " + _("Sans réponse valable : %(failures)s.") % {
+                "failures": " ; ".join(attempted.failures)
+            }
+        return Check("timestamping", True, text)
+    return Check(
+        "timestamping",
+        False,
+        _(
+            "Aucune autorité d'horodatage n'a fourni de jeton vérifiable (%(failures)s). Les "
+            "captures restent « scellée, horodatage en attente » et seront horodatées quand une "
+            "autorité répondra. Vérifiez l'accès à internet de ce serveur, CRENEAU_TSA_URLS et "
+            "CRENEAU_TSA_CA_FILE."
+        )
+        % {"failures": " ; ".join(attempted.failures) or "—"},
+    )
+
+
+def _recent_seals() -> Check:
+    """Without asking anyone: is the last seal timestamped, and does its token verify?"""
+    last = Seal.objects.select_related("manifest").order_by("-created_at", "-id").first()
+    if last is None:
+        return Check("timestamping", True, _("Horodatage configuré ; aucune preuve encore."))
+    if last.state == Seal.State.AWAITING_TIMESTAMP:
+        if timezone.now() - last.created_at < STALE_SEAL:
+            return Check("timestamping", True, _("Horodatage configuré ; un jeton est attendu."))
+        return Check(
+            "timestamping",
+            False,
+            _(
+                "La dernière preuve, scellée le %(day)s, attend toujours son horodatage : les "
+                "autorités ne répondent pas. Lancez « creneau doctor » sur le serveur pour voir "
+                "pourquoi (accès à internet, CRENEAU_TSA_URLS)."
+            )
+            % {"day": f"{timezone.localtime(last.created_at):%d/%m/%Y %H:%M}"},
+        )
+    if not seal_stamps(last):
+        return Check(
+            "timestamping",
+            False,
+            _(
+                "Le dernier jeton d'horodatage reçu ne se vérifie pas avec les racines "
+                "configurées (CRENEAU_TSA_CA_FILE) : les preuves ne sont pas dites « horodatées ». "
+                "Lancez « creneau doctor » sur le serveur."
+            ),
+        )
+    return Check("timestamping", True, _("Horodatage : le dernier jeton reçu se vérifie."))
+
+
+# --- e-mail ----------------------------------------------------------------------------------
+
+
+def alert_mail(probe: bool) -> Check:
+    """Alerts to the person and the volunteer: a real sender, and a server that answers."""
+    sender = str(settings.DEFAULT_FROM_EMAIL or "")
+    if not sender or sender.endswith(LOCAL_FROM):
+        return Check(
+            "alert_mail",
+            False,
+            _(
+                "Les alertes partent de « %(sender)s », une adresse qui n'existe pas hors de ce "
+                "serveur : elles finiront en indésirables ou refusées. Donnez une vraie adresse "
+                "d'expédition (CRENEAU_DEFAULT_FROM_EMAIL) et le serveur d'envoi "
+                "(CRENEAU_EMAIL_HOST, CRENEAU_EMAIL_PORT ou CRENEAU_NOTIFY_MAIL_URL)."
+            )
+            % {"sender": sender or "—"},
+        )
+    if probe and not settings.NOTIFY_MAIL_URL:
+        relay = MailSettings(
+            host=settings.EMAIL_HOST, port=settings.EMAIL_PORT, security=MailSettings.Security.NONE
+        )
+        try:
+            mailer.probe(relay)
+        except mailer.MailError as exc:
+            return Check(
+                "alert_mail", False, _("Alertes par courriel : %(reason)s") % {"reason": exc}
+            )
+    return Check("alert_mail", True, _("Alertes envoyées depuis %(sender)s.") % {"sender": sender})
+
+
+def organisation_mail(organisations: Iterable[Organisation] | None, probe: bool) -> Check:
+    """Each organisation writes to prefectures from its own SMTP account, with a real From."""
+    chosen = list(organisations) if organisations is not None else list(Organisation.objects.all())
+    accounts = {m.organisation_id: m for m in MailSettings.objects.filter(organisation__in=chosen)}
+    problems = []
+    for organisation in chosen:
+        account = accounts.get(organisation.pk)
+        if account is None:
+            problems.append(
+                _("%(org)s : aucun serveur d'envoi des courriels (à régler dans l'administration)")
+                % {"org": organisation.name}
+            )
+        elif account.from_address.endswith(LOCAL_FROM):
+            problems.append(
+                _("%(org)s : l'adresse d'expédition %(sender)s n'est pas une vraie adresse")
+                % {"org": organisation.name, "sender": account.from_address}
+            )
+        elif probe:
+            problems += _probe_account(organisation, account)
+    if problems:
+        text = _(
+            "Courriels à la préfecture : %(problems)s. Sans cela, les demandes de rendez-vous "
+            "ne peuvent pas partir de Créneau."
+        ) % {"problems": " ; ".join(problems)}
+        return Check("organisation_mail", False, text)
+    return Check("organisation_mail", True, _("Courriels à la préfecture : serveur configuré."))
+
+
+def _probe_account(organisation: Organisation, account: MailSettings) -> list[str]:
+    try:
+        mailer.probe(account)
+    except mailer.MailError as exc:
+        return [f"{organisation.name} : {exc}"]
+    return []
+
+
+# --- the rest --------------------------------------------------------------------------------
+
+
+def site_url() -> Check:
+    if not settings.SITE_URL_GIVEN:
+        return Check(
+            "site_url",
+            False,
+            _(
+                "L'adresse publique du site n'est pas donnée (CRENEAU_SITE_URL) : les liens "
+                "envoyés aux personnes et aux bénévoles pointeraient vers %(url)s, qu'ils ne "
+                "peuvent pas ouvrir. Donnez l'adresse https://… par laquelle on joint ce site."
+            )
+            % {"url": settings.SITE_URL},
+        )
+    return Check("site_url", True, _("Adresse du site : %(url)s.") % {"url": settings.SITE_URL})
+
+
+def chromium() -> Check:
+    found = chromium_path()
+    if not found or not os.access(found, os.X_OK):
+        return Check(
+            "chromium",
+            False,
+            _(
+                "Chromium est introuvable : aucune capture ne peut être faite. Installez-le "
+                "(scripts/bootstrap, ou apt-get install chromium) ou donnez son chemin "
+                "(CRENEAU_CHROMIUM_PATH)."
+            ),
+        )
+    return Check("chromium", True, _("Chromium : %(path)s.") % {"path": found})
+
+
+def disk_space() -> Check:
+    folder = Path(settings.DATA_DIR)
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    free = shutil.disk_usage(folder).free
+    gigabytes = f"{free / 1024**3:.1f}".replace(".", ",")
+    if free < MIN_FREE_BYTES:
+        return Check(
+            "disk_space",
+            False,
+            _(
+                "Il ne reste que %(free)s Go libres pour les données (%(folder)s) : les captures "
+                "et les dossiers de dépôt risquent d'échouer. Libérez de la place ou agrandissez "
+                "le disque (2 Go au moins)."
+            )
+            % {"free": gigabytes, "folder": folder},
+        )
+    return Check("disk_space", True, _("Espace libre : %(free)s Go.") % {"free": gigabytes})

@@ -1,0 +1,34 @@
+"""``creneau doctor [--json]``: can this installation produce the evidence it claims?
+
+Asks the time-stamping authorities and the SMTP servers for real. JSON on standard output:
+``{"ok": bool, "checks": [{"name", "ok", "message"}]}``; exit 1 when a check fails.
+"""
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from creneau.scheduling.doctor import run_checks
+
+
+class Command(BaseCommand):
+    help = "Vérifie la configuration : horodatage, courriels, adresse du site, Chromium, disque."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--json", action="store_true", help="sortie JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        checks = run_checks(probe=True)
+        ok = all(check.ok for check in checks)
+        if options["json"]:
+            answer = {"ok": ok, "checks": [vars(check) for check in checks]}
+            self.stdout.write(json.dumps(answer, ensure_ascii=False))
+        else:
+            for check in checks:
+                self.stdout.write(
+                    f"{'OK  ' if check.ok else 'À FAIRE'} [{check.name}] {check.message}"
+                )
+        if not ok:
+            failed = sum(not check.ok for check in checks)
+            raise CommandError(f"{failed} point(s) à corriger", returncode=1)

@@ -1,0 +1,136 @@
+"""``creneau doctor`` against the real local TSA and SMTP server, and the admins' banner."""
+
+import html
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from creneau.accounts.models import MailSettings, Member
+from creneau.lib.localtsa import LocalTSA
+from creneau.scheduling.doctor import run_checks
+from tests.conftest import make_case
+from tests.court.conftest import screenshot_png, sealed_capture
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def configured(settings: Any, personas: Any, smtp: Any, tsa_on: LocalTSA) -> Any:
+    """GIVEN an installation set up as the documentation asks."""
+    settings.DEFAULT_FROM_EMAIL = "alertes@cimade-93.example"
+    settings.SITE_URL, settings.SITE_URL_GIVEN = "https://creneau.cimade-93.example", True
+    for organisation in (personas.group, personas.other_group):
+        MailSettings.objects.create(
+            organisation=organisation,
+            host=settings.EMAIL_HOST,
+            port=settings.EMAIL_PORT,
+            security=MailSettings.Security.NONE,
+            from_address=f"permanence@{organisation.slug}.example",
+        )
+    return settings
+
+
+def doctor() -> tuple[int, dict[str, Any]]:
+    out = io.StringIO()
+    try:
+        call_command("doctor", "--json", stdout=out)
+        code = 0
+    except CommandError as error:
+        code = error.returncode
+    return code, json.loads(out.getvalue())
+
+
+def failing(report: dict[str, Any]) -> dict[str, str]:
+    return {c["name"]: c["message"] for c in report["checks"] if not c["ok"]}
+
+
+def test_a_configured_installation_passes_every_check(configured):
+    code, report = doctor()
+
+    assert code == 0 and report["ok"] is True, failing(report)
+    names = [c["name"] for c in report["checks"]]
+    assert names == [
+        "timestamping",
+        "alert_mail",
+        "organisation_mail",
+        "site_url",
+        "chromium",
+        "disk_space",
+    ]
+    timestamping = next(c for c in report["checks"] if c["name"] == "timestamping")
+    assert "1 autorité(s) sur 1 répondent et leur jeton se vérifie" in timestamping["message"]
+
+
+def test_timestamping_turned_off_is_a_problem_in_plain_french(configured):
+    configured.TSA_URLS = []
+
+    code, report = doctor()
+
+    assert code == 1 and report["ok"] is False
+    assert "L'horodatage est désactivé" in failing(report)["timestamping"]
+
+
+def test_an_authority_that_does_not_answer_or_whose_token_does_not_verify_fails(
+    configured, tmp_path: Path
+):
+    configured.TSA_URLS = ["http://127.0.0.1:9/tsa"]
+    assert "Aucune autorité d'horodatage n'a fourni" in failing(doctor()[1])["timestamping"]
+
+    other = LocalTSA(tmp_path / "other")
+    other.start().stop()
+    configured.TSA_CA_FILE = str(other.ca_file)
+    configured.TSA_URLS = [configured.TSA_URLS[0]]
+    assert "timestamping" in failing(doctor()[1])
+
+
+def test_the_defaults_of_a_fresh_install_are_named(settings, personas):
+    settings.DEFAULT_FROM_EMAIL = "creneau@localhost"
+    settings.SITE_URL_GIVEN = False
+
+    code, report = doctor()
+
+    problems = failing(report)
+    assert code == 1
+    assert "creneau@localhost" in problems["alert_mail"]
+    assert "CRENEAU_DEFAULT_FROM_EMAIL" in problems["alert_mail"]
+    assert "aucun serveur d'envoi des courriels" in problems["organisation_mail"]
+    assert "CRENEAU_SITE_URL" in problems["site_url"]
+
+
+def test_an_smtp_server_that_does_not_answer_is_named(configured):
+    MailSettings.objects.filter(organisation__slug="ldh-69").update(port=9)
+
+    problems = failing(doctor()[1])
+
+    assert "LDH Lyon" in problems["organisation_mail"]
+    assert "Impossible de joindre le serveur d'envoi" in problems["organisation_mail"]
+
+
+def test_the_banner_reads_the_last_seal_without_asking_any_authority(settings, personas, local_tsa):
+    settings.TSA_CA_FILE = str(local_tsa.ca_file)
+    settings.TSA_URLS = [local_tsa.url]
+    case = make_case(personas.group)
+    sealed_capture(case, case.created_at, screenshot_png("page"))
+    settings.TSA_URLS = ["http://127.0.0.1:9/tsa"]  # would fail if it were asked
+
+    checks = {c.name: c for c in run_checks(probe=False, organisations=[personas.group])}
+
+    assert checks["timestamping"].ok, checks["timestamping"].message
+
+
+def test_organisation_admins_see_the_banner_and_volunteers_do_not(settings, personas):
+    settings.DEFAULT_FROM_EMAIL = "creneau@localhost"
+    Member.objects.filter(user=personas.alice).update(role=Member.Role.ADMIN)
+
+    admin = html.unescape(personas.client_for(personas.alice).get("/tableau-de-bord/").text)
+    volunteer = personas.client_for(personas.bob).get("/tableau-de-bord/").content.decode()
+
+    assert "Configuration à corriger" in admin and "creneau@localhost" in admin
+    assert "Cimade Saint-Denis : aucun serveur d'envoi des courriels" in admin
+    assert "LDH Lyon" not in admin  # only the organisations Alice administers
+    assert "Configuration à corriger" not in volunteer
