@@ -15,7 +15,7 @@ ONLINE = Channel.ONLINE
 WRITTEN_REQUEST_CHANNELS = frozenset({Channel.EMAIL, Channel.LETTER})
 SLOTS_AVAILABLE = Outcome.SLOTS_AVAILABLE
 NO_SLOT = Outcome.NO_SLOT
-EVIDENCE_KINDS = ("sealed", "manual", "imported")
+EVIDENCE_KINDS = ("sealed", "sent", "manual", "imported")
 # The evidence states of ``creneau.evidence.states`` (its codes: this module stays pure).
 TIMESTAMPED, AWAITING = "timestamped", "awaiting_timestamp"
 WITH_FILE, WITHOUT_FILE = "declared_with_file", "declared_without_file"
@@ -27,7 +27,7 @@ class AttemptFact:
     channel: str
     at: datetime  # aware
     outcome: str
-    evidence: str  # how it was recorded: sealed / manual / imported
+    evidence: str  # how it was recorded: sealed / sent / manual / imported
     has_files: bool = False
     state: str = ""  # evidence state (``services.snapshot_of`` sets it from evidence.states)
 
@@ -37,7 +37,7 @@ class AttemptFact:
         state its facts allow (never « timestamped »: only a verified token says that)."""
         if self.state:
             return self.state
-        if self.evidence == "sealed":
+        if self.evidence in ("sealed", "sent"):
             return AWAITING
         return WITH_FILE if self.has_files else WITHOUT_FILE
 

@@ -264,6 +264,7 @@ class Attempt(WriteOnceModel):
 
     class Source(models.TextChoices):
         SEALED = "sealed", _("enregistrée avec un fichier")
+        SENT = "sent", _("courriel envoyé par Créneau")  # witnessed: the sent bytes are sealed
         MANUAL = "manual", _("déclaration manuelle")
         IMPORTED = "imported", _("importée")
 

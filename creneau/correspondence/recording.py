@@ -31,10 +31,14 @@ def record(
     note: str,
     user: Actor,
     files: Sequence[Incoming | Filed] = (),
+    sent: bool = False,
 ) -> Attempt:
-    """A member's attempt: sealed when it brings files, declared otherwise."""
+    """A member's attempt, with its files; ``sent``: an e-mail this app sent itself (Créneau
+    witnessed it: its sent bytes are among the files)."""
     filed = seal_all(case, files)
     source = Attempt.Source.SEALED if filed else Attempt.Source.MANUAL
+    if sent:
+        source = Attempt.Source.SENT
     with transaction.atomic():
         attempt = attempts.record_attempt(
             case,

@@ -11,7 +11,6 @@ no attempt: the prefecture received nothing, so there is no diligence to show.
 """
 
 import datetime
-from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -140,17 +139,11 @@ def archive(draft: MailDraft) -> Attempt:
             note=note,
             user=draft.approved_by,
             files=filed,
+            sent=True,
         )
         draft.attempt = attempt
         draft.save(update_fields=["attempt"])
     return attempt
-
-
-def sent_by_creneau(attempt_ids: Sequence[int]) -> list[int]:
-    """Among these attempts, the e-mails sent by this app (through the organisation's SMTP
-    account, after a member's approval): Créneau witnessed them, their sent bytes are sealed."""
-    sent = MailDraft.objects.filter(attempt_id__in=attempt_ids, state=MailDraft.State.SENT)
-    return [pk for pk in sent.values_list("attempt_id", flat=True) if pk is not None]
 
 
 def archive_unrecorded() -> list[Attempt]:

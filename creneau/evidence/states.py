@@ -13,16 +13,16 @@ attempt's state from here, never from its ``source`` or from the mere presence o
   the file is kept as received, but Créneau did not witness the attempt;
 * ``declared_without_file`` — « déclarée sans justificatif »: recorded, nothing attached.
 
-Witnessed means: a sealed capture is linked to the attempt, or an app above this one says it
-produced the attempt itself (``register_witness``: the correspondence app for the e-mails it
-sent). Token checks are real verifications (``lib.tsa`` through ``verify.check_token``), cached
+Witnessed means: a sealed capture is linked to the attempt, or the attempt is an e-mail Créneau
+sent itself (``Attempt.Source.SENT``, recorded by the correspondence app with the sent bytes).
+Token checks are real verifications (``lib.tsa`` through ``verify.check_token``), cached
 by content (token, data, roots), so a page of forty attempts does not re-verify forty tokens.
 """
 
 import hashlib
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -108,20 +108,6 @@ class Evidence:
     @property
     def has_file(self) -> bool:
         return self.state in WITH_FILE
-
-
-# --- who witnessed what -------------------------------------------------------------------
-
-Witness = Callable[[Sequence[int]], Iterable[int]]
-_witnesses: list[tuple[str, Witness]] = []
-
-
-def register_witness(kind: str, finder: Witness) -> None:
-    """An app above this one names the attempts it produced itself, among the given ids (the
-    correspondence app: the e-mails its SMTP account sent). Their attached files' seals are the
-    seals that must carry a verifying token. Called once, at start-up."""
-    if all(registered != finder for _, registered in _witnesses):
-        _witnesses.append((kind, finder))
 
 
 # --- verifying tokens, cached by content --------------------------------------------------
@@ -227,10 +213,8 @@ def _gather(ids: list[int], into: _Gathered) -> None:
         assert attempt_id is not None
         into.witnessed[attempt_id] = "capture"
         into.seals[attempt_id].add(seal_id)
-    produced: dict[int, str] = {}
-    for kind, finder in _witnesses:
-        for attempt_id in finder(ids):
-            produced.setdefault(attempt_id, kind)
+    sent = Attempt.objects.filter(pk__in=ids, source=Attempt.Source.SENT)
+    produced = dict.fromkeys(sent.values_list("pk", flat=True), "sent_mail")
     digests = {digest for attempt_id in produced for digest in into.files.get(attempt_id, [])}
     sealed = dict(
         Upload.objects.filter(filed__sha256__in=digests).values_list("filed__sha256", "seal_id")

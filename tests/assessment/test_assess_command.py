@@ -29,7 +29,7 @@ def test_it_prints_the_verdict_reasons_and_metrics_as_json(case_factory, capsys)
         assert set(reason) == {"code", "level", "text", "source"}
         assert reason["source"]
     assert data["metrics"]["counted"] == 11
-    assert data["metrics"]["by_evidence"] == {"sealed": 10, "manual": 1, "imported": 0}
+    assert data["metrics"]["by_evidence"] == {"sealed": 10, "sent": 0, "manual": 1, "imported": 0}
     assert data["metrics"]["written_requests"] == 1
     assert data["computed_for"] == "2026-04-06"
     assert isinstance(data["next_steps"], list)

@@ -232,6 +232,7 @@ def test_each_evidence_state_is_counted_in_the_one_vocabulary(
     metrics = compute(snapshot)
     assert metrics.by_evidence == {
         "sealed": 3 * timestamped_weeks,
+        "sent": 0,
         "manual": 3 * manual_weeks,
         "imported": 0,
     }

@@ -96,7 +96,7 @@ def test_the_assessment_serialises_to_the_documented_json_shape(thresholds):
     assert {"code", "level", "text", "source"} == set(data["reasons"][0])
     metrics = data["metrics"]
     assert metrics["by_channel"] == {"online": 4, "letter": 1, "email": 1}
-    assert metrics["by_evidence"] == {"sealed": 0, "manual": 6, "imported": 0}
+    assert metrics["by_evidence"] == {"sealed": 0, "sent": 0, "manual": 6, "imported": 0}
     assert metrics["distinct_weeks"] == 2
     assert metrics["span_days"] == 5
     assert metrics["first_date"] == "2019-09-13"

@@ -54,7 +54,7 @@ def test_an_approved_email_arrives_with_the_captures_pdf_and_is_archived_byte_fo
     draft.refresh_from_db()
     assert received.data == bytes(draft.sent_message)
     attempt = Attempt.objects.get(case=case, channel="email")
-    assert (attempt.outcome, attempt.source) == ("sent", "sealed")
+    assert (attempt.outcome, attempt.source) == ("sent", "sent")
     assert attempt.recorded_by == personas.alice
     [archived] = attempt.files.all()
     assert archived.name.endswith(".eml")
