@@ -423,8 +423,7 @@ def anef_route(route: Route, facts: CaseFacts) -> Route:
         keys = ("cja_l521_3", "ceseda_r431_2", "ce_452798")
         return replace(route, reason=reason, sources=tuple(citation(k) for k in keys))
     if route.code == "evidence_insufficient":
-        keys = ("ceseda_r431_2", "ce_452798")
-        return replace(route, sources=tuple(citation(k) for k in keys))
+        return replace(route, sources=(citation("ceseda_r431_2"), citation("ce_452798")))
     if route.code == "application_pending" and facts.application_filed_on and route.decision_on:
         reason = _(
             "La demande a été déposée sur le téléservice le %(filed)s et reste sans réponse : le "
