@@ -429,6 +429,7 @@ class AttemptDetail(WriteOnceModel):
 
     class Purpose(models.TextChoices):
         SUBSTITUTE = "substitute", _("demande de la solution de substitution")
+        ATTESTATION = "attestation", _("demande de l'attestation de prolongation ou du récépissé")
 
     attempt = models.OneToOneField(Attempt, on_delete=models.CASCADE, related_name="detail")
     via = models.CharField(_("par"), max_length=10, choices=Via, blank=True)

@@ -23,7 +23,8 @@ class CatalogChannel:
     channel: str
     procedure: str  # the procedure's label
     department: str  # « Essonne » when the row is a prefecture's own, else ""
-    text: str  # the citation of the text that sets the route, or ""
+    reference: str  # the key of that text in legal_references.csv, or ""
+    text: str  # its citation, or ""
     since: datetime.date | None
     note: str
     source: str
@@ -62,6 +63,7 @@ def catalog_channel(procedure_slug: str | None, department_code: str) -> Catalog
         channel=row.channel,
         procedure=row.procedure.label,
         department=row.department.name if row.department else "",
+        reference=row.reference,
         text=citation(row.reference) if row.reference else "",
         since=row.since,
         note=row.note,

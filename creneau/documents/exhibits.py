@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
-from creneau.cases.models import Attempt, Case, Channel, Outcome
+from creneau.cases.filing import is_anef
+from creneau.cases.models import Attempt, AttemptDetail, Case, Channel, Outcome, detail_of
 from creneau.documents.french import PARIS, french_date, month_label, paris
 from creneau.evidence.models import CaseDocument
 
@@ -28,7 +29,14 @@ from creneau.evidence.models import CaseDocument
 # SLOTS_AVAILABLE prove nothing of the kind and never appear as « tentatives infructueuses ».
 FRUITLESS_ONLINE = frozenset({Outcome.NO_SLOT, Outcome.CLOSED, Outcome.ERROR, Outcome.QUEUE})
 # One exhibit per attempt for written and in-person steps, in this order.
-_ONE_PER_ATTEMPT = (Channel.EMAIL, Channel.LETTER, Channel.COUNTER, Channel.CCC, Channel.DDD)
+_ONE_PER_ATTEMPT = (
+    Channel.EMAIL,
+    Channel.LETTER,
+    Channel.COUNTER,
+    Channel.CCC,
+    Channel.PAN,
+    Channel.DDD,
+)
 _FILENAME_MAX = 80  # Télérecours naming rule, applied to Télérecours citoyens too (legal.md §4.2)
 # Added documents that join a planned exhibit instead of becoming one of their own.
 _JOINS = {
@@ -151,6 +159,8 @@ def is_listed(attempt: Attempt) -> bool:
 
 # The case's local time while a plan is drawn (Paris unless the département is overseas).
 _ZONE: ContextVar[ZoneInfo] = ContextVar("exhibit_zone", default=PARIS)
+# Whether the case is lodged on the ANEF téléservice (captions say so, not « rendez-vous »).
+_ANEF: ContextVar[bool] = ContextVar("exhibit_anef", default=False)
 
 
 def _local_date(attempt: Attempt) -> datetime.date:
@@ -180,10 +190,12 @@ def _online_months(attempts: Sequence[Attempt]) -> list[Exhibit]:
         group = list(grouped)
         first, last = _local_date(group[0]), _local_date(group[-1])
         count = f"{len(group)} tentative{'s' if len(group) > 1 else ''}"
-        label = (
-            f"Captures d'écran de la prise de rendez-vous en ligne, {month_label(month)} "
-            f"({count}, {_span(first, last)}), série homogène"
+        what = (
+            "Captures d'écran du téléservice ANEF bloqué"
+            if _ANEF.get()
+            else "Captures d'écran de la prise de rendez-vous en ligne"
         )
+        label = f"{what}, {month_label(month)} ({count}, {_span(first, last)}), série homogène"
         drafts.append(_draft(label, "screenshots", group))
     return drafts
 
@@ -195,12 +207,29 @@ def _attempt_label(attempt: Attempt) -> str:
         Channel.LETTER: f"Lettre recommandée avec accusé de réception du {day} et preuve d'envoi",
         Channel.COUNTER: f"Attestation de témoin de la présentation au guichet le {day}",
         Channel.CCC: f"Demande au centre de contact citoyen de l'ANEF du {day}",
+        Channel.PAN: f"Visite au point d'accueil numérique de la préfecture le {day}",
         Channel.DDD: f"Saisine du Défenseur des droits du {day}",
     }
     label = labels[Channel(attempt.channel)]
+    detail = detail_of(attempt)
+    if detail is not None and detail.ticket:
+        label += f" (ticket n° {detail.ticket})"
+    label += _purpose(detail)
     if attempt.outcome == Outcome.ANSWERED:
         label += " et réponse reçue"
+    if detail is not None and detail.certifies_impossibility:
+        label += " attestant l'impossibilité de déposer en ligne"
     return label
+
+
+_PURPOSES = {
+    "substitute": ", demandant l'enregistrement de la demande par la solution de substitution",
+    "attestation": ", demandant l'attestation de prolongation de l'instruction ou le récépissé",
+}
+
+
+def _purpose(detail: AttemptDetail | None) -> str:
+    return _PURPOSES.get(detail.purpose, "") if detail is not None else ""
 
 
 _RECEIPT_OUTCOMES = frozenset({Outcome.DELIVERED, Outcome.REFUSED, Outcome.NO_ANSWER})
@@ -230,6 +259,7 @@ def _letter_label(letter: Attempt, receipt: Attempt | None) -> str:
         f"Lettre recommandée avec accusé de réception du {french_date(_local_date(letter))}, "
         "preuve d'envoi"
     )
+    label += _purpose(detail_of(letter))
     if receipt is not None:
         label += f" et avis de réception du {french_date(_local_date(receipt))}"
     return label
@@ -263,6 +293,12 @@ def _identity(holder: str, renewal: bool, expires_on: datetime.date | None) -> l
 
 
 def _channel(online: bool) -> list[Exhibit]:
+    if _ANEF.get():
+        label = (
+            "Impression de la page internet de la préfecture ou de l'ANEF indiquant que la "
+            "demande se dépose sur le téléservice"
+        )
+        return [_draft(label, "channel")]
     if not online:
         return []
     label = (
@@ -310,14 +346,17 @@ def plan_exhibits(
     online: bool | None = None,
     added: Sequence[AddedDocument] = (),
     zone: ZoneInfo = PARIS,
+    anef: bool = False,
 ) -> list[Exhibit]:
-    """Identity, title, address, booking rule, monthly screenshot series, written and in-person
-    steps, journal, chart, then the other added documents (urgency first)."""
-    token = _ZONE.set(zone)
+    """Identity, title, address, booking rule (or the ANEF one), monthly screenshot series,
+    written and in-person steps, journal, chart, then the other added documents (urgency
+    first)."""
+    token, anef_token = _ZONE.set(zone), _ANEF.set(anef)
     try:
         return _plan(attempts, holder, renewal, title_expires_on, online, added)
     finally:
         _ZONE.reset(token)
+        _ANEF.reset(anef_token)
 
 
 def _plan(
@@ -345,7 +384,7 @@ def _plan(
 
 
 def exhibits_for(case: Case) -> list[Exhibit]:
-    attempts = list(case.attempts.all())
+    attempts = list(case.attempts.select_related("detail"))
     return plan_exhibits(
         attempts,
         holder=f"{case.person.given_names or ''} {case.person.family_name.upper()}".strip(),
@@ -354,6 +393,7 @@ def exhibits_for(case: Case) -> list[Exhibit]:
         online=case.booking_page_id is not None or any(a.channel == "online" for a in attempts),
         added=added_documents(case),
         zone=case.department.zone,
+        anef=is_anef(case),
     )
 
 
