@@ -17,7 +17,7 @@ from creneau.documents.context import common_context, missing_prefecture_address
 from creneau.documents.errors import MissingInformationError
 from creneau.documents.french import french_date
 from creneau.documents.options import COMMON, parse_options
-from creneau.documents.requete_anef import _journey, anef_rows
+from creneau.documents.requete_anef import _journey, _route_text, anef_rows
 
 
 def _rows(case: Case, channels: set[str]) -> list[dict[str, Any]]:
@@ -30,6 +30,7 @@ def _anef_context(case: Case, given: dict[str, object]) -> dict[str, Any]:
     context = common_context(case, options)
     filed = case.application_filed_on
     return context | {
+        "route": _route_text(filing_route(case), context),
         "journey": _journey(case),
         "filed_on": french_date(filed) if filed else "",
         "blockings": _rows(case, {Channel.ONLINE}),
@@ -81,4 +82,3 @@ def build_substitution_letter_context(case: Case, **given: object) -> dict[str, 
 def anef_purpose(case: Case) -> str:
     """What a written request of this ANEF case asks for (``AttemptDetail.purpose``)."""
     return "attestation" if case.application_filed_on else "substitute"
-

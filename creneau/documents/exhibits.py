@@ -206,7 +206,7 @@ def _attempt_label(attempt: Attempt) -> str:
         Channel.EMAIL: f"Courriel adressé au service des étrangers le {day}",
         Channel.LETTER: f"Lettre recommandée avec accusé de réception du {day} et preuve d'envoi",
         Channel.COUNTER: f"Attestation de témoin de la présentation au guichet le {day}",
-        Channel.CCC: f"Demande au centre de contact citoyen de l'ANEF du {day}",
+        Channel.CCC: f"Demande au centre de contact citoyens (ANEF) du {day}",
         Channel.PAN: f"Visite au point d'accueil numérique de la préfecture le {day}",
         Channel.DDD: f"Saisine du Défenseur des droits du {day}",
     }
@@ -215,6 +215,8 @@ def _attempt_label(attempt: Attempt) -> str:
     if detail is not None and detail.ticket:
         label += f" (ticket n° {detail.ticket})"
     label += _purpose(detail)
+    if detail is not None and detail.witnessed and attempt.channel == Channel.PAN:
+        label += ", en présence d'un témoin"
     if attempt.outcome == Outcome.ANSWERED:
         label += " et réponse reçue"
     if detail is not None and detail.certifies_impossibility:

@@ -22,8 +22,16 @@ from creneau.assessment.services import assess_case
 from creneau.assessment.thresholds import configured_thresholds
 from creneau.assessment.verdict import Assessment
 from creneau.cases.filing import FilingRoute, filing_route
-from creneau.cases.models import AnefJourney, Attempt, Case, Channel, Outcome, detail_of
-from creneau.documents.context import common_context, describe, summary, text
+from creneau.cases.models import (
+    AnefJourney,
+    Attempt,
+    AttemptDetail,
+    Case,
+    Channel,
+    Outcome,
+    detail_of,
+)
+from creneau.documents.context import common_context, describe, in_sentence, summary, text
 from creneau.documents.exhibits import Exhibit, exhibit_of, exhibits_for, is_listed, numbers_of
 from creneau.documents.french import euros, exhibit_numbers, french_date, french_datetime, paris
 from creneau.documents.options import Option, as_int, parse_options
@@ -67,7 +75,6 @@ _CITED = {
     "application": ("application",),
     "receipt": ("residence_title",),
 }
-_SITE = "de la préfecture"
 
 
 def build_requete(case: Case, **given: object) -> dict[str, Any]:
@@ -95,25 +102,65 @@ def _online_phrase(attempt: Attempt) -> str:
     return f"connexion au téléservice ANEF : le dépôt n'a pas abouti{step}"
 
 
+# How the contact centre was reached, with the noun's gender for the outcome's agreement.
+_CCC_VIA = {
+    "phone": ("appel au centre de contact citoyens", ""),
+    "form": ("demande au centre de contact citoyens par le formulaire de contact", "e"),
+    "email": ("courriel au centre de contact citoyens", ""),
+    "": ("demande au centre de contact citoyens", "e"),
+}
+_CCC_OUTCOMES = {
+    Outcome.ANSWERED: "réponse reçue",
+    Outcome.NO_ANSWER: "resté{e} sans réponse",
+    Outcome.REFUSED: "aide refusée",
+    Outcome.SENT: "envoyé{e}",
+}
+_PAN_OUTCOMES = {
+    Outcome.REFUSED: "le dépôt de la demande n'a pas pu aboutir",
+    Outcome.NO_ANSWER: "aucun agent n'a pu l'aider",
+    Outcome.ANSWERED: "une réponse lui a été donnée",
+}
+_PURPOSES = {
+    "substitute": "demandant l'enregistrement de la demande par la solution de substitution",
+    "attestation": "demandant l'attestation de prolongation de l'instruction ou le récépissé",
+}
+
+
+def _ccc_phrase(attempt: Attempt, detail: AttemptDetail | None) -> str:
+    noun, e = _CCC_VIA[detail.via if detail else ""]
+    ticket = f" (ticket n° {detail.ticket})" if detail and detail.ticket else ""
+    outcome = _CCC_OUTCOMES.get(Outcome(attempt.outcome), "").format(e=e)
+    phrase = f"{noun}{ticket}" + (f", {outcome}" if outcome else "")
+    if detail and detail.certifies_impossibility:
+        phrase += ", la réponse attestant l'impossibilité de déposer la demande en ligne"
+    return phrase
+
+
+def _pan_phrase(attempt: Attempt, detail: AttemptDetail | None) -> str:
+    site = detail.site if detail else None
+    where = f"de la {in_sentence(site.name)}" if site else "de la préfecture"
+    phrase = f"visite au point d'accueil numérique {where}"
+    if detail and detail.witnessed:
+        phrase += ", en présence d'un témoin"
+    outcome = _PAN_OUTCOMES.get(Outcome(attempt.outcome))
+    phrase += f" : {outcome}" if outcome else ""
+    if detail and detail.certifies_impossibility:
+        phrase += " ; un document remis atteste l'impossibilité de déposer la demande en ligne"
+    return phrase
+
+
 def _contact_phrase(attempt: Attempt) -> str:
     detail = detail_of(attempt)
-    base = describe(attempt)
-    if detail is None:
-        return base
-    if attempt.channel == Channel.PAN and detail.site is not None:
-        base = base.replace(_SITE, f"de la {detail.site.name[:1].lower()}{detail.site.name[1:]}")
-    extra = []
-    if detail.ticket:
-        extra.append(f"ticket n° {detail.ticket}")
-    if detail.witnessed:
-        extra.append("en présence d'un témoin")
-    if detail.purpose == detail.Purpose.SUBSTITUTE:
-        extra.append("demandant l'enregistrement de la demande par la solution de substitution")
-    if detail.purpose == detail.Purpose.ATTESTATION:
-        extra.append("demandant l'attestation de prolongation de l'instruction ou le récépissé")
-    if detail.certifies_impossibility:
-        extra.append("la réponse atteste l'impossibilité de déposer la demande en ligne")
-    return base + "".join(f", {item}" for item in extra)
+    if attempt.channel == Channel.CCC:
+        return _ccc_phrase(attempt, detail)
+    if attempt.channel == Channel.PAN:
+        return _pan_phrase(attempt, detail)
+    purpose = _PURPOSES.get(detail.purpose if detail else "")
+    if purpose and attempt.channel == Channel.EMAIL:
+        return f"courriel au service des étrangers de la préfecture {purpose}"
+    if purpose and attempt.channel == Channel.LETTER and attempt.outcome == Outcome.SENT:
+        return f"lettre recommandée avec accusé de réception à la préfecture {purpose}"
+    return describe(attempt)
 
 
 def anef_rows(
@@ -184,13 +231,15 @@ def _window(case: Case, attempts: Sequence[Attempt], zone: ZoneInfo) -> dict[str
 def _route_text(route: FilingRoute, context: dict[str, Any]) -> dict[str, Any]:
     """What the requête may say about why the démarche is on the téléservice."""
     found = route.catalog
-    listed = route.basis == "catalog" and found is not None and found.channel == "anef"
+    listed = found is not None and found.channel == "anef"
     if listed and found is not None and found.reference:
         context["cited"].append(found.reference)
     return {
         "listed": listed,
         "text": found.text if listed and found is not None else "",
-        "outside_list": route.outside_list,
+        # Whether the title is on the list is not established: the prefect's power is argued
+        # both ways (R. 431-2 if it is, CE avis n° 461694 if it is not).
+        "unknown_list": not listed,
     }
 
 
