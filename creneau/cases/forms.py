@@ -71,6 +71,8 @@ class CaseForm(forms.ModelForm[Case]):
             "ground",
             "department",
             "booking_url",
+            "channel",
+            "channel_note",
             "title_expires_on",
             "unexecuted_oqtf",
             "employment",
@@ -86,6 +88,7 @@ class CaseForm(forms.ModelForm[Case]):
             "application_filed_on": forms.DateInput(attrs={"type": "date"}),
             "refused_on": forms.DateInput(attrs={"type": "date"}),
             "particular_circumstances": forms.Textarea(attrs={"rows": 3}),
+            "channel_note": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
             "title_expires_on": _("Pour un renouvellement : date de fin du titre actuel."),

@@ -7,12 +7,13 @@ attempt, its files and its journal entry, and the access log notes who recorded 
 
 import datetime
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 
 from creneau.accounts import audit
 from creneau.accounts.models import AuditEvent
-from creneau.cases.models import Attempt, AttemptFile, Case
+from creneau.cases.models import Attempt, AttemptDetail, AttemptFile, Case
 from creneau.evidence import attempts
 from creneau.evidence.attempts import Actor, Filed, Incoming
 
@@ -31,8 +32,10 @@ def record(
     note: str,
     user: Actor,
     files: Sequence[Incoming | Filed] = (),
+    detail: dict[str, Any] | None = None,
 ) -> Attempt:
-    """A member's attempt: sealed when it brings files, declared otherwise."""
+    """A member's attempt: sealed when it brings files, declared otherwise. ``detail`` holds
+    what the ANEF journey keeps beside it (``AttemptDetail``), written in the same transaction."""
     filed = seal_all(case, files)
     source = Attempt.Source.SEALED if filed else Attempt.Source.MANUAL
     with transaction.atomic():
@@ -46,6 +49,8 @@ def record(
             by=user,
             files=filed,
         )
+        if detail:
+            AttemptDetail.objects.create(attempt=attempt, **detail)
         audit.record(user, case.organisation, case.reference, AuditEvent.Action.CHANGE, channel)
     return attempt
 

@@ -18,6 +18,7 @@ from creneau.assessment.context import assessment_context
 from creneau.assessment.models import VerdictChoices, with_verdict
 from creneau.assessment.services import refresh_stale
 from creneau.cases.access import case_or_404
+from creneau.cases.filing import filing_route
 from creneau.cases.forms import (
     AttemptForm,
     CaseForm,
@@ -25,7 +26,7 @@ from creneau.cases.forms import (
     PersonForm,
     residence_agrees,
 )
-from creneau.cases.models import Attempt, Case, CaseQuerySet
+from creneau.cases.models import AnefJourney, Attempt, Case, CaseQuerySet
 from creneau.cases.spreadsheet import cases_csv
 from creneau.evidence.attempts import record_attempt
 
@@ -124,7 +125,13 @@ def _render_case(
     request: HttpRequest, case: Case, attempt_form: AttemptForm, status: int = 200
 ) -> HttpResponse:
     attempts = case.attempts.select_related("recorded_by").prefetch_related("files")
-    context = {"case": case, "attempts": attempts, "attempt_form": attempt_form}
+    context = {
+        "case": case,
+        "attempts": attempts,
+        "attempt_form": attempt_form,
+        "filing": filing_route(case),
+        "anef_journey": AnefJourney.objects.filter(case=case).first(),
+    }
     return render(
         request, "desk/case_detail.html", context | assessment_context(case), status=status
     )

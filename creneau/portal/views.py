@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from creneau.accounts.models import AuditEvent
 from creneau.assessment.context import assessment_context
+from creneau.cases.filing import is_anef
 from creneau.cases.models import Case
 from creneau.evidence.uploads import UploadError
 from creneau.notifications import transport
@@ -120,7 +121,10 @@ def case_page(request: HttpRequest, link: PersonalLink, reference: str) -> HttpR
 def upload(request: HttpRequest, link: PersonalLink, reference: str) -> HttpResponse:
     case = _case(link, reference)
     posted = request.method == "POST"
-    form = ScreenshotForm(request.POST if posted else None, request.FILES if posted else None)
+    anef = is_anef(case)
+    form = ScreenshotForm(
+        request.POST if posted else None, request.FILES if posted else None, anef=anef
+    )
     if posted and form.is_valid():
         sent = form.cleaned_data["file"]
         try:
@@ -139,7 +143,8 @@ def upload(request: HttpRequest, link: PersonalLink, reference: str) -> HttpResp
             messages.success(request, _("Merci. Votre capture est scellée et notée au journal."))
             return redirect("portal-case", reference=case.reference)
     status = 400 if form.errors else 200
-    return render(request, "portal/upload.html", {"case": case, "form": form}, status=status)
+    context = {"case": case, "form": form, "anef": anef}
+    return render(request, "portal/upload.html", context, status=status)
 
 
 @require_POST

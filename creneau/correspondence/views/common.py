@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 
 from creneau.accounts import audit
 from creneau.accounts.models import AuditEvent
+from creneau.cases.filing import filing_route
 from creneau.cases.models import Case
 from creneau.documents.generate import DocumentError, render_document
 
@@ -20,7 +21,9 @@ CONTENT_TYPES = {
 def page(
     request: HttpRequest, template: str, case: Case, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    return render(request, f"correspondence/{template}", {"case": case, **context}, status=status)
+    route = filing_route(case)  # the pages speak of the route the case follows (ANEF or not)
+    context = {"case": case, "filing": route, **context}
+    return render(request, f"correspondence/{template}", context, status=status)
 
 
 def document_download(
