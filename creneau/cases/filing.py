@@ -69,10 +69,11 @@ def filing_route(case: Case) -> FilingRoute:
         )
         return FilingRoute(ANEF, "page", reason, False)
     reason = (
-        "Par défaut : rendez-vous en préfecture pour déposer la demande "
-        f"({citation('ceseda_r431_3')}, {checked_phrase('ceseda_r431_3')}) ; le catalogue ne "
-        "précise pas cette démarche. Si la page de la préfecture indique une autre voie "
-        "(ANEF, courrier, formulaire), la choisir pour ce dossier."
+        "Par défaut : rendez-vous en préfecture pour déposer la demande, règle des titres hors "
+        f"de l'{citation('ceseda_annexe_9')} ({citation('ceseda_r431_3')}, "
+        f"{checked_phrase('ceseda_r431_3')} ; liste de l'annexe {checked_phrase('ceseda_annexe_9')})"
+        " ; le catalogue ne précise pas cette démarche. Si la page de la préfecture indique une "
+        "autre voie (ANEF, courrier, formulaire), la choisir pour ce dossier."
     )
     return FilingRoute(BOOKING, "default", reason, False)
 

@@ -453,8 +453,13 @@ class AttemptDetail(WriteOnceModel):
         return f"{self.attempt_id} detail"
 
 
-def detail_of(attempt: Attempt) -> AttemptDetail | None:
-    """The attempt's detail row, or ``None`` (select_related("detail") avoids one query each)."""
+def detail_of(attempt: Attempt, *, cached_only: bool = False) -> AttemptDetail | None:
+    """The attempt's detail row, or ``None`` (select_related("detail") avoids one query each).
+
+    ``cached_only``: read only what select_related loaded, never the database (for the pure
+    planning of exhibits, which also runs on attempts that were never saved)."""
+    if attempt.pk is None or (cached_only and "detail" not in attempt._state.fields_cache):
+        return None
     try:
         return attempt.detail
     except AttemptDetail.DoesNotExist:

@@ -38,9 +38,14 @@ def not_a_filing() -> str:
     return _(
         "À savoir : quand une démarche se fait sur un téléservice, un courriel ou une lettre "
         "recommandée prouve les démarches accomplies, mais ne vaut pas dépôt de la demande "
-        "(%(l112_9)s ; %(r431_2)s). La demande n'est déposée que sur le téléservice, ou par la "
-        "solution de substitution quand la préfecture l'ouvre."
-    ) % {"l112_9": citation("crpa_l112_9"), "r431_2": citation("ceseda_r431_2")}
+        "(%(l112_9)s ; %(r431_2)s ; pour un envoi postal que le préfet n'a pas prescrit : "
+        "%(ce493514)s). La demande n'est déposée que sur le téléservice, ou par la solution de "
+        "substitution quand la préfecture l'ouvre."
+    ) % {
+        "l112_9": citation("crpa_l112_9"),
+        "r431_2": citation("ceseda_r431_2"),
+        "ce493514": citation("ce_493514"),
+    }
 
 
 def journey_attempts(case: Case, *channels: str) -> list[Attempt]:

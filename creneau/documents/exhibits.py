@@ -211,7 +211,7 @@ def _attempt_label(attempt: Attempt) -> str:
         Channel.DDD: f"Saisine du Défenseur des droits du {day}",
     }
     label = labels[Channel(attempt.channel)]
-    detail = detail_of(attempt)
+    detail = detail_of(attempt, cached_only=True)
     if detail is not None and detail.ticket:
         label += f" (ticket n° {detail.ticket})"
     label += _purpose(detail)
@@ -261,7 +261,7 @@ def _letter_label(letter: Attempt, receipt: Attempt | None) -> str:
         f"Lettre recommandée avec accusé de réception du {french_date(_local_date(letter))}, "
         "preuve d'envoi"
     )
-    label += _purpose(detail_of(letter))
+    label += _purpose(detail_of(letter, cached_only=True))
     if receipt is not None:
         label += f" et avis de réception du {french_date(_local_date(receipt))}"
     return label

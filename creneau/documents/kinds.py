@@ -129,6 +129,7 @@ class Kind:
     title: str
     build: Callable[..., dict[str, Any]]
     options: dict[str, Option]
+    anef_only: bool = False  # refused for a case that is not lodged on the ANEF téléservice
 
 
 KINDS = {
@@ -146,12 +147,19 @@ KINDS = {
         ),
         Kind("ddd", "Saisine du Défenseur des droits", build_ddd_context, dict(COMMON)),
         Kind("requete", "Requête en référé mesures utiles", build_requete, ANEF_OPTIONS),
-        Kind("ccc", "Message au centre de contact citoyens", build_ccc_context, dict(COMMON)),
+        Kind(
+            "ccc",
+            "Message au centre de contact citoyens",
+            build_ccc_context,
+            dict(COMMON),
+            anef_only=True,
+        ),
         Kind(
             "substitution",
             "Demande de solution de substitution (ANEF)",
             build_substitution_context,
             dict(COMMON),
+            anef_only=True,
         ),
         Kind(
             "execution",
