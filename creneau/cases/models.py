@@ -240,7 +240,7 @@ class Channel(models.TextChoices):
     LETTER = "letter", _("lettre recommandée")
     COUNTER = "counter", _("guichet")
     CCC = "ccc", _("centre de contact citoyen (ANEF)")
-    PAN = "pan", _("point d'accueil numérique (préfecture)")
+    PAN = "pan", _("point d'accueil numérique")
     DDD = "ddd", _("Défenseur des droits")
     PHONE = "phone", _("téléphone")
     OTHER = "other", _("autre")
