@@ -68,12 +68,13 @@ def filing_route(case: Case) -> FilingRoute:
             "au catalogue : indiquer la voie du dossier si ce n'est pas une demande en ligne."
         )
         return FilingRoute(ANEF, "page", reason, False)
+    listed = checked_phrase("ceseda_annexe_9")
     reason = (
         "Par défaut : rendez-vous en préfecture pour déposer la demande, règle des titres hors "
         f"de l'{citation('ceseda_annexe_9')} ({citation('ceseda_r431_3')}, "
-        f"{checked_phrase('ceseda_r431_3')} ; liste de l'annexe {checked_phrase('ceseda_annexe_9')})"
-        " ; le catalogue ne précise pas cette démarche. Si la page de la préfecture indique une "
-        "autre voie (ANEF, courrier, formulaire), la choisir pour ce dossier."
+        f"{checked_phrase('ceseda_r431_3')} ; liste de l'annexe {listed}) ; le catalogue ne "
+        "précise pas cette démarche. Si la page de la préfecture indique une autre voie (ANEF, "
+        "courrier, formulaire), la choisir pour ce dossier."
     )
     return FilingRoute(BOOKING, "default", reason, False)
 
