@@ -10,6 +10,7 @@ from creneau.accounts import audit
 from creneau.accounts.models import AuditEvent
 from creneau.cases.filing import filing_route
 from creneau.cases.models import Case
+from creneau.correspondence.anef import not_a_filing
 from creneau.documents.generate import DocumentError, render_document
 
 CONTENT_TYPES = {
@@ -22,7 +23,8 @@ def page(
     request: HttpRequest, template: str, case: Case, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     route = filing_route(case)  # the pages speak of the route the case follows (ANEF or not)
-    context = {"case": case, "filing": route, **context}
+    notice = not_a_filing() if route.is_anef else ""
+    context = {"case": case, "filing": route, "not_a_filing": notice, **context}
     return render(request, f"correspondence/{template}", context, status=status)
 
 
