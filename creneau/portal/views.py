@@ -108,6 +108,7 @@ def case_page(request: HttpRequest, link: PersonalLink, reference: str) -> HttpR
         "case": case,
         "person": link.person,
         "status_text": wording.status_text(case),
+        "anef": is_anef(case),
         "verdict_text": wording.verdict_text(str(assessment.verdict)),
         "next_steps": assessment.next_steps,
         "journal": journal(case),
