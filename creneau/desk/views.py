@@ -204,7 +204,7 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def attempt_create(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_or_404(request, reference)
-    form = AttemptForm(request.POST)
+    form = AttemptForm(request.POST, anef=filing_route(case).is_anef)
     if not form.is_valid():
         return _render_case(request, case, form, status=400)
     data = form.cleaned_data

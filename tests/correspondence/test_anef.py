@@ -129,3 +129,12 @@ def test_the_case_page_shows_the_route_and_why(personas, anef_case):
     assert "Voie de dépôt" in page and "téléservice ANEF (demande en ligne)" in page
     assert "Choisie pour ce dossier : Page de la préfecture lue le 1er septembre 2026." in page
     assert "Ouvrir le parcours ANEF" in page and "Parcours ANEF" in page
+
+
+def test_no_slot_cannot_be_noted_by_hand_for_a_démarche_lodged_on_anef(personas, anef_case):
+    alice = personas.client_for(personas.alice)
+    data = {"channel": "online", "at": "2026-10-05T09:10", "outcome": "no_slot", "note": ""}
+    response = alice.post(reverse("attempt-create", args=[anef_case.reference]), data)
+    assert response.status_code == 400
+    assert "il n&#x27;y a pas de créneau à voir" in response.content.decode()
+    assert not Attempt.objects.filter(case=anef_case, outcome="no_slot").exists()
