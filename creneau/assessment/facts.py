@@ -29,6 +29,13 @@ class AttemptFact:
     outcome: str
     evidence: str  # how it was recorded: sealed / sent / manual / imported
     has_files: bool = False
+    # ANEF journey (assessment.anef): a blocking of the téléservice documented by a file or a
+    # seal, what the contact centre certified, who saw a visit, what a written request asked.
+    blocking: bool = False
+    ticket: str = ""
+    certifies: bool = False
+    witnessed: bool = False
+    purpose: str = ""
     state: str = ""  # evidence state (``services.snapshot_of`` sets it from evidence.states)
 
     @property
@@ -50,11 +57,12 @@ class AttemptFact:
         """Whether this attempt counts as a failed attempt before a judge.
 
         Online: only a page positively showing no slot (the honesty rule: error, captcha, queue,
-        unknown or a closed module prove nothing). Other channels: only with a proof attached
+        unknown or a closed module prove nothing), or, for an ANEF case, the téléservice failing
+        with a file or seal to show it (``blocking``). Other channels: only with a proof attached
         (the sent e-mail, the AR, the witness attestation).
         """
         if self.channel == ONLINE:
-            return self.outcome == NO_SLOT
+            return self.outcome == NO_SLOT or self.blocking
         return self.has_proof and self.outcome not in INCONCLUSIVE_OUTCOMES | {SLOTS_AVAILABLE}
 
 
@@ -73,6 +81,11 @@ class CaseFacts:
     refused_on: date | None = None
     application_filed_on: date | None = None
     timezone: str = "Europe/Paris"
+    # The route of the application (cases.filing): booking, anef, post or form; for ANEF, the
+    # provisional document issued (« attestation », « recepisse », « none », « » unknown).
+    channel: str = "booking"
+    provisional: str = ""
+    provisional_until: date | None = None
     # Days before expiry when a renewal may be filed (R.431-5 CESEDA); set from the thresholds.
     renewal_window_days: int | None = None
     counted: tuple[AttemptFact, ...] = field(init=False, repr=False)

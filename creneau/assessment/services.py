@@ -15,27 +15,35 @@ from creneau.assessment.facts import AttemptFact, CaseFacts
 from creneau.assessment.models import CaseAssessment
 from creneau.assessment.thresholds import Thresholds, configured_thresholds
 from creneau.assessment.verdict import Assessment, assess
-from creneau.cases.models import Case, CaseQuerySet
-from creneau.evidence.states import evidence_of
+from creneau.cases.filing import ANEF, filing_route
+from creneau.cases.models import (
+    AnefJourney,
+    Attempt,
+    Case,
+    CaseQuerySet,
+    Channel,
+    Outcome,
+    detail_of,
+)
+from creneau.evidence.states import Evidence, evidence_of
+
+# What a téléservice page failing looks like; an unrecognised page proves nothing (honesty rule).
+ANEF_BLOCKING_OUTCOMES = frozenset({Outcome.ERROR, Outcome.CLOSED})
 
 
 def snapshot_of(case: Case, today: date | None = None) -> CaseFacts:
-    attempts = list(case.attempts.annotate(file_count=Count("files")).order_by("at", "id"))
+    attempts = list(
+        case.attempts.annotate(file_count=Count("files"))
+        .select_related("detail")
+        .order_by("at", "id")
+    )
     evidence = evidence_of(attempts)
+    channel = filing_route(case).channel
+    journey = AnefJourney.objects.filter(case=case).first()
     return CaseFacts(
         procedure_kind=case.procedure_kind,
         today=today or timezone.localdate(),
-        attempts=tuple(
-            AttemptFact(
-                channel=attempt.channel,
-                at=attempt.at,
-                outcome=attempt.outcome,
-                evidence=attempt.source,
-                has_files=attempt.file_count > 0,
-                state=str(evidence[attempt.pk].state),
-            )
-            for attempt in attempts
-        ),
+        attempts=tuple(_fact(attempt, channel, evidence[attempt.pk]) for attempt in attempts),
         title_expires_on=case.title_expires_on,
         unexecuted_oqtf=case.unexecuted_oqtf,
         employment=case.employment,
@@ -44,6 +52,34 @@ def snapshot_of(case: Case, today: date | None = None) -> CaseFacts:
         refused_on=case.refused_on,
         application_filed_on=case.application_filed_on,
         timezone=settings.TIME_ZONE,
+        channel=channel,
+        provisional=journey.provisional if journey else "",
+        provisional_until=journey.provisional_until if journey else None,
+    )
+
+
+def _fact(attempt: Attempt, channel: str, evidence: Evidence) -> AttemptFact:
+    detail = detail_of(attempt)
+    has_files = getattr(attempt, "file_count", 0) > 0
+    proof = evidence.has_file or bool(evidence.witnessed)
+    blocking = (
+        channel == ANEF
+        and attempt.channel == Channel.ONLINE
+        and attempt.outcome in ANEF_BLOCKING_OUTCOMES
+        and proof
+    )
+    return AttemptFact(
+        channel=attempt.channel,
+        at=attempt.at,
+        outcome=attempt.outcome,
+        evidence=attempt.source,
+        has_files=has_files,
+        state=str(evidence.state),
+        blocking=blocking,
+        ticket=detail.ticket if detail else "",
+        certifies=bool(detail and detail.certifies_impossibility),
+        witnessed=bool(detail and detail.witnessed),
+        purpose=detail.purpose if detail else "",
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from creneau.assessment.anef import AnefMetrics, anef_route, compute_anef, evaluate_anef, is_anef
 from creneau.assessment.facts import CaseFacts
 from creneau.assessment.metrics import Metrics, compute
 from creneau.assessment.route import Route, RouteKind, route_of
@@ -53,6 +54,8 @@ class Assessment:
     today: date
     unverified_thresholds: tuple[str, ...]
     route: Route
+    channel: str = "booking"  # the route of the application (cases.filing)
+    anef: AnefMetrics | None = None  # the ANEF journey's counts, for an ANEF case
 
     @property
     def advisory_text(self) -> str:
@@ -74,12 +77,13 @@ class Assessment:
                 {"code": r.code, "level": str(r.level), "text": r.text, "source": r.source}
                 for r in self.reasons
             ],
-            "metrics": self.metrics.as_dict(),
+            "metrics": self.metrics.as_dict() | (self.anef.as_dict() if self.anef else {}),
             "next_steps": list(self.next_steps),
             "unverified_thresholds": list(self.unverified_thresholds),
             "route": str(self.route.kind),
             "route_reason": self.route.reason,
             "route_detail": self.route.as_dict(),
+            "channel": self.channel,
         }
 
 
@@ -106,10 +110,16 @@ def assess(facts: CaseFacts, thresholds: Thresholds) -> Assessment:
         # The widest R.431-5 window (ANEF titles): attempts before it set nothing aside wrongly.
         facts = replace(facts, renewal_window_days=thresholds.whole("renewal_window_anef_days"))
     metrics = compute(facts)
-    reasons = evaluate(facts, metrics, thresholds)
+    anef = compute_anef(facts) if is_anef(facts) else None
+    if anef is not None:
+        reasons = evaluate_anef(facts, metrics, anef, thresholds)
+    else:
+        reasons = evaluate(facts, metrics, thresholds)
     verdict = verdict_of(reasons)
     fatal = [r.text for r in reasons if r.level == Level.FATAL and r.code != "unexecuted_oqtf"]
     route = route_of(facts, fatal, thresholds.whole("implicit_rejection_months"))
+    if anef is not None:
+        route = anef_route(route, facts)
     return Assessment(
         verdict=verdict,
         reasons=tuple(sorted(reasons, key=lambda reason: GRAVITY.index(reason.level))),
@@ -118,4 +128,6 @@ def assess(facts: CaseFacts, thresholds: Thresholds) -> Assessment:
         today=facts.today,
         unverified_thresholds=tuple(thresholds.unverified),
         route=route,
+        channel=facts.channel,
+        anef=anef,
     )

@@ -10,6 +10,8 @@ from creneau.cases.models import ONLINE_OUTCOMES, Attempt, Case, Outcome, Person
 from creneau.catalog.models import BookingPage, Department, guess_system
 from creneau.catalog.postcodes import department_of_address
 
+SLOT_OUTCOMES = frozenset({Outcome.NO_SLOT, Outcome.SLOTS_AVAILABLE})
+
 
 class PersonForm(forms.ModelForm[Person]):
     birth_date = forms.DateField(
@@ -71,6 +73,8 @@ class CaseForm(forms.ModelForm[Case]):
             "ground",
             "department",
             "booking_url",
+            "channel",
+            "channel_note",
             "title_expires_on",
             "unexecuted_oqtf",
             "employment",
@@ -86,6 +90,7 @@ class CaseForm(forms.ModelForm[Case]):
             "application_filed_on": forms.DateInput(attrs={"type": "date"}),
             "refused_on": forms.DateInput(attrs={"type": "date"}),
             "particular_circumstances": forms.Textarea(attrs={"rows": 3}),
+            "channel_note": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
             "title_expires_on": _("Pour un renouvellement : date de fin du titre actuel."),
@@ -182,8 +187,21 @@ class AttemptForm(forms.ModelForm[Attempt]):
             raise forms.ValidationError(_("Une tentative ne peut pas être dans le futur."))
         return value
 
+    def __init__(self, *args: Any, anef: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.anef = anef  # the case is lodged on the ANEF téléservice: no slot to see
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        online = cleaned.get("channel") == "online"
+        if online and self.anef and cleaned.get("outcome") in SLOT_OUTCOMES:
+            self.add_error(
+                "outcome",
+                _(
+                    "Ce dossier se dépose sur le téléservice ANEF : il n'y a pas de créneau à "
+                    "voir. Noter l'erreur ou la fermeture du site (page « Parcours ANEF »)."
+                ),
+            )
         if cleaned.get("channel") == "online" and cleaned.get("outcome") not in ONLINE_OUTCOMES:
             self.add_error(
                 "outcome",

@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField, EncryptedTextField
 
 from creneau.accounts.models import Organisation
-from creneau.catalog.models import BookingPage, Department, Prefecture, Procedure, Tribunal
+from creneau.catalog.models import (
+    BookingPage,
+    Department,
+    FilingChannel,
+    Prefecture,
+    Procedure,
+    Tribunal,
+)
 from creneau.lib.writeonce import WriteOnceModel
 
 
@@ -145,6 +152,22 @@ class Case(models.Model):
         related_name="cases",
         verbose_name=_("page de prise de rendez-vous"),
     )
+    # The route of the application (docs/anef.md); empty: as the catalog says for the démarche.
+    channel = models.CharField(
+        _("voie de dépôt"),
+        max_length=10,
+        choices=FilingChannel,
+        blank=True,
+        help_text=_(
+            "À choisir seulement si la page de la préfecture dit autre chose que le catalogue "
+            "(laisser vide : la voie prévue pour la démarche)."
+        ),
+    )
+    channel_note = models.TextField(
+        _("pourquoi cette voie"),
+        blank=True,
+        help_text=_("Ce que dit la page de la préfecture, son adresse et la date de lecture."),
+    )
     # Urgency facts (CE 9 juin 2022 n° 453391).
     title_expires_on = models.DateField(_("fin de validité du titre actuel"), null=True, blank=True)
     unexecuted_oqtf = models.BooleanField(_("OQTF non exécutée"), default=False)
@@ -217,6 +240,7 @@ class Channel(models.TextChoices):
     LETTER = "letter", _("lettre recommandée")
     COUNTER = "counter", _("guichet")
     CCC = "ccc", _("centre de contact citoyen (ANEF)")
+    PAN = "pan", _("point d'accueil numérique")
     DDD = "ddd", _("Défenseur des droits")
     PHONE = "phone", _("téléphone")
     OTHER = "other", _("autre")
@@ -342,3 +366,102 @@ class CourtEvent(WriteOnceModel):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.occurred_on}"
+
+
+class AnefJourney(models.Model):
+    """The person's démarche on the ANEF téléservice: what the requête and letters name.
+
+    Never a password or a login: the person signs in themselves (legal.md §8.2). The blockings,
+    contacts and requests are attempts; this row holds only the démarche and what was issued.
+    """
+
+    class Provisional(models.TextChoices):
+        NONE = "none", _("aucun document remis")
+        ATTESTATION = "attestation", _("attestation de prolongation de l'instruction")
+        RECEPISSE = "recepisse", _("récépissé")
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="anef")
+    account_created_on = models.DateField(_("compte ANEF créé le"), null=True, blank=True)
+    demarche = models.CharField(
+        _("démarche choisie sur l'ANEF"),
+        max_length=200,
+        blank=True,
+        help_text=_("Son intitulé tel que l'ANEF l'affiche, par exemple « Étudiant »."),
+    )
+    demarche_number = models.CharField(
+        _("numéro de la démarche ou de la demande"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "S'il apparaît dans l'espace ANEF ou dans un courriel. Jamais le mot de passe."
+        ),
+    )
+    provisional = models.CharField(
+        _("document provisoire remis"),
+        max_length=12,
+        choices=Provisional,
+        blank=True,
+        help_text=_("Pour un renouvellement : l'attestation de prolongation ou le récépissé."),
+    )
+    provisional_until = models.DateField(_("valable jusqu'au"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("parcours ANEF")
+        verbose_name_plural = _("parcours ANEF")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} ANEF"
+
+
+class AttemptDetail(WriteOnceModel):
+    """What the ANEF journey keeps beside an attempt, recorded with it and never edited.
+
+    The contact centre's ticket and whether its answer certifies that filing online is
+    impossible; the site of a point d'accueil numérique and whether someone witnessed the visit
+    (never who); the ANEF step and the message of a blocking; the purpose of a written request.
+    The attempt's note says the same in words, and the journal hashes the note.
+    """
+
+    class Via(models.TextChoices):
+        PHONE = "phone", _("téléphone")
+        FORM = "form", _("formulaire de contact")
+        EMAIL = "email", _("courriel")
+
+    class Purpose(models.TextChoices):
+        SUBSTITUTE = "substitute", _("demande de la solution de substitution")
+        ATTESTATION = "attestation", _("demande de l'attestation de prolongation ou du récépissé")
+
+    attempt = models.OneToOneField(Attempt, on_delete=models.CASCADE, related_name="detail")
+    via = models.CharField(_("par"), max_length=10, choices=Via, blank=True)
+    ticket = models.CharField(_("numéro de ticket"), max_length=60, blank=True)
+    certifies_impossibility = models.BooleanField(
+        _("atteste l'impossibilité de déposer en ligne"), default=False
+    )
+    site = models.ForeignKey(
+        Prefecture, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    witnessed = models.BooleanField(_("en présence d'un témoin"), default=False)
+    step = models.CharField(_("page ou étape de l'ANEF"), max_length=200, blank=True)
+    message = models.TextField(_("message affiché"), blank=True)
+    purpose = models.CharField(_("objet"), max_length=20, choices=Purpose, blank=True)
+
+    class Meta:
+        verbose_name = _("précision d'une tentative")
+        verbose_name_plural = _("précisions des tentatives")
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id} detail"
+
+
+def detail_of(attempt: Attempt, *, cached_only: bool = False) -> AttemptDetail | None:
+    """The attempt's detail row, or ``None`` (select_related("detail") avoids one query each).
+
+    ``cached_only``: read only what select_related loaded, never the database (for the pure
+    planning of exhibits, which also runs on attempts that were never saved)."""
+    if attempt.pk is None or (cached_only and "detail" not in attempt._state.fields_cache):
+        return None
+    try:
+        return attempt.detail
+    except AttemptDetail.DoesNotExist:
+        return None

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from creneau.catalog.models import Department, Prefecture, Procedure, Tribunal
+from creneau.catalog.models import Department, Prefecture, Procedure, ProcedureChannel, Tribunal
 
 
 @admin.register(Tribunal)
@@ -26,3 +26,10 @@ class PrefectureAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["label", "kind"]
+
+
+@admin.register(ProcedureChannel)
+class ProcedureChannelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["procedure", "department", "channel", "since", "status", "verified_on"]
+    list_filter = ["channel", "status"]
+    search_fields = ["procedure__label", "department__code"]

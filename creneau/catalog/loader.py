@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from creneau.catalog.models import Department, Prefecture, Procedure, Tribunal
+from creneau.catalog.models import Department, Prefecture, Procedure, ProcedureChannel, Tribunal
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -146,7 +146,7 @@ SITES = {
 @transaction.atomic
 def load_catalog() -> dict[str, int]:
     """Create or update every catalog row; return how many rows each file holds."""
-    counts = {"tribunals": 0, "departments": 0, "procedures": 0}
+    counts = {"tribunals": 0, "departments": 0, "procedures": 0, "procedure_channels": 0}
     for row in rows("tribunals.csv"):
         _load_tribunal(row)
         counts["tribunals"] += 1
@@ -158,4 +158,33 @@ def load_catalog() -> dict[str, int]:
             slug=row["slug"], defaults={"label": row["label"], "kind": row["kind"]}
         )
         counts["procedures"] += 1
+    for row in rows("procedure_channels.csv"):
+        _load_procedure_channel(row)
+        counts["procedure_channels"] += 1
     return counts
+
+
+def _load_procedure_channel(row: dict[str, str]) -> None:
+    """One route of the catalog; a row a person verified later in the admin is kept."""
+    department = None if row["department"] == "*" else normalise_department(row["department"])
+    current = ProcedureChannel.objects.filter(
+        procedure_id=row["procedure"], department_id=department
+    ).first()
+    verified = _date(row["verified_on"])
+    if current and current.verified_on and (verified is None or verified < current.verified_on):
+        return
+    fields = {
+        "channel": row["channel"],
+        "reference": row["reference"],
+        "since": _date(row["since"]),
+        "note": row["note"],
+        "source": row["source"],
+        "status": row["status"],
+        "verified_on": verified,
+    }
+    if current is None:
+        ProcedureChannel.objects.create(
+            procedure_id=row["procedure"], department_id=department, **fields
+        )
+    else:
+        ProcedureChannel.objects.filter(pk=current.pk).update(**fields)

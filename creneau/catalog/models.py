@@ -124,6 +124,59 @@ class Procedure(models.Model):
         return self.label
 
 
+class FilingChannel(models.TextChoices):
+    """How an application is lodged: the route a case follows (docs/anef.md)."""
+
+    BOOKING = "booking", _("rendez-vous en préfecture (prise de rendez-vous)")
+    ANEF = "anef", _("téléservice ANEF (demande en ligne)")
+    POST = "post", _("envoi postal prescrit par le préfet")
+    FORM = "form", _("formulaire en ligne (démarches-simplifiées ou autre)")
+
+
+class ProcedureChannel(models.Model):
+    """Where a démarche is lodged, by law or by a prefecture's choice, with the text that says so.
+
+    A row without ``department`` is the national rule (annexe 9 of the CESEDA as read on
+    ``verified_on``); a row with one is that prefecture's own choice and wins over it.
+    """
+
+    class Status(models.TextChoices):
+        VERIFIED = "V", _("lu dans le texte officiel")
+        SECONDARY = "S", _("source secondaire")
+        UNVERIFIED = "UNVERIFIED", _("non vérifié")
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="channels")
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    channel = models.CharField(_("voie de dépôt"), max_length=10, choices=FilingChannel)
+    reference = models.CharField(_("texte (clé des références)"), max_length=60, blank=True)
+    since = models.DateField(_("depuis le"), null=True, blank=True)
+    note = models.TextField(_("précision"), blank=True)
+    source = models.TextField(_("source"))
+    status = models.CharField(_("état de la recherche"), max_length=10, choices=Status)
+    verified_on = models.DateField(_("vérifié le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("voie de dépôt d'une démarche")
+        verbose_name_plural = _("voies de dépôt des démarches")
+        ordering = ["procedure", "department"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "department"], name="unique_procedure_channel"
+            ),
+            models.UniqueConstraint(
+                fields=["procedure"],
+                condition=models.Q(department__isnull=True),
+                name="unique_national_procedure_channel",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.department_id or "*"
+        return f"{self.procedure_id} ({where}) → {self.channel}"
+
+
 class BookingSystem(models.TextChoices):
     LEGACY = "legacy", _("module de réservation historique des préfectures")
     RDV_PREFECTURE = "rdv_prefecture", _("RDV Préfecture")

@@ -152,7 +152,7 @@ class CccForm(forms.Form):
     VIA = [
         ("phone", _("appel au centre de contact citoyen")),
         ("form", _("formulaire de contact en ligne de l'ANEF")),
-        ("pan", _("visite à un point d'accueil numérique")),
+        ("email", _("courriel du centre de contact citoyen")),
     ]
     OUTCOMES = [
         (Outcome.ANSWERED, _("Réponse obtenue")),
@@ -175,10 +175,23 @@ class CccForm(forms.Form):
         max_length=2000,
         required=False,
     )
+    certifies = forms.BooleanField(
+        label=_("La réponse écrite atteste que le dépôt en ligne est impossible"),
+        required=False,
+        help_text=_("Seulement si le courriel ou le document joint le dit : c'est la preuve clé."),
+    )
     proof = forms.FileField(
         label=_("Courriel du centre de contact (.eml), capture ou PDF (facultatif)"),
         required=False,
     )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("certifies") and not cleaned.get("proof"):
+            self.add_error(
+                "proof", _("Joindre le courriel ou le document qui atteste l'impossibilité.")
+            )
+        return cleaned
 
 
 class DddForm(forms.Form):

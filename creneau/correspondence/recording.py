@@ -7,12 +7,13 @@ attempt, its files and its journal entry, and the access log notes who recorded 
 
 import datetime
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 
 from creneau.accounts import audit
 from creneau.accounts.models import AuditEvent
-from creneau.cases.models import Attempt, AttemptFile, Case
+from creneau.cases.models import Attempt, AttemptDetail, AttemptFile, Case
 from creneau.evidence import attempts
 from creneau.evidence.attempts import Actor, Filed, Incoming
 
@@ -32,9 +33,11 @@ def record(
     user: Actor,
     files: Sequence[Incoming | Filed] = (),
     sent: bool = False,
+    detail: dict[str, Any] | None = None,
 ) -> Attempt:
     """A member's attempt, with its files; ``sent``: an e-mail this app sent itself (Créneau
-    witnessed it: its sent bytes are among the files)."""
+    witnessed it: its sent bytes are among the files); ``detail`` holds what the ANEF journey
+    keeps beside it (``AttemptDetail``), written in the same transaction."""
     filed = seal_all(case, files)
     source = Attempt.Source.SEALED if filed else Attempt.Source.MANUAL
     if sent:
@@ -50,6 +53,8 @@ def record(
             by=user,
             files=filed,
         )
+        if detail:
+            AttemptDetail.objects.create(attempt=attempt, **detail)
         audit.record(user, case.organisation, case.reference, AuditEvent.Action.CHANGE, channel)
     return attempt
 

@@ -25,6 +25,7 @@ from creneau.accounts.models import MailSettings
 from creneau.cases.models import Attempt, Case, Channel, Outcome
 from creneau.catalog.models import Prefecture
 from creneau.correspondence import mailer
+from creneau.correspondence.anef import written_request
 from creneau.correspondence.compose import compose, finalise
 from creneau.correspondence.models import MailDraft, MailSchedule
 from creneau.correspondence.recording import record, seal_all
@@ -130,16 +131,18 @@ def archive(draft: MailDraft) -> Attempt:
     note = f"Courriel envoyé à {draft.recipient} : « {draft.subject} »" + (
         f" (pièces jointes : {names})." if names else "."
     )
+    detail, purpose = written_request(draft.case)
     with transaction.atomic():
         attempt = record(
             draft.case,
             channel=Channel.EMAIL,
             outcome=Outcome.SENT,
             at=draft.sent_at,
-            note=note,
+            note=f"{note} {purpose}".strip(),
             user=draft.approved_by,
             files=filed,
             sent=True,
+            detail=detail,
         )
         draft.attempt = attempt
         draft.save(update_fields=["attempt"])

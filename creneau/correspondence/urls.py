@@ -1,10 +1,11 @@
 from django.urls import path
 
-from creneau.correspondence.views import contact, counter, letter, mail
+from creneau.correspondence.views import anef, contact, counter, letter, mail
 
 CASE = "dossiers/<str:reference>"
 DRAFT = f"{CASE}/courriel/<int:draft_id>"
 VISIT = f"{CASE}/guichet/<int:attempt_id>"
+PAN_VISIT = f"{CASE}/point-d-accueil/<int:attempt_id>"
 
 urlpatterns = [
     path(f"{CASE}/courriel/", mail.mail_page, name="mail"),
@@ -30,6 +31,14 @@ urlpatterns = [
     ),
     path(f"{CASE}/centre-de-contact/", contact.ccc_page, name="ccc"),
     path(f"{CASE}/centre-de-contact/noter/", contact.ccc_record, name="ccc-record"),
+    path(f"{CASE}/centre-de-contact/message.pdf", contact.ccc_document, name="ccc-document"),
+    path(f"{CASE}/anef/", anef.anef_page, name="anef"),
+    path(f"{CASE}/anef/demarche/", anef.anef_journey, name="anef-journey"),
+    path(f"{CASE}/anef/blocage/", anef.anef_blocking, name="anef-blocking"),
+    path(f"{CASE}/point-d-accueil/", anef.pan_page, name="pan"),
+    path(f"{CASE}/point-d-accueil/noter/", anef.pan_record, name="pan-record"),
+    path(f"{PAN_VISIT}/attestation.pdf", anef.pan_attestation, name="pan-attestation"),
+    path(f"{PAN_VISIT}/attestation/", anef.pan_attestation_upload, name="pan-attestation-upload"),
     path(f"{CASE}/defenseur-des-droits/", contact.ddd_page, name="ddd"),
     path(f"{CASE}/defenseur-des-droits/saisine.pdf", contact.ddd_document, name="ddd-document"),
     path(f"{CASE}/defenseur-des-droits/noter/", contact.ddd_record, name="ddd-record"),

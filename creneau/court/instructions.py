@@ -54,11 +54,11 @@ def sections(filing: Filing) -> list[Section]:
             "Après le dépôt",
             (
                 "Noter dans Créneau chaque étape : numéro de la requête, date d'audience, "
-                "rendez-vous proposé par la préfecture, ordonnance (rejet ou injonction, délai, "
-                "astreinte). Créneau calcule les délais et propose la suite (demande d'exécution, "
-                "nouvelle requête).",
-                "Si la préfecture propose un rendez-vous avant l'audience, le signaler au "
-                "tribunal : il constatera en général un non-lieu.",
+                "rendez-vous (ou enregistrement de la demande) proposé par la préfecture, "
+                "ordonnance (rejet ou injonction, délai, astreinte). Créneau calcule les délais "
+                "et propose la suite (demande d'exécution, nouvelle requête).",
+                "Si la préfecture propose un rendez-vous, ou d'enregistrer la demande, avant "
+                "l'audience, le signaler au tribunal : il constatera en général un non-lieu.",
             ),
         ),
     ]

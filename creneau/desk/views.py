@@ -18,6 +18,7 @@ from creneau.assessment.context import assessment_context
 from creneau.assessment.models import VerdictChoices, with_verdict
 from creneau.assessment.services import refresh_stale
 from creneau.cases.access import case_or_404
+from creneau.cases.filing import filing_route
 from creneau.cases.forms import (
     AttemptForm,
     CaseForm,
@@ -25,7 +26,7 @@ from creneau.cases.forms import (
     PersonForm,
     residence_agrees,
 )
-from creneau.cases.models import Attempt, Case, CaseQuerySet
+from creneau.cases.models import AnefJourney, Attempt, Case, CaseQuerySet
 from creneau.cases.spreadsheet import cases_csv
 from creneau.evidence.attempts import record_attempt
 from creneau.evidence.states import evidence_of
@@ -127,7 +128,13 @@ def _render_case(
     attempts = list(case.attempts.select_related("recorded_by").prefetch_related("files"))
     evidence = evidence_of(attempts)  # the one vocabulary of evidence states
     rows = [(attempt, evidence[attempt.pk]) for attempt in attempts]
-    context = {"case": case, "attempts": rows, "attempt_form": attempt_form}
+    context = {
+        "case": case,
+        "attempts": rows,
+        "attempt_form": attempt_form,
+        "filing": filing_route(case),
+        "anef_journey": AnefJourney.objects.filter(case=case).first(),
+    }
     return render(
         request, "desk/case_detail.html", context | assessment_context(case), status=status
     )
@@ -200,7 +207,7 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def attempt_create(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_or_404(request, reference)
-    form = AttemptForm(request.POST)
+    form = AttemptForm(request.POST, anef=filing_route(case).is_anef)
     if not form.is_valid():
         return _render_case(request, case, form, status=400)
     data = form.cleaned_data

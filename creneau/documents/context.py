@@ -25,6 +25,7 @@ _CHANNEL_PHRASES = {
     Channel.LETTER: "lettre recommandée avec accusé de réception à la préfecture",
     Channel.COUNTER: "présentation au guichet de la préfecture",
     Channel.CCC: "demande au centre de contact citoyen (ANEF)",
+    Channel.PAN: "visite au point d'accueil numérique de la préfecture",
     Channel.DDD: "saisine du Défenseur des droits",
     Channel.PHONE: "appel téléphonique à la préfecture",
     Channel.OTHER: "autre démarche",

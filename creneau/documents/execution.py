@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from creneau.cases.filing import is_anef
 from creneau.cases.models import CourtEvent
 from creneau.catalog.legal import citation
 from creneau.documents.context import attempt_rows, common_context
@@ -155,4 +156,7 @@ def build_execution_context(case: "Case", **given: object) -> dict[str, Any]:
         },
         "attempts_since": attempt_rows(since, zone=zone),
         "astreinte": euros(astreinte) if astreinte else "",
+        # An ANEF case: the order was about registering the application, not an appointment.
+        "anef": is_anef(case),
+        "filed": case.application_filed_on is not None,
     }

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
-from creneau.cases.models import Attempt, Case, Channel, Outcome
+from creneau.cases.filing import is_anef
+from creneau.cases.models import Attempt, AttemptDetail, Case, Channel, Outcome, detail_of
 from creneau.documents.french import PARIS, french_date, month_label, paris
 from creneau.evidence.models import CaseDocument
 from creneau.evidence.states import evidence_of
@@ -41,6 +42,7 @@ _ONE_PER_ATTEMPT = (
     Channel.LETTER,
     Channel.COUNTER,
     Channel.CCC,
+    Channel.PAN,
     Channel.DDD,
     Channel.PHONE,
     Channel.OTHER,
@@ -209,6 +211,10 @@ def _proven(attempt: Attempt) -> bool:
     return proven is None or attempt.pk in proven
 
 
+# Whether the case is lodged on the ANEF téléservice (captions say so, not « rendez-vous »).
+_ANEF: ContextVar[bool] = ContextVar("exhibit_anef", default=False)
+
+
 def _local_date(attempt: Attempt) -> datetime.date:
     return paris(attempt.at, _ZONE.get()).date()
 
@@ -236,10 +242,12 @@ def _online_months(attempts: Sequence[Attempt]) -> list[Exhibit]:
         group = list(grouped)
         first, last = _local_date(group[0]), _local_date(group[-1])
         count = f"{len(group)} tentative{'s' if len(group) > 1 else ''}"
-        label = (
-            f"Captures d'écran de la prise de rendez-vous en ligne, {month_label(month)} "
-            f"({count}, {_span(first, last)}), série homogène"
+        what = (
+            "Captures d'écran du téléservice ANEF bloqué"
+            if _ANEF.get()
+            else "Captures d'écran de la prise de rendez-vous en ligne"
         )
+        label = f"{what}, {month_label(month)} ({count}, {_span(first, last)}), série homogène"
         drafts.append(_draft(label, "screenshots", group))
     return drafts
 
@@ -250,15 +258,34 @@ def _attempt_label(attempt: Attempt) -> str:
         Channel.EMAIL: f"Courriel adressé au service des étrangers le {day}",
         Channel.LETTER: f"Lettre recommandée avec accusé de réception du {day} et preuve d'envoi",
         Channel.COUNTER: f"Attestation de témoin de la présentation au guichet le {day}",
-        Channel.CCC: f"Demande au centre de contact citoyen de l'ANEF du {day}",
+        Channel.CCC: f"Demande au centre de contact citoyens (ANEF) du {day}",
+        Channel.PAN: f"Visite au point d'accueil numérique de la préfecture le {day}",
         Channel.DDD: f"Saisine du Défenseur des droits du {day}",
         Channel.PHONE: f"Appel téléphonique à la préfecture du {day}",
         Channel.OTHER: f"Démarche auprès de la préfecture du {day}",
     }
     label = labels[Channel(attempt.channel)]
+    detail = detail_of(attempt, cached_only=True)
+    if detail is not None and detail.ticket:
+        label += f" (ticket n° {detail.ticket})"
+    label += _purpose(detail)
+    if detail is not None and detail.witnessed and attempt.channel == Channel.PAN:
+        label += ", en présence d'un témoin"
     if attempt.outcome == Outcome.ANSWERED:
         label += " et réponse reçue"
+    if detail is not None and detail.certifies_impossibility:
+        label += " attestant l'impossibilité de déposer en ligne"
     return label
+
+
+_PURPOSES = {
+    "substitute": ", demandant l'enregistrement de la demande par la solution de substitution",
+    "attestation": ", demandant l'attestation de prolongation de l'instruction ou le récépissé",
+}
+
+
+def _purpose(detail: AttemptDetail | None) -> str:
+    return _PURPOSES.get(detail.purpose, "") if detail is not None else ""
 
 
 _RECEIPT_OUTCOMES = frozenset({Outcome.DELIVERED, Outcome.REFUSED, Outcome.NO_ANSWER})
@@ -291,8 +318,9 @@ def _letter_label(letter: Attempt, receipt: Attempt | None) -> str:
         return (
             f"Avis de réception du {french_date(_local_date(receipt))} de la lettre "
             f"recommandée avec accusé de réception du {sent}"
-        )
+        ) + _purpose(detail_of(letter, cached_only=True))
     label = f"Lettre recommandée avec accusé de réception du {sent}, preuve d'envoi"
+    label += _purpose(detail_of(letter, cached_only=True))
     if receipt is not None:
         label += f" et avis de réception du {french_date(_local_date(receipt))}"
     return label
@@ -330,6 +358,12 @@ def _identity(holder: str, renewal: bool, expires_on: datetime.date | None) -> l
 
 
 def _channel(online: bool) -> list[Exhibit]:
+    if _ANEF.get():
+        label = (
+            "Impression de la page internet de la préfecture ou de l'ANEF indiquant que la "
+            "demande se dépose sur le téléservice"
+        )
+        return [_draft(label, "channel")]
     if not online:
         return []
     label = (
@@ -378,16 +412,19 @@ def plan_exhibits(
     added: Sequence[AddedDocument] = (),
     zone: ZoneInfo = PARIS,
     proven: Collection[int] | None = None,
+    anef: bool = False,
 ) -> list[Exhibit]:
-    """Identity, title, address, booking rule, monthly screenshot series, written and in-person
-    steps, journal, chart, then the other added documents (urgency first). Only the attempts
-    in ``proven`` (a file proves them) get an exhibit of their own; ``None``: all of them."""
-    token, proven_token = _ZONE.set(zone), _PROVEN.set(proven)
+    """Identity, title, address, booking rule (or the ANEF one), monthly screenshot series,
+    written and in-person steps, journal, chart, then the other added documents (urgency
+    first). Only the attempts in ``proven`` (a file proves them) get an exhibit of their own;
+    ``None``: all of them."""
+    token, proven_token, anef_token = _ZONE.set(zone), _PROVEN.set(proven), _ANEF.set(anef)
     try:
         return _plan(attempts, holder, renewal, title_expires_on, online, added)
     finally:
         _ZONE.reset(token)
         _PROVEN.reset(proven_token)
+        _ANEF.reset(anef_token)
 
 
 def _plan(
@@ -420,7 +457,7 @@ def proven_attempts(attempts: Sequence[Attempt]) -> set[int]:
 
 
 def exhibits_for(case: Case) -> list[Exhibit]:
-    attempts = list(case.attempts.all())
+    attempts = list(case.attempts.select_related("detail"))
     return plan_exhibits(
         attempts,
         holder=f"{case.person.given_names or ''} {case.person.family_name.upper()}".strip(),
@@ -430,6 +467,7 @@ def exhibits_for(case: Case) -> list[Exhibit]:
         added=added_documents(case),
         zone=case.department.zone,
         proven=proven_attempts(attempts),
+        anef=is_anef(case),
     )
 
 

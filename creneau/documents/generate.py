@@ -128,11 +128,13 @@ def draft_document(case: Case, kind: str, **options: Any) -> Draft:
     """Steps (1) to (4): the checked text, without drawing the PDF or the DOCX."""
     with translation.override("fr"):
         context = _context(case, kind, options)  # (1)
-        html = render_html(kind, context)  # (2)
+        # A kind may have a variant for the route of the case (the ANEF requête, letters).
+        html = render_html(str(context.get("template") or kind), context)  # (2)
     blocks = read_blocks(html)  # (3)
     text = text_of_blocks(blocks)
     _check(kind, text)  # (4)
-    return Draft(kind, KINDS[kind].title, html, blocks, text, context)
+    title = str(context.get("document_title") or KINDS[kind].title)
+    return Draft(kind, title, html, blocks, text, context)
 
 
 def render_document(case: Case, kind: str, **options: Any) -> RenderedDocument:

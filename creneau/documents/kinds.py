@@ -8,7 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from creneau.cases.models import Attempt, Case, Channel
+from creneau.cases.filing import is_anef
+from creneau.cases.models import Attempt, Case, Channel, detail_of
+from creneau.documents.anef_letters import (
+    build_ccc_context,
+    build_substitution_context,
+    build_substitution_letter_context,
+)
 from creneau.documents.context import (
     attempt_rows,
     common_context,
@@ -22,7 +28,7 @@ from creneau.documents.execution import EXECUTION_OPTIONS, build_execution_conte
 from creneau.documents.french import french_datetime
 from creneau.documents.lawyer import build_summary_context
 from creneau.documents.options import COMMON, Option, as_int, parse_options
-from creneau.documents.requete import REQUETE_OPTIONS, build_requete_context
+from creneau.documents.requete_anef import ANEF_OPTIONS, anef_rows, build_requete
 
 __all__ = ["KINDS", "Kind", "MissingInformationError"]
 
@@ -41,6 +47,8 @@ REQUEST_OPTIONS = dict(COMMON)
 
 
 def build_email_context(case: Case, **given: object) -> dict[str, Any]:
+    if is_anef(case):  # no appointment to ask for: the substitute route (anef_letters)
+        return build_substitution_context(case, **given)
     options = parse_options(REQUEST_OPTIONS, given)
     context = common_context(case, options)
     procedure = context["procedure"]
@@ -57,6 +65,8 @@ def build_email_context(case: Case, **given: object) -> dict[str, Any]:
 
 
 def build_letter_context(case: Case, **given: object) -> dict[str, Any]:
+    if is_anef(case):
+        return build_substitution_letter_context(case, **given)
     context = build_email_context(case, **given)
     context["missing"] += missing_prefecture_address(context)
     return context
@@ -68,13 +78,14 @@ ATTESTATION_OPTIONS = COMMON | {
 
 
 def _counter_attempt(case: Case, attempt_id: int | None) -> Attempt:
-    counters = case.attempts.filter(channel=Channel.COUNTER)
+    counters = case.attempts.filter(channel__in=[Channel.COUNTER, Channel.PAN])
     chosen = counters.filter(pk=attempt_id).first() if attempt_id else counters.last()
     if chosen is None:
         raise MissingInformationError(
-            f"Le dossier {case.reference} ne contient aucune présentation au guichet "
-            f"{'portant ce numéro ' if attempt_id else ''}: enregistrez d'abord la visite "
-            "(canal « guichet », avec ce qui a été dit) pour produire l'attestation du témoin."
+            f"Le dossier {case.reference} ne contient aucune présentation au guichet ni "
+            f"visite au point d'accueil numérique {'portant ce numéro ' if attempt_id else ''}: "
+            "enregistrez d'abord la visite (avec ce qui a été dit) pour produire l'attestation "
+            "du témoin."
         )
     return chosen
 
@@ -85,22 +96,27 @@ def build_attestation_context(case: Case, **given: object) -> dict[str, Any]:
     Only the date, time and place of the visit are given, as landmarks."""
     options = parse_options(ATTESTATION_OPTIONS, given)
     visit = _counter_attempt(case, options["attempt"])
-    site = site_of(case)
+    detail = detail_of(visit)
+    site = detail.site if detail is not None and detail.site is not None else site_of(case)
     return common_context(case, options) | {
         "visit": {
             "when": french_datetime(visit.at, case.department.zone),
             "site": in_sentence(site.name) if site else "",
             "city": site.city if site else "",
+            "pan": visit.channel == Channel.PAN,
+            "anef": is_anef(case),
         },
     }
 
 
 def build_ddd_context(case: Case, **given: object) -> dict[str, Any]:
     options = parse_options(dict(COMMON), given)
-    attempts = list(case.attempts.all())
+    attempts = list(case.attempts.select_related("detail", "detail__site"))
     zone = case.department.zone
-    rows = attempt_rows(attempts, zone=zone)
+    anef = is_anef(case)
+    rows = anef_rows(attempts, (), zone) if anef else attempt_rows(attempts, zone=zone)
     return common_context(case, options) | {
+        "anef": anef,
         "attempts": rows,
         "all_proven": all(row["proven"] for row in rows),
         "any_proven": any(row["proven"] for row in rows),
@@ -118,6 +134,7 @@ class Kind:
     title: str
     build: Callable[..., dict[str, Any]]
     options: dict[str, Option]
+    anef_only: bool = False  # refused for a case that is not lodged on the ANEF téléservice
 
 
 KINDS = {
@@ -134,7 +151,21 @@ KINDS = {
             "attestation", "Attestation de témoin", build_attestation_context, ATTESTATION_OPTIONS
         ),
         Kind("ddd", "Saisine du Défenseur des droits", build_ddd_context, dict(COMMON)),
-        Kind("requete", "Requête en référé mesures utiles", build_requete_context, REQUETE_OPTIONS),
+        Kind("requete", "Requête en référé mesures utiles", build_requete, ANEF_OPTIONS),
+        Kind(
+            "ccc",
+            "Message au centre de contact citoyens",
+            build_ccc_context,
+            dict(COMMON),
+            anef_only=True,
+        ),
+        Kind(
+            "substitution",
+            "Demande de solution de substitution (ANEF)",
+            build_substitution_context,
+            dict(COMMON),
+            anef_only=True,
+        ),
         Kind(
             "execution",
             "Demande d'exécution d'une ordonnance",

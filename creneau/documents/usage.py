@@ -1,5 +1,6 @@
 """Which templates and modules cite which legal references (read from their sources)."""
 
+import csv
 import re
 from pathlib import Path
 
@@ -47,9 +48,16 @@ def python_sources() -> dict[str, str]:
 
 
 def data_sources() -> dict[str, str]:
-    """Data files that name references (« ref:KEY » in the assessment thresholds)."""
+    """Data files that name references (« ref:KEY » in the assessment thresholds, the
+    ``reference`` column of the catalog's procedure channels)."""
     path = PACKAGE / "assessment" / "data" / "thresholds.json"
-    return {"assessment/data/thresholds": path.read_text(encoding="utf-8")}
+    channels = PACKAGE / "catalog" / "data" / "procedure_channels.csv"
+    with channels.open(encoding="utf-8", newline="") as handle:
+        keys = sorted({row["reference"] for row in csv.DictReader(handle) if row["reference"]})
+    return {
+        "assessment/data/thresholds": path.read_text(encoding="utf-8"),
+        "catalog/data/procedure_channels": " ".join(f"ref:{key}" for key in keys),
+    }
 
 
 def kinds_citing() -> dict[str, list[str]]:

@@ -62,6 +62,26 @@ class ScreenshotForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
+    # On the ANEF téléservice there is no slot to see: only a failure or an unreadable page.
+    ANEF_CHANNELS = [
+        (Channel.ONLINE, _("Sur le site de l'ANEF (demande de titre de séjour en ligne)")),
+        (Channel.OTHER, _("Ailleurs (autre site, application…)")),
+    ]
+    ANEF_OUTCOMES = [
+        (Outcome.ERROR, _("Un message d'erreur, ou la démarche ne va pas plus loin")),
+        (Outcome.CLOSED, _("Le site était indisponible ou en maintenance")),
+        (Outcome.UNKNOWN, _("Je ne sais pas")),
+    ]
+
+    def __init__(self, *args: Any, anef: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if anef:
+            channel, outcome = self.fields["channel"], self.fields["outcome"]
+            assert isinstance(channel, forms.ChoiceField)
+            assert isinstance(outcome, forms.ChoiceField)
+            channel.choices = self.ANEF_CHANNELS
+            outcome.choices = self.ANEF_OUTCOMES
+
     def clean_file(self) -> forms.FileField:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:

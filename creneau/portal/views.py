@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from creneau.accounts.models import AuditEvent
 from creneau.assessment.context import assessment_context
+from creneau.cases.filing import is_anef
 from creneau.cases.models import Case
 from creneau.evidence.states import MEANING, ORDER, State, evidence_for, timestamping_enabled
 from creneau.evidence.uploads import UploadError
@@ -108,6 +109,7 @@ def case_page(request: HttpRequest, link: PersonalLink, reference: str) -> HttpR
         "case": case,
         "person": link.person,
         "status_text": wording.status_text(case),
+        "anef": is_anef(case),
         "verdict_text": wording.verdict_text(str(assessment.verdict)),
         "next_steps": assessment.next_steps,
         "journal": journal(case),
@@ -124,7 +126,10 @@ def case_page(request: HttpRequest, link: PersonalLink, reference: str) -> HttpR
 def upload(request: HttpRequest, link: PersonalLink, reference: str) -> HttpResponse:
     case = _case(link, reference)
     posted = request.method == "POST"
-    form = ScreenshotForm(request.POST if posted else None, request.FILES if posted else None)
+    anef = is_anef(case)
+    form = ScreenshotForm(
+        request.POST if posted else None, request.FILES if posted else None, anef=anef
+    )
     if posted and form.is_valid():
         sent = form.cleaned_data["file"]
         try:
@@ -148,7 +153,8 @@ def upload(request: HttpRequest, link: PersonalLink, reference: str) -> HttpResp
             )
             return redirect("portal-case", reference=case.reference)
     status = 400 if form.errors else 200
-    return render(request, "portal/upload.html", {"case": case, "form": form}, status=status)
+    context = {"case": case, "form": form, "anef": anef}
+    return render(request, "portal/upload.html", context, status=status)
 
 
 @require_POST

@@ -3,6 +3,7 @@
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from creneau.cases.filing import is_anef
 from creneau.cases.models import Case
 
 STATUS: dict[str, Promise] = {
@@ -20,6 +21,16 @@ STATUS: dict[str, Promise] = {
     Case.Status.CLOSED: _("Ce dossier est terminé."),
 }
 
+# A démarche lodged on the ANEF téléservice: no appointment to wait for, a registration.
+STATUS_ANEF: dict[str, Promise] = {
+    Case.Status.GATHERING: _(
+        "Nous rassemblons les preuves que le site de l'ANEF ne vous permet pas de déposer votre "
+        "demande."
+    ),
+    Case.Status.INJUNCTION: _("Le tribunal a ordonné à la préfecture d'enregistrer votre demande."),
+    Case.Status.APPOINTMENT: _("La préfecture a proposé d'enregistrer votre demande."),
+}
+
 VERDICT: dict[str, Promise] = {
     "insufficient": _("Il n'y a pas encore assez de preuves pour aller au tribunal."),
     "weak": _("Il y a des preuves, mais elles sont encore trop faibles."),
@@ -29,6 +40,8 @@ VERDICT: dict[str, Promise] = {
 
 
 def status_text(case: Case) -> Promise:
+    if is_anef(case) and case.status in STATUS_ANEF:
+        return STATUS_ANEF[case.status]
     return STATUS.get(case.status, STATUS[Case.Status.GATHERING])
 
 

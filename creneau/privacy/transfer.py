@@ -4,8 +4,9 @@ Import is all-or-nothing: every problem is collected first, with the path of the
 concerns; nothing is written unless the whole file is valid. Export followed by import gives
 back the same case, files included (they travel beside the JSON file). Format 2 adds the
 person's grammatical gender, the facts that decide the route (an application lodged, a
-refusal), the département confirmed against the address, channel details, court events and the
-documents added for the filing (``transfer_sections``); format 1 files still import.
+refusal), the département confirmed against the address, channel details, court events, the
+documents added for the filing, the route of the application (``procedure.channel``) and the
+ANEF journey (``transfer_sections``); format 1 files still import.
 
 Times: an offset that is the département's *other* legal offset (« +02:00 » on a November day
 in Paris) is a summer offset pasted on a winter date; the time written is then read as the
@@ -121,12 +122,13 @@ KNOWN_KEYS: dict[str, set[str]] = {
     "details": set(_PROPERTIES["attempts"]["items"]["properties"]["details"]["properties"]),
     "court": set(_PROPERTIES["court"]["items"]["properties"]),
     "documents": set(_PROPERTIES["documents"]["items"]["properties"]),
+    "anef": set(_PROPERTIES["anef"]["properties"]),
 }
 
 
 def _objects(data: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield "", "", data
-    for key in ("person", "procedure", "facts"):
+    for key in ("person", "procedure", "facts", "anef"):
         if isinstance(data.get(key), dict):
             yield key, key, data[key]
     for section in ("attempts", "court", "documents"):
@@ -264,6 +266,7 @@ class Parsed:
     dates: dict[str, datetime.date | None] = field(default_factory=dict)
     court: list[sections.PendingEvent] = field(default_factory=list)
     documents: list[sections.PendingDocument] = field(default_factory=list)
+    anef: sections.PendingJourney | None = None
     notes: list[str] = field(default_factory=list)  # accepted, but worth saying
 
 
@@ -297,6 +300,7 @@ def _check_semantics(parsed: Parsed, base: Path, problems: Problems) -> None:
         _check_attempt(parsed, _dict(attempt), f"attempts[{index}]", base, problems)
     sections.check_details(attempts, problems)
     parsed.court = sections.check_court(data.get("court"), problems)
+    parsed.anef = sections.check_anef(data.get("anef"), problems)
     parsed.documents = sections.check_documents(data.get("documents"), base, problems)
 
 
@@ -402,6 +406,8 @@ def import_case(parsed: Parsed, organisation: Organisation, user: User | None = 
             files=[Filed(_store(pending), pending.name) for pending in files],
         )
         created.append((attempt, attempt_data))
+    sections.import_channel(case, procedure)
+    sections.import_anef(case, parsed.anef)
     sections.import_details(case, created)
     sections.import_court(case, parsed.court, status_given="status" in data)
     sections.import_documents(case, parsed.documents)
@@ -431,6 +437,7 @@ def export_case(case: Case) -> dict[str, Any]:
             "title": case.title,
             "ground": case.ground,
             "code": case.procedure_id,
+            **sections.export_channel(case),
         },
         "department": case.department_id,
         "booking_url": case.booking_page.url if case.booking_page else None,
@@ -449,6 +456,7 @@ def export_case(case: Case) -> dict[str, Any]:
         "attempts": [_export_attempt(attempt, case, evidence[attempt.pk]) for attempt in attempts],
         "documents": [entry for entry, _document in sections.export_documents(case)],
         "court": sections.export_court(case),
+        **sections.export_anef(case),
     }
 
 

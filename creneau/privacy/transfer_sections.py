@@ -7,6 +7,10 @@
 * ``court``: the follow-up events (requête filed, hearing, order with its outcome, delay and
   notification, appointment offered, execution requested…).
 * ``documents``: the documents added for the filing, their files beside the JSON file.
+* ``procedure.channel`` (with ``channel_basis`` and ``channel_note``): the route of the
+  application; ``anef``: the démarche on the téléservice (never a password); the details of the
+  ANEF journey's attempts (contact centre ticket, certification, point d'accueil numérique,
+  blocking step and message, purpose of a written request).
 
 Each section is checked with the rest of the file (every problem names its field) and written
 only when the whole file is valid.
@@ -19,7 +23,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from creneau.cases.models import Attempt, Case, CourtEvent
+from creneau.cases.filing import filing_route
+from creneau.cases.models import AnefJourney, Attempt, AttemptDetail, Case, CourtEvent, detail_of
 from creneau.correspondence.models import CounterVisit, MailDraft, RegisteredLetter
 from creneau.court.followups import status_after
 from creneau.evidence.models import CaseDocument
@@ -50,6 +55,15 @@ class PendingEvent:
     deadline_days: int | None
     astreinte: int | None
     note: str
+
+
+@dataclass(frozen=True)
+class PendingJourney:
+    account_created_on: datetime.date | None
+    demarche: str
+    demarche_number: str
+    provisional: str
+    provisional_until: datetime.date | None
 
 
 @dataclass(frozen=True)
@@ -141,10 +155,71 @@ def check_details(attempts: object, problems: Any) -> None:
             )
 
 
+def check_anef(raw: object, problems: Any) -> PendingJourney | None:
+    if not isinstance(raw, dict):
+        return None
+    return PendingJourney(
+        _date(raw.get("account_created_on"), "anef.account_created_on", problems),
+        str(raw.get("demarche") or ""),
+        str(raw.get("demarche_number") or ""),
+        str(raw.get("provisional") or ""),
+        _date(raw.get("provisional_until"), "anef.provisional_until", problems),
+    )
+
+
+def import_channel(case: Case, procedure: dict[str, Any]) -> None:
+    """The route given in the file; kept as the case's own choice unless it is only what the
+    catalog (or the page followed) gives anyway, so that export → import changes nothing."""
+    given, note = procedure.get("channel") or "", str(procedure.get("channel_note") or "")
+    case.channel_note = note
+    if given and (procedure.get("channel_basis") == "case" or filing_route(case).channel != given):
+        case.channel = given
+    if case.channel or note:
+        case.save(update_fields=["channel", "channel_note"])
+
+
+def import_anef(case: Case, journey: PendingJourney | None) -> None:
+    if journey is None:
+        return
+    AnefJourney.objects.create(
+        case=case,
+        account_created_on=journey.account_created_on,
+        demarche=journey.demarche,
+        demarche_number=journey.demarche_number,
+        provisional=journey.provisional,
+        provisional_until=journey.provisional_until,
+    )
+
+
+_DETAIL_KEYS = ("via", "ticket", "certifies_impossibility", "step", "message", "purpose")
+
+
+def _import_detail(case: Case, attempt: Attempt, details: dict[str, Any]) -> None:
+    """The ANEF journey's details of one attempt (a counter visit keeps its own row)."""
+    pan = attempt.channel == "pan" and ("site" in details or "witnessed" in details)
+    if not pan and not any(details.get(key) for key in _DETAIL_KEYS):
+        return
+    site = None
+    if attempt.channel == "pan" and details.get("site"):
+        site = case.department.sites.filter(name=details["site"]).first()
+    AttemptDetail.objects.create(
+        attempt=attempt,
+        via=details.get("via") or "",
+        ticket=str(details.get("ticket") or ""),
+        certifies_impossibility=bool(details.get("certifies_impossibility")),
+        site=site,
+        witnessed=bool(details.get("witnessed")) if attempt.channel == "pan" else False,
+        step=str(details.get("step") or ""),
+        message=str(details.get("message") or ""),
+        purpose=details.get("purpose") or "",
+    )
+
+
 def import_details(case: Case, attempts: list[tuple[Attempt, dict[str, Any]]]) -> None:
     letters: dict[str, dict[str, Attempt]] = {}
     for attempt, raw in attempts:
         details = raw.get("details") or {}
+        _import_detail(case, attempt, details)
         if attempt.channel == "email" and details.get("recipient"):
             MailDraft.objects.create(
                 case=case,
@@ -220,6 +295,7 @@ def export_details(attempt: Attempt) -> dict[str, Any]:
     visit = CounterVisit.objects.filter(attempt=attempt).select_related("site").first()
     if visit is not None:
         details |= {"site": visit.site.name if visit.site else "", "witnessed": visit.witnessed}
+    details |= _export_detail(attempt)
     letter = RegisteredLetter.objects.filter(sent=attempt).first()
     receipt = RegisteredLetter.objects.filter(receipt=attempt).first()
     if letter is not None:
@@ -227,6 +303,52 @@ def export_details(attempt: Attempt) -> dict[str, Any]:
     elif receipt is not None:
         details |= {"tracking_number": receipt.tracking_number, "receipt": True}
     return details
+
+
+def _export_detail(attempt: Attempt) -> dict[str, Any]:
+    detail = detail_of(attempt)
+    if detail is None:
+        return {}
+    found: dict[str, Any] = {
+        "via": detail.via,
+        "ticket": detail.ticket,
+        "certifies_impossibility": detail.certifies_impossibility,
+        "step": detail.step,
+        "message": detail.message,
+        "purpose": detail.purpose,
+    }
+    found = {key: value for key, value in found.items() if value}
+    if attempt.channel == "pan":
+        found |= {"site": detail.site.name if detail.site else "", "witnessed": detail.witnessed}
+    return found
+
+
+def export_channel(case: Case) -> dict[str, Any]:
+    route = filing_route(case)
+    return {
+        "channel": route.channel,
+        "channel_basis": route.basis,
+        "channel_note": case.channel_note,
+    }
+
+
+def export_anef(case: Case) -> dict[str, Any]:
+    journey = AnefJourney.objects.filter(case=case).first()
+    if journey is None:
+        return {}
+    return {
+        "anef": {
+            "account_created_on": _iso(journey.account_created_on),
+            "demarche": journey.demarche,
+            "demarche_number": journey.demarche_number,
+            "provisional": journey.provisional,
+            "provisional_until": _iso(journey.provisional_until),
+        }
+    }
+
+
+def _iso(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 _KIND_OUT: dict[str, tuple[str, dict[str, Any]]] = {

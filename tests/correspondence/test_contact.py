@@ -47,10 +47,11 @@ def test_the_ccc_page_says_why_it_matters_and_records_the_ticket_and_the_sealed_
 
 def test_a_ccc_contact_without_a_file_is_a_manual_record(personas, case):
     alice = personas.client_for(personas.alice)
-    record_ccc(alice, case, via="pan", ticket="", answer="", outcome="no_answer")
+    record_ccc(alice, case, via="form", ticket="", answer="", outcome="no_answer")
     attempt = Attempt.objects.get(case=case, channel="ccc")
     assert (attempt.outcome, attempt.source) == ("no_answer", "manual")
-    assert "point d'accueil numérique" in attempt.note
+    assert "formulaire de contact" in attempt.note
+    assert (attempt.detail.via, attempt.detail.certifies_impossibility) == ("form", False)
 
 
 def test_the_ddd_page_warns_that_no_deadline_is_suspended_and_shows_the_text_to_copy(

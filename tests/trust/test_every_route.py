@@ -144,6 +144,7 @@ NOT_YET = {
     "mail-attachment": "the draft has no attachment",
     "court-bundle-zip": "the filing bundle is not built yet",
     "court-execution": "no injunction is recorded",
+    "pan-attestation": "the attempt built here is a counter visit (tests/correspondence/test_anef)",
 }
 
 

@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 
 from creneau.accounts import audit
 from creneau.accounts.models import AuditEvent
+from creneau.cases.filing import filing_route
 from creneau.cases.models import Attempt, Case
+from creneau.correspondence.anef import not_a_filing
 from creneau.documents.generate import DocumentError, render_document
 from creneau.evidence.states import evidence_for
 
@@ -22,7 +24,10 @@ CONTENT_TYPES = {
 def page(
     request: HttpRequest, template: str, case: Case, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    return render(request, f"correspondence/{template}", {"case": case, **context}, status=status)
+    route = filing_route(case)  # the pages speak of the route the case follows (ANEF or not)
+    notice = not_a_filing() if route.is_anef else ""
+    context = {"case": case, "filing": route, "not_a_filing": notice, **context}
+    return render(request, f"correspondence/{template}", context, status=status)
 
 
 def document_download(

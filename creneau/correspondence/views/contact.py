@@ -1,5 +1,7 @@
 """The ANEF contact centre (CCC) and points d'accueil numérique; the Défenseur des droits."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -8,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from creneau.cases.access import case_or_404
 from creneau.cases.models import Case, Channel, Outcome
+from creneau.correspondence import anef
 from creneau.correspondence.forms import CccForm, DddForm, read
 from creneau.correspondence.recording import record
 from creneau.correspondence.views.common import document_download, page, recorded
@@ -21,26 +24,39 @@ def _proof(form: CccForm | DddForm, stem: str) -> list[Incoming]:
     return [Incoming(read(upload), upload.name or stem, stem)] if upload else []
 
 
-def ccc_note(data: dict[str, str]) -> str:
+def ccc_note(data: dict[str, Any]) -> str:
     via = dict(CccForm.VIA)[data["via"]]
     lines = [f"Contact : {via}."]
     if data["ticket"]:
         lines.append(f"Ticket n° {data['ticket']}.")
     if data["answer"].strip():
         lines.append(f"Réponse : {data['answer'].strip()}")
+    if data.get("certifies"):
+        lines.append("La réponse jointe atteste que le dépôt en ligne est impossible.")
     return "\n".join(lines)
 
 
 def _ccc_page(
     request: HttpRequest, case: Case, form: CccForm | None = None, status: int = 200
 ) -> HttpResponse:
-    return page(request, "ccc.html", case, {"form": form or CccForm()}, status)
+    context = {
+        "form": form or CccForm(),
+        "why": anef.why_contact(),
+        "contacts": anef.journey_attempts(case, Channel.CCC),
+    }
+    return page(request, "ccc.html", case, context, status)
 
 
 @login_required
 @require_GET
 def ccc_page(request: HttpRequest, reference: str) -> HttpResponse:
     return _ccc_page(request, case_or_404(request, reference))
+
+
+@login_required
+@require_GET
+def ccc_document(request: HttpRequest, reference: str) -> HttpResponse:
+    return document_download(request, case_or_404(request, reference), "ccc", "pdf", "ccc")
 
 
 @login_required
@@ -60,6 +76,11 @@ def ccc_record(request: HttpRequest, reference: str) -> HttpResponse:
             note=ccc_note(data),
             user=request.user,
             files=_proof(form, "centre-de-contact"),
+            detail={
+                "via": data["via"],
+                "ticket": data["ticket"].strip(),
+                "certifies_impossibility": bool(data.get("certifies")),
+            },
         )
     except UploadError as exc:
         form.add_error("proof", str(exc))

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from creneau.cases.access import case_or_404
 from creneau.cases.models import Case, Channel
+from creneau.correspondence.anef import written_request
 from creneau.correspondence.forms import LetterSentForm, ReceiptForm, read
 from creneau.correspondence.models import RegisteredLetter
 from creneau.correspondence.recording import record, seal_all
@@ -64,14 +65,17 @@ def letter_sent(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         files = seal_all(case, incoming)  # before the transaction: no timestamp request in it
         with transaction.atomic():
+            detail, purpose = written_request(case)
+            note = f"Lettre recommandée avec avis de réception n° {data['tracking_number']}."
             attempt = record(
                 case,
                 channel=Channel.LETTER,
                 outcome="sent",
                 at=data["at"],
-                note=f"Lettre recommandée avec avis de réception n° {data['tracking_number']}.",
+                note=f"{note} {purpose}".strip(),
                 user=request.user,
                 files=files,
+                detail=detail,
             )
             RegisteredLetter.objects.create(
                 case=case, tracking_number=data["tracking_number"], sent=attempt
