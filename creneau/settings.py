@@ -255,9 +255,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    "filters": {"personal_data": {"()": "creneau.lib.redact.PersonalDataFilter"}},
     "root": {"handlers": ["stderr"], "level": env("LOG_LEVEL", "INFO")},
-    # Libraries that announce themselves at INFO on every start.
-    "loggers": {name: {"level": "WARNING"} for name in ("pikepdf", "fontTools", "weasyprint")},
+    "loggers": {
+        # Libraries that announce themselves at INFO on every start.
+        **{name: {"level": "WARNING"} for name in ("pikepdf", "fontTools", "weasyprint")},
+        # Apprise names the recipients (phone numbers, addresses) in its lines.
+        "apprise": {"filters": ["personal_data"]},
+    },
 }
 
 # Evidence (creneau.evidence): seconds to wait for each time-stamping authority.
@@ -304,3 +309,6 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # correspondence: seconds to wait for the organisation's SMTP server before giving up a send.
 CORRESPONDENCE_SMTP_TIMEOUT_S = envint("SMTP_TIMEOUT", 30)
+# An organisation admin may only name a public SMTP server: a loopback or private one (a relay
+# on this machine, a server of the local network) needs the operator's consent here.
+ALLOW_LOCAL_SMTP = envbool("ALLOW_LOCAL_SMTP", False)

@@ -44,6 +44,9 @@ def catalog_after_flush(request: Any, django_db_blocker: Any) -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def evidence_store(tmp_path: Path, settings: Any) -> Iterator[Path]:
     settings.EVIDENCE_DIR = tmp_path / "evidence"
+    # Every SMTP server of this suite listens on 127.0.0.1 (tests/correspondence/
+    # test_smtp_hosts.py turns the operator's consent off again).
+    settings.ALLOW_LOCAL_SMTP = True
     # Password hashing is deliberately slow; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield settings.EVIDENCE_DIR
@@ -58,6 +61,7 @@ def egress_guard_lets_simulators_through() -> Iterator[None]:
     guard = egress.EgressGuard(ports=None, routes={"127.0.0.1": loopback, "localhost": loopback})
     egress._guard = guard.start()
     os.environ["CRENEAU_ALLOW_LOCAL_URLS"] = "true"
+    os.environ["CRENEAU_ALLOW_LOCAL_SMTP"] = "true"
     yield
     guard.stop()
 
