@@ -36,6 +36,7 @@ from creneau.assessment.services import refresh_assessment
 from creneau.cases.models import ONLINE_OUTCOMES, Attempt, AttemptFile, Case, Person
 from creneau.catalog.loader import normalise_department
 from creneau.catalog.models import BookingPage, Department, Procedure, guess_system
+from creneau.evidence import uploads
 from creneau.evidence.attempts import Filed, record_attempt
 from creneau.evidence.models import Blob
 from creneau.lib import storage
@@ -242,9 +243,15 @@ def read_files(paths: list[str], base: Path, where: str, problems: Problems) -> 
             problems.add(path, _("chemin refusé : il doit rester dans le dossier du fichier JSON"))
             continue
         try:
-            found.append(PendingFile(relative.name, _read_inside(base, relative.parts)))
+            data = _read_inside(base, relative.parts)
+            if data.lstrip(b"\r\n\t ").startswith(b"%PDF-"):
+                uploads.check_pdf(data)  # no PDF that acts on opening, as for uploads
         except _Refused as refusal:
             problems.add(path, f"{refusal} : {name}")
+        except uploads.UploadError as refusal:
+            problems.add(path, f"{refusal} ({name})")
+        else:
+            found.append(PendingFile(relative.name, data))
     return found
 
 
