@@ -76,8 +76,8 @@ def stylesheet() -> str:
 
 
 # Texts typed by a person or a volunteer: what they hold is theirs, never a placeholder.
-OWN_PERSON_FIELDS = ("family_name", "given_names", "birth_place", "nationality", "email")
-OWN_PERSON_FIELDS += ("phone", "address", "foreigner_number")
+OWN_PERSON_FIELDS: tuple[str, ...] = ("family_name", "given_names", "birth_place")
+OWN_PERSON_FIELDS += ("nationality", "email", "phone", "address", "foreigner_number")
 OWN_CASE_FIELDS = ("title", "ground", "particular_circumstances")
 
 
