@@ -20,7 +20,7 @@ import uuid
 import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import pikepdf
 from django.db import transaction
@@ -196,6 +196,26 @@ def strip_image(data: bytes, media_type: str) -> bytes:
     else:
         clean.save(out, "PNG")
     return out.getvalue()
+
+
+class Readable(Protocol):
+    size: int | None
+
+    def seek(self, offset: int) -> object: ...
+    def read(self, size: int = -1) -> bytes: ...
+
+
+def read_limited(upload: Readable) -> bytes:
+    """An uploaded file's bytes, refused before reading when its size is over the limit (the
+    web server has streamed it to a temporary file), and cut while reading when the size
+    announced was wrong: a huge file never enters memory."""
+    if (upload.size or 0) > MAX_BYTES:
+        raise UploadError(f"fichier trop lourd : {MAX_BYTES // (1024 * 1024)} Mo au plus")
+    upload.seek(0)
+    data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise UploadError(f"fichier trop lourd : {MAX_BYTES // (1024 * 1024)} Mo au plus")
+    return data
 
 
 def seal_upload(data: bytes, filename: str, case: "Case | None" = None) -> SealedUpload:
