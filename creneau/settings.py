@@ -81,7 +81,31 @@ def _database(url: str) -> dict[str, object]:
     }
 
 
-DATA_DIR = Path(env("DATA_DIR", str(BASE_DIR / "data"))).resolve()
+def _private_data(folder: Path) -> Path:
+    """The data folder holds identity data, evidence and keys: owner only (0700), and so is
+    everything this process creates from now on (umask 077: files 0600, folders 0700). A folder
+    or database left readable by others by an older version is closed again here."""
+    os.umask(0o077)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for path in [folder, *(folder / name for name in _PRIVATE_FILES)]:
+        try:
+            if path.exists() and path.stat().st_mode & 0o077 and path.owner() == _me():
+                path.chmod(0o700 if path.is_dir() else 0o600)
+        except (OSError, KeyError):  # not ours to change: the deployer set it up
+            pass
+    return folder
+
+
+def _me() -> str:
+    import pwd
+
+    return pwd.getpwuid(os.getuid()).pw_name
+
+
+_PRIVATE_FILES: tuple[str, ...] = ("creneau.sqlite3", "creneau.sqlite3-wal")
+_PRIVATE_FILES += ("creneau.sqlite3-shm", "secret_key", "field_key")
+
+DATA_DIR = _private_data(Path(env("DATA_DIR", str(BASE_DIR / "data"))).resolve())
 EVIDENCE_DIR = DATA_DIR / "evidence"
 
 DEBUG = envbool("DEBUG", False)
