@@ -16,6 +16,7 @@ exact instant and kept as such.
 import datetime
 import difflib
 import errno
+import hashlib
 import json
 import mimetypes
 import os
@@ -41,6 +42,7 @@ from creneau.evidence.attempts import Filed, record_attempt
 from creneau.evidence.models import Blob
 from creneau.lib import storage
 from creneau.privacy import transfer_sections as sections
+from creneau.privacy.models import ImportedCase
 
 SCHEMA = json.loads((Path(__file__).with_name("case.schema.json")).read_text())
 PARIS = ZoneInfo("Europe/Paris")
@@ -411,8 +413,28 @@ def _store(pending: PendingFile) -> Blob:
     return blob
 
 
+def content_key(parsed: Parsed) -> str:
+    """SHA-256 over the file's data (canonical JSON) and every attached file's bytes."""
+    digest = hashlib.sha256(json.dumps(parsed.data, sort_keys=True, ensure_ascii=False).encode())
+    for files in parsed.files:
+        for pending in files:
+            digest.update(f"\n{pending.name}:{hashlib.sha256(pending.data).hexdigest()}".encode())
+    for document in parsed.documents:
+        digest.update(f"\n{document.name}:{hashlib.sha256(document.data).hexdigest()}".encode())
+    return digest.hexdigest()
+
+
+def already_imported(parsed: Parsed, organisation: Organisation) -> Case | None:
+    """The case this very content was imported as, in this organisation (a re-run after a
+    crash or a kill, a second click): importing is idempotent."""
+    found = ImportedCase.objects.filter(organisation=organisation, key=content_key(parsed))
+    row = found.select_related("case").first()
+    return row.case if row else None
+
+
 @transaction.atomic
 def import_case(parsed: Parsed, organisation: Organisation, user: User | None = None) -> Case:
+    """Create the case (in one transaction with its content key; see :func:`already_imported`)."""
     data = parsed.data
     person_data = data["person"]
     person = Person.objects.create(
@@ -463,6 +485,7 @@ def import_case(parsed: Parsed, organisation: Organisation, user: User | None = 
     sections.import_details(case, created)
     sections.import_court(case, parsed.court, status_given="status" in data)
     sections.import_documents(case, parsed.documents)
+    ImportedCase.objects.create(organisation=organisation, key=content_key(parsed), case=case)
     transaction.on_commit(lambda: refresh_assessment(case))  # lists filter on it at once
     return case
 
