@@ -1,0 +1,90 @@
+"""E-mail drafts hold the person's identity: nothing of it is stored in clear.
+
+Issue 24: ``correspondence_maildraft.subject``/``body``/``message`` held names, birth date and
+place, address, e-mail and foreigner number, while docs/SECURITY.md said a dump exposes none.
+"""
+
+import pytest
+from django.db import connection
+
+from creneau.correspondence import sending
+from creneau.correspondence.models import MailDraft
+
+pytestmark = pytest.mark.django_db
+COLUMNS = ("subject", "body", "message", "sent_message", "attachments", "last_error")
+
+
+def stored_row(pk: int) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(COLUMNS)} FROM correspondence_maildraft WHERE id = %s", [pk]
+        )
+        row = cursor.fetchone()
+    return " ".join(
+        bytes(v).decode("latin-1") if isinstance(v, bytes | memoryview) else str(v) for v in row
+    )
+
+
+def test_a_draft_and_the_message_sent_keep_no_identity_in_clear(case, personas, mail_settings):
+    person = case.person
+    person.family_name = "Zyxwaldo"
+    person.foreigner_number = "7512345678"
+    person.save()
+
+    draft = sending.prepare_draft(case, "pref@example.org", personas.alice)
+    sending.send_draft(case, draft.pk, personas.bob)
+    draft.refresh_from_db()
+
+    assert draft.sent_message and b"ZYXWALDO" in bytes(draft.sent_message).upper()
+    assert "ZYXWALDO" in draft.body.upper()  # readable through the model
+    raw = stored_row(draft.pk).upper()
+    for secret in ("ZYXWALDO", "AMINATA", "7512345678", "BAMAKO", "AMINATA.DIALLO@EXAMPLE.ORG"):
+        assert secret not in raw
+
+
+def test_the_draft_reads_back_unchanged(case, personas):
+    draft = sending.prepare_draft(case, "pref@example.org", personas.alice)
+    again = MailDraft.objects.get(pk=draft.pk)
+
+    assert (again.subject, again.body, bytes(again.message)) == (
+        draft.subject,
+        draft.body,
+        bytes(draft.message),
+    )
+
+
+def test_drafts_stored_in_clear_before_are_encrypted_by_the_migration(transactional_db, personas):
+    from django.db.migrations.executor import MigrationExecutor
+
+    from tests.conftest import make_case
+
+    before = [("correspondence", "0002_mailsettings_moved")]
+    after = [("correspondence", "0003_maildraft_encrypted")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("correspondence", "MailDraft")
+    case = make_case(personas.group)
+    message = b"Subject: Aminata Zyxwaldo\r\n\r\n\xe9 7512345678\r\n"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO correspondence_maildraft (case_id, recipient, recipient_verified, "
+            "subject, body, attachments, missing, message, state, scheduled, prepared_at, "
+            "last_error) VALUES (%s, 'p@x.example', 0, 'Aminata Zyxwaldo', 'né à Bamako', "
+            "'[]', '[]', %s, 'awaiting', 0, CURRENT_TIMESTAMP, '')",
+            [case.pk, message],
+        )
+    assert old.objects.count() == 1
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    draft = MailDraft.objects.get()
+    assert (draft.subject, draft.body, bytes(draft.message)) == (
+        "Aminata Zyxwaldo",
+        "né à Bamako",
+        message,
+    )
+    raw = stored_row(draft.pk).upper()
+    assert "ZYXWALDO" not in raw and "BAMAKO" not in raw and "7512345678" not in raw
