@@ -19,7 +19,7 @@ from creneau.cases.models import Attempt, Case
 from creneau.catalog.models import Prefecture
 
 
-class EncryptedBytesField(EncryptedTextField):
+class EncryptedBytesField(EncryptedTextField):  # type: ignore[misc]
     """Bytes encrypted like the identity fields (their base64 inside the Fernet token)."""
 
     def get_prep_value(self, value: Any) -> Any:
@@ -58,7 +58,7 @@ class MailDraft(models.Model):
     body = EncryptedTextField(_("texte"))
     attachments = models.JSONField(default=list)  # [{"name", "size"}], for the preview
     missing = models.JSONField(default=list)  # facts the text leaves as dotted lines
-    message = EncryptedBytesField()
+    message: Any = EncryptedBytesField()
     state = models.CharField(max_length=10, choices=State, default=State.AWAITING)
     scheduled = models.BooleanField(default=False)  # prepared by a MailSchedule
     prepared_by = models.ForeignKey(
@@ -70,7 +70,7 @@ class MailDraft(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    sent_message = EncryptedBytesField(null=True, blank=True)
+    sent_message: Any = EncryptedBytesField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     attempt = models.OneToOneField(
         Attempt, on_delete=models.SET_NULL, null=True, blank=True, related_name="mail_draft"

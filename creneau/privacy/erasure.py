@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -33,7 +33,6 @@ from creneau.evidence.models import (
     Upload,
 )
 from creneau.lib import storage
-
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +108,7 @@ def erase_case(case: Case) -> Erased:
         storage.erase(digest)
     # Court bundles built from the web are copies of that evidence.
     shutil.rmtree(Path(settings.DATA_DIR) / "bundles" / reference, ignore_errors=True)
-    fold_write_ahead_log()
+    transaction.on_commit(fold_write_ahead_log)  # outside any transaction, or it cannot run
     return Erased(reference, attempts, len(digests))
 
 
@@ -119,9 +118,12 @@ def fold_write_ahead_log() -> None:
     While the server keeps the database open, nothing else would do it soon."""
     if connection.vendor != "sqlite":
         return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        busy = cursor.fetchone()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy = cursor.fetchone()
+    except OperationalError:  # locked by another writer: its own commit will checkpoint later
+        busy = (1,)
     if busy and busy[0]:
         log.warning("SQLite log not emptied after an erasure (a reader held it); retried later")
 
