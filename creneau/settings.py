@@ -166,6 +166,8 @@ MIDDLEWARE = [
     "creneau.accounts.middleware.FirstRunMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that its process_exception runs first: a locked database or a full disk.
+    "creneau.accounts.middleware.TroubleMiddleware",
 ]
 
 ROOT_URLCONF = "creneau.urls"

@@ -26,7 +26,7 @@ def is_bundle(path: Path) -> bool:
 def verify_bundle(path: Path, roots: Roots) -> Report:
     try:
         manifest = json.loads((path / BUNDLE_JSON).read_bytes())
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return Report([Problem("bundle_unreadable", str(path), "bundle.json illisible")])
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         return Report([Problem("bundle_unknown", str(path), "format de bundle.json inconnu")])

@@ -56,7 +56,7 @@ class Report:
 def parse_manifest(data: bytes, where: str) -> tuple[dict[str, Any] | None, list[Problem]]:
     try:
         manifest = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None, [Problem("manifest_unreadable", where, "le manifeste n'est pas du JSON")]
     if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
         return None, [Problem("manifest_unknown", where, "format de manifeste inconnu")]
@@ -239,7 +239,7 @@ def verify_journal_file(path: Path) -> list[Problem]:
             ChainEntry(int(r["sequence"]), str(r["payload"]), r["prev_hash"], r["entry_hash"])
             for r in rows
         ]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         return [Problem("journal_unreadable", str(path), "journal illisible")]
     return verify_chain(entries, str(path))
 

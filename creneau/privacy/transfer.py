@@ -401,7 +401,12 @@ def load_file(path: Path) -> Parsed:
         raise CaseFormatError([_("fichier introuvable : %(path)s") % {"path": path}]) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CaseFormatError([_("JSON illisible : %(error)s") % {"error": exc}]) from None
-    return parse(data, path.parent)
+    except RecursionError:
+        raise CaseFormatError([_("JSON illisible : imbriqué trop profondément")]) from None
+    try:
+        return parse(data, path.parent)
+    except RecursionError:
+        raise CaseFormatError([_("JSON illisible : imbriqué trop profondément")]) from None
 
 
 def _store(pending: PendingFile) -> Blob:
