@@ -117,8 +117,20 @@ SECRET_KEY = env("SECRET_KEY") or _persistent_secret(DATA_DIR / "secret_key")
 # every key decrypts: put a new key first to rotate (docs/SECURITY.md).
 SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS")
 SALT_KEY = envlist("FIELD_KEYS") or [_persistent_secret(DATA_DIR / "field_key")]
+# The public address of this site (links in reminders; behind an HTTPS reverse proxy, what the
+# browser sees). Behind a proxy, CRENEAU_TRUSTED_PROXY is the address it connects from: only
+# then are its X-Forwarded-Proto and X-Forwarded-For believed (docs/deployment.md).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+TRUSTED_PROXY = env("TRUSTED_PROXY")
+_SITE = urlsplit(SITE_URL)
+_HTTPS = _SITE.scheme == "https"
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "[::1]"]
-CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
+if _SITE.hostname and _SITE.hostname not in ALLOWED_HOSTS and not envlist("ALLOWED_HOSTS"):
+    ALLOWED_HOSTS.append(_SITE.hostname)
+# The site's own origin is trusted for forms (the browser's Origin behind a proxy).
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS") or [f"{_SITE.scheme}://{_SITE.netloc}"]
+if TRUSTED_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -209,10 +221,14 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # login throttling first
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login throttling: lock a username from one address after repeated failures.
+# Login throttling (accounts/lockout.py): an account from one address after 5 failures, the
+# account from every address after a softer limit; addresses as the trusted proxy gives them.
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ACCOUNT_FAILURE_LIMIT = envint("LOGIN_ACCOUNT_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = envint("LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "creneau.accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "creneau.accounts.lockout.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -255,15 +271,16 @@ CONTENT_SECURITY_POLICY = (
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_HOURS", 12) * 3600
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", _HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# Behind an HTTPS reverse proxy (docs/deployment.md): CRENEAU_SECURE_COOKIES=true and these.
-SECURE_SSL_REDIRECT = envbool("SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 0)
+# Derived from an https:// CRENEAU_SITE_URL (each can still be set): secure cookies, HSTS for a
+# year, and a redirect of plain http to https when a trusted proxy says which is which.
+SECURE_SSL_REDIRECT = envbool("SSL_REDIRECT", _HTTPS and bool(TRUSTED_PROXY))
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31536000 if _HTTPS else 0)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "127.0.0.1")
@@ -334,7 +351,6 @@ TASKS["default"]["QUEUES"] = [*TASKS["default"]["QUEUES"], "assisted"]
 # notifications: Apprise URL used for e-mail alerts when a person or volunteer has no channel of
 # their own ("" = plain SMTP to EMAIL_HOST:EMAIL_PORT); the public address of this site for links.
 NOTIFY_MAIL_URL = env("NOTIFY_MAIL_URL")
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # correspondence: seconds to wait for the organisation's SMTP server before giving up a send.
 CORRESPONDENCE_SMTP_TIMEOUT_S = envint("SMTP_TIMEOUT", 30)
