@@ -125,7 +125,9 @@ def _seal(path: Path, entry: dict[str, Any], blobs: set[str], roots: Roots) -> l
         )
     parsed, found = verify.parse_manifest(data, where)
     problems += found
+    start, end = verify.claimed_times(parsed) if parsed else (entry.get("started_at"), None)
     if parsed is not None:
+        problems += verify.check_claimed_times(parsed, where)
         sealed = {str(a.get("sha256")) for a in parsed.get("artefacts", [])}
         if not blobs <= sealed:
             problems.append(
@@ -136,8 +138,7 @@ def _seal(path: Path, entry: dict[str, Any], blobs: set[str], roots: Roots) -> l
         if not token_file.is_file():
             problems.append(Problem("timestamp_missing", where, "jeton d'horodatage absent"))
             continue
-        started = entry.get("started_at") or None
-        problems += verify.check_token(token_file.read_bytes(), data, roots, where, started)
+        problems += verify.check_token(token_file.read_bytes(), data, roots, where, start, end)
     return problems
 
 

@@ -30,6 +30,12 @@ from creneau.lib import storage, tsa
 Roots = Sequence[x509.Certificate]
 # The capturing host's clock and the authority's may differ a little; more is a problem.
 CLOCK_SKEW = timedelta(minutes=5)
+# A token is requested as soon as the capture ends: a later one proves the capture existed at
+# its own time only, never at the time the manifest claims (a backdated manifest given a fresh
+# token, or a seal obtained late after an outage: both are reported).
+SEAL_DELAY = timedelta(minutes=15)
+# Longer than any capture or assisted session: a manifest claiming more was edited.
+MAX_CAPTURE = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -94,14 +100,20 @@ def check_artefacts(
 
 
 def check_token(
-    response: bytes, data: bytes, roots: Roots, where: str, not_before: str | None = None
+    response: bytes,
+    data: bytes,
+    roots: Roots,
+    where: str,
+    not_before: str | None = None,
+    not_after: str | None = None,
 ) -> list[Problem]:
-    """The token is valid for ``data``, and not dated before the capture began (ISO time)."""
+    """The token is valid for ``data``, not dated before the capture began, and not later than
+    a small delay after it ended (ISO times claimed by the manifest)."""
     try:
         checked = tsa.verify_token(response, data, roots)
     except tsa.TokenError as exc:
         return [Problem("timestamp_invalid", where, f"jeton d'horodatage refusé : {exc}")]
-    began = _moment(not_before)
+    began, ended = _moment(not_before), _moment(not_after)
     if began and checked.gen_time < began - CLOCK_SKEW:
         return [
             Problem(
@@ -110,7 +122,47 @@ def check_token(
                 "le jeton est daté d'avant le début de la capture : horloges incohérentes",
             )
         ]
+    if ended and checked.gen_time > ended + SEAL_DELAY:
+        late = checked.gen_time - ended
+        return [
+            Problem(
+                "timestamp_late",
+                where,
+                f"le jeton est daté du {checked.gen_time:%Y-%m-%d %H:%M} UTC, "
+                f"{_duration(late)} après l'heure déclarée de la capture ({ended:%Y-%m-%d %H:%M} "
+                "UTC) : il prouve que ces fichiers existaient à sa date, pas à l'heure déclarée",
+            )
+        ]
     return []
+
+
+def claimed_times(manifest: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(start, end) the manifest claims: a capture's, or an upload's reception time."""
+    start = manifest.get("started_at") or manifest.get("received_at")
+    end = manifest.get("finished_at") or manifest.get("received_at") or start
+    return (str(start) if start else None), (str(end) if end else None)
+
+
+def check_claimed_times(manifest: dict[str, Any], where: str) -> list[Problem]:
+    start, end = (_moment(text) for text in claimed_times(manifest))
+    if start and end and (end < start - CLOCK_SKEW or end - start > MAX_CAPTURE):
+        return [
+            Problem(
+                "capture_too_long",
+                where,
+                "le début et la fin déclarés de la capture sont incohérents "
+                f"({start:%Y-%m-%d %H:%M} → {end:%Y-%m-%d %H:%M} UTC) : manifeste modifié",
+            )
+        ]
+    return []
+
+
+def _duration(delta: timedelta) -> str:
+    if delta >= timedelta(days=2):
+        return f"{delta.days} jours"
+    if delta >= timedelta(hours=2):
+        return f"{int(delta.total_seconds() // 3600)} heures"
+    return f"{int(delta.total_seconds() // 60)} minutes"
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -148,14 +200,15 @@ def verify_folder(path: Path, roots: Roots) -> list[Problem]:
     problems += check_artefacts(manifest, lambda name: _read_inside(path, name), str(path))
     problems += _unlisted(path, manifest)
     problems += _sums(path, manifest, data)
+    problems += check_claimed_times(manifest, str(path))
     tokens = sorted((path / folder.TIMESTAMPS).glob("*.tsr"))
     if not tokens:
         problems.append(
             Problem("no_timestamp", str(path), "aucun jeton d'horodatage : capture non scellée")
         )
+    start, end = claimed_times(manifest)
     for token in tokens:
-        started = manifest.get("started_at")
-        problems += check_token(token.read_bytes(), data, roots, str(token), started)
+        problems += check_token(token.read_bytes(), data, roots, str(token), start, end)
     if (path / "journal.json").exists():
         problems += verify_journal_file(path / "journal.json")
     return problems
@@ -169,19 +222,26 @@ def _read_inside(base: Path, name: str) -> bytes | None:
 
 
 def _unlisted(path: Path, manifest: dict[str, Any]) -> list[Problem]:
+    """Every file of the folder, in every sub-folder, must be one the layout names."""
     known = {str(item.get("name")) for item in manifest.get("artefacts", [])}
     known |= {folder.MANIFEST, folder.SUMS, folder.CA, "journal.json"}
-    return [
-        Problem("unlisted_file", str(child), f"fichier « {child.name} » absent du manifeste")
-        for child in sorted(path.iterdir())
-        if child.is_file() and child.name not in known
-    ]
+    problems = []
+    for child in sorted(path.rglob("*")):
+        if child.is_dir():
+            continue
+        name = child.relative_to(path).as_posix()
+        token = child.parent == path / folder.TIMESTAMPS and child.suffix == ".tsr"
+        if name not in known and not token:
+            problems.append(
+                Problem("unlisted_file", str(child), f"fichier « {name} » absent du manifeste")
+            )
+    return problems
 
 
 def _sums(path: Path, manifest: dict[str, Any], data: bytes) -> list[Problem]:
     sums = path / folder.SUMS
     if not sums.exists():
-        return []
+        return [Problem("sums_missing", str(sums), "SHA256SUMS absent : supprimé ?")]
     expected = {str(i.get("name")): str(i.get("sha256")) for i in manifest.get("artefacts", [])}
     expected[folder.MANIFEST] = hashlib.sha256(data).hexdigest()
     listed = {}
@@ -303,8 +363,8 @@ def _check_seal(item: Seal, roots: Roots) -> list[Problem]:
             problems.append(Problem("timestamp_missing", where, "jeton absent du stockage"))
         else:
             place = f"{where} jeton {token.tsa_url}"
-            problems += check_token(response, data, roots, place, manifest.get("started_at"))
-    return problems
+            problems += check_token(response, data, roots, place, *claimed_times(manifest))
+    return problems + check_claimed_times(manifest, where)
 
 
 def _check_capture_row(item: Seal, manifest: dict[str, Any], where: str) -> list[Problem]:
