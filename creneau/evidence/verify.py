@@ -21,7 +21,7 @@ from typing import Any
 from cryptography import x509
 
 from creneau.cases.models import Attempt, Case
-from creneau.evidence import folder
+from creneau.evidence import folder, journal
 from creneau.evidence.journal import GENESIS, attempt_payload, entry_hash
 from creneau.evidence.models import Blob, Capture, JournalAnchor, JournalEntry, Seal
 from creneau.evidence.seal import MANIFEST_FORMAT, canonical_json
@@ -53,6 +53,8 @@ class Report:
     # Files no row refers to: what a crash between "blob written" and "rows committed" leaves.
     # Harmless (never evidence of anything), listed so that an operator can see and remove them.
     orphans: list[str] = field(default_factory=list)
+    # Journal entries whose only anchor is this installation's own (no trusted timestamp yet).
+    local_only: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -318,7 +320,50 @@ def verify_store(roots: Roots) -> Report:
     for case in Case.objects.filter(journal__isnull=False).distinct().order_by("pk"):
         problems += _check_journal(case, roots)
         checked += 1
-    return Report(problems, pending, checked, _orphans())
+    local = journal.local_heads()
+    problems += _check_local_heads(local)
+    return Report(problems, pending, checked, _orphans(), _local_only(local))
+
+
+def _check_local_heads(local: journal.LocalHeads) -> list[Problem]:
+    """Each journal must still reach the head this installation anchored locally."""
+    where = journal.LOCAL_HEADS
+    problems = [
+        Problem("local_anchor_invalid", f"{where} ligne {n}", "ligne modifiée ou illisible")
+        for n in local.invalid
+    ]
+    for reference, head in sorted(local.heads.items()):
+        sequence = int(head.get("sequence", 0))
+        entry = JournalEntry.objects.filter(case__reference=reference, sequence=sequence).first()
+        if entry is None or entry.entry_hash != head.get("entry_hash"):
+            last = JournalEntry.objects.filter(case__reference=reference).order_by("-sequence")
+            kept = last.values_list("sequence", flat=True).first() or 0
+            problems.append(
+                Problem(
+                    "journal_truncated",
+                    f"journal du dossier {reference}",
+                    f"le journal comptait au moins {sequence} entrée(s) (ancrage local du "
+                    f"{str(head.get('at'))[:16]}), il s'arrête à la n° {kept} ou diffère : "
+                    "entrées supprimées ou base restaurée d'une sauvegarde plus ancienne",
+                )
+            )
+    return problems
+
+
+def _local_only(local: journal.LocalHeads) -> list[str]:
+    notes = []
+    for case in Case.objects.filter(journal__isnull=False).distinct().order_by("reference"):
+        last = JournalEntry.objects.filter(case=case).order_by("-sequence").first()
+        anchored = JournalAnchor.objects.filter(entry__case=case).order_by("-entry__sequence")
+        trusted = anchored.values_list("entry__sequence", flat=True).first() or 0
+        if last is None or last.sequence <= trusted:
+            continue
+        how = "ancrées localement seulement" if case.reference in local.heads else "non ancrées"
+        notes.append(
+            f"journal du dossier {case.reference} : entrées n° {trusted + 1} à {last.sequence} "
+            f"{how} (aucun jeton d'horodatage ne les couvre encore)"
+        )
+    return notes
 
 
 def _orphans() -> list[str]:
@@ -394,8 +439,35 @@ def _check_journal(case: Case, roots: Roots) -> list[Problem]:
             problems.append(
                 Problem("attempt_changed", where, f"tentative {attempt.pk} modifiée après coup")
             )
-    for anchor in JournalAnchor.objects.filter(entry__case=case).select_related("response"):
+    anchors = list(JournalAnchor.objects.filter(entry__case=case).select_related("response"))
+    for anchor in anchors:
         problems += _check_anchor(anchor, roots, where)
+    return problems + _check_anchored_order(entries, anchors, where)
+
+
+def _check_anchored_order(
+    entries: list[JournalEntry], anchors: list[JournalAnchor], where: str
+) -> list[Problem]:
+    """A capture is journalled when it is made: it cannot claim a time before a trusted
+    timestamp over an entry that precedes it in the chain (then, that head had no successor)."""
+    problems = []
+    timestamped = sorted((a.entry.sequence, a.gen_time) for a in anchors)
+    for entry in entries:
+        before = [gen for sequence, gen in timestamped if sequence < entry.sequence]
+        if not before or entry.attempt_id is None:
+            continue
+        floor = max(before)
+        for capture in Capture.objects.filter(attempt_id=entry.attempt_id):
+            if capture.started_at < floor - CLOCK_SKEW:
+                problems.append(
+                    Problem(
+                        "capture_after_anchor",
+                        f"{where} n° {entry.sequence}",
+                        f"la capture se dit faite le {capture.started_at:%Y-%m-%d %H:%M} UTC, "
+                        "mais elle suit dans le journal une entrée horodatée le "
+                        f"{floor:%Y-%m-%d %H:%M} UTC : date antidatée",
+                    )
+                )
     return problems
 
 

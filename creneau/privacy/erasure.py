@@ -22,6 +22,7 @@ from creneau.assessment.models import CaseAssessment
 from creneau.cases.models import Attempt, AttemptFile, Case, Person
 from creneau.correspondence.models import MailDraft, RegisteredLetter
 from creneau.court.models import CaseDocument
+from creneau.evidence import journal
 from creneau.evidence.models import (
     Artefact,
     Blob,
@@ -108,6 +109,7 @@ def erase_case(case: Case) -> Erased:
         storage.erase(digest)
     # Court bundles built from the web are copies of that evidence.
     shutil.rmtree(Path(settings.DATA_DIR) / "bundles" / reference, ignore_errors=True)
+    transaction.on_commit(lambda: journal.record_erased(reference))  # erased, not truncated
     transaction.on_commit(fold_write_ahead_log)  # outside any transaction, or it cannot run
     return Erased(reference, attempts, len(digests))
 

@@ -45,12 +45,15 @@ class Command(BaseCommand):
             }
             if whole_store:
                 answer["orphans"] = report.orphans
+                answer["local_only"] = report.local_only
             self.stdout.write(json.dumps(answer, ensure_ascii=False))
             return
         for problem in report.problems:
             self.stdout.write(f"PROBLÈME [{problem.code}] {problem.where} : {problem.message}")
         for note in report.pending:
             self.stdout.write(f"EN ATTENTE {note}")
+        for note in report.local_only:
+            self.stdout.write(f"ANCRAGE LOCAL {note}")
         for digest in report.orphans:
             self.stdout.write(f"ORPHELIN {digest} : fichier sans enregistrement (sans effet)")
         if report.ok:
