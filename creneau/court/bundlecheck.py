@@ -30,15 +30,17 @@ def verify_bundle(path: Path, roots: Roots) -> Report:
         return Report([Problem("bundle_unreadable", str(path), "bundle.json illisible")])
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         return Report([Problem("bundle_unknown", str(path), "format de bundle.json inconnu")])
+    anchored, local_only = verify.verify_anchors(path / "preuves", roots)
     problems = [
         *_sums(path),
         *_files(path, manifest),
         *_blobs(manifest),
         *_seals(path, manifest, roots),
         *verify.verify_journal_file(path / "preuves" / "journal.json"),
+        *anchored,
         *_inventory(path, manifest),
     ]
-    return Report(problems, checked=len(manifest.get("files", [])))
+    return Report(problems, checked=len(manifest.get("files", [])), local_only=local_only)
 
 
 def _digest(path: Path) -> str:

@@ -231,3 +231,36 @@ def local_heads() -> LocalHeads:
 
 def _keys() -> list[str]:
     return [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+
+
+def export_anchors(case: Case) -> tuple[dict[str, Any], list[tuple[str, bytes]]]:
+    """What a bundle carries to prove its journal whole: every trusted token over a head of the
+    chain (files named relative to the journal's folder), and a local anchor of the head now."""
+    rows = JournalAnchor.objects.filter(entry__case=case).select_related("entry", "response")
+    anchors, files = [], []
+    for number, anchor in enumerate(rows.order_by("entry__sequence", "id"), start=1):
+        name = f"ancrages/{number}.tsr"
+        files.append((name, storage.read(anchor.response.sha256)))
+        anchors.append(
+            {
+                "sequence": anchor.entry.sequence,
+                "entry_hash": anchor.head_hash,
+                "tsa_url": anchor.tsa_url,
+                "gen_time": anchor.gen_time.astimezone(UTC).isoformat(),
+                "file": name,
+            }
+        )
+    last = head(case)
+    local = None
+    if last is not None:
+        fields = {"case": case.reference, "sequence": last.sequence, "entry_hash": last.entry_hash}
+        fields["at"] = datetime.now(UTC).isoformat()
+        local = fields | {"mac": _mac(fields)}
+    return {"format": 1, "case": case.reference, "anchors": anchors, "local": local}, files
+
+
+def local_mac_valid(fields: dict[str, Any]) -> bool:
+    """A local anchor's MAC checks with this installation's keys (never elsewhere)."""
+    rest = {key: value for key, value in fields.items() if key != "mac"}
+    mac = str(fields.get("mac", ""))
+    return any(hmac.compare_digest(mac, _mac(rest, key)) for key in _keys())

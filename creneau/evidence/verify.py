@@ -255,6 +255,64 @@ def _sums(path: Path, manifest: dict[str, Any], data: bytes) -> list[Problem]:
     return []
 
 
+ANCHORS = "ancrages.json"  # beside a journal.json: what proves the chain whole (bundles)
+
+
+def verify_anchors(proofs: Path, roots: Roots) -> tuple[list[Problem], list[str]]:
+    """``journal.json`` against ``ancrages.json`` in the same folder: every anchored head must
+    still be in the chain (else it was cut short). Trusted tokens are checked over the head's
+    hash; the local anchor only with this installation's key. Returns (problems, notes naming
+    the entries anchored only locally)."""
+    chain_file, anchors_file = proofs / "journal.json", proofs / ANCHORS
+    if not chain_file.is_file():
+        return [], []
+    where = str(anchors_file)
+    try:
+        rows = json.loads(chain_file.read_bytes())
+        chain = {int(r["sequence"]): str(r["entry_hash"]) for r in rows}
+        anchors = json.loads(anchors_file.read_bytes())
+        trusted = list(anchors.get("anchors") or [])
+        local = anchors.get("local")
+    except FileNotFoundError:
+        return [Problem("anchors_missing", where, "ancrages du journal absents : supprimés ?")], []
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError, OSError):
+        return [Problem("anchors_unreadable", where, "ancrages du journal illisibles")], []
+    problems: list[Problem] = []
+    for anchor in trusted:
+        problems += _anchored_head(anchor, chain, where)
+        token = proofs / str(anchor.get("file"))
+        if not token.is_file():
+            problems.append(Problem("timestamp_missing", where, "jeton d'ancrage absent"))
+        else:
+            data = str(anchor.get("entry_hash")).encode()
+            problems += check_token(token.read_bytes(), data, roots, f"{where} {token.name}")
+    timestamped = max((int(a.get("sequence", 0)) for a in trusted), default=0)
+    notes = []
+    last = max(chain, default=0)
+    if isinstance(local, dict) and journal.local_mac_valid(local):
+        problems += _anchored_head(local, chain, where)
+        how = "ancrées localement seulement"
+    else:
+        how = "sans ancrage vérifiable ici (ancrage local d'une autre installation, ou modifié)"
+    if last > timestamped:
+        notes.append(f"{chain_file} : entrées n° {timestamped + 1} à {last} {how}")
+    return problems, notes
+
+
+def _anchored_head(anchor: dict[str, Any], chain: dict[int, str], where: str) -> list[Problem]:
+    sequence = int(anchor.get("sequence", 0))
+    if chain.get(sequence) != anchor.get("entry_hash"):
+        return [
+            Problem(
+                "journal_truncated",
+                where,
+                f"le journal ancré comptait l'entrée n° {sequence} ; le journal présent "
+                f"s'arrête à la n° {max(chain, default=0)} ou diffère : entrées supprimées",
+            )
+        ]
+    return []
+
+
 @dataclass(frozen=True)
 class ChainEntry:
     sequence: int

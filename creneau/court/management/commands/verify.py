@@ -42,10 +42,10 @@ class Command(BaseCommand):
                 "checked": report.checked,
                 "problems": [vars(p) for p in report.problems],
                 "pending": report.pending,
+                "local_only": report.local_only,
             }
             if whole_store:
                 answer["orphans"] = report.orphans
-                answer["local_only"] = report.local_only
             self.stdout.write(json.dumps(answer, ensure_ascii=False))
             return
         for problem in report.problems:
