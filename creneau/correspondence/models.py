@@ -19,13 +19,27 @@ from creneau.cases.models import Attempt, Case
 from creneau.catalog.models import Prefecture
 
 
+class EncryptedText(EncryptedTextField):  # type: ignore[misc]
+    """Encrypted text whose empty value stays an empty string (the library would store NULL)."""
+
+    def get_prep_value(self, value: Any) -> Any:
+        return "" if value == "" else super().get_prep_value(value)
+
+
+class EncryptedChar(EncryptedCharField):  # type: ignore[misc]
+    """Encrypted short text whose empty value stays an empty string."""
+
+    def get_prep_value(self, value: Any) -> Any:
+        return "" if value == "" else super().get_prep_value(value)
+
+
 class EncryptedBytesField(EncryptedTextField):  # type: ignore[misc]
     """Bytes encrypted like the identity fields (their base64 inside the Fernet token)."""
 
     def get_prep_value(self, value: Any) -> Any:
         if isinstance(value, bytes | bytearray | memoryview):
             value = base64.b64encode(bytes(value)).decode("ascii")
-        return super().get_prep_value(value)
+        return "" if value == "" else super().get_prep_value(value)
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         text = super().from_db_value(value, expression, connection)
@@ -54,8 +68,8 @@ class MailDraft(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="mail_drafts")
     recipient = models.EmailField(_("destinataire"))
     recipient_verified = models.BooleanField(default=False)
-    subject = EncryptedCharField(_("objet"), max_length=300)
-    body = EncryptedTextField(_("texte"))
+    subject = EncryptedChar(_("objet"), max_length=300)
+    body = EncryptedText(_("texte"))
     attachments = models.JSONField(default=list)  # [{"name", "size"}], for the preview
     missing = models.JSONField(default=list)  # facts the text leaves as dotted lines
     message: Any = EncryptedBytesField()

@@ -4,7 +4,6 @@ Bytes move through new columns (PostgreSQL would cast ``bytea`` to its hex text 
 every existing row is re-saved, so nothing stays in clear.
 """
 
-import encrypted_fields.fields
 from django.db import migrations
 
 import creneau.correspondence.models
@@ -25,12 +24,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="maildraft",
             name="subject",
-            field=encrypted_fields.fields.EncryptedCharField(max_length=300, verbose_name="objet"),
+            field=creneau.correspondence.models.EncryptedChar(max_length=300, verbose_name="objet"),
         ),
         migrations.AlterField(
             model_name="maildraft",
             name="body",
-            field=encrypted_fields.fields.EncryptedTextField(verbose_name="texte"),
+            field=creneau.correspondence.models.EncryptedText(verbose_name="texte"),
         ),
         migrations.AddField(
             model_name="maildraft",
