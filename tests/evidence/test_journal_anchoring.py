@@ -21,7 +21,7 @@ from creneau.lib.browser import PageSnapshot
 from creneau.lib.tsa import load_roots
 from creneau.watch.honesty import read
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.usefixtures("transactional_db")
 TEXT = "Il n'existe plus de plage horaire libre pour votre demande de rendez-vous."
 URL = "https://www.seine-saint-denis.gouv.fr/booking/create/9845"
 

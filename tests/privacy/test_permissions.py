@@ -39,7 +39,7 @@ def test_the_data_folder_and_a_backup_are_private_to_the_owner(tmp_path):
     assert not others_can_read(data)
     exposed = [p for p in [data, *data.rglob("*")] if others_can_read(p)]
     assert exposed == []
-    blobs = [p for p in (data / "evidence").rglob("*") if p.is_file()]
+    blobs = [p for p in (data / "evidence" / "sha256").rglob("*") if p.is_file()]
     assert blobs and all(stat.S_IMODE(p.stat().st_mode) == 0o400 for p in blobs)
     assert all((data / name).exists() for name in CREDENTIALS)
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600
