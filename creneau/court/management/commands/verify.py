@@ -42,8 +42,9 @@ class Command(BaseCommand):
                 "checked": report.checked,
                 "problems": [vars(p) for p in report.problems],
                 "pending": report.pending,
-                "local_only": report.local_only,
             }
+            if whole_store or report.local_only:
+                answer["local_only"] = report.local_only  # journal entries anchored locally only
             if whole_store:
                 answer["orphans"] = report.orphans
             self.stdout.write(json.dumps(answer, ensure_ascii=False))
