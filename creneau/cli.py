@@ -7,6 +7,7 @@ Product commands work on a fresh checkout: the database is migrated and the cata
 first when needed, so ``creneau case import`` never fails for want of a ``migrate``.
 """
 
+import errno
 import os
 import sys
 
@@ -48,6 +49,37 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     django.setup()
-    if args and args[0] not in RAW_COMMANDS and args[0] != "tribunal":
-        _ensure_ready()
-    execute_from_command_line(["creneau", *args])
+    from django.db import DatabaseError, IntegrityError, ProgrammingError
+
+    try:
+        if args and args[0] not in RAW_COMMANDS and args[0] != "tribunal":
+            _ensure_ready()
+        execute_from_command_line(["creneau", *args])
+    except (IntegrityError, ProgrammingError):
+        raise  # a bug: the traceback is what a developer needs
+    except DatabaseError as exc:
+        _stop(f"la base de données est illisible ou inaccessible ({exc}).")
+    except OSError as exc:
+        if exc.errno not in DISK_ERRORS:
+            raise
+        _stop(f"{DISK_ERRORS[exc.errno]} ({exc.strerror or exc}).")
+    except RecursionError:
+        _stop("une donnée est trop imbriquée pour être lue (fichier JSON anormal).")
+
+
+DISK_ERRORS = {
+    errno.ENOSPC: "il n'y a plus de place sur le disque",
+    errno.EDQUOT: "il n'y a plus de place sur le disque (quota atteint)",
+    errno.EIO: "le disque ne répond pas (erreur d'entrée-sortie)",
+    errno.EROFS: "le disque est en lecture seule",
+}
+
+
+def _stop(reason: str) -> None:
+    """A failure of the machine, said in words (no traceback), exit code 1."""
+    sys.stderr.write(
+        f"creneau : l'opération n'a pas abouti : {reason}\n"
+        "Ce qui était enregistré avant le reste ; ce que cette commande devait écrire ne l'a "
+        "peut-être pas été : vérifiez, puis relancez-la une fois le problème réglé.\n"
+    )
+    sys.exit(1)

@@ -77,7 +77,10 @@ def _database(url: str) -> dict[str, object]:
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                # secure_delete: deleted rows are overwritten with zeros (erasure, purge).
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+                ),
             },
         }
     parts = urlsplit(url)
@@ -94,7 +97,31 @@ def _database(url: str) -> dict[str, object]:
     }
 
 
-DATA_DIR = Path(env("DATA_DIR", str(BASE_DIR / "data"))).resolve()
+def _private_data(folder: Path) -> Path:
+    """The data folder holds identity data, evidence and keys: owner only (0700), and so is
+    everything this process creates from now on (umask 077: files 0600, folders 0700). A folder
+    or database left readable by others by an older version is closed again here."""
+    os.umask(0o077)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for path in [folder, *(folder / name for name in _PRIVATE_FILES)]:
+        try:
+            if path.exists() and path.stat().st_mode & 0o077 and path.owner() == _me():
+                path.chmod(0o700 if path.is_dir() else 0o600)
+        except (OSError, KeyError):  # not ours to change: the deployer set it up
+            pass
+    return folder
+
+
+def _me() -> str:
+    import pwd
+
+    return pwd.getpwuid(os.getuid()).pw_name
+
+
+_PRIVATE_FILES: tuple[str, ...] = ("creneau.sqlite3", "creneau.sqlite3-wal")
+_PRIVATE_FILES += ("creneau.sqlite3-shm", "secret_key", "field_key")
+
+DATA_DIR = _private_data(Path(env("DATA_DIR", str(BASE_DIR / "data"))).resolve())
 EVIDENCE_DIR = DATA_DIR / "evidence"
 
 DEBUG = envbool("DEBUG", False)
@@ -103,8 +130,20 @@ SECRET_KEY = env("SECRET_KEY") or _persistent_secret(DATA_DIR / "secret_key")
 # every key decrypts: put a new key first to rotate (docs/SECURITY.md).
 SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS")
 SALT_KEY = envlist("FIELD_KEYS") or [_persistent_secret(DATA_DIR / "field_key")]
+# The public address of this site (links in reminders; behind an HTTPS reverse proxy, what the
+# browser sees). Behind a proxy, CRENEAU_TRUSTED_PROXY is the address it connects from: only
+# then are its X-Forwarded-Proto and X-Forwarded-For believed (docs/deployment.md).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+TRUSTED_PROXY = env("TRUSTED_PROXY")
+_SITE = urlsplit(SITE_URL)
+_HTTPS = _SITE.scheme == "https"
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "[::1]"]
-CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
+if _SITE.hostname and _SITE.hostname not in ALLOWED_HOSTS and not envlist("ALLOWED_HOSTS"):
+    ALLOWED_HOSTS.append(_SITE.hostname)
+# The site's own origin is trusted for forms (the browser's Origin behind a proxy).
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS") or [f"{_SITE.scheme}://{_SITE.netloc}"]
+if TRUSTED_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -153,6 +192,8 @@ MIDDLEWARE = [
     "creneau.accounts.middleware.FirstRunMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that its process_exception runs first: a locked database or a full disk.
+    "creneau.accounts.middleware.TroubleMiddleware",
 ]
 
 ROOT_URLCONF = "creneau.urls"
@@ -194,10 +235,14 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # login throttling first
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login throttling: lock a username from one address after repeated failures.
+# Login throttling (accounts/lockout.py): an account from one address after 5 failures, the
+# account from every address after a softer limit; addresses as the trusted proxy gives them.
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ACCOUNT_FAILURE_LIMIT = envint("LOGIN_ACCOUNT_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = envint("LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "creneau.accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "creneau.accounts.lockout.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -240,15 +285,16 @@ CONTENT_SECURITY_POLICY = (
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_HOURS", 12) * 3600
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", _HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# Behind an HTTPS reverse proxy (docs/deployment.md): CRENEAU_SECURE_COOKIES=true and these.
-SECURE_SSL_REDIRECT = envbool("SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 0)
+# Derived from an https:// CRENEAU_SITE_URL (each can still be set): secure cookies, HSTS for a
+# year, and a redirect of plain http to https when a trusted proxy says which is which.
+SECURE_SSL_REDIRECT = envbool("SSL_REDIRECT", _HTTPS and bool(TRUSTED_PROXY))
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31536000 if _HTTPS else 0)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "127.0.0.1")
@@ -274,9 +320,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    "filters": {"personal_data": {"()": "creneau.lib.redact.PersonalDataFilter"}},
     "root": {"handlers": ["stderr"], "level": env("LOG_LEVEL", "INFO")},
-    # Libraries that announce themselves at INFO on every start.
-    "loggers": {name: {"level": "WARNING"} for name in ("pikepdf", "fontTools", "weasyprint")},
+    "loggers": {
+        # Libraries that announce themselves at INFO on every start.
+        **{name: {"level": "WARNING"} for name in ("pikepdf", "fontTools", "weasyprint")},
+        # Apprise names the recipients (phone numbers, addresses) in its lines.
+        "apprise": {"filters": ["personal_data"]},
+    },
 }
 
 # Evidence (creneau.evidence): seconds to wait for each time-stamping authority.
@@ -332,3 +383,6 @@ CORRESPONDENCE_SMTP_TIMEOUT_S = envint("SMTP_TIMEOUT", 30)
 OBSERVATORY_SEALS_PER_DAY = envint("OBSERVATORY_SEALS_PER_DAY", 6)
 OBSERVATORY_KEY_FILE = Path(env("OBSERVATORY_KEY_FILE", str(DATA_DIR / "observatory_ed25519.pem")))
 OBSERVATORY_PUBLISHER = env("OBSERVATORY_PUBLISHER")
+# An organisation admin may only name a public SMTP server: a loopback or private one (a relay
+# on this machine, a server of the local network) needs the operator's consent here.
+ALLOW_LOCAL_SMTP = envbool("ALLOW_LOCAL_SMTP", False)

@@ -48,6 +48,9 @@ def evidence_store(tmp_path: Path, settings: Any) -> Iterator[Path]:
     # tests that timestamp configure the real local TSA (tests/evidence/conftest.py).
     settings.TSA_URLS = []
     settings.TSA_CA_FILE = ""
+    # Every SMTP server of this suite listens on 127.0.0.1 (tests/correspondence/
+    # test_smtp_hosts.py turns the operator's consent off again).
+    settings.ALLOW_LOCAL_SMTP = True
     # Password hashing is deliberately slow; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield settings.EVIDENCE_DIR
@@ -63,6 +66,7 @@ def egress_guard_lets_simulators_through() -> Iterator[None]:
     egress._guard = guard.start()
     os.environ["CRENEAU_ALLOW_LOCAL_URLS"] = "true"
     os.environ.setdefault("CRENEAU_TSA_URLS", "")  # commands run as processes: no public TSA
+    os.environ["CRENEAU_ALLOW_LOCAL_SMTP"] = "true"
     yield
     guard.stop()
 

@@ -2,6 +2,7 @@ import logging
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +22,12 @@ def admin_organisations(request: HttpRequest) -> QuerySet[Organisation]:
 
 
 class OrganisationScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Admin pages an organisation admin may use, limited to their own organisations."""
+    """Admin pages an organisation admin may use, limited to their own organisations.
+
+    Every choice offered (and accepted) is scoped the same way, so that an id of another
+    organisation's row gets exactly the answer of an id that does not exist; and a row, once
+    created, never moves to another organisation except by the operator (superuser).
+    """
 
     organisation_path = "organisation"
 
@@ -46,6 +52,21 @@ class OrganisationScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             kwargs["queryset"] = admin_organisations(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not request.user.is_superuser:
+            fields += [f for f in self.moving_fields if f not in fields]
+        return fields
+
+    # Fields that would move an existing row to another organisation (or person).
+    moving_fields: tuple[str, ...] = ("organisation",)
+
+
+def colleagues(request: HttpRequest) -> QuerySet[User]:
+    """Users an organisation admin may name: members of her organisations, never a superuser."""
+    members = Member.objects.filter(organisation__in=admin_organisations(request))
+    return User.objects.filter(pk__in=members.values("user_id"), is_superuser=False)
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -59,6 +80,17 @@ class MemberAdmin(OrganisationScopedAdmin):
     list_filter = ["role"]
     autocomplete_fields = ["user"]
     actions = ["reset_two_factor"]
+    moving_fields = ("organisation", "user")
+
+    def get_autocomplete_fields(self, request: HttpRequest) -> Any:
+        # The user search belongs to the operator's user admin; an organisation admin picks
+        # among the members of her own organisations.
+        return super().get_autocomplete_fields(request) if request.user.is_superuser else []
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "user" and not request.user.is_superuser:
+            kwargs["queryset"] = colleagues(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         confirmed = TOTPDevice.objects.filter(user_id=OuterRef("user_id"), confirmed=True)
@@ -74,6 +106,12 @@ class MemberAdmin(OrganisationScopedAdmin):
         """Only members of the admin's own organisations: the queryset is already scoped."""
         if not request.user.is_superuser:
             queryset = queryset.exclude(user__is_superuser=True)  # no way up to a superuser
+            # A member who also belongs elsewhere keeps her factor: removing it would lower the
+            # protection of an organisation this admin does not administer.
+            elsewhere = Member.objects.filter(user_id=OuterRef("user_id")).exclude(
+                organisation__in=admin_organisations(request)
+            )
+            queryset = queryset.exclude(Exists(elsewhere))
         for member in queryset.select_related("user"):
             if twofactor.remove(member.user):
                 log.info(

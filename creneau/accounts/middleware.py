@@ -1,3 +1,4 @@
+import errno
 from collections.abc import Callable
 from typing import Any
 
@@ -6,8 +7,9 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -83,3 +85,56 @@ class TwoFactorMiddleware:
 
 def _enrolment_paths() -> tuple[str, ...]:
     return (reverse("account-security"), reverse("logout"), "/static/", "/i18n/")
+
+
+# Errors of the machine, not of the request: a database locked or failing, a full disk.
+DISK_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EROFS})
+# Fields never written back into a page (a password, a one-time code, the CSRF token).
+SECRET_FIELDS = ("password", "code", "csrfmiddlewaretoken", "token")
+
+
+class TroubleMiddleware:
+    """Say the truth when the database or the disk fails under a request: what was sent was
+    not saved (the view's transaction rolled back), what was saved before still is; and give
+    the form's fields back, ready to send again (files cannot be kept). Status 503."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        reason = trouble_reason(exception)
+        if reason is None:
+            return None
+        sent = request.method == "POST"
+        fields = [
+            (name, value)
+            for name, values in request.POST.lists()
+            if not any(secret in name.lower() for secret in SECRET_FIELDS)
+            for value in values
+        ]
+        context = {
+            "reason": reason,
+            "sent": sent,
+            "fields": fields if sent else [],
+            "files": bool(request.FILES) if sent else False,
+            "path": request.get_full_path(),
+        }
+        return render(request, "errors/unsaved.html", context, status=503)
+
+
+def trouble_reason(exception: BaseException) -> str | None:
+    """The failure in words, or None when it is not a failure of the machine."""
+    if isinstance(exception, OperationalError):
+        text = str(exception).lower()
+        if "locked" in text or "busy" in text:
+            return _("La base de données était occupée par une autre opération.")
+        if "full" in text or "disk" in text:
+            return _("Le disque du serveur est plein ou en panne.")
+        return _("La base de données ne répond pas.")
+    for cause in (exception, exception.__cause__):
+        if isinstance(cause, OSError) and cause.errno in DISK_ERRORS:
+            return _("Le disque du serveur est plein ou en panne.")
+    return None

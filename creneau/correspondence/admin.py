@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from creneau.accounts.admin import OrganisationScopedAdmin
 from creneau.accounts.models import MailSettings
+from creneau.correspondence.mailer import local_address_refusal
 
 
 class MailSettingsForm(forms.ModelForm[MailSettings]):
@@ -35,6 +36,13 @@ class MailSettingsForm(forms.ModelForm[MailSettings]):
         if not 1 <= port <= 65535:
             raise forms.ValidationError(_("Un port est compris entre 1 et 65535."))
         return port
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        host, port = cleaned.get("host"), cleaned.get("port")
+        if host and port and (refusal := local_address_refusal(host, port)):
+            self.add_error("host", refusal)
+        return cleaned
 
     def clean_password(self) -> str | None:
         typed: str = self.cleaned_data.get("password") or ""

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from creneau.cases.models import Case, Outcome
 from creneau.catalog.models import Prefecture
 from creneau.correspondence.models import RegisteredLetter
+from creneau.evidence.uploads import read_limited
 
 # La Poste prints 13 characters under the bar code (« 1A 123 456 7890 1 »; international
 # registered mail « RR123456789FR »); other carriers and older slips vary, so accept 11 to 15.
@@ -38,7 +39,10 @@ class ScanField(forms.FileField):
 
 
 def read(upload: UploadedFile | None) -> bytes:
-    return upload.read() if upload is not None else b""
+    """The upload's bytes, refused before reading when over the limit (Django has streamed it
+    to a temporary file: nothing of a huge file enters memory), and cut while reading when
+    the announced size was wrong."""
+    return read_limited(upload) if upload is not None else b""
 
 
 class RecipientForm(forms.Form):

@@ -6,12 +6,49 @@ organisation's SMTP account, e-mail drafts awaiting a volunteer's approval, a re
 the tracking number of a registered letter, the site of a counter visit.
 """
 
+import base64
+import binascii
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from encrypted_fields.fields import EncryptedCharField, EncryptedTextField
 
 from creneau.cases.models import Attempt, Case
 from creneau.catalog.models import Prefecture
+
+
+class EncryptedText(EncryptedTextField):  # type: ignore[misc]
+    """Encrypted text whose empty value stays an empty string (the library would store NULL)."""
+
+    def get_prep_value(self, value: Any) -> Any:
+        return "" if value == "" else super().get_prep_value(value)
+
+
+class EncryptedChar(EncryptedCharField):  # type: ignore[misc]
+    """Encrypted short text whose empty value stays an empty string."""
+
+    def get_prep_value(self, value: Any) -> Any:
+        return "" if value == "" else super().get_prep_value(value)
+
+
+class EncryptedBytesField(EncryptedTextField):  # type: ignore[misc]
+    """Bytes encrypted like the identity fields (their base64 inside the Fernet token)."""
+
+    def get_prep_value(self, value: Any) -> Any:
+        if isinstance(value, bytes | bytearray | memoryview):
+            value = base64.b64encode(bytes(value)).decode("ascii")
+        return "" if value == "" else super().get_prep_value(value)
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        text = super().from_db_value(value, expression, connection)
+        if text is None or isinstance(text, bytes | memoryview):
+            return None if text is None else bytes(text)
+        try:
+            return base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            return str(text).encode()
 
 
 class MailDraft(models.Model):
@@ -19,6 +56,7 @@ class MailDraft(models.Model):
 
     ``message`` holds the complete RFC 5322 message without ``Date`` and ``Message-ID``, which
     are set at the moment of sending; ``sent_message`` is then the exact bytes handed to SMTP.
+    Subject, text and messages are rendered from the person's identity: encrypted at rest.
     """
 
     class State(models.TextChoices):
@@ -30,11 +68,11 @@ class MailDraft(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="mail_drafts")
     recipient = models.EmailField(_("destinataire"))
     recipient_verified = models.BooleanField(default=False)
-    subject = models.CharField(_("objet"), max_length=300)
-    body = models.TextField(_("texte"))
+    subject = EncryptedChar(_("objet"), max_length=300)
+    body = EncryptedText(_("texte"))
     attachments = models.JSONField(default=list)  # [{"name", "size"}], for the preview
     missing = models.JSONField(default=list)  # facts the text leaves as dotted lines
-    message = models.BinaryField()
+    message: Any = EncryptedBytesField()
     state = models.CharField(max_length=10, choices=State, default=State.AWAITING)
     scheduled = models.BooleanField(default=False)  # prepared by a MailSchedule
     prepared_by = models.ForeignKey(
@@ -46,7 +84,7 @@ class MailDraft(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    sent_message = models.BinaryField(null=True, blank=True)
+    sent_message: Any = EncryptedBytesField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     attempt = models.OneToOneField(
         Attempt, on_delete=models.SET_NULL, null=True, blank=True, related_name="mail_draft"

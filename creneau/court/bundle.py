@@ -55,8 +55,9 @@ from creneau.documents.context import prefecture_context
 from creneau.documents.exhibits import exhibit_of
 from creneau.documents.french import of
 from creneau.documents.generate import DocumentError, render_document
-from creneau.evidence import seal
+from creneau.evidence import journal, seal
 from creneau.evidence.states import stamp_over_blob
+from creneau.evidence.verify import ANCHORS
 from creneau.lib import storage
 
 FORMAT = "creneau-bundle/1"
@@ -310,6 +311,10 @@ def _instructions(builder: _Builder, exhibits: list[BundledExhibit], missing: An
 def _proofs(builder: _Builder, chain: list[dict[str, Any]]) -> None:
     data = json.dumps(chain, ensure_ascii=False, indent=1).encode()
     builder.write(f"{PROOFS}/journal.json", data, "journal")
+    anchors, tokens = journal.export_anchors(builder.case)  # the chain's head, authenticated
+    builder.write(f"{PROOFS}/{ANCHORS}", json.dumps(anchors, indent=1).encode(), "journal")
+    for name, response in tokens:
+        builder.write(f"{PROOFS}/{name}", response, "journal")
     for digest, found in sorted(builder.seals.items()):
         builder.write(f"{seal_folder(digest)}/manifest.json", storage.read(digest), "seal")
         for number, token in enumerate(found.tokens, start=1):

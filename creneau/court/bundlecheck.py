@@ -27,10 +27,11 @@ def is_bundle(path: Path) -> bool:
 def verify_bundle(path: Path, roots: Roots) -> Report:
     try:
         manifest = json.loads((path / BUNDLE_JSON).read_bytes())
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return Report([Problem("bundle_unreadable", str(path), "bundle.json illisible")])
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         return Report([Problem("bundle_unknown", str(path), "format de bundle.json inconnu")])
+    anchored, local_only = verify.verify_anchors(path / "preuves", roots)
     problems = [
         *_sums(path),
         *_files(path, manifest),
@@ -38,9 +39,10 @@ def verify_bundle(path: Path, roots: Roots) -> Report:
         *_seals(path, manifest, roots),
         *verify.verify_journal_file(path / "preuves" / "journal.json"),
         *_page_journals(path),
+        *anchored,
         *_inventory(path, manifest),
     ]
-    return Report(problems, checked=len(manifest.get("files", [])))
+    return Report(problems, checked=len(manifest.get("files", [])), local_only=local_only)
 
 
 def _page_journals(path: Path) -> list[Problem]:
@@ -133,7 +135,9 @@ def _seal(path: Path, entry: dict[str, Any], blobs: set[str], roots: Roots) -> l
         )
     parsed, found = verify.parse_manifest(data, where)
     problems += found
+    start, end = verify.claimed_times(parsed) if parsed else (entry.get("started_at"), None)
     if parsed is not None:
+        problems += verify.check_claimed_times(parsed, where)
         sealed = {str(a.get("sha256")) for a in parsed.get("artefacts", [])}
         if not blobs <= sealed:
             problems.append(
@@ -148,8 +152,7 @@ def _seal(path: Path, entry: dict[str, Any], blobs: set[str], roots: Roots) -> l
         if not token_file.is_file():
             problems.append(Problem("timestamp_missing", where, "jeton d'horodatage absent"))
             continue
-        started = entry.get("started_at") or None
-        problems += verify.check_token(token_file.read_bytes(), data, roots, where, started)
+        problems += verify.check_token(token_file.read_bytes(), data, roots, where, start, end)
     return problems
 
 

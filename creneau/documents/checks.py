@@ -14,6 +14,7 @@ administration asking how to execute a judgment).
 """
 
 import re
+from collections.abc import Iterable
 
 _PLACEHOLDER_PATTERNS = [
     re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}"),
@@ -33,9 +34,37 @@ STALE_REFERENCE = re.compile(
 )
 
 
-def placeholders_in(text: str) -> list[str]:
-    """Every placeholder found in ``text`` (empty when the document is complete)."""
+def placeholders_in(text: str, own_words: Iterable[str] = ()) -> list[str]:
+    """Every placeholder found in ``text`` (empty when the document is complete).
+
+    ``own_words`` are texts a person or a volunteer typed (a name, an address): whatever they
+    hold, brackets included, is theirs and not a placeholder, so their occurrences are left out
+    of the search (in any case, spacing or apostrophe the typography may have given them)."""
+    for words in own_words:
+        text = _mask(text, words)
     return [match.group(0) for pattern in _PLACEHOLDER_PATTERNS for match in pattern.finditer(text)]
+
+
+_BLANK = "[\\s\u00a0\u202f]"
+
+
+def _mask(text: str, words: str) -> str:
+    if not words.strip():
+        return text
+    parts = []
+    for char in words.strip():
+        if char.isspace():
+            parts.append(f"{_BLANK}+")
+        elif char in "'’":
+            parts.append("['’]")
+        elif char in ":;!?»":
+            parts.append(f"{_BLANK}*{re.escape(char)}")
+        elif char == "«":
+            parts.append(f"«{_BLANK}*")
+        else:
+            parts.append(re.escape(char))
+    pattern = re.compile("".join(parts), re.IGNORECASE)
+    return pattern.sub(lambda match: " " * len(match.group(0)), text)
 
 
 def stale_references_in(text: str) -> list[str]:

@@ -7,15 +7,29 @@ timestamps the head hash so that even cutting the tail off is visible against th
 
 Appending is safe under concurrency: the case row is locked (``select_for_update``; SQLite
 serialises writers by itself) and ``(case, sequence)`` is unique, with a retry on collision.
+
+Every head is also anchored **locally**, once committed: a line appended to
+``journal-heads.jsonl`` beside the evidence store (case, sequence, entry hash, time, and an HMAC by
+this installation's secret key). It lives outside the database, so cutting a journal's tail in
+the database (an edit, an old backup restored over newer evidence) is found by
+``verify --store``. It proves nothing to a third party (only the key holder can check it):
+trusted timestamps (:func:`anchor_heads`) do; ``verify`` names the entries anchored only locally.
 """
 
+import functools
 import hashlib
+import hmac
+import json
+import os
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
+from django.utils.crypto import salted_hmac
 
 from creneau.cases.models import Attempt, Case
 from creneau.evidence import seal
@@ -81,7 +95,7 @@ def append(case: Case, kind: str, payload: str, *, attempt: Attempt | None = Non
                 Case.objects.select_for_update().filter(pk=case.pk).first()
                 head = JournalEntry.objects.filter(case=case).order_by("-sequence").first()
                 prev = head.entry_hash if head else GENESIS
-                return JournalEntry.objects.create(
+                entry = JournalEntry.objects.create(
                     case=case,
                     sequence=(head.sequence + 1) if head else 1,
                     attempt=attempt,
@@ -90,6 +104,12 @@ def append(case: Case, kind: str, payload: str, *, attempt: Attempt | None = Non
                     prev_hash=prev,
                     entry_hash=entry_hash(prev, payload),
                 )
+                transaction.on_commit(
+                    functools.partial(
+                        anchor_locally, case.reference, entry.sequence, entry.entry_hash
+                    )
+                )
+                return entry
         except IntegrityError:
             continue  # another writer took this sequence number: read the new head and retry
     raise IntegrityError(f"could not append to the journal of case {case.reference}")
@@ -143,3 +163,107 @@ def export(case: Case) -> list[dict[str, Any]]:
         }
         for e in JournalEntry.objects.filter(case=case).order_by("sequence")
     ]
+
+
+# --- local anchors -------------------------------------------------------------------------
+
+LOCAL_HEADS = "journal-heads.jsonl"
+_SALT = "creneau.evidence.journal.local-anchor"
+
+
+def local_heads_path() -> Path:
+    folder = Path(settings.EVIDENCE_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / LOCAL_HEADS
+
+
+def _mac(fields: dict[str, Any], secret: str | None = None) -> str:
+    message = json.dumps(fields, sort_keys=True, separators=(",", ":"))
+    return salted_hmac(_SALT, message, secret=secret, algorithm="sha256").hexdigest()
+
+
+def _append_line(fields: dict[str, Any]) -> None:
+    line = json.dumps(fields | {"mac": _mac(fields)}, sort_keys=True) + "\n"
+    handle = os.open(local_heads_path(), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(handle, line.encode())  # one short write: whole lines even across processes
+    finally:
+        os.close(handle)
+
+
+def anchor_locally(reference: str, sequence: int, digest: str) -> None:
+    """Record that ``reference``'s journal had this head (called once the entry is committed)."""
+    at = datetime.now(UTC).isoformat()
+    _append_line({"case": reference, "sequence": sequence, "entry_hash": digest, "at": at})
+
+
+def record_erased(reference: str) -> None:
+    """The case was erased on purpose: its journal is gone, not truncated."""
+    _append_line({"case": reference, "erased": True, "at": datetime.now(UTC).isoformat()})
+
+
+@dataclass(frozen=True)
+class LocalHeads:
+    heads: dict[str, dict[str, Any]]  # case reference → its latest local anchor
+    invalid: tuple[int, ...]  # line numbers whose MAC does not verify with our keys
+
+
+def local_heads() -> LocalHeads:
+    """The latest locally anchored head of every journal not erased since."""
+    heads: dict[str, dict[str, Any]] = {}
+    invalid = []
+    path = local_heads_path()
+    lines = path.read_text(errors="replace").splitlines() if path.exists() else []
+    for number, line in enumerate(lines, start=1):
+        try:
+            fields = json.loads(line)
+            mac = fields.pop("mac")
+        except (ValueError, KeyError, AttributeError, TypeError, RecursionError):
+            invalid.append(number)
+            continue
+        if not any(hmac.compare_digest(mac, _mac(fields, key)) for key in _keys()):
+            invalid.append(number)
+        elif fields.get("erased"):
+            heads.pop(str(fields.get("case")), None)
+        else:
+            known = heads.get(str(fields.get("case")))
+            if known is None or int(fields.get("sequence", 0)) >= int(known.get("sequence", 0)):
+                heads[str(fields.get("case"))] = fields
+    return LocalHeads(heads, tuple(invalid))
+
+
+def _keys() -> list[str]:
+    return [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+
+
+def export_anchors(case: Case) -> tuple[dict[str, Any], list[tuple[str, bytes]]]:
+    """What a bundle carries to prove its journal whole: every trusted token over a head of the
+    chain (files named relative to the journal's folder), and a local anchor of the head now."""
+    rows = JournalAnchor.objects.filter(entry__case=case).select_related("entry", "response")
+    anchors, files = [], []
+    for number, anchor in enumerate(rows.order_by("entry__sequence", "id"), start=1):
+        name = f"ancrages/{number}.tsr"
+        files.append((name, storage.read(anchor.response.sha256)))
+        anchors.append(
+            {
+                "sequence": anchor.entry.sequence,
+                "entry_hash": anchor.head_hash,
+                "tsa_url": anchor.tsa_url,
+                "gen_time": anchor.gen_time.astimezone(UTC).isoformat(),
+                "file": name,
+            }
+        )
+    last = head(case)
+    local = None
+    if last is not None:
+        fields = {"case": case.reference, "sequence": last.sequence, "entry_hash": last.entry_hash}
+        fields["at"] = datetime.now(UTC).isoformat()
+        local = fields | {"mac": _mac(fields)}
+    return {"format": 1, "case": case.reference, "anchors": anchors, "local": local}, files
+
+
+def local_mac_valid(fields: dict[str, Any]) -> bool:
+    """A local anchor's MAC checks with this installation's keys (never elsewhere)."""
+    rest = {key: value for key, value in fields.items() if key != "mac"}
+    mac = str(fields.get("mac", ""))
+    return any(hmac.compare_digest(mac, _mac(rest, key)) for key in _keys())

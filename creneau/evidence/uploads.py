@@ -3,8 +3,13 @@
 The original is kept bit for bit and sealed (manifest + tokens) together with the copy that
 will be filed. Image copies are re-encoded from their pixels alone, so EXIF, GPS, XMP and
 comments do not travel to the court or the prefecture; PDFs and e-mails are filed as received,
-but a PDF carrying scripts, automatic actions or embedded files is refused: a volunteer, a lawyer
-or a clerk opens these files, and evidence must not be a way to run code on their machines.
+but a PDF carrying scripts, automatic actions or embedded files is refused, as is one that acts
+when opened (an ``/OpenAction`` other than showing a page), sends data or reaches another file
+(``/SubmitForm``, ``/ImportData``, ``/GoToR``, ``/GoToE``, a ``file://`` link): a volunteer, a
+lawyer or a clerk opens these files, and evidence must not be a way to run code on their
+machines, to learn who opened it, or to reach their network. A link a reader clicks to a web
+page stays accepted. (Refusing was chosen over filing a neutralised copy: what is filed is then
+always the bytes that were sealed, and the person is told how to make a plain copy.)
 The type is read from the content, never trusted from the file name.
 """
 
@@ -15,7 +20,7 @@ import uuid
 import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import pikepdf
 from django.db import transaction
@@ -40,6 +45,10 @@ _PDF_ACTIVE_KEYS = frozenset(
     | {"/RichMedia", "/RichMediaContent", "/XFA"}
 )
 _PDF_ACTIVE_TYPES = frozenset({"/JavaScript", "/Launch", "/EmbeddedFile", "/RichMedia"})
+# Actions that send data, fetch data, open another file or play media.
+_PDF_ACTIVE_TYPES |= {"/SubmitForm", "/ImportData", "/GoToR", "/GoToE", "/RichMediaExecute"}
+_PDF_ACTIVE_TYPES |= {"/Rendition", "/Sound", "/Movie", "/GoTo3DView"}
+_LINK_SCHEMES = ("http://", "https://", "mailto:")
 _PDF_TYPE_KEYS = ("/S", "/Type", "/Subtype")
 
 
@@ -87,7 +96,7 @@ def pdf_active_parts(data: bytes) -> list[str]:
     """
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
-            return sorted(_walk_for_active_parts(pdf))
+            return sorted(_walk_for_active_parts(pdf) | _opening_parts(pdf))
     except pikepdf.PasswordError as exc:
         raise UploadError("PDF protégé par un mot de passe : il ne peut pas être vérifié") from exc
     except (pikepdf.PdfError, ValueError, RuntimeError, OSError, RecursionError) as exc:
@@ -114,6 +123,24 @@ def _walk_for_active_parts(pdf: pikepdf.Pdf) -> set[str]:
     return found
 
 
+def _opening_parts(pdf: pikepdf.Pdf) -> set[str]:
+    """What the document does when opened: only showing a page is harmless."""
+    stack: list[object] = [pdf.Root.get("/OpenAction")]
+    seen = 0
+    while stack and seen < 1000:
+        seen += 1
+        action = stack.pop()
+        if isinstance(action, pikepdf.Array) or action is None:
+            continue  # a destination: a page to show
+        if not isinstance(action, pikepdf.Dictionary):
+            return {"/OpenAction"}
+        if str(action.get("/S")) != "/GoTo":
+            return {"/OpenAction"}
+        following = action.get("/Next")
+        stack.extend(following if isinstance(following, pikepdf.Array) else [following])
+    return set()
+
+
 def _keys(item: pikepdf.Object) -> set[str]:
     return set(item.keys())  # names, typed as str (iterating gives untyped Objects)
 
@@ -124,6 +151,11 @@ def _active_keys(item: pikepdf.Object) -> set[str]:
         value = item.get(key)
         if isinstance(value, pikepdf.Name) and str(value) in _PDF_ACTIVE_TYPES:
             found.add(str(value))
+    if str(item.get("/S")) == "/URI":
+        target = item.get("/URI")
+        text = bytes(target).decode("latin-1") if isinstance(target, pikepdf.String) else ""
+        if not text.strip().lower().startswith(_LINK_SCHEMES):
+            found.add("/URI")  # file://, smb://, javascript:…: not a web page a reader visits
     return found
 
 
@@ -164,6 +196,26 @@ def strip_image(data: bytes, media_type: str) -> bytes:
     else:
         clean.save(out, "PNG")
     return out.getvalue()
+
+
+class Readable(Protocol):
+    size: int | None
+
+    def seek(self, offset: int) -> object: ...
+    def read(self, size: int = -1) -> bytes: ...
+
+
+def read_limited(upload: Readable) -> bytes:
+    """An uploaded file's bytes, refused before reading when its size is over the limit (the
+    web server has streamed it to a temporary file), and cut while reading when the size
+    announced was wrong: a huge file never enters memory."""
+    if (upload.size or 0) > MAX_BYTES:
+        raise UploadError(f"fichier trop lourd : {MAX_BYTES // (1024 * 1024)} Mo au plus")
+    upload.seek(0)
+    data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise UploadError(f"fichier trop lourd : {MAX_BYTES // (1024 * 1024)} Mo au plus")
+    return data
 
 
 def seal_upload(data: bytes, filename: str, case: "Case | None" = None) -> SealedUpload:

@@ -21,7 +21,7 @@ from typing import Any
 from cryptography import x509
 
 from creneau.cases.models import Attempt, Case
-from creneau.evidence import folder
+from creneau.evidence import folder, journal
 from creneau.evidence.journal import GENESIS, attempt_payload, entry_hash
 from creneau.evidence.models import Blob, Capture, JournalAnchor, JournalEntry, Seal
 from creneau.evidence.seal import MANIFEST_FORMAT, canonical_json
@@ -30,6 +30,12 @@ from creneau.lib import storage, tsa
 Roots = Sequence[x509.Certificate]
 # The capturing host's clock and the authority's may differ a little; more is a problem.
 CLOCK_SKEW = timedelta(minutes=5)
+# A token is requested as soon as the capture ends: a later one proves the capture existed at
+# its own time only, never at the time the manifest claims (a backdated manifest given a fresh
+# token, or a seal obtained late after an outage: both are reported).
+SEAL_DELAY = timedelta(minutes=15)
+# Longer than any capture or assisted session: a manifest claiming more was edited.
+MAX_CAPTURE = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,8 @@ class Report:
     # Files no row refers to: what a crash between "blob written" and "rows committed" leaves.
     # Harmless (never evidence of anything), listed so that an operator can see and remove them.
     orphans: list[str] = field(default_factory=list)
+    # Journal entries whose only anchor is this installation's own (no trusted timestamp yet).
+    local_only: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -68,7 +76,7 @@ def allowing_pending(report: Report) -> Report:
 def parse_manifest(data: bytes, where: str) -> tuple[dict[str, Any] | None, list[Problem]]:
     try:
         manifest = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None, [Problem("manifest_unreadable", where, "le manifeste n'est pas du JSON")]
     if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
         return None, [Problem("manifest_unknown", where, "format de manifeste inconnu")]
@@ -106,14 +114,20 @@ def check_artefacts(
 
 
 def check_token(
-    response: bytes, data: bytes, roots: Roots, where: str, not_before: str | None = None
+    response: bytes,
+    data: bytes,
+    roots: Roots,
+    where: str,
+    not_before: str | None = None,
+    not_after: str | None = None,
 ) -> list[Problem]:
-    """The token is valid for ``data``, and not dated before the capture began (ISO time)."""
+    """The token is valid for ``data``, not dated before the capture began, and not later than
+    a small delay after it ended (ISO times claimed by the manifest)."""
     try:
         checked = tsa.verify_token(response, data, roots)
     except tsa.TokenError as exc:
         return [Problem("timestamp_invalid", where, f"jeton d'horodatage refusé : {exc}")]
-    began = _moment(not_before)
+    began, ended = _moment(not_before), _moment(not_after)
     if began and checked.gen_time < began - CLOCK_SKEW:
         return [
             Problem(
@@ -122,7 +136,47 @@ def check_token(
                 "le jeton est daté d'avant le début de la capture : horloges incohérentes",
             )
         ]
+    if ended and checked.gen_time > ended + SEAL_DELAY:
+        late = checked.gen_time - ended
+        return [
+            Problem(
+                "timestamp_late",
+                where,
+                f"le jeton est daté du {checked.gen_time:%Y-%m-%d %H:%M} UTC, "
+                f"{_duration(late)} après l'heure déclarée de la capture ({ended:%Y-%m-%d %H:%M} "
+                "UTC) : il prouve que ces fichiers existaient à sa date, pas à l'heure déclarée",
+            )
+        ]
     return []
+
+
+def claimed_times(manifest: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(start, end) the manifest claims: a capture's, or an upload's reception time."""
+    start = manifest.get("started_at") or manifest.get("received_at")
+    end = manifest.get("finished_at") or manifest.get("received_at") or start
+    return (str(start) if start else None), (str(end) if end else None)
+
+
+def check_claimed_times(manifest: dict[str, Any], where: str) -> list[Problem]:
+    start, end = (_moment(text) for text in claimed_times(manifest))
+    if start and end and (end < start - CLOCK_SKEW or end - start > MAX_CAPTURE):
+        return [
+            Problem(
+                "capture_too_long",
+                where,
+                "le début et la fin déclarés de la capture sont incohérents "
+                f"({start:%Y-%m-%d %H:%M} → {end:%Y-%m-%d %H:%M} UTC) : manifeste modifié",
+            )
+        ]
+    return []
+
+
+def _duration(delta: timedelta) -> str:
+    if delta >= timedelta(days=2):
+        return f"{delta.days} jours"
+    if delta >= timedelta(hours=2):
+        return f"{int(delta.total_seconds() // 3600)} heures"
+    return f"{int(delta.total_seconds() // 60)} minutes"
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -160,14 +214,15 @@ def verify_folder(path: Path, roots: Roots) -> list[Problem]:
     problems += check_artefacts(manifest, lambda name: _read_inside(path, name), str(path))
     problems += _unlisted(path, manifest)
     problems += _sums(path, manifest, data)
+    problems += check_claimed_times(manifest, str(path))
     tokens = sorted((path / folder.TIMESTAMPS).glob("*.tsr"))
     if not tokens:
         problems.append(
             Problem(PENDING, str(path), "aucun jeton d'horodatage : horodatage en attente")
         )
+    start, end = claimed_times(manifest)
     for token in tokens:
-        started = manifest.get("started_at")
-        problems += check_token(token.read_bytes(), data, roots, str(token), started)
+        problems += check_token(token.read_bytes(), data, roots, str(token), start, end)
     if (path / "journal.json").exists():
         problems += verify_journal_file(path / "journal.json")
     return problems
@@ -181,19 +236,26 @@ def _read_inside(base: Path, name: str) -> bytes | None:
 
 
 def _unlisted(path: Path, manifest: dict[str, Any]) -> list[Problem]:
+    """Every file of the folder, in every sub-folder, must be one the layout names."""
     known = {str(item.get("name")) for item in manifest.get("artefacts", [])}
     known |= {folder.MANIFEST, folder.SUMS, folder.CA, "journal.json"}
-    return [
-        Problem("unlisted_file", str(child), f"fichier « {child.name} » absent du manifeste")
-        for child in sorted(path.iterdir())
-        if child.is_file() and child.name not in known
-    ]
+    problems = []
+    for child in sorted(path.rglob("*")):
+        if child.is_dir():
+            continue
+        name = child.relative_to(path).as_posix()
+        token = child.parent == path / folder.TIMESTAMPS and child.suffix == ".tsr"
+        if name not in known and not token:
+            problems.append(
+                Problem("unlisted_file", str(child), f"fichier « {name} » absent du manifeste")
+            )
+    return problems
 
 
 def _sums(path: Path, manifest: dict[str, Any], data: bytes) -> list[Problem]:
     sums = path / folder.SUMS
     if not sums.exists():
-        return []
+        return [Problem("sums_missing", str(sums), "SHA256SUMS absent : supprimé ?")]
     expected = {str(i.get("name")): str(i.get("sha256")) for i in manifest.get("artefacts", [])}
     expected[folder.MANIFEST] = hashlib.sha256(data).hexdigest()
     listed = {}
@@ -202,6 +264,64 @@ def _sums(path: Path, manifest: dict[str, Any], data: bytes) -> list[Problem]:
         listed[name] = digest
     if listed != expected:
         return [Problem("sums_disagree", str(sums), "SHA256SUMS ne correspond pas au manifeste")]
+    return []
+
+
+ANCHORS = "ancrages.json"  # beside a journal.json: what proves the chain whole (bundles)
+
+
+def verify_anchors(proofs: Path, roots: Roots) -> tuple[list[Problem], list[str]]:
+    """``journal.json`` against ``ancrages.json`` in the same folder: every anchored head must
+    still be in the chain (else it was cut short). Trusted tokens are checked over the head's
+    hash; the local anchor only with this installation's key. Returns (problems, notes naming
+    the entries anchored only locally)."""
+    chain_file, anchors_file = proofs / "journal.json", proofs / ANCHORS
+    if not chain_file.is_file():
+        return [], []
+    where = str(anchors_file)
+    try:
+        rows = json.loads(chain_file.read_bytes())
+        chain = {int(r["sequence"]): str(r["entry_hash"]) for r in rows}
+        anchors = json.loads(anchors_file.read_bytes())
+        trusted = list(anchors.get("anchors") or [])
+        local = anchors.get("local")
+    except FileNotFoundError:
+        return [Problem("anchors_missing", where, "ancrages du journal absents : supprimés ?")], []
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError, OSError):
+        return [Problem("anchors_unreadable", where, "ancrages du journal illisibles")], []
+    problems: list[Problem] = []
+    for anchor in trusted:
+        problems += _anchored_head(anchor, chain, where)
+        token = proofs / str(anchor.get("file"))
+        if not token.is_file():
+            problems.append(Problem("timestamp_missing", where, "jeton d'ancrage absent"))
+        else:
+            data = str(anchor.get("entry_hash")).encode()
+            problems += check_token(token.read_bytes(), data, roots, f"{where} {token.name}")
+    timestamped = max((int(a.get("sequence", 0)) for a in trusted), default=0)
+    notes = []
+    last = max(chain, default=0)
+    if isinstance(local, dict) and journal.local_mac_valid(local):
+        problems += _anchored_head(local, chain, where)
+        how = "ancrées localement seulement"
+    else:
+        how = "sans ancrage vérifiable ici (ancrage local d'une autre installation, ou modifié)"
+    if last > timestamped:
+        notes.append(f"{chain_file} : entrées n° {timestamped + 1} à {last} {how}")
+    return problems, notes
+
+
+def _anchored_head(anchor: dict[str, Any], chain: dict[int, str], where: str) -> list[Problem]:
+    sequence = int(anchor.get("sequence", 0))
+    if chain.get(sequence) != anchor.get("entry_hash"):
+        return [
+            Problem(
+                "journal_truncated",
+                where,
+                f"le journal ancré comptait l'entrée n° {sequence} ; le journal présent "
+                f"s'arrête à la n° {max(chain, default=0)} ou diffère : entrées supprimées",
+            )
+        ]
     return []
 
 
@@ -251,7 +371,7 @@ def verify_journal_file(path: Path) -> list[Problem]:
             ChainEntry(int(r["sequence"]), str(r["payload"]), r["prev_hash"], r["entry_hash"])
             for r in rows
         ]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         return [Problem("journal_unreadable", str(path), "journal illisible")]
     return verify_chain(entries, str(path))
 
@@ -270,7 +390,50 @@ def verify_store(roots: Roots) -> Report:
     for case in Case.objects.filter(journal__isnull=False).distinct().order_by("pk"):
         problems += _check_journal(case, roots)
         checked += 1
-    return Report(problems, pending, checked, _orphans())
+    local = journal.local_heads()
+    problems += _check_local_heads(local)
+    return Report(problems, pending, checked, _orphans(), _local_only(local))
+
+
+def _check_local_heads(local: journal.LocalHeads) -> list[Problem]:
+    """Each journal must still reach the head this installation anchored locally."""
+    where = journal.LOCAL_HEADS
+    problems = [
+        Problem("local_anchor_invalid", f"{where} ligne {n}", "ligne modifiée ou illisible")
+        for n in local.invalid
+    ]
+    for reference, head in sorted(local.heads.items()):
+        sequence = int(head.get("sequence", 0))
+        entry = JournalEntry.objects.filter(case__reference=reference, sequence=sequence).first()
+        if entry is None or entry.entry_hash != head.get("entry_hash"):
+            last = JournalEntry.objects.filter(case__reference=reference).order_by("-sequence")
+            kept = last.values_list("sequence", flat=True).first() or 0
+            problems.append(
+                Problem(
+                    "journal_truncated",
+                    f"journal du dossier {reference}",
+                    f"le journal comptait au moins {sequence} entrée(s) (ancrage local du "
+                    f"{str(head.get('at'))[:16]}), il s'arrête à la n° {kept} ou diffère : "
+                    "entrées supprimées ou base restaurée d'une sauvegarde plus ancienne",
+                )
+            )
+    return problems
+
+
+def _local_only(local: journal.LocalHeads) -> list[str]:
+    notes = []
+    for case in Case.objects.filter(journal__isnull=False).distinct().order_by("reference"):
+        last = JournalEntry.objects.filter(case=case).order_by("-sequence").first()
+        anchored = JournalAnchor.objects.filter(entry__case=case).order_by("-entry__sequence")
+        trusted = anchored.values_list("entry__sequence", flat=True).first() or 0
+        if last is None or last.sequence <= trusted:
+            continue
+        how = "ancrées localement seulement" if case.reference in local.heads else "non ancrées"
+        notes.append(
+            f"journal du dossier {case.reference} : entrées n° {trusted + 1} à {last.sequence} "
+            f"{how} (aucun jeton d'horodatage ne les couvre encore)"
+        )
+    return notes
 
 
 def _orphans() -> list[str]:
@@ -315,8 +478,8 @@ def _check_seal(item: Seal, roots: Roots) -> list[Problem]:
             problems.append(Problem("timestamp_missing", where, "jeton absent du stockage"))
         else:
             place = f"{where} jeton {token.tsa_url}"
-            problems += check_token(response, data, roots, place, manifest.get("started_at"))
-    return problems
+            problems += check_token(response, data, roots, place, *claimed_times(manifest))
+    return problems + check_claimed_times(manifest, where)
 
 
 def _check_capture_row(item: Seal, manifest: dict[str, Any], where: str) -> list[Problem]:
@@ -346,8 +509,35 @@ def _check_journal(case: Case, roots: Roots) -> list[Problem]:
             problems.append(
                 Problem("attempt_changed", where, f"tentative {attempt.pk} modifiée après coup")
             )
-    for anchor in JournalAnchor.objects.filter(entry__case=case).select_related("response"):
+    anchors = list(JournalAnchor.objects.filter(entry__case=case).select_related("response"))
+    for anchor in anchors:
         problems += _check_anchor(anchor, roots, where)
+    return problems + _check_anchored_order(entries, anchors, where)
+
+
+def _check_anchored_order(
+    entries: list[JournalEntry], anchors: list[JournalAnchor], where: str
+) -> list[Problem]:
+    """A capture is journalled when it is made: it cannot claim a time before a trusted
+    timestamp over an entry that precedes it in the chain (then, that head had no successor)."""
+    problems = []
+    timestamped = sorted((a.entry.sequence, a.gen_time) for a in anchors)
+    for entry in entries:
+        before = [gen for sequence, gen in timestamped if sequence < entry.sequence]
+        if not before or entry.attempt_id is None:
+            continue
+        floor = max(before)
+        for capture in Capture.objects.filter(attempt_id=entry.attempt_id):
+            if capture.started_at < floor - CLOCK_SKEW:
+                problems.append(
+                    Problem(
+                        "capture_after_anchor",
+                        f"{where} n° {entry.sequence}",
+                        f"la capture se dit faite le {capture.started_at:%Y-%m-%d %H:%M} UTC, "
+                        "mais elle suit dans le journal une entrée horodatée le "
+                        f"{floor:%Y-%m-%d %H:%M} UTC : date antidatée",
+                    )
+                )
     return problems
 
 

@@ -53,7 +53,7 @@ def put(data: bytes) -> Stored:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            Path(tmp).chmod(0o444)
+            Path(tmp).chmod(0o400)  # write-once, and the owner's only
             with contextlib.suppress(FileExistsError):
                 os.link(tmp, target)  # fails if another writer got there first: fine
         finally:

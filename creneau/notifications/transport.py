@@ -4,21 +4,35 @@
 transport accepted it. It never raises for a remote failure (an unreachable SMTP server, a bad
 token): the caller records the result.
 
-A URL that names its own server (self-hosted ntfy, a Signal REST API…) is checked just before
-each send: a server that now resolves to a loopback or private address is not contacted, and
-the refusal is part of the returned error. The form checked it when it was saved, but DNS
-answers change. E-mail goes through the organisation's SMTP server, not the recipient's host.
+Which server a URL leads to is read **as Apprise reads it** (:func:`servers`, through Apprise's
+own parser and the plugin it builds), never by another parser: ``signal://a@127.0.0.1:1@ntfy.sh``
+is ``127.0.0.1`` for Apprise and ``ntfy.sh`` for :func:`urllib.parse.urlsplit`. A URL that the
+two read differently is refused as ambiguous (:func:`check_channel`), before saving and before
+each send. Every server a URL names must resolve to public addresses only, when saved, before
+each send, and again **at connection time**: while Apprise sends, each HTTP connection it opens
+(redirects included) resolves the name once, refuses unless every address is public, and
+connects to the address it checked (:func:`_guarded_connection`). E-mail goes through the
+deployment's SMTP server (an operator setting), not the recipient's host.
+
+Apprise's own log lines name recipients (« Sent … to +33600000001 »): its logger goes through
+:class:`creneau.lib.redact.PersonalDataFilter` (settings.LOGGING), and the failure text returned
+here is redacted the same way.
 """
 
+import contextvars
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import apprise
+import urllib3.util.connection
+from apprise.utils.parse import parse_url
 from django.conf import settings
 
-from creneau.lib import urlsafety
+from creneau.lib import redact, urlsafety
+from creneau.lib.urlsafety import IPAddress
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +44,21 @@ SERVER_SCHEMES |= {"json", "jsons", "xml", "xmls", "form", "forms", "matrix", "m
 # Public services named in our own forms' examples: not resolved (and so usable on a laptop
 # that is offline while a volunteer sets channels up).
 KNOWN_PUBLIC_HOSTS = frozenset({"ntfy.sh"})
+LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain"})
+# Test seam, like the egress guard's ``routes``: a host name connected to this address without
+# any check (a local server posing as a public one). Empty in production.
+ROUTES: dict[str, IPAddress] = {}
+
+
+class ChannelRefused(Exception):
+    """An alert URL that must not be used: ``reason`` is ``invalid``, ``ambiguous``, ``local``
+    or ``unresolvable``; ``host`` is the server concerned (never the URL: it carries tokens)."""
+
+    def __init__(self, reason: str, host: str = "", detail: str = "") -> None:
+        super().__init__(f"{reason} {host} {detail}".strip())
+        self.reason = reason
+        self.host = host
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -43,6 +72,75 @@ def is_valid(url: str) -> bool:
     return bool(apprise.Apprise().add(url))
 
 
+def servers(url: str) -> list[tuple[str, int]]:
+    """(host, port) of every server Apprise will contact for ``url``, as Apprise parses it.
+
+    Raise :class:`ChannelRefused` when Apprise cannot use the URL, or when another reading of it
+    names another server (ambiguous). Fixed services (Telegram) and mail name none here.
+    """
+    service = apprise.Apprise.instantiate(url)
+    if service is None:
+        raise ChannelRefused("invalid")
+    parsed = parse_url(url, verify_host=False) or {}  # type: ignore[no-untyped-call]
+    scheme = str(parsed.get("schema") or "").lower()
+    host = str(getattr(service, "host", "") or "")
+    if urlsplit(url).netloc.count("@") > 1:
+        raise ChannelRefused("ambiguous", host)
+    if scheme not in SERVER_SCHEMES:
+        return []
+    _refuse_ambiguous(url, str(parsed.get("host") or ""))
+    if scheme.startswith("ntfy") and str(getattr(service, "mode", "")) == "cloud":
+        return [("ntfy.sh", 443)]
+    if not host:
+        raise ChannelRefused("invalid")
+    port = getattr(service, "port", None)
+    secure = bool(getattr(service, "secure", scheme.endswith("s")))
+    return [(host, port if isinstance(port, int) else (443 if secure else 80))]
+
+
+def _refuse_ambiguous(url: str, apprise_host: str) -> None:
+    """Apprise and a standard URL parser must agree on the host; nothing else may hide one."""
+    netloc = urlsplit(url).netloc
+    try:
+        standard = urlsplit(url).hostname or ""
+    except ValueError:
+        standard = ""
+    strange = any(c in netloc for c in "\\%") or any(c.isspace() or ord(c) < 32 for c in url)
+    if strange or standard != apprise_host.lower().strip("[]"):
+        raise ChannelRefused("ambiguous", apprise_host)
+
+
+def check_channel(url: str) -> None:
+    """Raise :class:`ChannelRefused` unless every server of ``url`` is public now."""
+    for host, port in servers(url):
+        lowered = host.lower().rstrip(".")
+        if lowered in KNOWN_PUBLIC_HOSTS or lowered in ROUTES:
+            continue
+        if lowered in LOCAL_NAMES or lowered.endswith((".local", ".localhost")):
+            raise ChannelRefused("local", host)
+        try:
+            urlsafety.check_public_host(host, port)
+        except urlsafety.UnresolvableHostError as exc:
+            raise ChannelRefused("unresolvable", host, exc.message) from None
+        except urlsafety.UnsafeURLError as exc:
+            raise ChannelRefused("local", host, exc.message) from None
+
+
+def refused_server(url: str) -> str:
+    """Why ``url`` must not be used now, or "" when it may be."""
+    try:
+        check_channel(url)
+    except ChannelRefused as refused:
+        if refused.reason == "invalid":
+            return ""  # Apprise refuses it too: notify() says so
+        # The host only, never the URL: it often carries a token.
+        log.warning("notification to %s refused: %s", refused.host or "?", refused.reason)
+        if refused.detail:
+            return f"refused: {refused.detail}"
+        return f"refused: {refused.reason} address" + (f" ({refused.host})" if refused.host else "")
+    return ""
+
+
 def notify(urls: Sequence[str], title: str, body: str) -> Delivery:
     refusals = {url: reason for url in urls if (reason := refused_server(url))}
     sender = apprise.Apprise()
@@ -50,34 +148,53 @@ def notify(urls: Sequence[str], title: str, body: str) -> Delivery:
     refused = "; ".join(refusals.values())
     if not accepted:
         return Delivery(False, refused or "no valid notification URL")
-    with apprise.LogCapture(level=logging.WARNING) as captured:  # type: ignore[no-untyped-call]
-        ok = bool(sender.notify(title=title, body=body, body_format=apprise.NotifyFormat.TEXT))
-        text = captured.getvalue().strip()
+    token = _guarding.set(True)
+    try:
+        with apprise.LogCapture(level=logging.WARNING) as captured:  # type: ignore[no-untyped-call]
+            ok = bool(sender.notify(title=title, body=body, body_format=apprise.NotifyFormat.TEXT))
+            text = captured.getvalue().strip()
+    finally:
+        _guarding.reset(token)
     failure = "" if ok else (text.splitlines() or ["refused"])[-1]
-    return Delivery(ok, "; ".join(e for e in (refused, failure) if e)[:500])
+    return Delivery(ok, redact.personal_data("; ".join(e for e in (refused, failure) if e))[:500])
 
 
-def refused_server(url: str) -> str:
-    """Why ``url``'s server must not be contacted now (it resolves to a local address, or to
-    nothing), or "" when it may be (or names no server of its own)."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    host = parts.hostname or ""
-    if scheme not in SERVER_SCHEMES or not host or host in KNOWN_PUBLIC_HOSTS:
-        return ""
+# --- the connection-time check -------------------------------------------------------------
+# Apprise's plugins post with ``requests``, which opens every connection (the first and each
+# redirect) through urllib3's ``create_connection``. While :func:`notify` runs (the context
+# variable is copied into Apprise's worker threads), that call resolves the name once, refuses
+# unless every address is public, and connects to the address it checked.
+
+_guarding = contextvars.ContextVar("creneau_alert_guard", default=False)
+_unguarded = urllib3.util.connection.create_connection
+
+
+def _guarded_connection(address: tuple[str, int], *args: Any, **kwargs: Any) -> Any:
+    if not _guarding.get():
+        return _unguarded(address, *args, **kwargs)
+    host, port = address
+    routed = ROUTES.get(host.lower())
+    if routed is not None:
+        return _unguarded((str(routed), port), *args, **kwargs)
     try:
-        port = parts.port
-    except ValueError:
-        return "refused: invalid port"
-    if scheme.startswith("ntfy") and not parts.path.strip("/"):
-        return ""  # ntfy://topic: the topic sits where a host would, on the public ntfy.sh
-    try:
-        urlsafety.check_public_host(host, port or (443 if scheme.endswith("s") else 80))
+        addresses = urlsafety.resolve(host, port)
     except urlsafety.UnsafeURLError as exc:
-        # The host only, never the URL: it often carries a token.
-        log.warning("notification to %s refused: %s", host, exc.message)
-        return f"refused: {exc.message}"
-    return ""
+        raise OSError(f"refused: {host} does not resolve") from exc
+    refused = [a for a in addresses if not urlsafety.is_public(a)]
+    if refused or not addresses:
+        log.warning("notification connection to %s refused: a local or private address", host)
+        raise ConnectionRefusedError(f"refused: {host} leads to a local or private address")
+    failure: OSError | None = None
+    for checked in addresses:  # the checked addresses, never the name again
+        try:
+            return _unguarded((str(checked), port), *args, **kwargs)
+        except OSError as exc:
+            failure = exc
+    assert failure is not None
+    raise failure
+
+
+urllib3.util.connection.create_connection = _guarded_connection
 
 
 def mail_url(to: str) -> str:

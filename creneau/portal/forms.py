@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from creneau.cases.models import Channel, Outcome
 from creneau.evidence.uploads import MAX_BYTES
-from creneau.lib import urlsafety
 from creneau.notifications import transport
 
 EXPIRY_DAYS = [("", _("Jamais (jusqu'à révocation)")), ("7", _("7 jours")), ("30", _("30 jours"))]
@@ -101,31 +100,26 @@ class ScreenshotForm(forms.Form):
 ADVANCED_SCHEMES = ("tgram", "signal", "signals")
 
 
-def _refuse_local_host(host: str, port: int) -> None:
-    """Refuse a server that is, or resolves to, a loopback or private address: the alert would
-    be sent from inside our network. Sends check again (DNS answers change): see transport."""
-    lowered = host.lower().rstrip(".")
-    if lowered in {"localhost", "localhost.localdomain"} or lowered.endswith(".local"):
-        raise forms.ValidationError(_("Cette adresse mène à un serveur local : refusée."))
-    if not host or lowered in transport.KNOWN_PUBLIC_HOSTS:
-        return
+def _refuse_unsafe(url: str, invalid: Any) -> None:
+    """Refuse an address Apprise cannot use, one it would read as naming another server than
+    the one shown (ambiguous), and one whose server is, or resolves to, a loopback or private
+    address: the alert would be sent from inside our network. Sends check again, up to the
+    connection itself (DNS answers change): see transport."""
     try:
-        urlsafety.check_public_host(host, port)
-    except urlsafety.UnresolvableHostError:
-        raise forms.ValidationError(
-            _("Le serveur « %(host)s » est introuvable : vérifiez l'adresse.") % {"host": host}
-        ) from None
-    except urlsafety.UnsafeURLError:
+        transport.check_channel(url)
+    except transport.ChannelRefused as refused:
+        if refused.reason == "invalid":
+            raise forms.ValidationError(invalid) from None
+        if refused.reason == "ambiguous":
+            raise forms.ValidationError(
+                _("Cette adresse est ambiguë (plusieurs serveurs possibles) : refusée.")
+            ) from None
+        if refused.reason == "unresolvable":
+            raise forms.ValidationError(
+                _("Le serveur « %(host)s » est introuvable : vérifiez l'adresse.")
+                % {"host": refused.host}
+            ) from None
         raise forms.ValidationError(_("Cette adresse mène à un serveur local : refusée.")) from None
-
-
-def _server_of(url: str) -> tuple[str, int]:
-    parts = urlsplit(url)
-    try:
-        port = parts.port
-    except ValueError:
-        port = None  # Apprise refuses the URL just after
-    return parts.hostname or "", port or (443 if parts.scheme.lower().endswith("s") else 80)
 
 
 class AlertChannelForm(forms.Form):
@@ -161,10 +155,8 @@ class AlertChannelForm(forms.Form):
             raise forms.ValidationError(
                 _("Donnez l'adresse https:// de votre sujet, par exemple https://ntfy.sh/mon-sujet")
             )
-        _refuse_local_host(*_server_of(url))
         ntfy = f"ntfys://{parts.netloc}/{topic}"
-        if not transport.is_valid(ntfy):
-            raise forms.ValidationError(_("Cette adresse ntfy n'est pas valide."))
+        _refuse_unsafe(ntfy, _("Cette adresse ntfy n'est pas valide."))
         return ntfy
 
     def clean_advanced(self) -> str:
@@ -176,15 +168,13 @@ class AlertChannelForm(forms.Form):
             raise forms.ValidationError(
                 _("Seules les adresses Telegram (tgram://…) et Signal (signal://…) sont acceptées.")
             )
-        if scheme != "tgram":  # a Signal URL names the owner's own API server
-            _refuse_local_host(*_server_of(url))
-        if not transport.is_valid(url):
-            raise forms.ValidationError(
-                _(
-                    "Cette adresse n'est pas valide : vérifiez-la dans l'application "
-                    "qui vous l'a donnée."
-                )
-            )
+        _refuse_unsafe(
+            url,
+            _(
+                "Cette adresse n'est pas valide : vérifiez-la dans l'application "
+                "qui vous l'a donnée."
+            ),
+        )
         return url
 
     def clean(self) -> dict[str, Any]:

@@ -8,7 +8,9 @@ With the keys, the archive opens every case: keep it as safe as the machine itse
 PostgreSQL deployments back up with pg_dump and their object store (docs/deployment.md).
 """
 
+import os
 import sqlite3
+import stat
 import tarfile
 import tempfile
 from pathlib import Path
@@ -41,7 +43,11 @@ def backup(out: Path, *, keys: bool = True) -> Path:
         copy = Path(scratch) / "database.sqlite3"
         with sqlite3.connect(source) as live, sqlite3.connect(copy) as target:
             live.backup(target)
-        with tarfile.open(out, "w:gz") as archive:
+        # The archive opens every case (with the keys): the owner's only, whatever the umask.
+        handle = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        if stat.S_ISREG(os.fstat(handle).st_mode):  # not a device or a pipe given as FILE
+            os.fchmod(handle, 0o600)
+        with os.fdopen(handle, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as archive:
             archive.add(copy, f"{ROOT}/database.sqlite3")
             evidence = Path(settings.EVIDENCE_DIR)
             if evidence.exists():

@@ -8,18 +8,20 @@ Order matters: every evidence relation is PROTECT, so rows go from the leaves to
 """
 
 import datetime
+import logging
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from creneau.assessment.models import CaseAssessment
 from creneau.cases.models import Attempt, AttemptFile, Case, Person
 from creneau.correspondence.models import MailDraft, RegisteredLetter
+from creneau.evidence import journal
 from creneau.evidence.models import (
     Artefact,
     Blob,
@@ -32,6 +34,8 @@ from creneau.evidence.models import (
     Upload,
 )
 from creneau.lib import storage
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -105,7 +109,25 @@ def erase_case(case: Case) -> Erased:
         storage.erase(digest)
     # Court bundles built from the web are copies of that evidence.
     shutil.rmtree(Path(settings.DATA_DIR) / "bundles" / reference, ignore_errors=True)
+    transaction.on_commit(lambda: journal.record_erased(reference))  # erased, not truncated
+    transaction.on_commit(fold_write_ahead_log)  # outside any transaction, or it cannot run
     return Erased(reference, attempts, len(digests))
+
+
+def fold_write_ahead_log() -> None:
+    """SQLite: write the log back into the database and empty it, so that the erased rows'
+    bytes (zeroed in the database by ``secure_delete``) no longer sit in older log frames.
+    While the server keeps the database open, nothing else would do it soon."""
+    if connection.vendor != "sqlite":
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy = cursor.fetchone()
+    except OperationalError:  # locked by another writer: its own commit will checkpoint later
+        busy = (1,)
+    if busy and busy[0]:
+        log.warning("SQLite log not emptied after an erasure (a reader held it); retried later")
 
 
 def purge_due(now: datetime.datetime | None = None) -> list[Case]:

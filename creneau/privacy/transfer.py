@@ -16,8 +16,12 @@ exact instant and kept as such.
 
 import datetime
 import difflib
+import errno
+import hashlib
 import json
 import mimetypes
+import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -34,11 +38,13 @@ from creneau.assessment.services import refresh_assessment
 from creneau.cases.models import ONLINE_OUTCOMES, Attempt, AttemptFile, Case, Person
 from creneau.catalog.loader import normalise_department
 from creneau.catalog.models import BookingPage, Department, Procedure, guess_system
+from creneau.evidence import uploads
 from creneau.evidence.attempts import Filed, record_attempt
 from creneau.evidence.models import Blob
 from creneau.evidence.states import Evidence, evidence_of
 from creneau.lib import storage
 from creneau.privacy import transfer_sections as sections
+from creneau.privacy.models import ImportedCase
 
 SCHEMA = json.loads((Path(__file__).with_name("case.schema.json")).read_text())
 PARIS = ZoneInfo("Europe/Paris")
@@ -232,26 +238,81 @@ class PendingFile:
 
 
 def read_files(paths: list[str], base: Path, where: str, problems: Problems) -> list[PendingFile]:
-    """Files named relative to the JSON file; never absolute, never outside its folder."""
+    """Files named relative to the JSON file: regular files inside its folder, reached without
+    following any link (a link could lead to the server's keys or system files)."""
     found = []
     for index, name in enumerate(paths):
         path = f"{where}.files[{index}]"
         relative = PurePosixPath(name)
-        if relative.is_absolute() or ".." in relative.parts:
+        if relative.is_absolute() or ".." in relative.parts or not relative.parts:
             problems.add(path, _("chemin refusé : il doit rester dans le dossier du fichier JSON"))
             continue
-        target = base / relative
         try:
-            if not target.is_file():
-                problems.add(path, _("fichier introuvable : %(name)s") % {"name": name})
-                continue
-            if target.stat().st_size > MAX_FILE_BYTES:
-                problems.add(path, _("fichier trop volumineux (50 Mo au plus)"))
-                continue
-            found.append(PendingFile(relative.name, target.read_bytes()))
-        except OSError:  # a name too long for the file system, a permission refused…
-            problems.add(path, _("fichier illisible : %(name)s") % {"name": name})
+            data = _read_inside(base, relative.parts)
+            if data.lstrip(b"\r\n\t ").startswith(b"%PDF-"):
+                uploads.check_pdf(data)  # no PDF that acts on opening, as for uploads
+        except _Refused as refusal:
+            problems.add(path, f"{refusal} : {name}")
+        except uploads.UploadError as refusal:
+            problems.add(path, f"{refusal} ({name})")
+        else:
+            found.append(PendingFile(relative.name, data))
     return found
+
+
+class _Refused(Exception):
+    pass
+
+
+_NOFOLLOW = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def _read_inside(base: Path, parts: tuple[str, ...]) -> bytes:
+    """Walk from ``base`` one name at a time with ``O_NOFOLLOW``: no component may be a link."""
+    try:
+        folder = os.open(base, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        raise _Refused(_("dossier illisible")) from None
+    try:
+        for part in parts[:-1]:
+            inner = _open_component(part, folder, os.O_DIRECTORY)
+            os.close(folder)
+            folder = inner
+        handle = _open_component(parts[-1], folder, os.O_NONBLOCK)  # a FIFO would block
+    finally:
+        os.close(folder)
+    with os.fdopen(handle, "rb") as stream:
+        status = os.fstat(stream.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            raise _Refused(_("pas un fichier ordinaire"))
+        if status.st_size > MAX_FILE_BYTES:
+            raise _Refused(_("fichier trop volumineux (50 Mo au plus)"))
+        data = stream.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise _Refused(_("fichier trop volumineux (50 Mo au plus)"))
+    return data
+
+
+def _open_component(name: str, folder: int, flags: int) -> int:
+    try:
+        return os.open(name, _NOFOLLOW | flags, dir_fd=folder)
+    except FileNotFoundError:
+        raise _Refused(_("fichier introuvable")) from None
+    except OSError as exc:
+        if exc.errno in {errno.ELOOP, errno.EMLINK} or _is_link(name, folder):
+            raise _Refused(
+                _("lien symbolique refusé (seuls les vrais fichiers du dossier)")
+            ) from None
+        if exc.errno == errno.ENOTDIR:
+            raise _Refused(_("fichier introuvable")) from None
+        raise _Refused(_("fichier illisible")) from None
+
+
+def _is_link(name: str, folder: int) -> bool:
+    try:
+        return stat.S_ISLNK(os.lstat(name, dir_fd=folder).st_mode)
+    except OSError:
+        return False
 
 
 @dataclass
@@ -345,7 +406,12 @@ def load_file(path: Path) -> Parsed:
         raise CaseFormatError([_("fichier introuvable : %(path)s") % {"path": path}]) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CaseFormatError([_("JSON illisible : %(error)s") % {"error": exc}]) from None
-    return parse(data, path.parent)
+    except RecursionError:
+        raise CaseFormatError([_("JSON illisible : imbriqué trop profondément")]) from None
+    try:
+        return parse(data, path.parent)
+    except RecursionError:
+        raise CaseFormatError([_("JSON illisible : imbriqué trop profondément")]) from None
 
 
 def _store(pending: PendingFile) -> Blob:
@@ -357,8 +423,28 @@ def _store(pending: PendingFile) -> Blob:
     return blob
 
 
+def content_key(parsed: Parsed) -> str:
+    """SHA-256 over the file's data (canonical JSON) and every attached file's bytes."""
+    digest = hashlib.sha256(json.dumps(parsed.data, sort_keys=True, ensure_ascii=False).encode())
+    for files in parsed.files:
+        for pending in files:
+            digest.update(f"\n{pending.name}:{hashlib.sha256(pending.data).hexdigest()}".encode())
+    for document in parsed.documents:
+        digest.update(f"\n{document.name}:{hashlib.sha256(document.data).hexdigest()}".encode())
+    return digest.hexdigest()
+
+
+def already_imported(parsed: Parsed, organisation: Organisation) -> Case | None:
+    """The case this very content was imported as, in this organisation (a re-run after a
+    crash or a kill, a second click): importing is idempotent."""
+    found = ImportedCase.objects.filter(organisation=organisation, key=content_key(parsed))
+    row = found.select_related("case").first()
+    return row.case if row else None
+
+
 @transaction.atomic
 def import_case(parsed: Parsed, organisation: Organisation, user: User | None = None) -> Case:
+    """Create the case (in one transaction with its content key; see :func:`already_imported`)."""
     data = parsed.data
     person_data = data["person"]
     person = Person.objects.create(
@@ -411,6 +497,7 @@ def import_case(parsed: Parsed, organisation: Organisation, user: User | None = 
     sections.import_details(case, created)
     sections.import_court(case, parsed.court, status_given="status" in data)
     sections.import_documents(case, parsed.documents)
+    ImportedCase.objects.create(organisation=organisation, key=content_key(parsed), case=case)
     transaction.on_commit(lambda: refresh_assessment(case))  # lists filter on it at once
     return case
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from creneau.cases.models import Outcome
-from creneau.evidence.uploads import UploadError
+from creneau.evidence.uploads import UploadError, read_limited
 from creneau.scheduling import assisted
 from creneau.scheduling.models import AssistedSession
 from creneau.scheduling.tasks import start_assisted
@@ -77,7 +77,7 @@ def assisted_upload(request: HttpRequest, token: str) -> HttpResponse:
     if assisted.expired(session) or upload is None or outcome not in UPLOAD_OUTCOMES:
         return redirect(reverse("assisted", args=[token]) + "?erreur=envoi")
     try:
-        assisted.record_upload(session, upload.read(), upload.name or "capture", outcome)
+        assisted.record_upload(session, read_limited(upload), upload.name or "capture", outcome)
     except UploadError as exc:
         with translation.override(session.case.person.preferred_language):
             message = _("Fichier refusé : %(reason)s") % {"reason": exc}

@@ -110,7 +110,9 @@ def test_a_sealed_screenshot_page_prints_its_sha256_and_its_timestamp(bundle):
 @pytest.mark.django_db
 def test_verify_passes_then_names_an_altered_and_a_removed_file(bundle, settings):
     roots = tsa.load_roots(settings.TSA_CA_FILE)
-    assert verify_bundle(bundle.folder, roots).problems == []
+    # The fixture re-creates past captures sealed today: their tokens honestly prove today's
+    # existence only, and verify says so (timestamp_late); nothing else is wrong.
+    assert {p.code for p in verify_bundle(bundle.folder, roots).problems} <= {"timestamp_late"}
     exhibit = bundle.folder / "depot" / bundle.exhibits[2].files[0]
     exhibit.write_bytes(exhibit.read_bytes() + b"%")
     (bundle.folder / "inventaire.pdf").unlink()

@@ -167,3 +167,31 @@ def test_mail_channels_and_hosted_services_are_not_resolved(monkeypatch):
     assert transport.refused_server("tgram://123456:SECRET/42") == ""
     assert transport.refused_server("ntfys://ntfy.sh/creneau") == ""
     assert transport.refused_server("ntfy://mon-sujet") == ""  # the topic, on ntfy.sh
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "signal://a@127.0.0.1:18999@ntfy.sh/+33600000000/+33600000001",
+        "signal://a@169.254.169.254:80@ntfy.sh/+33600000000",
+    ],
+)
+def test_an_advanced_address_that_hides_a_second_server_is_refused(personas, value):
+    """The check used to read the host after the last « @ » (ntfy.sh); Apprise connects to the
+    first: such an address is refused outright, whatever it names."""
+    response = portal_of(personas, "aminata@personne.example").post(
+        "/p/alertes/", {"advanced": value}
+    )
+
+    assert response.status_code == 400
+    assert "ambiguë" in response.content.decode()
+    assert not NotificationChannel.objects.exists()
+
+
+def test_a_ntfy_address_that_hides_a_second_server_is_refused(personas):
+    aminata = portal_of(personas, "aminata@personne.example")
+
+    response = aminata.post("/p/alertes/", {"ntfy": "https://a@127.0.0.1:18999@ntfy.sh/rdv"})
+
+    assert response.status_code == 400
+    assert not NotificationChannel.objects.exists()

@@ -111,12 +111,17 @@ def try_import(folder: Path, data: Any) -> None:
     path = folder / "case.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     before = counts()
+    out = io.StringIO()
     try:
-        call_command("case", "import", str(path), "--json", stdout=io.StringIO())
+        call_command("case", "import", str(path), "--json", stdout=out)
     except CommandError as refused:
         assert refused.returncode == 1 and "rien n'a été importé" in str(refused)
         assert counts() == before  # nothing half-imported
         event("refused")
+        return
+    if json.loads(out.getvalue()).get("already_imported"):
+        assert counts() == before  # the same content again: the case already there
+        event("already imported")
         return
     event("imported")
     after = counts()

@@ -95,8 +95,8 @@ def counter_attestation_upload(
     form = AttestationForm(request.POST, request.FILES, prefix=_prefix(visit.pk))
     if form.is_valid():
         scan = form.cleaned_data["scan"]
-        incoming = Incoming(read(scan), scan.name or "attestation", "attestation-temoin")
         try:
+            incoming = Incoming(read(scan), scan.name or "attestation", "attestation-temoin")
             attach_later(visit, incoming, request.user, WITNESS_ATTESTATION)
         except UploadError as exc:
             form.add_error("scan", str(exc))

@@ -61,8 +61,10 @@ def letter_sent(request: HttpRequest, reference: str) -> HttpResponse:
         return _letter_page(request, case, sent=form, status=400)
     data = form.cleaned_data
     proof = data.get("proof")
-    incoming = [Incoming(read(proof), proof.name or "depot", "preuve-de-depot")] if proof else []
     try:
+        incoming = (
+            [Incoming(read(proof), proof.name or "depot", "preuve-de-depot")] if proof else []
+        )
         files = seal_all(case, incoming)  # before the transaction: no timestamp request in it
         with transaction.atomic():
             detail, purpose = written_request(case)

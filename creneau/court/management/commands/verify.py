@@ -62,6 +62,8 @@ class Command(BaseCommand):
                 "pending": report.pending,
                 "pending_count": waiting,
             }
+            if whole_store or report.local_only:
+                answer["local_only"] = report.local_only  # journal entries anchored locally only
             if whole_store:
                 answer["orphans"] = report.orphans
             self.stdout.write(json.dumps(answer, ensure_ascii=False))
@@ -70,6 +72,8 @@ class Command(BaseCommand):
             self.stdout.write(f"PROBLÈME [{problem.code}] {problem.where} : {problem.message}")
         for note in report.pending:
             self.stdout.write(f"EN ATTENTE {note}")
+        for note in report.local_only:
+            self.stdout.write(f"ANCRAGE LOCAL {note}")
         for digest in report.orphans:
             self.stdout.write(f"ORPHELIN {digest} : fichier sans enregistrement (sans effet)")
         if report.ok:

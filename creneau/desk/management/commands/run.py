@@ -13,6 +13,7 @@ import threading
 from types import FrameType
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -65,7 +66,22 @@ class Command(BaseCommand):
         from creneau.wsgi import application
 
         self.stderr.write(f"Créneau : http://{host}:{port}/  (Ctrl+C pour arrêter)")
-        serve(application, host=host, port=port, threads=threads, ident="Creneau")
+        serve(
+            application, host=host, port=port, threads=threads, ident="Creneau", **proxy_options()
+        )
+
+
+def proxy_options() -> dict[str, Any]:
+    """Behind a reverse proxy: believe its X-Forwarded-For and -Proto, and only its own; the
+    same headers from any other client are removed (docs/deployment.md)."""
+    if not settings.TRUSTED_PROXY:
+        return {"clear_untrusted_proxy_headers": True}
+    return {
+        "trusted_proxy": settings.TRUSTED_PROXY,
+        "trusted_proxy_count": 1,
+        "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+        "clear_untrusted_proxy_headers": True,
+    }
 
 
 def _spawn(argv: list[str]) -> "subprocess.Popen[bytes]":

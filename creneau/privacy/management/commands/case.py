@@ -12,6 +12,7 @@ from creneau.lib.storage import StorageError
 from creneau.privacy.erasure import erase_case
 from creneau.privacy.transfer import (
     CaseFormatError,
+    already_imported,
     export_case,
     import_case,
     load_file,
@@ -57,6 +58,18 @@ class Command(BaseCommand):
             self.stderr.write(_("champ ignoré : %(key)s") % {"key": key})
         for note in parsed.notes:
             self.stderr.write(note)
+        existing = already_imported(parsed, organisation)
+        if existing is not None:
+            if as_json:
+                self.stdout.write(
+                    json.dumps({"case": existing.reference, "already_imported": True})
+                )
+            else:
+                self.stdout.write(
+                    _("Ce fichier est déjà importé : dossier %(ref)s (rien n'a été ajouté).")
+                    % {"ref": existing.reference}
+                )
+            return
         try:
             case = import_case(parsed, organisation)
         except StorageError as exc:  # a full disk, a quota: the transaction rolled back
