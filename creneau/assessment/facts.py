@@ -5,7 +5,7 @@ hand. The particular circumstances are reduced to "described or not" so the encr
 travels into the assessment.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -29,6 +29,7 @@ class AttemptFact:
     outcome: str
     evidence: str  # how it was recorded: sealed / sent / manual / imported
     has_files: bool = False
+    _: KW_ONLY  # the rest by name only: a positional slip would silently fill the wrong field
     # ANEF journey (assessment.anef): a blocking of the téléservice documented by a file or a
     # seal, what the contact centre certified, who saw a visit, what a written request asked.
     blocking: bool = False

@@ -20,7 +20,7 @@ def attempt(
     has_files: bool = True,
     state: str = "",
 ) -> AttemptFact:
-    return AttemptFact(channel, when, outcome, evidence, has_files, state)
+    return AttemptFact(channel, when, outcome, evidence, has_files=has_files, state=state)
 
 
 def weekly(

@@ -172,7 +172,10 @@ def the_bundle(phone: Page, base_url: str, case: Case) -> str:
     with zipfile.ZipFile(started.value.path()) as bundle:
         names = bundle.namelist()
         requete = bundle.read("depot/00_Requete_refere_mesures_utiles.pdf")
-    assert any("point_d_accueil_numerique" in name for name in names), names
+    # The PAN visit has no signed attestation filed yet: it is declared (in the relevé of the
+    # journal), never an exhibit of its own.
+    assert not any("point_d_accueil_numerique" in name for name in names), names
+    assert any("Releve_du_journal" in name for name in names), names
     assert any("teleservice_ANEF_bloque" in name for name in names), names
     return normalised(text_of_pdf(requete))
 
@@ -218,6 +221,7 @@ def test_a_blocked_anef_renewal_goes_from_the_first_contact_to_the_bundle(
     the_substitute_route_request(phone, live_server.url, case, smtp)
     text = the_bundle(phone, live_server.url, case)
     assert "rendez-vous" not in text
+    assert "visite au point d'accueil numérique" in text
     assert "article R. 431-2 du code de l'entrée et du séjour" in text and "n° 452798" in text
     assert "en lui permettant de recourir à la solution de substitution" in text
     assert "l'attestation de prolongation de l'instruction prévue par l'article R. 431-15-1" in text
