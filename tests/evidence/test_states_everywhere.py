@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import translation
 from pypdf import PdfReader
 
@@ -137,7 +137,7 @@ def test_the_bundles_relevé_names_each_state_and_verify_wants_the_pending_one(
     # The capture of 1 September was timestamped today (the local authority signs with the real
     # clock): verify says the token is late, on top of the pending one.
     assert {p["code"] for p in report["problems"]} == {"no_timestamp", "timestamp_late"}
-    with pytest.raises(Exception):
+    with pytest.raises(CommandError):
         call_command("verify", str(tmp_path / "b"), "--allow-pending", "--json")
     report = json.loads(capsys.readouterr().out)
     assert {p["code"] for p in report["problems"]} == {"timestamp_late"}
