@@ -49,11 +49,11 @@ def test_a_person_adds_channels_and_sees_only_their_own(personas, smtp: Mailbox)
     assert "est noté : vous serez prévenu" in response.content.decode()
     channels = NotificationChannel.objects.all()
     assert {c.person.email for c in channels} == {"aminata@personne.example"}
-    assert sorted(c.label for c in channels) == ["Adresse avancée", "E-mail"]
+    assert sorted(c.label for c in channels) == ["email", "telegram"]
     assert "aminata@personne.example" in response.content.decode()
     assert "12315544" not in response.content.decode()  # the token is never shown back
     other = samir.get("/p/alertes/").content.decode()
-    assert "aminata@" not in other and "Adresse avancée</strong>" not in other
+    assert "aminata@" not in other and "Telegram</strong>" not in other
     first = channels.first()
     assert samir.post(f"/p/alertes/{first.pk}/supprimer/").status_code == 404
     assert samir.post(f"/p/alertes/{first.pk}/essai/").status_code == 404
@@ -89,7 +89,7 @@ def test_a_failed_test_message_says_so(personas, settings):
         ("advanced", "tgram://bad", "Cette adresse n&#x27;est pas valide"),
         ("advanced", "json://example.org/hook", "Seules les adresses Telegram"),
         ("advanced", "signal://127.0.0.1:8080/+33600000000", "serveur local"),
-        ("ntfy", "https://ntfy.sh/", "Donnez l&#x27;adresse https://"),
+        ("ntfy", "https://ntfy.sh/", "Recopiez l&#x27;adresse https://"),
         ("ntfy", "https://localhost/topic", "serveur local"),
         ("email", "", "Remplissez au moins"),
     ],
