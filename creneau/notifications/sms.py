@@ -2,11 +2,15 @@
 
 A person's SMS channel keeps ``sms:+33612345678`` and nothing else. At each send,
 :func:`delivery_urls` turns it into the Apprise URL of the provider the person's organisation set
-up (``transport.sms_url``), in memory only: the account never sits beside the number.
+up (``transport.sms_url``) or, when it set none, of the operator's generic HTTP gateway
+(``settings.SMS_GATEWAY_URL``, ``transport.gateway_sms_url``), in memory only: the account never
+sits beside the number. A number is shown masked (:func:`masked`).
 """
 
 import re
 from collections.abc import Iterable
+
+from django.conf import settings
 
 from creneau.notifications import transport
 from creneau.notifications.models import SmsSettings
@@ -53,21 +57,40 @@ def settings_for(organisation_id: int | None) -> SmsSettings | None:
     return SmsSettings.objects.filter(organisation_id=organisation_id, enabled=True).first()
 
 
+def available(organisation_id: int | None) -> bool:
+    """Whether an SMS to a person of this organisation can leave at all."""
+    return bool(settings.SMS_GATEWAY_URL) or settings_for(organisation_id) is not None
+
+
+def masked(number: str) -> str:
+    """``+336••••••78``: enough for the person to recognise their number, not to read it."""
+    if len(number) < 8:
+        return "•" * len(number)
+    return number[:4] + "•" * (len(number) - 6) + number[-2:]
+
+
 def delivery_urls(urls: Iterable[str], organisation_id: int | None) -> list[str]:
     """The Apprise URLs for a channel's lines: an SMS number goes through the organisation's
-    provider (and nowhere when it has none); the other lines are already Apprise URLs."""
-    account: SmsSettings | None = None
+    provider, else the operator's gateway (nowhere when neither is set up); the other lines are
+    already Apprise URLs."""
     found = []
     for url in urls:
         number = number_of(url)
         if not number:
             found.append(url)
-            continue
-        account = account or settings_for(organisation_id)
-        if account is not None:
-            found.append(
-                transport.sms_url(
-                    account.provider, account.login, account.secret, account.sender, number
-                )
-            )
+        elif sent := sms_url(number, organisation_id):
+            found.append(sent)
     return found
+
+
+def sms_url(number: str, organisation_id: int | None) -> str:
+    account = settings_for(organisation_id)
+    if account is not None:
+        return transport.sms_url(
+            account.provider, account.login, account.secret, account.sender, number
+        )
+    if settings.SMS_GATEWAY_URL:
+        return transport.gateway_sms_url(
+            settings.SMS_GATEWAY_URL, settings.SMS_GATEWAY_TOKEN, settings.SMS_SENDER, number
+        )
+    return ""

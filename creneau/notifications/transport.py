@@ -30,7 +30,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, quote, quote_plus, urlencode, urlsplit
 
 import apprise
 import urllib3.util.connection
@@ -158,9 +158,9 @@ def refused_server(url: str) -> str:
 
 
 def notify(urls: Sequence[str], title: str, body: str) -> Delivery:
-    refusals = {url: reason for url in urls if (reason := refused_server(url))}
     hidden = _masking.set(tuple(secret for url in urls for secret in credentials(url)))
     try:
+        refusals = {url: reason for url in urls if (reason := refused_server(url))}
         sender = apprise.Apprise()
         accepted = [url for url in urls if url not in refusals and sender.add(url)]
         refused = "; ".join(refusals.values())
@@ -198,19 +198,30 @@ _masking: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar(
 
 
 def credentials(url: str) -> list[str]:
-    """The secret parts of ``url``: its password, and an SMS provider's account."""
+    """The parts of ``url`` never to be logged: its password, an SMS provider's account, the
+    headers (a gateway's token) and the number an SMS gateway writes to."""
     parts = urlsplit(url)
     found = [parts.password] if parts.password else []
+    query = parse_qs(parts.query)
     provider = next((p for p in SMS_PROVIDERS.values() if p.scheme == parts.scheme), None)
     if provider is not None:
-        query = parse_qs(parts.query)
         found += [v for key in (provider.login, provider.secret) for v in query.get(key, [])]
+    if parts.scheme in {"json", "jsons"}:
+        found += [v for key, values in query.items() if key.startswith("+") for v in values]
+        found += query.get(":to", [])
+    found += [v.split(" ", 1)[1] for v in found if v.startswith("Bearer ")]
     return [secret for secret in found if len(secret) >= 4]
 
 
 def _masked(text: str, urls: Sequence[str]) -> str:
-    for secret in {s for url in urls for s in credentials(url)}:
-        text = text.replace(secret, redact.MARK)
+    return _mask(text, [s for url in urls for s in credentials(url)])
+
+
+def _mask(text: str, secrets: Sequence[str]) -> str:
+    """``text`` without any of ``secrets``, as written or as a URL writes them."""
+    for secret in secrets:
+        for form in {secret, quote(secret, safe=""), quote_plus(secret, safe="")}:
+            text = text.replace(form, redact.MARK)
     return text
 
 
@@ -218,10 +229,7 @@ class _MaskCredentials(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         secrets = _masking.get()
         if secrets:
-            message = record.getMessage()
-            for secret in secrets:
-                message = message.replace(secret, redact.MARK)
-            record.msg, record.args = message, ()
+            record.msg, record.args = _mask(record.getMessage(), secrets), ()
         return True
 
 
@@ -264,6 +272,29 @@ def sms_url(provider: str, login: str, secret: str, sender: str, number: str) ->
     if sender or chosen.default_sender:
         query[chosen.sender] = sender or chosen.default_sender
     return f"{chosen.scheme}://sms/?{urlencode(query)}"
+
+
+def gateway_sms_url(gateway: str, token: str, sender: str, number: str) -> str:
+    """The Apprise URL posting one SMS to the operator's generic HTTP gateway (``gateway``, an
+    http(s):// URL from the settings): ``{"to": number, "text": body, "sender": sender}`` with
+    ``Authorization: Bearer <token>``. Built in memory for each send, never stored."""
+    parts = urlsplit(gateway)
+    query = {
+        # Apprise's JSON payload, reshaped: its own fields dropped, the body renamed "text".
+        ":version": "",
+        ":title": "",
+        ":attachments": "",
+        ":type": "",
+        ":message": "text",
+        ":to": number,
+    }
+    if sender:
+        query[":sender"] = sender
+    if token:
+        query["+Authorization"] = f"Bearer {token}"
+    query |= {f"-{k}": v[-1] for k, v in parse_qs(parts.query).items()}  # the gateway's own
+    scheme = "jsons" if parts.scheme == "https" else "json"
+    return f"{scheme}://{parts.netloc}{parts.path or '/'}?{urlencode(query, quote_via=quote)}"
 
 
 # --- the connection-time check -------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The SMS account of an organisation (``/compte/sms/<organisation>/``): its admins only."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -33,6 +34,7 @@ def sms_settings(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "test_form": SmsTestForm(),
         "configured": current is not None,
+        "operator_gateway": bool(settings.SMS_GATEWAY_URL),
     }
     return render(
         request, "notifications/sms_settings.html", context, status=400 if form.errors else 200

@@ -175,7 +175,7 @@ def shown_address(url: str) -> str:
     if parts.scheme in {"ntfy", "ntfys"}:
         return f"https://{parts.hostname}{parts.path}"
     if sms.number_of(url):
-        return sms.number_of(url)
+        return sms.masked(sms.number_of(url))
     return ""  # Telegram, Signal: the label says which; the address holds a token
 
 
@@ -188,19 +188,17 @@ def _known_addresses(link: PersonalLink) -> set[str]:
 
 
 def _sms_available(link: PersonalLink) -> bool:
-    return sms.settings_for(link.person.organisation_id) is not None
+    return sms.available(link.person.organisation_id)
 
 
 def _alerts_form(link: PersonalLink) -> AlertChannelForm:
-    """The empty form, offering the case's e-mail and phone unless a channel already has them."""
+    """The empty form, offering the case's e-mail unless a channel already has it (never the
+    phone number: the page shows a number only masked)."""
     person, known = link.person, _known_addresses(link)
     available = _sms_available(link)
     initial = {}
     if person.email and alerts.address_key(transport.mail_url(person.email)) not in known:
         initial["email"] = person.email
-    number = sms.normalise(person.phone or "") if available else ""
-    if number and sms.channel_url(number) not in known:
-        initial["phone"] = person.phone
     return AlertChannelForm(initial=initial, sms=available)
 
 

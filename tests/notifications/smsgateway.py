@@ -1,4 +1,5 @@
-"""A local HTTPS server posing as an SMS provider's API (api.octopush.com), for real sends.
+"""Local servers posing as SMS services, for real sends: an HTTPS one posing as a provider's
+API (api.octopush.com), a plain HTTP one as the operator's generic gateway.
 
 Apprise's own Octopush plugin posts to ``https://api.octopush.com/…``; the alert transport's
 test seam (``transport.ROUTES``) connects that name to this server, whose certificate (made
@@ -26,6 +27,7 @@ from cryptography.x509.oid import NameOID
 from creneau.notifications import transport
 
 HOSTS = ("api.octopush.com", "api.twilio.com")
+GATEWAY_HOST = "sms.gateway.example"
 LOOPBACK = ipaddress.ip_address("127.0.0.1")
 
 
@@ -64,11 +66,7 @@ def _certificate(folder: Path) -> tuple[Path, Path]:
     return cert_file, key_file
 
 
-@pytest.fixture
-def sms_gateway(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Gateway]:
-    cert_file, key_file = _certificate(tmp_path)
-    gateway = Gateway(port=0)
-
+def _handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
@@ -89,14 +87,36 @@ def sms_gateway(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Gat
         def log_message(self, *args: Any) -> None:
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    return Handler
+
+
+@pytest.fixture
+def http_gateway(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gateway]:
+    """A generic SMS gateway (plain HTTP) posing as sms.gateway.example: what it received."""
+    gateway = Gateway(port=0, status=200)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(gateway))
+    gateway.port = httpd.server_address[1]
+    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
+    routes = {GATEWAY_HOST: (LOOPBACK, gateway.port)}
+    monkeypatch.setattr(transport, "ROUTES", transport.ROUTES | routes)
+    yield gateway
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def sms_gateway(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Gateway]:
+    cert_file, key_file = _certificate(tmp_path)
+    gateway = Gateway(port=0)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(gateway))
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert_file, key_file)
     httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
     gateway.port = httpd.server_address[1]
     threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert_file))
-    monkeypatch.setattr(transport, "ROUTES", dict.fromkeys(HOSTS, (LOOPBACK, gateway.port)))
+    routes = dict.fromkeys(HOSTS, (LOOPBACK, gateway.port))
+    monkeypatch.setattr(transport, "ROUTES", transport.ROUTES | routes)
     yield gateway
     httpd.shutdown()
     httpd.server_close()
