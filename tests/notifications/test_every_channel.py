@@ -127,3 +127,49 @@ def test_the_volunteers_message_says_the_day_and_the_hour_as_its_language_writes
 
     assert words in message.body
     assert ".." not in message.body
+
+
+def test_the_reminder_reaches_every_channel_too(page, personas, smtp: Mailbox, ntfy_server):
+    case = follow(page, personas)
+    port = ntfy_server.pop(0).decode()
+    for urls in (
+        transport.mail_url("aminata@personne.example"),
+        f"ntfy://ntfy.association.example:{port}/rdv-aminata",
+    ):
+        NotificationChannel.objects.create(person=case.person, urls=urls)
+    link = "https://creneau.example/tentative/abc/"
+
+    logs = alerts.send_reminder(case, link, timezone.now())
+
+    assert sorted(log.result for log in logs) == ["delivered", "delivered"]
+    assert link in received(smtp, "aminata@personne.example")[0]
+    assert len(ntfy_server) == 1 and link.encode() in ntfy_server[0]
+
+
+def test_a_failed_channel_is_retried_alone_and_the_others_are_not_alerted_twice(
+    page, personas, smtp: Mailbox, ntfy_server
+):
+    """One episode, two channels: the ntfy server is down the first time. A retry of the task
+    sends to ntfy only; the e-mail already delivered is not sent again."""
+    case = follow(page, personas)
+    port = ntfy_server.pop(0).decode()
+    mail = NotificationChannel.objects.create(
+        person=case.person, urls=transport.mail_url("aminata@personne.example")
+    )
+    ntfy = NotificationChannel.objects.create(
+        person=case.person, urls="ntfy://ntfy.association.example:9/rdv-aminata"
+    )
+    episode = alerts.open_episode(page, timezone.now())
+    alerts.send_slot_alerts(episode.pk)
+    logs = AlertLog.objects.filter(case=case, recipient="person")
+    results = dict(logs.values_list("target", "result"))
+    assert results == {f"channel:{ntfy.pk}": "failed", f"channel:{mail.pk}": "delivered"}
+
+    ntfy.urls = f"ntfy://ntfy.association.example:{port}/rdv-aminata"  # the server is back
+    ntfy.save()
+    alerts.send_slot_alerts(episode.pk)
+
+    assert len(received(smtp, "aminata@personne.example")) == 1
+    assert len(ntfy_server) == 1
+    delivered = logs.filter(result="delivered")
+    assert sorted(delivered.values_list("target", flat=True)) == sorted(results)

@@ -80,7 +80,36 @@ def test_a_failed_test_message_says_so(personas, settings):
 
     response = aminata.post(f"/p/alertes/{channel.pk}/essai/", follow=True)
 
-    assert "essai n&#x27;est pas parti" in response.content.decode()
+    page = response.content.decode()
+    assert "essai n&#x27;est pas parti : le service d&#x27;envoi n&#x27;a pas répondu" in page
+    for raw in ("WARNING", "Connection error", "Errno", "127.0.0.1", "mailto"):
+        assert raw not in page  # before: « 2026-12-03 14:24:31,788 - WARNING - A Connection… »
+
+
+def test_a_failed_test_message_is_explained_in_the_persons_language(personas, settings):
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.NOTIFY_MAIL_URL = "127.0.0.1", 9, ""
+    aminata = portal_of(personas, "aminata@personne.example")
+    aminata.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+    aminata.post("/p/alertes/", {"email": "aminata@personne.example"})
+    channel = NotificationChannel.objects.get()
+
+    page = aminata.post(f"/p/alertes/{channel.pk}/essai/", follow=True).content.decode()
+
+    assert 'lang="ar" dir="rtl"' in page
+    assert "لم تُرسَل الرسالة التجريبية" in page and "WARNING" not in page
+
+
+def test_saving_the_same_address_again_adds_no_second_channel(personas):
+    """Before, the form came back pre-filled with the case's e-mail and each save added one more
+    identical channel."""
+    aminata = portal_of(personas, "aminata@personne.example")
+    aminata.post("/p/alertes/", {"email": "aminata@personne.example"})
+
+    again = aminata.post("/p/alertes/", {"email": "Aminata@Personne.example"}, follow=True)
+
+    assert NotificationChannel.objects.count() == 1
+    assert "Vous êtes déjà prévenu de cette façon" in again.content.decode()
+    assert 'value="aminata@personne.example"' not in again.content.decode()  # not offered again
 
 
 @pytest.mark.parametrize(
