@@ -160,6 +160,13 @@ WRONG_COUNT = re.compile(
     r"things|días|horas|semanas|intentos|cosas)\b|(?<![\d,.])0 (dossiers|cases|expedientes)\b"
 )
 TELEGRAM = "tgram://123456789:abcdefg_hijklmnop/12315544/"
+# The attempt of 1 October 2026, 09:00 UTC, as each language writes it (Paris time).
+FIRST_OF_OCTOBER = {
+    "fr": "1er octobre 2026 à 11:00",
+    "en": "Oct. 1, 2026 at 11:00",
+    "ar": "1 أكتوبر، 2026، الساعة 11:00",
+    "es": "1 de octubre de 2026 a las 11:00",
+}
 
 
 def every_portal_page(personas, settings, language: str) -> dict[str, bytes]:
@@ -233,6 +240,7 @@ def test_every_portal_page_reads_right_in_every_language(personas, settings, lan
     direction = "rtl" if language == "ar" else "ltr"
     assert all(f'lang="{language}" dir="{direction}"' in c.decode() for c in pages.values())
     assert "+337••••••32" in texts["alerts-test-failed"]  # the number, masked
+    assert FIRST_OF_OCTOBER[language] in texts["case"]
     assert "798765432" not in "".join(texts.values())
 
 
