@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
+from creneau.portal import access
 from creneau.scheduling import assisted
 from creneau.scheduling.models import AssistedSession
 from tests.conftest import make_case
@@ -101,3 +102,29 @@ def test_the_volunteer_copies_the_personal_link_or_shows_its_qr_code(
     assert grave_violations(page) == []
     save_screenshot(page, "personal-link-qr-phone")
     context.close()
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_person_adds_an_sms_alert_on_a_small_phone(
+    live_server, phone, personas, settings, language
+):
+    """GIVEN an association that sends SMS WHEN the person gives their number on a 360 px phone
+    THEN the page fits, axe finds nothing serious, and the number is shown back masked."""
+    settings.SMS_GATEWAY_URL = "https://sms.gateway.example/send"
+    case = make_case(personas.group)
+    case.person.preferred_language = language
+    case.person.save()
+    token = access.issue(case.person, None, None).token
+    phone.goto(f"{live_server.url}/p/{token}/")
+    phone.goto(f"{live_server.url}/p/alertes/")
+    assert_fits_the_screen(phone)
+    assert grave_violations(phone) == []
+
+    phone.locator("#id_phone").fill("07 98 76 54 32")
+    phone.locator("main form button[type=submit]").last.click()
+
+    assert phone.get_by_text("+337••••••32").is_visible()
+    assert "798765432" not in phone.content()
+    assert_fits_the_screen(phone)
+    assert grave_violations(phone) == []
+    save_screenshot(phone, f"portal-alerts-sms-{language}-phone")
