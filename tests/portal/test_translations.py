@@ -14,10 +14,12 @@ from django.conf import settings
 from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from creneau.cases.models import Attempt, Channel, Outcome
+from creneau.catalog.models import BookingPage
 from creneau.evidence.states import State
+from creneau.notifications import alerts as notification_alerts
 from creneau.portal import access
 from tests.conftest import make_case
 from tests.portal.conftest import open_portal
@@ -28,7 +30,8 @@ LANGUAGES = ["en", "ar", "es"]
 LOCALE = Path(settings.BASE_DIR) / "creneau" / "locale"
 PERSON_FACING = re.compile(
     r"^creneau/(portal/templates/portal/(base|outside|home|case|upload|alerts|no_access|left|_fields)"
-    r"\.html|portal/(wording|forms|views)\.py|templates/(base|404|403|500|registration/login)\.html)"
+    r"\.html|portal/(wording|forms|views)\.py|templates/(base|404|403|500|registration/login)\.html"
+    r"|notifications/templates/notifications/(slots|reminder)_(person|sms|title)\.txt)"
 )
 # Strings computed in Python that reach the person's pages: the assessment's next steps, the
 # journal's labels. They are checked on the pages, even where the catalogue leaves some empty.
@@ -278,3 +281,44 @@ def test_the_checks_do_catch_doubled_marks_codes_and_wrong_counts():
     assert INTERNAL_CODE.search("aucun créneau (no_slot)")
     assert WRONG_COUNT.search("depuis 1 jours") and WRONG_COUNT.search("0 dossiers")
     assert not DOUBLED.search("Tentative à 11:00, https://ntfy.sh/x… : voici")
+
+
+@pytest.mark.parametrize("language", ALL_LANGUAGES)
+def test_every_message_the_person_receives_reads_right(personas, language):
+    """The slot alert and the reminder, by e-mail and by SMS, in each language: no French left
+    over, no doubled marks, no internal code; an SMS keeps to plain spaces."""
+    page = BookingPage.objects.create(
+        url="https://www.rdv.93.gouv.fr/booking/create/9845", system="legacy", label="Bobigny"
+    )
+    case = make_case(personas.group, booking_page=page)
+    episode = notification_alerts.open_episode(page, timezone.now())
+    context = {
+        "page": "Bobigny",
+        "url": page.url,
+        "link": "https://creneau.example/x/abc/",  # the real path is French, as a URL may be
+        "reference": case.reference,
+        **notification_alerts.day_and_time(timezone.now(), language),
+    }
+    messages = {
+        "slots": notification_alerts.slot_message(
+            case, episode, notification_alerts.Recipient("person", (), language)
+        ),
+        "slots-sms": notification_alerts.slot_message(
+            case, episode, notification_alerts.Recipient("person", (), language, short=True)
+        ),
+        "reminder": notification_alerts.render(
+            "reminder_person", "reminder_title", language, context
+        ),
+        "reminder-sms": notification_alerts.render(
+            "reminder_sms", "reminder_title", language, context
+        ),
+    }
+    texts = {name: f"{m.title}\n{m.body}" for name, m in messages.items()}
+
+    pages = {name: text.encode() for name, text in texts.items()}
+    assert leftovers_on(pages, language) == set()
+    assert {n: DOUBLED.findall(t) for n, t in texts.items() if DOUBLED.search(t)} == {}
+    assert {n: INTERNAL_CODE.findall(t) for n, t in texts.items() if INTERNAL_CODE.search(t)} == {}
+    for name in ("slots-sms", "reminder-sms"):
+        assert messages[name].title == "" and "\u00a0" not in texts[name]
+        assert "\u202f" not in texts[name]
