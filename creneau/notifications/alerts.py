@@ -88,12 +88,13 @@ def language_of(person: Person, channel: NotificationChannel | None = None) -> s
 
 
 def person_recipients(person: Person) -> list[Recipient]:
-    """Each of the person's own channels; their e-mail address when they set none."""
+    """Each of the person's own channels; their e-mail address when none of them can carry a
+    message (they set none, or only an SMS number while no SMS can leave)."""
     channels = person.notification_channels.filter(enabled=True).order_by("created_at", "pk")
     found = _distinct(
         AlertLog.Recipient.PERSON, list(channels), person.organisation_id, person_language(person)
     )
-    if not channels.exists() and person.email:
+    if not any(recipient.urls for recipient in found) and person.email:
         found.append(
             Recipient(
                 AlertLog.Recipient.PERSON,

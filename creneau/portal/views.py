@@ -247,6 +247,7 @@ def alerts_page(request: HttpRequest, link: PersonalLink) -> HttpResponse:
         "channels": channels,
         "form": form,
         "fallback_email": link.person.email or "",
+        "usable": any(not item["sms_off"] for item in channels),
     }
     return render(request, "portal/alerts.html", context, status=400 if form.errors else 200)
 

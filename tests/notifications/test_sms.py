@@ -16,6 +16,7 @@ from creneau.notifications import alerts, sms, transport
 from creneau.notifications.models import AlertLog, NotificationChannel, SmsSettings
 from tests.conftest import make_member
 from tests.notifications.smsgateway import LOOPBACK
+from tests.notifications.test_alerts import received
 from tests.scheduling.conftest import follow
 
 pytestmark = pytest.mark.django_db
@@ -94,15 +95,19 @@ def test_the_provider_refusing_the_account_is_a_failure_without_the_key(
     assert (delivery.delivered, delivery.reason) == (False, "rejected")
 
 
-def test_an_sms_channel_of_an_organisation_without_a_provider_is_logged_as_no_channel(
-    page, personas
-):
+def test_an_sms_channel_that_cannot_be_used_falls_back_to_the_cases_email(page, personas, smtp):
+    """No provider and no gateway: the SMS channel is logged as having none, and the alert goes
+    to the case's e-mail address instead of nowhere."""
     case = sms_case(page, personas)
     episode = alerts.open_episode(page, timezone.now())
 
     alerts.send_slot_alerts(episode.pk)
 
-    assert AlertLog.objects.get(case=case, recipient="person").result == "no_channel"
+    logs = AlertLog.objects.filter(case=case, recipient="person")
+    channel = NotificationChannel.objects.get()
+    results = dict(logs.values_list("target", "result"))
+    assert results == {f"channel:{channel.pk}": "no_channel", "email": "delivered"}
+    assert len(received(smtp, case.person.email)) == 1
 
 
 def test_the_providers_address_is_checked_when_apprise_connects(

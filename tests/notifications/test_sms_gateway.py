@@ -148,3 +148,19 @@ def test_the_portal_asks_no_number_when_no_sms_can_leave(personas, settings):
 def test_numbers_are_masked_to_their_country_code_and_last_two_digits():
     assert sms.masked("+33612345678") == "+336••••••78"
     assert sms.masked("+21620123456") == "+216••••••56"
+
+
+def test_the_portal_says_where_the_alert_goes_when_sms_stop(personas, settings):
+    settings.SMS_GATEWAY_URL = ""
+    case = make_case(personas.group)
+    case.person.email = "aminata@personne.example"
+    case.person.save()
+    NotificationChannel.objects.create(
+        person=case.person, label="sms", urls=sms.channel_url(NUMBER)
+    )
+    client = open_portal(access.issue(case.person, None, None).token)
+
+    page = client.get("/p/alertes/").content.decode()
+
+    assert "L'association n'envoie pas de SMS pour le moment" in page
+    assert "l'alerte part à l'adresse e-mail de votre dossier" in page
