@@ -7,4 +7,5 @@ def svg(data: str, title: str, scale: int = 4) -> str:
     """``data`` as an inline ``<svg class="qr">`` with a ``<title>`` (its accessible name)."""
     code = segno.make(data, error="m")
     drawn = str(code.svg_inline(scale=scale, light="#fff", title=title, svgclass="qr"))
-    return drawn.replace("<svg ", '<svg role="img" ', 1)
+    end = drawn.index(">")  # the opening tag: an image named by its <title>
+    return drawn[:end] + ' role="img"' + drawn[end:]

@@ -168,7 +168,7 @@ def test_the_link_page_offers_a_qr_code_a_copy_button_and_a_message_in_the_perso
 
     page = response.content.decode()
     url = response.context["url"]
-    assert re.search(r'<svg role="img" [^>]*class="qr"', page)
+    assert re.search(r'<svg [^>]*class="qr" role="img">', page)
     assert "<title>Code QR du lien personnel</title>" in page
     assert 'data-copy="personal-link"' in page and "portal/copy.js" in page
     mailto = re.search(r'href="(mailto:[^"]+)"', page).group(1)
