@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from PIL import Image
+from playwright.sync_api import expect
 
 from creneau.portal import access
 from creneau.scheduling import assisted
@@ -93,7 +94,7 @@ def test_the_volunteer_copies_the_personal_link_or_shows_its_qr_code(
 
     page.get_by_role("button", name="Copier le lien").click()
 
-    assert page.get_by_role("status").filter(has_text="Lien copié.").is_visible()
+    expect(page.get_by_role("status").filter(has_text="Lien copié.")).to_be_visible()
     assert page.evaluate("navigator.clipboard.readText()") == url
     qr = page.get_by_role("img", name="Code QR du lien personnel")
     box = qr.bounding_box()
@@ -123,7 +124,7 @@ def test_a_person_adds_an_sms_alert_on_a_small_phone(
     phone.locator("#id_phone").fill("07 98 76 54 32")
     phone.locator("main form button[type=submit]").last.click()
 
-    assert phone.get_by_text("+337••••••32").is_visible()
+    expect(phone.get_by_text("+337••••••32")).to_be_visible()
     assert "798765432" not in phone.content()
     assert_fits_the_screen(phone)
     assert grave_violations(phone) == []
