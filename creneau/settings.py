@@ -372,6 +372,15 @@ TASKS["default"]["QUEUES"] = [*TASKS["default"]["QUEUES"], "assisted"]
 NOTIFY_MAIL_URL = env("NOTIFY_MAIL_URL")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_URL_GIVEN = bool(env("SITE_URL"))  # creneau doctor: links in alerts need the public address
+# A generic HTTP SMS gateway run or rented by the operator (docs/alerts.md), for organisations
+# that set up no SMS provider of their own: each SMS is one JSON POST {"to": "+33…", "text": …,
+# "sender": …} with "Authorization: Bearer <token>". "" = none.
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL")
+SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN")
+SMS_SENDER = env("SMS_SENDER", "Creneau")
+_gateway = urlsplit(SMS_GATEWAY_URL)
+if SMS_GATEWAY_URL and (_gateway.scheme not in {"http", "https"} or not _gateway.hostname):
+    raise ImproperlyConfigured("CRENEAU_SMS_GATEWAY_URL must be an http(s):// URL")
 
 # correspondence: seconds to wait for the organisation's SMTP server before giving up a send.
 CORRESPONDENCE_SMTP_TIMEOUT_S = envint("SMTP_TIMEOUT", 30)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("creneau.desk.urls")),
     path("", include("creneau.privacy.urls")),
     path("", include("creneau.correspondence.urls")),
+    path("", include("creneau.notifications.urls")),
     path("", include("creneau.portal.urls")),
     path("", include("creneau.court.urls")),
     path("", include("creneau.scheduling.urls")),

@@ -11,7 +11,6 @@ from base64 import b32encode
 from dataclasses import dataclass
 from typing import Any
 
-import segno
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.base import SessionBase
@@ -24,6 +23,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from creneau.accounts.models import Member
+from creneau.lib import qr
 
 log = logging.getLogger("creneau.accounts.twofactor")
 
@@ -138,8 +138,7 @@ def secret_text(device: TOTPDevice) -> str:
 
 def qr_svg(device: TOTPDevice) -> str:
     """The otpauth:// address as an inline SVG QR code (no image request, no script)."""
-    qr = segno.make(device.config_url, error="m")
-    return str(qr.svg_inline(scale=4, light="#fff", title=_("Code QR à scanner"), svgclass="qr"))
+    return qr.svg(device.config_url, _("Code QR à scanner"))
 
 
 def recovery_token(code: str) -> str:

@@ -4,13 +4,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from encrypted_fields.fields import EncryptedTextField
+from encrypted_fields.fields import EncryptedCharField, EncryptedTextField
 
+from creneau.accounts.models import Organisation
 from creneau.catalog.models import BookingPage
 
 
 class NotificationChannel(models.Model):
-    """Apprise URLs of a person or a volunteer (``mailto://…``, ``ntfys://…``, ``tgram://…``).
+    """Apprise URLs of a person or a volunteer (``mailto://…``, ``ntfys://…``, ``tgram://…``),
+    or ``sms:+33…``: a number the organisation's SMS provider writes to (``sms.py``).
 
     The URLs are encrypted at rest: they often carry tokens or passwords.
     """
@@ -110,6 +112,9 @@ class AlertLog(models.Model):
     )
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="alerts")
     recipient = models.CharField(max_length=20, choices=Recipient)
+    # Which of the recipient's ways: "channel:<id>", "email" (the case's address, when they set
+    # none), "" (none at all). Each one is alerted once per episode.
+    target = models.CharField(max_length=40, blank=True, default="")
     language = models.CharField(max_length=8)
     result = models.CharField(max_length=20, choices=Result)
     error = models.TextField(blank=True)
@@ -121,11 +126,50 @@ class AlertLog(models.Model):
         ordering = ["-sent_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["episode", "case", "recipient"],
+                fields=["episode", "case", "recipient", "target"],
                 condition=Q(episode__isnull=False),
-                name="one_alert_per_episode_and_recipient",
+                name="one_alert_per_episode_and_channel",
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.case} {self.recipient} {self.result}"
+
+
+class SmsSettings(models.Model):
+    """The SMS account an organisation alerts people through (set by its admins).
+
+    The login and secret are encrypted at rest and only ever put into an Apprise URL in memory,
+    for one send (``transport.sms_url``); the channel of a person keeps their number only.
+    """
+
+    class Provider(models.TextChoices):
+        OCTOPUSH = "octopush", _("Octopush (service français)")
+        TWILIO = "twilio", _("Twilio")
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="sms_settings"
+    )
+    provider = models.CharField(
+        _("service d'envoi de SMS"), max_length=20, choices=Provider, default=Provider.OCTOPUSH
+    )
+    login = EncryptedCharField(_("identifiant du compte"), max_length=255)
+    secret = EncryptedCharField(_("clé secrète du compte"), max_length=255)
+    sender = models.CharField(
+        _("expéditeur affiché"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "Octopush : 3 à 11 lettres ou chiffres (par exemple CIMADE93). Twilio : le numéro "
+            "d'envoi du compte, au format +33…"
+        ),
+    )
+    enabled = models.BooleanField(_("envoyer les alertes par SMS"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("service d'envoi de SMS")
+        verbose_name_plural = _("services d'envoi de SMS")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.get_provider_display()}"

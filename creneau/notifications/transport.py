@@ -2,7 +2,13 @@
 
 ``notify(urls, title, body)`` hands one message to every URL and says whether at least one
 transport accepted it. It never raises for a remote failure (an unreachable SMTP server, a bad
-token): the caller records the result.
+token): the caller records the result, and :attr:`Delivery.reason` says in one word what went
+wrong, for a sentence in the reader's language (never Apprise's own English line).
+
+SMS go through a provider the organisation chose (:data:`SMS_PROVIDERS`): a service Apprise
+reaches at its own fixed address, with the organisation's account (:func:`sms_url`). The account
+never appears in a log line nor in a returned failure text: while a message is sent, every
+Apprise log record is stripped of the credentials of the URLs being used.
 
 Which server a URL leads to is read **as Apprise reads it** (:func:`servers`, through Apprise's
 own parser and the plugin it builds), never by another parser: ``signal://a@127.0.0.1:1@ntfy.sh``
@@ -24,7 +30,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, quote, quote_plus, urlencode, urlsplit
 
 import apprise
 import urllib3.util.connection
@@ -45,9 +51,10 @@ SERVER_SCHEMES |= {"json", "jsons", "xml", "xmls", "form", "forms", "matrix", "m
 # that is offline while a volunteer sets channels up).
 KNOWN_PUBLIC_HOSTS = frozenset({"ntfy.sh"})
 LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain"})
-# Test seam, like the egress guard's ``routes``: a host name connected to this address without
-# any check (a local server posing as a public one). Empty in production.
-ROUTES: dict[str, IPAddress] = {}
+# Test seam, like the egress guard's ``routes``: a host name connected to this address (and
+# port, when given) without any check (a local server posing as a public one). Empty in
+# production.
+ROUTES: dict[str, IPAddress | tuple[IPAddress, int]] = {}
 
 
 class ChannelRefused(Exception):
@@ -64,12 +71,21 @@ class ChannelRefused(Exception):
 @dataclass(frozen=True)
 class Delivery:
     delivered: bool
-    error: str = ""
+    error: str = ""  # for the operators: what Apprise said, personal data and credentials masked
+    # Why nothing left, in one word: "refused" (an address leading to a local or ambiguous
+    # server), "invalid" (Apprise cannot use it), "unreachable" (the service did not answer),
+    # "rejected" (the service answered with a refusal); "" when delivered.
+    reason: str = ""
 
 
 def is_valid(url: str) -> bool:
-    """Apprise knows this URL's scheme and can parse it."""
-    return bool(apprise.Apprise().add(url))
+    """Apprise knows this URL's scheme and can parse it (its warnings never show the URL's
+    credentials)."""
+    hidden = _masking.set(tuple(credentials(url)))
+    try:
+        return bool(apprise.Apprise().add(url))
+    finally:
+        _masking.reset(hidden)
 
 
 def servers(url: str) -> list[tuple[str, int]]:
@@ -142,21 +158,143 @@ def refused_server(url: str) -> str:
 
 
 def notify(urls: Sequence[str], title: str, body: str) -> Delivery:
-    refusals = {url: reason for url in urls if (reason := refused_server(url))}
-    sender = apprise.Apprise()
-    accepted = [url for url in urls if url not in refusals and sender.add(url)]
-    refused = "; ".join(refusals.values())
-    if not accepted:
-        return Delivery(False, refused or "no valid notification URL")
-    token = _guarding.set(True)
+    hidden = _masking.set(tuple(secret for url in urls for secret in credentials(url)))
     try:
-        with apprise.LogCapture(level=logging.WARNING) as captured:  # type: ignore[no-untyped-call]
-            ok = bool(sender.notify(title=title, body=body, body_format=apprise.NotifyFormat.TEXT))
-            text = captured.getvalue().strip()
+        refusals = {url: reason for url in urls if (reason := refused_server(url))}
+        sender = apprise.Apprise()
+        accepted = [url for url in urls if url not in refusals and sender.add(url)]
+        refused = "; ".join(refusals.values())
+        if not accepted:
+            reason = "refused" if refusals else "invalid"
+            return Delivery(False, refused or "no valid notification URL", reason)
+        guarding = _guarding.set(True)
+        try:
+            with apprise.LogCapture(level=logging.WARNING) as captured:  # type: ignore[no-untyped-call]
+                sent = sender.notify(title=title, body=body, body_format=apprise.NotifyFormat.TEXT)
+                text = captured.getvalue().strip()
+        finally:
+            _guarding.reset(guarding)
     finally:
-        _guarding.reset(token)
-    failure = "" if ok else (text.splitlines() or ["refused"])[-1]
-    return Delivery(ok, redact.personal_data("; ".join(e for e in (refused, failure) if e))[:500])
+        _masking.reset(hidden)
+    failure = "" if sent else (text.splitlines() or ["refused"])[-1]
+    error = redact.personal_data("; ".join(e for e in (refused, failure) if e))[:500]
+    return Delivery(bool(sent), _masked(error, urls), "" if sent else _reason_of(text))
+
+
+def _reason_of(text: str) -> str:
+    lowered = text.lower()
+    if any(word in lowered for word in ("connection error", "timed out", "timeout", "refused")):
+        return "unreachable"
+    return "rejected"
+
+
+# --- credentials never logged ---------------------------------------------------------------
+# Apprise writes some of a URL's parts into its warnings (« An invalid … ({}) was specified »):
+# while :func:`notify` runs, the passwords and tokens of its URLs are masked in every record.
+
+_masking: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar(
+    "creneau_alert_secrets", default=()
+)
+
+
+def credentials(url: str) -> list[str]:
+    """The parts of ``url`` never to be logged: its password, an SMS provider's account, the
+    headers (a gateway's token) and the number an SMS gateway writes to."""
+    parts = urlsplit(url)
+    found = [parts.password] if parts.password else []
+    query = parse_qs(parts.query)
+    provider = next((p for p in SMS_PROVIDERS.values() if p.scheme == parts.scheme), None)
+    if provider is not None:
+        found += [v for key in (provider.login, provider.secret) for v in query.get(key, [])]
+    if parts.scheme in {"json", "jsons"}:
+        found += [v for key, values in query.items() if key.startswith("+") for v in values]
+        found += query.get(":to", [])
+    found += [v.split(" ", 1)[1] for v in found if v.startswith("Bearer ")]
+    return [secret for secret in found if len(secret) >= 4]
+
+
+def _masked(text: str, urls: Sequence[str]) -> str:
+    return _mask(text, [s for url in urls for s in credentials(url)])
+
+
+def _mask(text: str, secrets: Sequence[str]) -> str:
+    """``text`` without any of ``secrets``, as written or as a URL writes them."""
+    for secret in secrets:
+        for form in {secret, quote(secret, safe=""), quote_plus(secret, safe="")}:
+            text = text.replace(form, redact.MARK)
+    return text
+
+
+class _MaskCredentials(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        secrets = _masking.get()
+        if secrets:
+            record.msg, record.args = _mask(record.getMessage(), secrets), ()
+        return True
+
+
+logging.getLogger("apprise").addFilter(_MaskCredentials())
+
+
+# --- SMS ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SmsProvider:
+    """An SMS service that Apprise reaches at its own fixed address (``host``), never one a
+    user names: the organisation only gives its account (login, secret, sender)."""
+
+    name: str
+    scheme: str
+    host: str
+    login: str  # the query parameters Apprise reads for each part of the account
+    secret: str
+    sender: str
+    default_sender: str = ""
+
+
+SMS_PROVIDERS = {
+    # Octopush: a French SMS service (docs/alerts.md says what the organisation sets).
+    "octopush": SmsProvider(
+        "Octopush", "octopush", "api.octopush.com", "login", "key", "sender", "Creneau"
+    ),
+    "twilio": SmsProvider("Twilio", "twilio", "api.twilio.com", "sid", "token", "from"),
+}
+
+
+def sms_url(provider: str, login: str, secret: str, sender: str, number: str) -> str:
+    """The Apprise URL sending one SMS to ``number`` (E.164) through the organisation's account.
+
+    Built here, in memory, for each send: it is never stored (the channel keeps the number only).
+    """
+    chosen = SMS_PROVIDERS[provider]
+    query = {chosen.login: login, chosen.secret: secret, "to": number}
+    if sender or chosen.default_sender:
+        query[chosen.sender] = sender or chosen.default_sender
+    return f"{chosen.scheme}://sms/?{urlencode(query)}"
+
+
+def gateway_sms_url(gateway: str, token: str, sender: str, number: str) -> str:
+    """The Apprise URL posting one SMS to the operator's generic HTTP gateway (``gateway``, an
+    http(s):// URL from the settings): ``{"to": number, "text": body, "sender": sender}`` with
+    ``Authorization: Bearer <token>``. Built in memory for each send, never stored."""
+    parts = urlsplit(gateway)
+    query = {
+        # Apprise's JSON payload, reshaped: its own fields dropped, the body renamed "text".
+        ":version": "",
+        ":title": "",
+        ":attachments": "",
+        ":type": "",
+        ":message": "text",
+        ":to": number,
+    }
+    if sender:
+        query[":sender"] = sender
+    if token:
+        query["+Authorization"] = f"Bearer {token}"
+    query |= {f"-{k}": v[-1] for k, v in parse_qs(parts.query).items()}  # the gateway's own
+    scheme = "jsons" if parts.scheme == "https" else "json"
+    return f"{scheme}://{parts.netloc}{parts.path or '/'}?{urlencode(query, quote_via=quote)}"
 
 
 # --- the connection-time check -------------------------------------------------------------
@@ -175,7 +313,8 @@ def _guarded_connection(address: tuple[str, int], *args: Any, **kwargs: Any) -> 
     host, port = address
     routed = ROUTES.get(host.lower())
     if routed is not None:
-        return _unguarded((str(routed), port), *args, **kwargs)
+        address_, port_ = routed if isinstance(routed, tuple) else (routed, port)
+        return _unguarded((str(address_), port_), *args, **kwargs)
     try:
         addresses = urlsafety.resolve(host, port)
     except urlsafety.UnsafeURLError as exc:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from creneau.cases.models import Channel, Outcome
 from creneau.evidence.uploads import MAX_BYTES
+from creneau.notifications import sms as sms_numbers
 from creneau.notifications import transport
 
 EXPIRY_DAYS = [("", _("Jamais (jusqu'à révocation)")), ("7", _("7 jours")), ("30", _("30 jours"))]
@@ -123,27 +124,62 @@ def _refuse_unsafe(url: str, invalid: Any) -> None:
 
 
 class AlertChannelForm(forms.Form):
-    """One or more ways to be told when slots appear; each filled field becomes one channel."""
+    """One or more ways to be told when slots appear; each filled field becomes one channel.
+
+    ``sms``: the person's organisation sends SMS (it set up a provider), so a number is asked.
+    """
 
     email = forms.EmailField(
         label=_("Adresse e-mail"),
         required=False,
         help_text=_("Vous recevez un e-mail quand des rendez-vous apparaissent."),
     )
+    phone = forms.CharField(
+        label=_("Téléphone portable, pour recevoir un SMS"),
+        required=False,
+        max_length=40,
+        help_text=_("Par exemple 06 12 34 56 78, ou avec l'indicatif du pays : +216 20 123 456."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "dir": "ltr"}),
+    )
     ntfy = forms.URLField(
-        label=_("Sujet ntfy (facultatif)"),
+        label=_("Application ntfy (facultatif)"),
         required=False,
         assume_scheme="https",
         help_text=_(
-            "L'adresse de votre sujet dans l'application ntfy, par exemple https://ntfy.sh/mon-sujet"
+            "Dans l'application gratuite ntfy, abonnez-vous à un nom difficile à deviner, puis "
+            "recopiez ici son adresse, par exemple https://ntfy.sh/rdv-amina-7k2p"
         ),
+        widget=forms.URLInput(attrs={"dir": "ltr"}),
     )
     advanced = forms.CharField(
-        label=_("Adresse avancée (facultatif)"),
+        label=_("Telegram ou Signal (facultatif)"),
         required=False,
         max_length=500,
-        help_text=_("Une adresse Telegram (tgram://…) ou Signal (signal://…) au format Apprise."),
+        help_text=_(
+            "L'adresse que l'association vous a donnée pour Telegram ou Signal. Elle commence "
+            "par tgram:// ou signal://"
+        ),
+        widget=forms.TextInput(attrs={"dir": "ltr"}),
     )
+
+    def __init__(self, *args: Any, sms: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not sms:
+            del self.fields["phone"]
+
+    def clean_phone(self) -> str:
+        text: str = self.cleaned_data.get("phone") or ""
+        if not text.strip():
+            return ""
+        number = sms_numbers.normalise(text)
+        if not number:
+            raise forms.ValidationError(
+                _(
+                    "Ce numéro ne peut pas recevoir de SMS. Donnez un numéro de portable, par "
+                    "exemple 06 12 34 56 78, ou avec l'indicatif du pays : +216 20 123 456."
+                )
+            )
+        return number
 
     def clean_ntfy(self) -> str:
         url: str = self.cleaned_data.get("ntfy") or ""
@@ -153,7 +189,10 @@ class AlertChannelForm(forms.Form):
         topic = parts.path.strip("/")
         if parts.scheme != "https" or not parts.hostname or not topic or "/" in topic:
             raise forms.ValidationError(
-                _("Donnez l'adresse https:// de votre sujet, par exemple https://ntfy.sh/mon-sujet")
+                _(
+                    "Recopiez l'adresse https:// que montre l'application ntfy, par exemple "
+                    "https://ntfy.sh/rdv-amina-7k2p"
+                )
             )
         ntfy = f"ntfys://{parts.netloc}/{topic}"
         _refuse_unsafe(ntfy, _("Cette adresse ntfy n'est pas valide."))
@@ -179,19 +218,22 @@ class AlertChannelForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not any(data.get(name) for name in ("email", "ntfy", "advanced")):
+        if not any(data.get(name) for name in ("email", "phone", "ntfy", "advanced")):
             raise forms.ValidationError(_("Remplissez au moins une façon d'être prévenu."))
         return data
 
     def channels(self) -> list[tuple[str, str]]:
-        """(label, Apprise URL) for each filled field."""
+        """(kind, URL) for each filled field: the kind is stored in clear as the channel's
+        label, the address itself only in the encrypted URL."""
         data = self.cleaned_data
         found = []
         if data.get("email"):
-            # The label is stored in clear: the address itself stays in the encrypted URL.
-            found.append((str(_("E-mail")), transport.mail_url(data["email"])))
+            found.append(("email", transport.mail_url(data["email"])))
+        if data.get("phone"):
+            found.append(("sms", sms_numbers.channel_url(data["phone"])))
         if data.get("ntfy"):
-            found.append((str(_("ntfy")), data["ntfy"]))
+            found.append(("ntfy", data["ntfy"]))
         if data.get("advanced"):
-            found.append((str(_("Adresse avancée")), data["advanced"]))
+            scheme = data["advanced"].split("://", 1)[0].lower()
+            found.append(("telegram" if scheme == "tgram" else "signal", data["advanced"]))
         return found

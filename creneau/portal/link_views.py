@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -12,6 +14,9 @@ from django.views.decorators.http import require_POST
 from creneau.accounts import audit
 from creneau.accounts.models import AuditEvent
 from creneau.cases.access import case_or_404
+from creneau.cases.models import Person
+from creneau.lib import qr
+from creneau.notifications.alerts import language_of
 from creneau.portal import access
 from creneau.portal.forms import PersonalLinkForm
 from creneau.portal.models import PersonalLink
@@ -31,8 +36,22 @@ def create_link(request: HttpRequest, reference: str) -> HttpResponse:
         request.user, case.organisation, case.reference, AuditEvent.Action.CHANGE, "lien personnel"
     )
     url = request.build_absolute_uri(reverse("portal-open", args=[issued.token]))
-    context = {"case": case, "link": issued.link, "url": url}
+    context = {
+        "case": case,
+        "link": issued.link,
+        "url": url,
+        "qr": mark_safe(qr.svg(url, _("Code QR du lien personnel"), scale=5)),  # noqa: S308 (segno's SVG)
+        "message": message_for(case.person, url),
+    }
     return render(request, "portal/link_created.html", context)
+
+
+def message_for(person: Person, url: str) -> dict[str, str]:
+    """The e-mail or SMS the volunteer sends, in the person's language (not the volunteer's)."""
+    with translation.override(language_of(person)):
+        subject = _("Votre dossier Créneau")
+        body = _("Voici votre lien personnel pour suivre votre dossier : %(url)s") % {"url": url}
+    return {"subject": subject, "body": body}
 
 
 @login_required

@@ -14,7 +14,7 @@ urlpatterns = [
         name="personal-link-revoke",
     ),
     path("p/", views.home, name="portal-home"),
-    path("p/alertes/", views.alerts, name="portal-alerts"),
+    path("p/alertes/", views.alerts_page, name="portal-alerts"),
     path("p/alertes/<int:pk>/supprimer/", views.alert_remove, name="portal-alert-remove"),
     path("p/alertes/<int:pk>/essai/", views.alert_test, name="portal-alert-test"),
     path("p/sortir/", views.leave, name="portal-leave"),

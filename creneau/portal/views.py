@@ -25,7 +25,7 @@ from creneau.cases.filing import is_anef
 from creneau.cases.models import Case
 from creneau.evidence.states import MEANING, ORDER, State, evidence_for, timestamping_enabled
 from creneau.evidence.uploads import UploadError
-from creneau.notifications import transport
+from creneau.notifications import alerts, sms, transport
 from creneau.notifications.alerts import LANGUAGE_CODES
 from creneau.notifications.models import NotificationChannel
 from creneau.portal import access, wording
@@ -167,42 +167,88 @@ def leave(request: HttpRequest) -> HttpResponse:
 
 
 def shown_address(url: str) -> str:
-    """What the person recognises of a channel, without its tokens: the e-mail or the host."""
+    """What the person recognises of a channel, without its tokens: the e-mail, the number or
+    the host."""
     parts = urlsplit(url)
     if parts.scheme in {"mailto", "mailtos"}:
         return ", ".join(parse_qs(parts.query).get("to", [])) or parts.scheme
     if parts.scheme in {"ntfy", "ntfys"}:
         return f"https://{parts.hostname}{parts.path}"
-    return f"{parts.scheme}://…"
+    if sms.number_of(url):
+        return sms.masked(sms.number_of(url))
+    return ""  # Telegram, Signal: the label says which; the address holds a token
 
 
 def _channels(link: PersonalLink) -> QuerySet[NotificationChannel]:
     return NotificationChannel.objects.filter(person=link.person).order_by("created_at", "pk")
 
 
+def _known_addresses(link: PersonalLink) -> set[str]:
+    return {alerts.address_key(u) for c in _channels(link) for u in c.url_list()}
+
+
+def _sms_available(link: PersonalLink) -> bool:
+    return sms.available(link.person.organisation_id)
+
+
 def _alerts_form(link: PersonalLink) -> AlertChannelForm:
-    has_email = any(u.startswith("mailto") for c in _channels(link) for u in c.url_list())
-    email = link.person.email if link.person.email and not has_email else ""
-    return AlertChannelForm(initial={"email": email})
+    """The empty form, offering the case's e-mail unless a channel already has it (never the
+    phone number: the page shows a number only masked)."""
+    person, known = link.person, _known_addresses(link)
+    available = _sms_available(link)
+    initial = {}
+    if person.email and alerts.address_key(transport.mail_url(person.email)) not in known:
+        initial["email"] = person.email
+    return AlertChannelForm(initial=initial, sms=available)
+
+
+def _add_channels(link: PersonalLink, form: AlertChannelForm) -> int:
+    """Store each new way; one the person already has is not added twice. Returns how many."""
+    known = _known_addresses(link)
+    language = get_language() if get_language() in LANGUAGE_CODES else ""
+    added = 0
+    for kind, url in form.channels():
+        if alerts.address_key(url) in known:
+            continue
+        known.add(alerts.address_key(url))
+        NotificationChannel.objects.create(
+            person=link.person, label=kind, urls=url, language=language
+        )
+        added += 1
+    return added
 
 
 @person_required
-def alerts(request: HttpRequest, link: PersonalLink) -> HttpResponse:
+def alerts_page(request: HttpRequest, link: PersonalLink) -> HttpResponse:
     form = _alerts_form(link)
     if request.method == "POST":
-        form = AlertChannelForm(request.POST)
+        form = AlertChannelForm(request.POST, sms=_sms_available(link))
         if form.is_valid():
-            language = get_language() if get_language() in LANGUAGE_CODES else ""
-            for label, url in form.channels():
-                NotificationChannel.objects.create(
-                    person=link.person, label=label, urls=url, language=language
-                )
-            for case in _cases(link):
-                _audit(case, AuditEvent.Action.CHANGE, "canal d'alerte ajouté")
-            messages.success(request, _("C'est noté : vous serez prévenu de cette façon."))
+            if _add_channels(link, form):
+                for case in _cases(link):
+                    _audit(case, AuditEvent.Action.CHANGE, "canal d'alerte ajouté")
+                messages.success(request, _("C'est noté : vous serez prévenu de cette façon."))
+            else:
+                messages.info(request, _("Vous êtes déjà prévenu de cette façon : rien à ajouter."))
             return redirect("portal-alerts")
-    channels = [(c, [shown_address(u) for u in c.url_list()]) for c in _channels(link)]
-    context = {"person": link.person, "cases": _cases(link), "channels": channels, "form": form}
+    sms_off = not _sms_available(link)
+    channels = [
+        {
+            "channel": c,
+            "label": wording.channel_label(c.url_list()) or c.label,
+            "addresses": [a for a in (shown_address(u) for u in c.url_list()) if a],
+            "sms_off": sms_off and alerts.is_sms(c),
+        }
+        for c in _channels(link)
+    ]
+    context = {
+        "person": link.person,
+        "cases": _cases(link),
+        "channels": channels,
+        "form": form,
+        "fallback_email": link.person.email or "",
+        "usable": any(not item["sms_off"] for item in channels),
+    }
     return render(request, "portal/alerts.html", context, status=400 if form.errors else 200)
 
 
@@ -219,18 +265,17 @@ def alert_remove(request: HttpRequest, link: PersonalLink, pk: int) -> HttpRespo
 @person_required
 def alert_test(request: HttpRequest, link: PersonalLink, pk: int) -> HttpResponse:
     """Send one test message through the channel, now, and say plainly whether it left."""
-    channel = get_object_or_404(_channels(link), pk=pk)
+    channel = get_object_or_404(_channels(link).select_related("person"), pk=pk)
     language = channel.language or get_language()
     with translation.override(language):
-        title = _("Créneau : message d'essai")
+        title = "" if alerts.is_sms(channel) else _("Créneau : message d'essai")
         body = _("Ceci est un essai. Quand des rendez-vous apparaîtront, vous serez prévenu ici.")
-    delivery = transport.notify(channel.url_list(), title, body)
+    urls = alerts.channel_urls(channel)
+    delivery = (
+        transport.notify(urls, title, body) if urls else transport.Delivery(False, "", "no_sms")
+    )
     if delivery.delivered:
         messages.success(request, _("Message d'essai envoyé. Vérifiez qu'il est bien arrivé."))
     else:
-        messages.error(
-            request,
-            _("Le message d'essai n'est pas parti (%(reason)s). Vérifiez l'adresse.")
-            % {"reason": delivery.error or _("raison inconnue")},
-        )
+        messages.error(request, str(wording.delivery_failure(delivery.reason)))
     return redirect("portal-alerts")

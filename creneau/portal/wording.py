@@ -47,3 +47,62 @@ def status_text(case: Case) -> Promise:
 
 def verdict_text(verdict: str) -> Promise:
     return VERDICT[verdict]
+
+
+# --- alerts (/p/alertes/) -------------------------------------------------------------------
+
+CHANNEL_LABELS: dict[str, Promise] = {
+    "email": _("E-mail"),
+    "sms": _("SMS"),
+    "ntfy": _("Application ntfy"),
+    "telegram": _("Telegram"),
+    "signal": _("Signal"),
+}
+
+# Why a test message did not leave (``transport.Delivery.reason``), for the person: what
+# happened and what to do, never the service's own English line.
+DELIVERY_FAILURES: dict[str, Promise] = {
+    "unreachable": _(
+        "Le message d'essai n'est pas parti : le service d'envoi n'a pas répondu. Réessayez "
+        "dans un moment ; si cela continue, prévenez l'association."
+    ),
+    "rejected": _(
+        "Le message d'essai n'est pas parti : le service d'envoi l'a refusé. Vérifiez l'adresse ; "
+        "si elle est juste, prévenez l'association."
+    ),
+    "refused": _(
+        "Le message d'essai n'est pas parti : Créneau n'envoie pas de message à cette adresse. "
+        "Supprimez-la et donnez-en une autre."
+    ),
+    "invalid": _(
+        "Le message d'essai n'est pas parti : cette adresse ne fonctionne pas. Supprimez-la et "
+        "ajoutez-la de nouveau."
+    ),
+    "no_sms": _(
+        "Le message d'essai n'est pas parti : l'association n'envoie pas de SMS pour le moment. "
+        "Choisissez un autre moyen d'alerte."
+    ),
+}
+
+
+def channel_kind(urls: list[str]) -> str:
+    """email, sms, ntfy, telegram or signal: what a channel is, read from its first address."""
+    scheme = (urls[0].split(":", 1)[0] if urls else "").lower()
+    return {
+        "mailto": "email",
+        "mailtos": "email",
+        "sms": "sms",
+        "ntfy": "ntfy",
+        "ntfys": "ntfy",
+        "tgram": "telegram",
+        "signal": "signal",
+        "signals": "signal",
+    }.get(scheme, "")
+
+
+def channel_label(urls: list[str]) -> Promise | str:
+    return CHANNEL_LABELS.get(channel_kind(urls), "")
+
+
+def delivery_failure(reason: str) -> Promise:
+    return DELIVERY_FAILURES.get(reason, DELIVERY_FAILURES["rejected"])

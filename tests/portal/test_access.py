@@ -1,6 +1,9 @@
 """Personal links: the person sees their own case(s) and nothing else, until revoked."""
 
+import html
+import re
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client
@@ -148,3 +151,27 @@ def test_the_persons_visits_are_in_the_access_log(alice_case, person):
     person.get(f"/p/dossier/{alice_case.reference}/")
     event = AuditEvent.objects.get(case_reference=alice_case.reference)
     assert event.action == "view" and event.actor == "la personne (lien personnel)"
+
+
+def test_the_link_page_offers_a_qr_code_a_copy_button_and_a_message_in_the_persons_language(
+    personas, alice_case
+):
+    """GIVEN a person who reads Arabic WHEN the volunteer creates their link THEN the page draws
+    the link as a QR code, offers to copy it, and the e-mail it prepares is in Arabic (before,
+    in the volunteer's French)."""
+    alice_case.person.preferred_language = "ar"
+    alice_case.person.email = "aminata@personne.example"
+    alice_case.person.save()
+    alice = personas.client_for(personas.alice)
+
+    response = alice.post(f"/dossiers/{alice_case.reference}/lien-personnel/", {})
+
+    page = response.content.decode()
+    url = response.context["url"]
+    assert re.search(r'<svg [^>]*class="qr" role="img">', page)
+    assert "<title>Code QR du lien personnel</title>" in page
+    assert 'data-copy="personal-link"' in page and "portal/copy.js" in page
+    mailto = re.search(r'href="(mailto:[^"]+)"', page).group(1)
+    query = parse_qs(urlsplit(html.unescape(mailto)).query)
+    assert query["subject"] == ["ملفكم في Créneau"]
+    assert query["body"] == [f"هذا رابطكم الشخصي لمتابعة ملفكم: {url}"]

@@ -49,11 +49,11 @@ def test_a_person_adds_channels_and_sees_only_their_own(personas, smtp: Mailbox)
     assert "est noté : vous serez prévenu" in response.content.decode()
     channels = NotificationChannel.objects.all()
     assert {c.person.email for c in channels} == {"aminata@personne.example"}
-    assert sorted(c.label for c in channels) == ["Adresse avancée", "E-mail"]
+    assert sorted(c.label for c in channels) == ["email", "telegram"]
     assert "aminata@personne.example" in response.content.decode()
     assert "12315544" not in response.content.decode()  # the token is never shown back
     other = samir.get("/p/alertes/").content.decode()
-    assert "aminata@" not in other and "Adresse avancée</strong>" not in other
+    assert "aminata@" not in other and "Telegram</strong>" not in other
     first = channels.first()
     assert samir.post(f"/p/alertes/{first.pk}/supprimer/").status_code == 404
     assert samir.post(f"/p/alertes/{first.pk}/essai/").status_code == 404
@@ -80,7 +80,36 @@ def test_a_failed_test_message_says_so(personas, settings):
 
     response = aminata.post(f"/p/alertes/{channel.pk}/essai/", follow=True)
 
-    assert "essai n&#x27;est pas parti" in response.content.decode()
+    page = response.content.decode()
+    assert "essai n&#x27;est pas parti : le service d&#x27;envoi n&#x27;a pas répondu" in page
+    for raw in ("WARNING", "Connection error", "Errno", "127.0.0.1", "mailto"):
+        assert raw not in page  # before: « 2026-12-03 14:24:31,788 - WARNING - A Connection… »
+
+
+def test_a_failed_test_message_is_explained_in_the_persons_language(personas, settings):
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.NOTIFY_MAIL_URL = "127.0.0.1", 9, ""
+    aminata = portal_of(personas, "aminata@personne.example")
+    aminata.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+    aminata.post("/p/alertes/", {"email": "aminata@personne.example"})
+    channel = NotificationChannel.objects.get()
+
+    page = aminata.post(f"/p/alertes/{channel.pk}/essai/", follow=True).content.decode()
+
+    assert 'lang="ar" dir="rtl"' in page
+    assert "لم تُرسَل الرسالة التجريبية" in page and "WARNING" not in page
+
+
+def test_saving_the_same_address_again_adds_no_second_channel(personas):
+    """Before, the form came back pre-filled with the case's e-mail and each save added one more
+    identical channel."""
+    aminata = portal_of(personas, "aminata@personne.example")
+    aminata.post("/p/alertes/", {"email": "aminata@personne.example"})
+
+    again = aminata.post("/p/alertes/", {"email": "Aminata@Personne.example"}, follow=True)
+
+    assert NotificationChannel.objects.count() == 1
+    assert "Vous êtes déjà prévenu de cette façon" in again.content.decode()
+    assert 'value="aminata@personne.example"' not in again.content.decode()  # not offered again
 
 
 @pytest.mark.parametrize(
@@ -89,7 +118,7 @@ def test_a_failed_test_message_says_so(personas, settings):
         ("advanced", "tgram://bad", "Cette adresse n&#x27;est pas valide"),
         ("advanced", "json://example.org/hook", "Seules les adresses Telegram"),
         ("advanced", "signal://127.0.0.1:8080/+33600000000", "serveur local"),
-        ("ntfy", "https://ntfy.sh/", "Donnez l&#x27;adresse https://"),
+        ("ntfy", "https://ntfy.sh/", "Recopiez l&#x27;adresse https://"),
         ("ntfy", "https://localhost/topic", "serveur local"),
         ("email", "", "Remplissez au moins"),
     ],
