@@ -12,4 +12,9 @@ urlpatterns = [
     path("dossiers/<str:reference>/", views.case_detail, name="case-detail"),
     path("dossiers/<str:reference>/modifier/", views.case_edit, name="case-edit"),
     path("dossiers/<str:reference>/tentatives/", views.attempt_create, name="attempt-create"),
+    path(
+        "dossiers/<str:reference>/tentatives-en-ligne/<str:action>/",
+        views.online_attempts,
+        name="online-attempts",
+    ),
 ]
