@@ -194,7 +194,7 @@ def write_to_prefecture(phone: Page, smtp: Mailbox) -> None:  # noqa: F811
     received = wait_for_mail(smtp, PREFECTURE, 1)
     assert "HADDAD" in decoded(received[0])
     sent = Attempt.objects.get(channel="email")
-    assert (sent.outcome, sent.source) == ("sent", "sealed")
+    assert (sent.outcome, sent.source) == ("sent", "sent")  # witnessed: Créneau sent it
     save_screenshot(phone, "journey-7-mail-sent")
 
 
