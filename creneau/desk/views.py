@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +19,7 @@ from creneau.accounts.models import AuditEvent, Organisation, organisations_of
 from creneau.assessment.context import assessment_context
 from creneau.assessment.models import VerdictChoices, with_verdict
 from creneau.assessment.services import refresh_stale
+from creneau.cases import names
 from creneau.cases.access import case_or_404
 from creneau.cases.filing import filing_route
 from creneau.cases.forms import (
@@ -48,9 +49,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     verdict = request.GET.get("verdict", "")
     if verdict in VerdictChoices.values:
         cases = with_verdict(cases, verdict)
-    query = request.GET.get("q", "").strip().upper()
+    query = request.GET.get("q", "").strip()
     if query:
-        cases = cases.filter(reference__contains=query)
+        cases = cases.filter(_matching(query))
     page = _page_of(cases, request.GET.get("page"))
     return render(
         request,
@@ -62,8 +63,19 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "q": query,
             "statuses": Case.Status.choices,
             "verdicts": VerdictChoices.choices,
+            "filtered": bool(query or status or verdict),
         },
     )
+
+
+def _matching(query: str) -> Q:
+    """A reference, or a name: every word of the query starts a word of the person's names
+    (names are encrypted: matched through their keyed blind index, creneau.cases.names)."""
+    tokens = names.query_tokens(query)
+    by_name = Q(pk__in=[]) if not tokens else Q()
+    for token in tokens:
+        by_name &= Q(person__name_index__contains=f" {token} ")
+    return Q(reference__contains=query.upper()) | by_name
 
 
 def _page_of(cases: CaseQuerySet, number: str | None) -> "Page[Case]":
