@@ -122,13 +122,34 @@ def slots_seen(cases: CaseQuerySet, since: datetime) -> CaseQuerySet:
     return cases.annotate(episode_at=latest).filter(Q(last_slots_at__gte=since) | Exists(episodes))
 
 
+@dataclass(frozen=True)
+class Step:
+    """One step of the first-run checklist."""
+
+    key: str
+    done: bool
+
+
+def first_steps(request: HttpRequest, problems: list[Check]) -> list[Step]:
+    """While the organisations have no case: check the set-up, create a case, invite someone."""
+    organisations = list(organisations_of(request.user))
+    administered = organisations_of(request.user, role=Member.Role.ADMIN).exists()
+    members = Member.objects.filter(organisation__in=organisations).count()
+    steps = [Step("configuration", not problems)] if administered else []
+    return [*steps, Step("case", False), Step("invite", members > len(organisations))]
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     cases = Case.objects.for_user(request.user)
+    problems = _problems(request)
     refresh_stale(cases)  # sections read the stored verdicts
-    listed = sections(cases, timezone.now())
     total = Case.objects.for_user(request.user).filter(status__in=OPEN).count()
-    context = {"sections": listed, "open_total": total, "problems": _problems(request)}
+    if not total and not cases.exists():  # a new organisation: first steps, not empty lists
+        context = {"steps": first_steps(request, problems), "sections": [], "open_total": 0}
+        return render(request, "desk/dashboard.html", context | {"problems": problems})
+    listed = sections(cases, timezone.now())
+    context = {"sections": listed, "open_total": total, "problems": problems}
     return render(request, "desk/dashboard.html", context)
 
 

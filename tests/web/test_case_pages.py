@@ -3,7 +3,7 @@ from playwright.sync_api import expect
 
 from creneau.cases.models import Case
 from tests.conftest import make_case
-from tests.portal.web import ensure_catalog
+from tests.portal.web import ensure_catalog, grave_violations
 from tests.web.conftest import assert_fits_the_screen, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -101,3 +101,14 @@ def test_the_case_list_finds_a_case_by_name(live_server, phone, personas):
     phone.get_by_label("Nom ou référence").fill("Nguyen")
     phone.get_by_role("button", name="Filtrer").click()
     expect(phone.get_by_text("Aucun dossier ne correspond à cette recherche.")).to_be_visible()
+
+
+def test_a_new_organisation_starts_from_a_checklist(live_server, phone, personas):
+    log_in(phone, live_server, "alice")
+    checklist = phone.locator("#first-steps")
+    expect(checklist).to_contain_text("Premiers pas")
+    assert grave_violations(phone) == []
+    assert_fits_the_screen(phone)
+    save_screenshot(phone, "first-steps-phone")
+    checklist.get_by_role("link", name="Créer le premier dossier").click()
+    expect(phone.get_by_role("heading", name="Nouveau dossier")).to_be_visible()
