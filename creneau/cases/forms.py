@@ -17,6 +17,15 @@ SLOT_OUTCOMES = frozenset({Outcome.NO_SLOT, Outcome.SLOTS_AVAILABLE})
 _PHONE_SEPARATORS = re.compile(r"[\s.\-/()]")
 
 
+class OwnIds:
+    """Ids prefixed by the form's class (``id_recipientform_recipient``): two forms on one page
+    never share an id, so each label focuses its own field. Field names are unchanged."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"id_{type(self).__name__.lower()}_%s")
+        super().__init__(*args, **kwargs)
+
+
 def phone_is_valid(text: str) -> bool:
     """A French number (10 digits from 0, or 0033…) or an international one (+ and 8–15 digits,
     E.164); spaces, dots, dashes and brackets allowed between digits."""
