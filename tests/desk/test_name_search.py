@@ -63,3 +63,16 @@ def test_names_are_folded_and_split_like_a_person_would_type_them():
     assert normalised_words("N'Diaye-Sow") == ["n", "diaye", "sow", "ndiayesow"]
     assert index_of(["Zoé"]) == index_of(["ZOE"])
     assert index_of([None, ""]) == ""
+
+
+def test_after_a_key_change_reindex_names_makes_names_findable_again(personas, settings):
+    from django.core.management import call_command
+
+    case = make_case(personas.group, family_name="Diallo")
+    settings.SALT_KEY = ["a-new-field-key", *settings.SALT_KEY]
+    client = personas.client_for(personas.alice)
+    assert found(client, "diallo")[0] == []  # keyed with the old key
+
+    call_command("reindex_names")
+
+    assert found(client, "diallo")[0] == [case.reference]
