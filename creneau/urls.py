@@ -1,8 +1,12 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on their own (feed readers, bookmarks): the same icon.
+    path("favicon.ico", RedirectView.as_view(url=static("creneau/favicon.svg"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("creneau.accounts.urls")),
     path("", include("creneau.desk.urls")),

@@ -122,14 +122,13 @@ def blocking(facts: CaseFacts, m: Metrics, a: AnefMetrics, t: Thresholds) -> Rea
         return Reason("anef_blocking", Level.FATAL, text, source, step)
     assert a.first_blocking is not None and a.last_blocking is not None
     text = ngettext(
-        "%(n)d blocage du téléservice documenté, sur %(weeks)d semaine(s) (du %(first)s au "
-        "%(last)s).",
-        "%(n)d blocages du téléservice documentés, sur %(weeks)d semaine(s) (du %(first)s au "
-        "%(last)s).",
+        "%(n)d blocage du téléservice documenté, sur %(weeks)s (du %(first)s au %(last)s).",
+        "%(n)d blocages du téléservice documentés, sur %(weeks)s (du %(first)s au %(last)s).",
         a.blockings,
     ) % {
         "n": a.blockings,
-        "weeks": a.blocking_weeks,
+        "weeks": ngettext("%(n)d semaine", "%(n)d semaines", a.blocking_weeks)
+        % {"n": a.blocking_weeks},
         "first": _day(a.first_blocking),
         "last": _day(a.last_blocking),
     }
@@ -291,8 +290,8 @@ def renewal_window(facts: CaseFacts, m: Metrics, a: AnefMetrics, t: Thresholds) 
     started = _first_diligence(facts)
     window = _(
         "Pour un titre demandé sur l'ANEF, la demande de renouvellement se fait entre le "
-        "%(opens)s et le %(closes)s (120e et 60e jours avant l'expiration ; délais à vérifier)."
-    ) % {"opens": _day(opens), "closes": _day(closes)}
+        "%(opens)s et le %(closes)s (120e et 60e jours avant l'expiration)."
+    ) % {"opens": _day(opens), "closes": _day(closes)} + rules.unchecked_note("ceseda_r431_5")
     if started is None:
         return Reason("anef_renewal_window", Level.INFO, window, source)
     if started <= closes:

@@ -15,7 +15,7 @@ import calendar
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from django.utils.translation import gettext as _
@@ -31,7 +31,7 @@ from creneau.assessment.facts import (
 )
 from creneau.assessment.metrics import Metrics
 from creneau.assessment.thresholds import Thresholds
-from creneau.catalog.legal import citation
+from creneau.catalog.legal import citation, reference
 from creneau.evidence.states import State
 
 GUIDE = "Guide Cimade-Gisti 2019 (pratique, pas une règle de droit)"
@@ -355,9 +355,12 @@ def varied_hours(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
     """Guide Cimade-Gisti 2019: slots appear at varying times, so try at different hours."""
     if not m.counted_online:
         return None
-    text = _(
+    text = ngettext(
+        "Tentatives en ligne probantes à %(hours)d seule heure, sur %(bands)d des 4 moments de "
+        "la journée (nuit, matin, après-midi, soir).",
         "Tentatives en ligne probantes à %(hours)d heures différentes, sur %(bands)d des 4 "
-        "moments de la journée (nuit, matin, après-midi, soir)."
+        "moments de la journée (nuit, matin, après-midi, soir).",
+        m.distinct_hours,
     ) % {"hours": m.distinct_hours, "bands": m.hour_bands}
     if m.distinct_hours >= t.whole("min_distinct_hours") and m.hour_bands >= t.whole(
         "min_hour_bands"
@@ -521,9 +524,9 @@ def set_aside(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
         parts.append(
             ngettext(
                 "%(n)d antérieure à l'ouverture du dépôt du renouvellement (le %(opens)s, "
-                "%(days)d jours avant l'expiration ; délai à vérifier)",
+                "%(days)d jours avant l'expiration)",
                 "%(n)d antérieures à l'ouverture du dépôt du renouvellement (le %(opens)s, "
-                "%(days)d jours avant l'expiration ; délai à vérifier)",
+                "%(days)d jours avant l'expiration)",
                 m.premature,
             )
             % {
@@ -544,6 +547,8 @@ def set_aside(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
     if not parts:
         return None
     text = _("Tentatives non comptées : %(parts)s.") % {"parts": " ; ".join(parts)}
+    if m.premature:
+        text += unchecked_note("ceseda_r431_5")
     source = f"{ce_2020()} ; {t.source('renewal_window_anef_days')}" if m.premature else ce_2020()
     return Reason("set_aside", Level.INFO, text, source)
 
@@ -556,7 +561,8 @@ def _add_months(day: date, months: int) -> date:
 
 def renewal_window(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
     """R.431-5 CESEDA: renew between the 120th and the 60th day before expiry (ANEF titles),
-    or within the two months before expiry (other titles). Wording of 1 May 2021, to re-check."""
+    or within the two months before expiry (other titles). A title expired long ago no longer
+    shows a current urgency by itself (CE 9 juin 2022: urgency is judged concretely)."""
     if facts.procedure_kind != "renewal":
         return None
     source = t.source("renewal_window_anef_days")
@@ -565,25 +571,17 @@ def renewal_window(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None
         step = _("Indiquer la date de fin de validité du titre et en joindre une copie.")
         return Reason("renewal_window", Level.CAUTION, text, source, step)
     days_left = (facts.title_expires_on - facts.today).days
+    if days_left < 0:
+        return _expired(facts, -days_left, t)
     windows = {
         "anef": t.whole("renewal_window_anef_days"),
         "other": t.whole("renewal_window_other_days"),
     }
-    rule_text = (
-        _(
-            "La demande de renouvellement se fait entre le %(anef)de et le %(other)de jour avant "
-            "l'expiration pour un titre demandé sur l'ANEF, dans les %(other)d jours avant "
-            "l'expiration pour les autres titres (délais à vérifier)."
-        )
-        % windows
-    )
-    if days_left < 0:
-        text = _(
-            "Le titre a expiré depuis %(days)s : sans récépissé ni attestation de prolongation, "
-            "la personne ne peut plus prouver la régularité de son séjour, ce qui rend l'urgence "
-            "concrète."
-        ) % {"days": _days(-days_left)}
-        return Reason("renewal_window", Level.MET, text, source)
+    rule_text = _(
+        "La demande de renouvellement se fait entre le %(anef)de et le %(other)de jour avant "
+        "l'expiration pour un titre demandé sur l'ANEF, dans les %(other)d jours avant "
+        "l'expiration pour les autres titres."
+    ) % windows + unchecked_note("ceseda_r431_5")
     expiry = _("Le titre expire dans %(days)s.") % {"days": _days(days_left)}
     if days_left > windows["anef"]:
         text = _(
@@ -591,9 +589,74 @@ def renewal_window(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None
             "estimer qu'il n'y a pas encore urgence. %(rule)s"
         ) % {"expiry": expiry, "rule": rule_text}
         return Reason("renewal_window", Level.CAUTION, text, source)
-    text = f"{expiry} {rule_text}"
-    level = Level.MET if days_left <= windows["other"] else Level.INFO
-    return Reason("renewal_window", level, text, source)
+    if days_left > windows["other"]:
+        return Reason("renewal_window", Level.INFO, f"{expiry} {rule_text}", source)
+    return _late_window(facts, f"{expiry} {rule_text}", windows["other"], source)
+
+
+def _late_window(facts: CaseFacts, text: str, other: int, source: str) -> Reason:
+    """Fewer days left than the ANEF window allows: the urgency is real, and it is « acquis »
+    only when the documented steps began before that window closed."""
+    assert facts.title_expires_on is not None
+    closes = facts.title_expires_on - timedelta(days=other)
+    started = min((facts.local_date(a.at) for a in facts.counted), default=None)
+    if started is not None and started <= closes:
+        return Reason("renewal_window", Level.MET, text, source)
+    when = (
+        _("les tentatives comptées ont commencé le %(day)s, après cette date")
+        % {"day": f"{started:%d/%m/%Y}"}
+        if started is not None
+        else _("aucune tentative n'est encore comptée")
+    )
+    text += " " + _(
+        "Pour un titre demandé sur l'ANEF, le délai de dépôt s'est fermé le %(closes)s et "
+        "%(when)s : la préfecture pourrait opposer ce retard."
+    ) % {"closes": f"{closes:%d/%m/%Y}", "when": when}
+    step = _(
+        "Réunir les preuves des démarches plus anciennes (captures, courriels datés) et les "
+        "noter dans le dossier."
+    )
+    return Reason("renewal_window", Level.CAUTION, text, source, step)
+
+
+def _expired(facts: CaseFacts, days_ago: int, t: Thresholds) -> Reason:
+    assert facts.title_expires_on is not None
+    if days_ago <= t.whole("expired_long_ago_days"):
+        text = _(
+            "Le titre a expiré depuis %(days)s : sans récépissé ni attestation de prolongation, "
+            "la personne ne peut plus prouver la régularité de son séjour, ce qui rend l'urgence "
+            "concrète."
+        ) % {"days": _days(days_ago)}
+        return Reason("renewal_window", Level.MET, text, t.source("renewal_window_anef_days"))
+    text = _(
+        "Le titre a expiré le %(date)s, il y a %(ago)s : une expiration aussi ancienne ne montre "
+        "plus, à elle seule, une urgence actuelle. Vérifier la date saisie ; si elle est juste, "
+        "le juge demandera ce qui rend la situation urgente aujourd'hui."
+    ) % {"date": f"{facts.title_expires_on:%d/%m/%Y}", "ago": _duration(days_ago)}
+    step = _(
+        "Décrire ce qui rend le rendez-vous urgent aujourd'hui (emploi, droits sociaux, "
+        "circonstances particulières) et réunir les justificatifs."
+    )
+    return Reason("renewal_window", Level.CAUTION, text, t.source("expired_long_ago_days"), step)
+
+
+def _duration(days: int) -> str:
+    """« 2 ans », « 14 mois »: a long time in the unit a person uses for it."""
+    if days >= 730:
+        years = days // 365
+        return ngettext("%(n)d an", "%(n)d ans", years) % {"n": years}
+    months = days // 30
+    return ngettext("%(n)d mois", "%(n)d mois", months) % {"n": months}
+
+
+def unchecked_note(key: str) -> str:
+    """Nothing when a jurist checked the reference in its official text; otherwise says so,
+    with the reference: a reader must know what « à vérifier » is about."""
+    if reference(key).is_verified:
+        return ""
+    return " " + _(
+        "(Ce délai vient de l'%(citation)s, que personne n'a encore relu dans le texte officiel.)"
+    ) % {"citation": citation(key)}
 
 
 def implicit_rejection(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
@@ -611,9 +674,9 @@ def implicit_rejection(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | 
         text = _(
             "Les démarches ont commencé il y a plus de %(months)d mois. Si une demande a été "
             "déposée (par exemple sur l'ANEF) il y a plus de %(months)d mois, un refus implicite "
-            "est né : un autre recours peut être plus adapté (délai à vérifier, des délais plus "
-            "courts existent)."
-        ) % {"months": months}
+            "est né : un autre recours peut être plus adapté (des délais plus courts existent "
+            "pour certains titres)."
+        ) % {"months": months} + unchecked_note("ceseda_r432_2")
         step = _(
             "Vérifier avec une association ou un·e avocat·e la date de tout dépôt de demande et le "
             "recours adapté."
@@ -621,9 +684,8 @@ def implicit_rejection(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | 
         return Reason("implicit_rejection", Level.CAUTION, text, source, step)
     text = _(
         "Si une demande est déposée et reste sans réponse pendant %(months)d mois, un refus "
-        "implicite naît et le recours adapté change : noter la date de tout dépôt (délai à "
-        "vérifier)."
-    ) % {"months": months}
+        "implicite naît et le recours adapté change : noter la date de tout dépôt."
+    ) % {"months": months} + unchecked_note("ceseda_r432_2")
     return Reason("implicit_rejection", Level.INFO, text, source)
 
 

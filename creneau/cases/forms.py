@@ -1,7 +1,10 @@
 import datetime
+import re
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +14,27 @@ from creneau.catalog.models import BookingPage, Department, guess_system
 from creneau.catalog.postcodes import department_of_address
 
 SLOT_OUTCOMES = frozenset({Outcome.NO_SLOT, Outcome.SLOTS_AVAILABLE})
+_PHONE_SEPARATORS = re.compile(r"[\s.\-/()]")
+
+
+class OwnIds:
+    """Ids prefixed by the form's class (``id_recipientform_recipient``): two forms on one page
+    never share an id, so each label focuses its own field. Field names are unchanged."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"id_{type(self).__name__.lower()}_%s")
+        super().__init__(*args, **kwargs)
+
+
+def phone_is_valid(text: str) -> bool:
+    """A French number (10 digits from 0, or 0033…) or an international one (+ and 8–15 digits,
+    E.164); spaces, dots, dashes and brackets allowed between digits."""
+    digits = _PHONE_SEPARATORS.sub("", text)
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    if digits.startswith("+"):
+        return bool(re.fullmatch(r"\+[1-9]\d{7,14}", digits))
+    return bool(re.fullmatch(r"0[1-9]\d{8}", digits))
 
 
 class PersonForm(forms.ModelForm[Person]):
@@ -48,6 +72,32 @@ class PersonForm(forms.ModelForm[Person]):
         super().__init__(*args, **kwargs)
         if self.instance.pk and self.instance.birth_date:
             self.initial["birth_date"] = datetime.date.fromisoformat(self.instance.birth_date)
+
+    def clean_email(self) -> str:
+        value = (self.cleaned_data.get("email") or "").strip()
+        if value:
+            try:
+                validate_email(value)
+            except ValidationError:
+                raise forms.ValidationError(
+                    _(
+                        "Cette adresse e-mail n'est pas valable : elle s'écrit comme "
+                        "prenom.nom@exemple.fr, avec un seul @."
+                    )
+                ) from None
+        return value
+
+    def clean_phone(self) -> str:
+        value = (self.cleaned_data.get("phone") or "").strip()
+        if value and not phone_is_valid(value):
+            raise forms.ValidationError(
+                _(
+                    "Ce numéro de téléphone n'est pas valable : un numéro français à 10 chiffres "
+                    "(06 12 34 56 78) ou un numéro international commençant par + "
+                    "(+33 6 12 34 56 78)."
+                )
+            )
+        return value
 
     def clean_birth_date(self) -> str:
         value = self.cleaned_data.get("birth_date")
@@ -107,6 +157,20 @@ class CaseForm(forms.ModelForm[Case]):
         super().__init__(*args, **kwargs)
         if self.instance.pk and self.instance.booking_page:
             self.initial["booking_url"] = self.instance.booking_page.url
+
+    def _not_future(self, name: str) -> datetime.date | None:
+        value: datetime.date | None = self.cleaned_data.get(name)
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(
+                _("Cette date est dans le futur : indiquez la date à laquelle c'est arrivé.")
+            )
+        return value
+
+    def clean_application_filed_on(self) -> datetime.date | None:
+        return self._not_future("application_filed_on")
+
+    def clean_refused_on(self) -> datetime.date | None:
+        return self._not_future("refused_on")
 
     def clean_booking_url(self) -> str:
         url: str = self.cleaned_data.get("booking_url") or ""

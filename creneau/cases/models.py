@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField, EncryptedTextField
 
 from creneau.accounts.models import Organisation
+from creneau.cases.names import index_of
 from creneau.catalog.models import (
     BookingPage,
     Department,
@@ -55,12 +56,22 @@ class Person(models.Model):
         help_text=_("Facultatif : seulement pour accorder les mots des documents."),
     )
 
+    # Keyed hashes of the names' words, to find a person by name (creneau.cases.names).
+    name_index = models.TextField(blank=True, default="", editable=False)
+
     class Meta:
         verbose_name = _("personne")
         verbose_name_plural = _("personnes")
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_index = index_of([self.family_name, self.given_names])
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"family_name", "given_names"} & set(fields):
+            kwargs["update_fields"] = {*fields, "name_index"}
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:

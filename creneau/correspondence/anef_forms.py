@@ -8,12 +8,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from creneau.cases.forms import OwnIds
 from creneau.cases.models import AnefJourney, Case, Outcome
 from creneau.catalog.models import Prefecture
 from creneau.correspondence.forms import ScanField, WhenField
 
 
-class AnefJourneyForm(forms.ModelForm[AnefJourney]):
+class AnefJourneyForm(OwnIds, forms.ModelForm[AnefJourney]):
     class Meta:
         model = AnefJourney
         fields = [
@@ -29,7 +30,7 @@ class AnefJourneyForm(forms.ModelForm[AnefJourney]):
         }
 
 
-class BlockingForm(forms.Form):
+class BlockingForm(OwnIds, forms.Form):
     """One failure of the téléservice, seen by the person: its date, page, message and capture."""
 
     OUTCOMES = [
@@ -61,7 +62,7 @@ class BlockingForm(forms.Form):
     )
 
 
-class PanVisitForm(forms.Form):
+class PanVisitForm(OwnIds, forms.Form):
     """A visit to a point d'accueil numérique: where, what happened, whether someone saw it."""
 
     OUTCOMES = [

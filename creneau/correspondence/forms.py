@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from creneau.cases.forms import OwnIds
 from creneau.cases.models import Case, Outcome
 from creneau.catalog.models import Prefecture
 from creneau.correspondence.models import RegisteredLetter
@@ -45,7 +46,7 @@ def read(upload: UploadedFile | None) -> bytes:
     return read_limited(upload) if upload is not None else b""
 
 
-class RecipientForm(forms.Form):
+class RecipientForm(OwnIds, forms.Form):
     recipient = forms.EmailField(
         label=_("Destinataire (service des étrangers)"),
         help_text=_("Vérifiez l'adresse sur le site de la préfecture si elle n'est pas vérifiée."),
@@ -62,7 +63,7 @@ class ScheduleForm(RecipientForm):
     )
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(OwnIds, forms.Form):
     message = forms.FileField(
         label=_("Courriel reçu (fichier .eml)"),
         help_text=_(
@@ -72,7 +73,7 @@ class ReplyForm(forms.Form):
     )
 
 
-class LetterSentForm(forms.Form):
+class LetterSentForm(OwnIds, forms.Form):
     tracking_number = forms.CharField(
         label=_("Numéro de suivi du recommandé"),
         max_length=30,
@@ -97,7 +98,7 @@ class LetterSentForm(forms.Form):
         return number
 
 
-class ReceiptForm(forms.Form):
+class ReceiptForm(OwnIds, forms.Form):
     OUTCOMES = [
         (Outcome.DELIVERED, _("Distribuée (avis signé par la préfecture)")),
         (Outcome.REFUSED, _("Refusée ou non réclamée (lettre revenue)")),
@@ -117,7 +118,7 @@ class ReceiptForm(forms.Form):
         field.queryset = RegisteredLetter.objects.filter(case=case, receipt__isnull=True)
 
 
-class CounterVisitForm(forms.Form):
+class CounterVisitForm(OwnIds, forms.Form):
     OUTCOMES = [
         (Outcome.REFUSED, _("Rendez-vous refusé au guichet")),
         (Outcome.NO_ANSWER, _("Pas reçu·e (guichet fermé, entrée refusée, attente sans fin)")),
@@ -148,11 +149,11 @@ class CounterVisitForm(forms.Form):
             self.initial.setdefault("site", case.prefecture_id)
 
 
-class AttestationForm(forms.Form):
+class AttestationForm(OwnIds, forms.Form):
     scan = ScanField(label=_("Attestation signée (photo ou PDF)"))
 
 
-class CccForm(forms.Form):
+class CccForm(OwnIds, forms.Form):
     VIA = [
         ("phone", _("appel au centre de contact citoyen")),
         ("form", _("formulaire de contact en ligne de l'ANEF")),
@@ -198,7 +199,7 @@ class CccForm(forms.Form):
         return cleaned
 
 
-class DddForm(forms.Form):
+class DddForm(OwnIds, forms.Form):
     VIA = [
         ("online", _("formulaire en ligne du Défenseur des droits")),
         ("delegate", _("délégué·e local·e")),

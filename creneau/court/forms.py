@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from creneau.cases.forms import OwnIds
 from creneau.cases.models import CourtEvent
 from creneau.evidence.models import CaseDocument
 
 _NEEDS_NUMBER = {CourtEvent.Kind.INJUNCTION}
 
 
-class CourtEventForm(forms.ModelForm[CourtEvent]):
+class CourtEventForm(OwnIds, forms.ModelForm[CourtEvent]):
     class Meta:
         model = CourtEvent
         fields = (
@@ -38,7 +39,7 @@ class CourtEventForm(forms.ModelForm[CourtEvent]):
         return data
 
 
-class CaseDocumentForm(forms.Form):
+class CaseDocumentForm(OwnIds, forms.Form):
     kind = forms.ChoiceField(label=_("Nature"), choices=CaseDocument.Kind.choices)
     label = forms.CharField(label=_("Libellé"), max_length=150)
     file = forms.FileField(label=_("Fichier (PDF, PNG, JPEG)"))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -19,6 +19,8 @@ from creneau.accounts.models import Member, organisations_of
 from creneau.assessment.services import refresh_stale
 from creneau.cases.models import Case, CaseQuerySet
 from creneau.correspondence.models import MailDraft
+from creneau.notifications.models import SlotEpisode
+from creneau.scheduling.control import FAILED_RUNS
 from creneau.scheduling.doctor import Check, run_checks
 
 SHOWN = 8
@@ -47,7 +49,10 @@ def sections(cases: CaseQuerySet, now: datetime) -> list[Section]:
     open_cases = cases.filter(status__in=OPEN)
     since = now - RECENT
     today = timezone.localdate(now)
-    slots = open_cases.filter(last_slots_at__gte=since)
+    slots = slots_seen(open_cases, since)
+    failing = open_cases.filter(
+        evidence_schedule__last_outcome__in=FAILED_RUNS, evidence_schedule__paused_at__isnull=True
+    )
     stale = open_cases.filter(
         Q(last_attempt_at__lt=since) | Q(last_attempt_at__isnull=True, created_at__lt=since)
     )
@@ -62,7 +67,16 @@ def sections(cases: CaseQuerySet, now: datetime) -> list[Section]:
             "slots",
             _("Créneaux vus cette semaine"),
             _("Des rendez-vous proposés ces 7 derniers jours : prévenez la personne."),
-            slots.order_by("-last_slots_at"),
+            slots.order_by(F("episode_at").desc(nulls_last=True), "-last_slots_at"),
+        ),
+        _section(
+            "failing",
+            _("Tentatives en ligne en échec"),
+            _(
+                "La dernière tentative automatique n'a rien prouvé (site en erreur, page non "
+                "reconnue, captcha, page mal réglée) : ouvrez le dossier pour voir pourquoi."
+            ),
+            failing.order_by("-evidence_schedule__last_run_at"),
         ),
         _section(
             "mail",
@@ -97,13 +111,45 @@ def sections(cases: CaseQuerySet, now: datetime) -> list[Section]:
     ]
 
 
+def slots_seen(cases: CaseQuerySet, since: datetime) -> CaseQuerySet:
+    """Cases that saw slots since ``since``: an attempt that found some, or the followed page's
+    watcher (whose episodes sent the alerts) while the case followed it."""
+    episodes = SlotEpisode.objects.filter(page=OuterRef("booking_page")).filter(
+        Q(closed_at__isnull=True) | Q(closed_at__gte=since),
+        Q(closed_at__isnull=True) | Q(closed_at__gte=OuterRef("created_at")),
+    )
+    latest = Subquery(episodes.order_by("-opened_at").values("opened_at")[:1])
+    return cases.annotate(episode_at=latest).filter(Q(last_slots_at__gte=since) | Exists(episodes))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the first-run checklist."""
+
+    key: str
+    done: bool
+
+
+def first_steps(request: HttpRequest, problems: list[Check]) -> list[Step]:
+    """While the organisations have no case: check the set-up, create a case, invite someone."""
+    organisations = list(organisations_of(request.user))
+    administered = organisations_of(request.user, role=Member.Role.ADMIN).exists()
+    members = Member.objects.filter(organisation__in=organisations).count()
+    steps = [Step("configuration", not problems)] if administered else []
+    return [*steps, Step("case", False), Step("invite", members > len(organisations))]
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     cases = Case.objects.for_user(request.user)
+    problems = _problems(request)
     refresh_stale(cases)  # sections read the stored verdicts
-    listed = sections(cases, timezone.now())
     total = Case.objects.for_user(request.user).filter(status__in=OPEN).count()
-    context = {"sections": listed, "open_total": total, "problems": _problems(request)}
+    if not total and not cases.exists():  # a new organisation: first steps, not empty lists
+        context = {"steps": first_steps(request, problems), "sections": [], "open_total": 0}
+        return render(request, "desk/dashboard.html", context | {"problems": problems})
+    listed = sections(cases, timezone.now())
+    context = {"sections": listed, "open_total": total, "problems": problems}
     return render(request, "desk/dashboard.html", context)
 
 

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from creneau.desk import dashboard, views
+from creneau.desk import dashboard, evidence, views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="dashboard"), name="home"),
@@ -12,4 +12,24 @@ urlpatterns = [
     path("dossiers/<str:reference>/", views.case_detail, name="case-detail"),
     path("dossiers/<str:reference>/modifier/", views.case_edit, name="case-edit"),
     path("dossiers/<str:reference>/tentatives/", views.attempt_create, name="attempt-create"),
+    path(
+        "dossiers/<str:reference>/tentatives/<int:attempt_id>/",
+        evidence.viewer,
+        name="evidence-viewer",
+    ),
+    path(
+        "dossiers/<str:reference>/tentatives/<int:attempt_id>/fichiers/<str:sha256>",
+        evidence.evidence_file,
+        name="evidence-file",
+    ),
+    path(
+        "dossiers/<str:reference>/tentatives/<int:attempt_id>/scelle/<uuid:capture_id>.zip",
+        evidence.sealed_folder,
+        name="evidence-folder",
+    ),
+    path(
+        "dossiers/<str:reference>/tentatives-en-ligne/<str:action>/",
+        views.online_attempts,
+        name="online-attempts",
+    ),
 ]

@@ -5,10 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +19,7 @@ from creneau.accounts.models import AuditEvent, Organisation, organisations_of
 from creneau.assessment.context import assessment_context
 from creneau.assessment.models import VerdictChoices, with_verdict
 from creneau.assessment.services import refresh_stale
+from creneau.cases import names
 from creneau.cases.access import case_or_404
 from creneau.cases.filing import filing_route
 from creneau.cases.forms import (
@@ -28,8 +31,10 @@ from creneau.cases.forms import (
 )
 from creneau.cases.models import AnefJourney, Attempt, Case, CaseQuerySet
 from creneau.cases.spreadsheet import cases_csv
+from creneau.desk import timeline
 from creneau.evidence.attempts import record_attempt
-from creneau.evidence.states import evidence_of
+from creneau.scheduling import control
+from creneau.scheduling.scheduler import ensure_case_schedule
 
 PER_PAGE = 50
 
@@ -44,9 +49,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     verdict = request.GET.get("verdict", "")
     if verdict in VerdictChoices.values:
         cases = with_verdict(cases, verdict)
-    query = request.GET.get("q", "").strip().upper()
+    query = request.GET.get("q", "").strip()
     if query:
-        cases = cases.filter(reference__contains=query)
+        cases = cases.filter(_matching(query))
     page = _page_of(cases, request.GET.get("page"))
     return render(
         request,
@@ -58,8 +63,19 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "q": query,
             "statuses": Case.Status.choices,
             "verdicts": VerdictChoices.choices,
+            "filtered": bool(query or status or verdict),
         },
     )
+
+
+def _matching(query: str) -> Q:
+    """A reference, or a name: every word of the query starts a word of the person's names
+    (names are encrypted: matched through their keyed blind index, creneau.cases.names)."""
+    tokens = names.query_tokens(query)
+    by_name = Q(pk__in=[]) if not tokens else Q()
+    for token in tokens:
+        by_name &= Q(person__name_index__contains=f" {token} ")
+    return Q(reference__contains=query.upper()) | by_name
 
 
 def _page_of(cases: CaseQuerySet, number: str | None) -> "Page[Case]":
@@ -125,12 +141,10 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def _render_case(
     request: HttpRequest, case: Case, attempt_form: AttemptForm, status: int = 200
 ) -> HttpResponse:
-    attempts = list(case.attempts.select_related("recorded_by").prefetch_related("files"))
-    evidence = evidence_of(attempts)  # the one vocabulary of evidence states
-    rows = [(attempt, evidence[attempt.pk]) for attempt in attempts]
     context = {
         "case": case,
-        "attempts": rows,
+        "entries": timeline.entries(case),
+        "online": control.status(case),
         "attempt_form": attempt_form,
         "filing": filing_route(case),
         "anef_journey": AnefJourney.objects.filter(case=case).first(),
@@ -160,6 +174,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
         case = _create_case(request, organisation, person_form, case_form)
         audit.record(request.user, organisation, case.reference, AuditEvent.Action.CREATE)
         messages.success(request, _("Dossier %(ref)s créé.") % {"ref": case.reference})
+        _say_when_attempts_run(request, case)
         return redirect("case-detail", reference=case.reference)
     context = {"person_form": person_form, "case_form": case_form, "org_form": org_form}
     return render(request, "desk/case_form.html", context)
@@ -195,6 +210,8 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
                 request.user, case.organisation, case.reference, AuditEvent.Action.CHANGE, changed
             )
         messages.success(request, _("Dossier enregistré."))
+        if "booking_url" in case_form.changed_data:
+            _say_when_attempts_run(request, case)
         return redirect("case-detail", reference=case.reference)
     return render(
         request,
@@ -225,3 +242,58 @@ def attempt_create(request: HttpRequest, reference: str) -> HttpResponse:
         )
     messages.success(request, _("Tentative enregistrée."))
     return redirect("case-detail", reference=case.reference)
+
+
+def _say_when_attempts_run(request: HttpRequest, case: Case) -> None:
+    """Right after a booking page is attached: whether and when Créneau tries it."""
+    if case.booking_page is None:
+        return
+    schedule = ensure_case_schedule(case, timezone.now())
+    if schedule is None:
+        messages.info(
+            request,
+            _(
+                "Créneau ne peut pas visiter cette page lui-même : notez les tentatives faites "
+                "à la main, avec leur capture (voir « Tentatives en ligne » ci-dessous)."
+            ),
+        )
+        return
+    when = control.when_text(schedule.next_run_at)
+    messages.info(
+        request,
+        _(
+            "Première tentative en ligne prévue le %(when)s ; « Tenter maintenant » la fait "
+            "plus tôt si le site le permet."
+        )
+        % {"when": when},
+    )
+
+
+@login_required
+@require_POST
+def online_attempts(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    """« Tenter maintenant », « Mettre en pause », « Reprendre » (the case page's card)."""
+    case = case_or_404(request, reference)
+    if action == "maintenant":
+        try:
+            control.try_now(case)
+        except control.Refusal as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Tentative demandée : Créneau la fait dans les prochaines minutes ; "
+                    "rechargez la page pour voir son résultat."
+                ),
+            )
+    elif action == "pause":
+        if control.pause(case):
+            messages.success(request, _("Tentatives en ligne mises en pause."))
+    elif action == "reprise":
+        if control.resume(case):
+            messages.success(request, _("Tentatives en ligne reprises."))
+    else:
+        raise Http404
+    audit.record(request.user, case.organisation, case.reference, AuditEvent.Action.CHANGE, action)
+    return redirect(reverse("case-detail", args=[case.reference]) + "#online-attempts")

@@ -108,8 +108,8 @@ def _artefacts(
     snap: PageSnapshot, verdict: Verdict, capture_id: uuid.UUID, case: "Case | None"
 ) -> list[seal.File]:
     original = snap.screenshot or _blank_page()
-    with translation.override("fr"):
-        label = f"{Outcome(verdict.outcome).label} ({verdict.outcome})"
+    with translation.override("fr"):  # the words a judge reads, never the internal code
+        label = str(Outcome(verdict.outcome).label)
     facts = StampFacts(
         captured_at=snap.finished_at,
         url=snap.final_url or snap.requested_url,

@@ -36,7 +36,7 @@ _MONTHS = (
 class StampFacts:
     captured_at: datetime  # aware
     url: str
-    outcome: str  # the human label, e.g. « aucun créneau (no_slot) »
+    outcome: str  # the human label, e.g. « aucun créneau »
     capture_id: str
     server_date: str = ""
     case_reference: str = ""

@@ -31,13 +31,14 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from creneau.cases.models import Case
 from creneau.catalog.models import BookingPage
 from creneau.evidence.attempts import record_capture
 from creneau.evidence.capture import CaptureResult, seal_page
 from creneau.evidence.models import Capture
-from creneau.lib import browsing
+from creneau.lib import browser, browsing
 from creneau.lib.browser import PageSnapshot, Step
 from creneau.notifications import alerts
 from creneau.observatory import advice, checks
@@ -45,6 +46,11 @@ from creneau.scheduling import planning, politeness, scheduler
 from creneau.scheduling.models import EvidenceSchedule, PageWatch
 from creneau.watch import drivers, honesty
 from creneau.watch.classify import Classification
+from creneau.watch.drivers.base import DriverConfigError
+
+# What a run records when nothing could be visited (the page's setup, no browser): not an
+# outcome of the page, and never an attempt.
+SETUP_PROBLEM = "setup"
 
 
 @dataclass(frozen=True)
@@ -71,12 +77,24 @@ def evidence_attempt(row_id: int, token: str, visit: CaseRunner | None = None) -
         scheduler.defer(EvidenceSchedule, row_id, token, timezone.now() + scheduler.LEASE)
         return "no_page"
     adopt_orphan_captures(case)  # a killed worker's sealed capture becomes its attempt first
+    problem = setup_problem(page) if visit is None else ""
+    if problem:  # nothing can be visited as the page is set up: say so, never a silent failure
+        complete_evidence_run(row, token, SETUP_PROBLEM, timezone.now(), problem=problem)
+        return SETUP_PROBLEM
     host = politeness.host_of(page.url)
     grant = politeness.take(host, timezone.now())  # (2)
     if not grant.granted:
         scheduler.defer(EvidenceSchedule, row_id, token, grant.retry_at)
         return "deferred"
-    result = (visit or sealed_visit)(case)  # (3)–(6)
+    try:
+        result = (visit or sealed_visit)(case)  # (3)–(6)
+    except browser.BrowserUnavailableError as exc:
+        problem = _(
+            "Le navigateur du serveur ne démarre pas (%(reason)s) : l'administrateur "
+            "peut lancer « creneau doctor »."
+        ) % {"reason": exc}
+        complete_evidence_run(row, token, SETUP_PROBLEM, timezone.now(), problem=problem)
+        return SETUP_PROBLEM
     now = timezone.now()
     politeness.record(host, result.outcome, result.status, now)
     with transaction.atomic():
@@ -134,10 +152,34 @@ def watch_visit(page: BookingPage) -> RunResult:
     return RunResult(verdict.outcome, snapshot.status, snapshot, verdict)
 
 
+def setup_problem(page: BookingPage) -> str:
+    """Why the page cannot be visited as it is set up (in French, with what to do), or ""."""
+    try:
+        drivers.driver_for(page.system).steps(drivers.stored_config(page))
+    except drivers.UnknownSystemError:
+        return _(
+            "Créneau ne sait pas visiter les pages du système « %(system)s » : choisissez le "
+            "système de cette page dans les réglages de l'organisation (pages de rendez-vous)."
+        ) % {"system": page.get_system_display()}
+    except DriverConfigError as exc:
+        return _(
+            "Cette page ne peut pas être visitée telle qu'elle est réglée (%(reason)s) : "
+            "complétez ses paramètres dans les réglages de l'organisation (pages de rendez-vous)."
+        ) % {"reason": exc}
+    return ""
+
+
 def complete_evidence_run(
-    row: EvidenceSchedule, token: str, outcome: str, now: datetime, rng: random.Random | None = None
+    row: EvidenceSchedule,
+    token: str,
+    outcome: str,
+    now: datetime,
+    rng: random.Random | None = None,
+    *,
+    problem: str = "",
 ) -> bool:
-    """Step (8): the next attempt, another day of the window and another hour of the day."""
+    """Step (8): the next attempt, another day of the window and another hour of the day
+    (``problem``: why nothing could be visited, shown on the case page until a run succeeds)."""
     window = planning.evidence_window()
     hour = timezone.localtime(now).hour
     per_week = planning.evidence_per_week(
@@ -152,7 +194,14 @@ def complete_evidence_run(
         advice=advice.stored(row.case.booking_page),
     )
     return scheduler.finish(
-        EvidenceSchedule, row.pk, token, following, outcome, now, last_hour=hour
+        EvidenceSchedule,
+        row.pk,
+        token,
+        following,
+        outcome,
+        now,
+        last_hour=hour,
+        last_problem=problem[:500],
     )
 
 

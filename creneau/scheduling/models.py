@@ -84,6 +84,10 @@ class EvidenceSchedule(Claimable):
         verbose_name=_("dossier"),
     )
     last_hour = models.PositiveSmallIntegerField(_("heure de la dernière tentative"), null=True)
+    # A volunteer paused the case's attempts (the page's shared watcher goes on for the alerts).
+    paused_at = models.DateTimeField(_("en pause depuis"), null=True, blank=True)
+    # Why the last run could not visit the page (a page set up wrongly, no browser), in French.
+    last_problem = models.CharField(_("dernier empêchement"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("calendrier des tentatives")

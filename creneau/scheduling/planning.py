@@ -232,7 +232,8 @@ def update_budget_status(now: datetime) -> list[HostBudget]:
     window, watched = evidence_window(), watch_window()
     demand: dict[str, int] = defaultdict(int)
     watches: dict[str, int] = defaultdict(int)
-    for case in active_cases().select_related("booking_page"):
+    paused = active_cases().filter(evidence_schedule__paused_at__isnull=False)
+    for case in active_cases().exclude(pk__in=paused).select_related("booking_page"):
         assert case.booking_page is not None
         host = politeness.host_of(case.booking_page.url)
         demand[host] += evidence_per_week(settings.EVIDENCE_PER_WEEK, case.procedure_kind, window)

@@ -139,6 +139,21 @@ def available(host: str, now: datetime | None = None) -> int:
     return int(refilled(budget.tokens, capacity_of(budget), refill_of(budget), elapsed))
 
 
+def next_visit_at(host: str, now: datetime | None = None) -> datetime:
+    """When the host's budget next allows a visit (``now`` if it does already); takes nothing."""
+    now = now or timezone.now()
+    budget = HostBudget.objects.filter(host=host).first()
+    if budget is None:
+        return now
+    if budget.backoff_until and now < budget.backoff_until:
+        return budget.backoff_until
+    refill = refill_of(budget)
+    tokens = refilled(
+        budget.tokens, capacity_of(budget), refill, (now - budget.updated_at).total_seconds()
+    )
+    return now + timedelta(seconds=seconds_until_token(tokens, refill))
+
+
 def record(
     host: str,
     outcome: str,

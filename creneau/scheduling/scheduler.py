@@ -161,17 +161,30 @@ def ensure_schedules(now: datetime, rng: random.Random) -> int:
         if mode_of(page) == "automatic":
             PageWatch.objects.get_or_create(page=page, defaults={"next_run_at": now})
             created += 1
-    window = evidence_window()
     for case in (
         active_cases().filter(evidence_schedule__isnull=True).select_related("booking_page")
     ):
-        assert case.booking_page is not None
-        if mode_of(case.booking_page) in {"automatic", "assisted"}:
-            per_week = evidence_per_week(settings.EVIDENCE_PER_WEEK, case.procedure_kind, window)
-            first = next_evidence_at(now, None, window, per_week, rng, today_allowed=True)
-            EvidenceSchedule.objects.get_or_create(case=case, defaults={"next_run_at": first})
-            created += 1
+        created += ensure_case_schedule(case, now, rng) is not None
     return created
+
+
+def ensure_case_schedule(
+    case: Case, now: datetime, rng: random.Random | None = None
+) -> EvidenceSchedule | None:
+    """The case's evidence schedule, created with its first humane time if it is due one (an
+    active case following a page Créneau can visit, itself or with the person); else None."""
+    page = case.booking_page
+    if case.status not in Case.ACTIVE_STATUSES or page is None:
+        return None
+    if mode_of(page) not in {"automatic", "assisted"}:
+        return None
+    window = evidence_window()
+    per_week = evidence_per_week(settings.EVIDENCE_PER_WEEK, case.procedure_kind, window)
+    first = next_evidence_at(
+        now, None, window, per_week, rng or random.SystemRandom(), today_allowed=True
+    )
+    row, _ = EvidenceSchedule.objects.get_or_create(case=case, defaults={"next_run_at": first})
+    return row
 
 
 def claim_jobs(now: datetime) -> list[Work]:
@@ -221,6 +234,7 @@ def claim_evidence(now: datetime, pages: Pages, budgets: dict[str, int]) -> list
     due = (
         _due(EvidenceSchedule, now)
         .filter(case__status__in=Case.ACTIVE_STATUSES, case__booking_page__in=open_pages)
+        .filter(paused_at__isnull=True)  # a volunteer paused the case's attempts
         .exclude(last_hour=hour)  # never the same hour twice in a row
         .select_related("case__booking_page")
         .order_by(F("last_run_at").asc(nulls_first=True), "next_run_at")

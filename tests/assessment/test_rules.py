@@ -271,8 +271,10 @@ def test_manual_online_declarations_without_a_file_are_flagged(thresholds):
         (None, Level.CAUTION, "n'est pas indiquée"),
         (200, Level.CAUTION, "pas encore ouverte"),
         (90, Level.INFO, "expire dans 90 jours"),
-        (30, Level.MET, "expire dans 30 jours"),
+        # Attempts from 2 March, fewer than 60 days before expiry: the ANEF window had closed.
+        (30, Level.CAUTION, "le délai de dépôt s'est fermé le 23/02/2026"),
         (-10, Level.MET, "a expiré depuis 10 jours"),
+        (-2300, Level.CAUTION, "il y a 6 ans"),
     ],
 )
 def test_renewal_window(expires_in, level, phrase, thresholds):
@@ -282,7 +284,28 @@ def test_renewal_window(expires_in, level, phrase, thresholds):
     reason = judge(rules.renewal_window, snapshot, thresholds)
     assert reason.level == level
     assert phrase in reason.text
-    assert reason.source == citation("ceseda_r431_5")
+    assert reason.source == citation("ceseda_r431_5" if expires_in != -2300 else "ce_453391")
+    assert "à vérifier" not in reason.text  # R. 431-5 was read in the text (verified_on)
+
+
+def test_a_title_expiring_soon_is_acquired_when_the_steps_began_in_the_window(thresholds):
+    """GIVEN weekly attempts from 5 January WHEN the title expires on 11 April, in 17 days on
+    the day of the assessment THEN the urgency is « acquis »: the steps began before the 60th
+    day (10 February)."""
+    today = date(2026, 3, 25)
+    history = weekly(date(2026, 1, 5), 11)
+    snapshot = facts(history, today=today, title_expires_on=date(2026, 4, 11))
+    reason = judge(rules.renewal_window, snapshot, thresholds)
+    assert (reason.level, "expire dans 17 jours" in reason.text) == (Level.MET, True)
+
+
+def test_a_title_expired_years_ago_is_not_an_urgency_by_itself(thresholds):
+    """Issue 19: a title expired in 2020 was counted as urgent (« expiré depuis 2528 jours »)."""
+    snapshot = facts(weekly(MONDAY, 3), today=date(2026, 3, 25), title_expires_on=date(2019, 2, 14))
+    reason = judge(rules.renewal_window, snapshot, thresholds)
+    assert reason.level == Level.CAUTION
+    assert "a expiré le 14/02/2019, il y a 7 ans" in reason.text
+    assert "jours" not in reason.text and reason.next_step
 
 
 def test_renewal_window_only_concerns_renewals(thresholds):

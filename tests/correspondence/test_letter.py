@@ -53,6 +53,9 @@ def test_the_letter_downloads_as_pdf_and_docx(personas, case):
     assert pdf.content.startswith(b"%PDF-")
     assert docx.content.startswith(b"PK")
     assert "wordprocessingml" in docx["Content-Type"]
+    # Named in French, like the interface (issue 19: « letter-….pdf » on a French page).
+    assert pdf["Content-Disposition"] == f'attachment; filename="lettre-{case.reference}.pdf"'
+    assert docx["Content-Disposition"].endswith(f'filename="lettre-{case.reference}.docx"')
     assert alice.get(reverse("letter-document", args=[case.reference, "odt"])).status_code == 404
 
 

@@ -43,9 +43,9 @@ def test_a_volunteer_prepares_reads_and_approves_the_email_on_a_small_phone(
     phone.goto(f"{live_server.url}/dossiers/{case.reference}/")
     phone.get_by_role("link", name="Écrire à la préfecture").click()
     assert_fits_the_screen(phone)
-    phone.get_by_label("Destinataire (service des étrangers)").fill(
-        "pref-etrangers@seine-saint-denis.gouv.fr"
-    )
+    phone.get_by_role("region", name="Préparer un courriel").get_by_label(
+        "Destinataire (service des étrangers)"
+    ).fill("pref-etrangers@seine-saint-denis.gouv.fr")
     phone.get_by_role("button", name="Préparer le courriel").click()
 
     assert phone.get_by_role("heading", name="Relire et approuver le courriel").is_visible()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from creneau.assessment.models import CaseAssessment
 from creneau.cases.models import Attempt, Case, Person
 from creneau.catalog.models import Department
-from tests.conftest import make_case
+from tests.conftest import make_case, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -142,8 +142,30 @@ def test_the_dashboard_costs_the_same_few_queries_with_two_thousand_cases(person
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/tableau-de-bord/")
     assert response.status_code == 200
-    assert len(queries) <= 20, [q["sql"][:120] for q in queries]
+    # Seven lists (a count and a page each), the session, the user, the checks.
+    assert len(queries) <= 22, [q["sql"][:120] for q in queries]
     assert section(response, "gaps").count == 1000
     assert section(response, "slots").count == len(
         [i for i in range(2000) if i % 50 == 0 and i % 15 < 7]
     )
+
+
+def test_a_new_organisation_sees_first_steps_rather_than_empty_lists(personas):
+    page = personas.client_for(personas.alice).get("/tableau-de-bord/").content.decode()
+    assert "Premiers pas" in page and "Créer le premier dossier" in page
+    assert "Rien à faire ici" not in page
+    assert "autres bénévoles sont membres" in page  # Alice and Bob
+
+
+def test_the_first_steps_of_an_admin_alone_include_the_configuration_and_an_invitation(personas):
+    dora = make_member("dora", personas.other_group, role="admin")
+    response = personas.client_for(dora).get("/tableau-de-bord/")
+    steps = {step.key: step.done for step in response.context["steps"]}
+    assert steps["case"] is False
+    assert steps["invite"] is True  # charlie is already a member of the LDH
+    assert "configuration" in steps
+
+
+def test_the_first_steps_go_once_there_is_a_case(personas, alice_case):
+    page = personas.client_for(personas.alice).get("/tableau-de-bord/").content.decode()
+    assert "Premiers pas" not in page

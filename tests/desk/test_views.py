@@ -230,3 +230,47 @@ def test_the_csv_export_neutralises_formulas_and_stays_in_the_organisation(perso
     assert response["Content-Type"].startswith("text/csv")
     assert "'=HYPERLINK" in body and "\n=HYPERLINK" not in body and ",=HYPERLINK" not in body
     assert "Nguyen" not in body
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("person-email", "anli@@example", "Cette adresse e-mail n&#x27;est pas valable"),
+        ("person-phone", "pas de téléphone", "Ce numéro de téléphone n&#x27;est pas valable"),
+        ("person-phone", "06 12 34", "Ce numéro de téléphone n&#x27;est pas valable"),
+        ("case-refused_on", "2999-01-01", "Cette date est dans le futur"),
+    ],
+)
+def test_a_wrong_contact_or_date_is_refused_with_a_french_reason(personas, field, value, message):
+    data = VALID_CASE | {field: value}
+    response = personas.client_for(personas.alice).post(reverse("case-create"), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and message in page
+    assert 'class="error-summary"' in page and "1 erreur à corriger" in page
+    assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "phone", ["06 12 34 56 78", "06.12.34.56.78", "+33 6 12 34 56 78", "0033612345678", "+2127"]
+)
+def test_french_and_international_numbers_are_accepted(personas, phone):
+    data = VALID_CASE | {"person-phone": phone, "person-email": "amina.diallo@exemple.fr"}
+    response = personas.client_for(personas.alice).post(reverse("case-create"), data)
+    if phone == "+2127":  # too short for any country
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def test_an_invalid_attempt_lists_its_errors_at_the_top_with_links_to_the_fields(
+    personas, alice_case
+):
+    response = personas.client_for(personas.alice).post(
+        reverse("attempt-create", args=[alice_case.reference]),
+        {"channel": "counter", "at": "", "outcome": "refused"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    summary = page.index('class="error-summary"')
+    assert summary < page.index('id="summary"')  # before the case's first card
+    assert 'href="#id_at"' in page

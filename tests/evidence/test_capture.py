@@ -134,3 +134,17 @@ def test_a_failed_visit_is_an_error_whatever_the_judge_says(tsa_on):
     result = capture("http://127.0.0.1:9/", judge=says_no_slot)
 
     assert result.outcome == "error" and result.error
+
+
+def test_the_stamp_speaks_french_without_the_internal_code(page_server, tsa_on):
+    """Issue 19: the stamped capture read « aucun créneau (no_slot) »; a judge reads words."""
+    from creneau.lib import ocr
+
+    result = capture(f"{page_server}/")
+
+    original = Image.open(io.BytesIO(storage.read(result.files["screenshot.png"])))
+    stamped = Image.open(io.BytesIO(storage.read(result.files["screenshot-stamped.png"])))
+    band = stamped.crop((0, 0, stamped.width, stamped.height - original.height)).convert("L")
+    text = " ".join(word.text for word in ocr.read(band).words)
+    assert f"({result.outcome})" not in text and result.outcome not in text
+    assert "page non reconnue" in text  # this page's outcome, in its French words

@@ -9,7 +9,7 @@ FACTS = StampFacts(
     captured_at=datetime(2026, 11, 27, 14, 4, 12, tzinfo=UTC),
     url="https://www.rdv-prefecture.interieur.gouv.fr/rdvpref/reservation/demarche/4242/creneau/"
     + "?etape=3&" * 40,
-    outcome="aucun créneau (no_slot)",
+    outcome="aucun créneau",
     capture_id="0f9c2f3e-7d7b-4b8c-9a1f-6f2b8a0b9e11",
     server_date="Fri, 27 Nov 2026 14:04:12 GMT",
     case_reference="K7M2PQ9X",

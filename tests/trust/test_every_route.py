@@ -23,7 +23,7 @@ from tests.conftest import make_case
 pytestmark = pytest.mark.django_db
 
 # Who may reach each route, by its pattern's beginning.
-PUBLIC = ("i18n/", "connexion/", "deconnexion/", "installation/", "observatoire/")
+PUBLIC = ("i18n/", "connexion/", "deconnexion/", "installation/", "observatoire/", "favicon.ico")
 ACCOUNT = ("compte/",)  # the signed-in user's own settings (tests/accounts)
 MEMBER_LISTS = ("", "dossiers/", "dossiers/nouveau/", "dossiers/export.csv", "tableau-de-bord/")
 PERSON_PORTAL = ("p/",)  # a personal link's session (tests/portal/test_access.py)

@@ -147,7 +147,9 @@ def the_point_d_accueil(phone: Page, base_url: str, case: Case) -> None:
 def the_substitute_route_request(phone: Page, base_url: str, case: Case, smtp) -> None:
     phone.goto(f"{base_url}/dossiers/{case.reference}/courriel/")
     expect(phone.get_by_text("ne vaut pas dépôt de la demande")).to_be_visible()
-    phone.get_by_label("Destinataire (service des étrangers)").fill(PREFECTURE)
+    phone.get_by_role("region", name="Préparer un courriel").get_by_label(
+        "Destinataire (service des étrangers)"
+    ).fill(PREFECTURE)
     phone.get_by_role("button", name="Préparer le courriel").click()
     expect(phone.get_by_role("heading", name="Relire et approuver le courriel")).to_be_visible()
     phone.get_by_role("button", name="Envoyer", exact=True).click()

@@ -1,9 +1,25 @@
 import pytest
+from playwright.sync_api import expect
 
 from creneau.cases.models import Case
+from tests.conftest import make_case
+from tests.portal.web import ensure_catalog, grave_violations
 from tests.web.conftest import assert_fits_the_screen, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def catalog():
+    ensure_catalog()
+
+
+@pytest.fixture(autouse=True, scope="module")
+def catalog_kept(django_db_blocker):
+    """Transactional tests empty every table: give the catalog back to the tests after these."""
+    yield
+    with django_db_blocker.unblock():
+        ensure_catalog()
 
 
 def log_in(page, live_server, username):
@@ -50,3 +66,49 @@ def test_the_form_shows_errors_next_to_the_fields(live_server, phone, personas):
     assert "Ce champ est obligatoire." in errors.first.inner_text()
     save_screenshot(phone, "case-form-errors-phone")
     assert not Case.objects.exists()
+
+
+def test_an_invalid_attempt_shows_a_summary_at_the_top_that_leads_to_the_field(
+    live_server, phone, personas
+):
+    """GIVEN the « Noter une tentative » form sent without its date, on a 360 px phone
+    THEN the page opens on a summary of the errors whose link brings the date field into view."""
+    case = make_case(personas.group)
+    log_in(phone, live_server, "alice")
+    phone.goto(f"{live_server.url}/dossiers/{case.reference}/")
+    phone.get_by_label("Canal").select_option("counter")
+    phone.get_by_label("Résultat").select_option("refused")
+    phone.get_by_role("button", name="Enregistrer la tentative").click()
+
+    summary = phone.locator(".error-summary")
+    expect(summary).to_be_in_viewport()
+    expect(summary).to_contain_text("1 erreur à corriger")
+    summary.get_by_role("link", name="Date et heure").click()
+    expect(phone.locator("#id_at")).to_be_in_viewport()
+    assert_fits_the_screen(phone)
+    save_screenshot(phone, "attempt-form-errors-phone")
+
+
+def test_the_case_list_finds_a_case_by_name(live_server, phone, personas):
+    case = make_case(personas.group, family_name="Benali")
+    make_case(personas.group, family_name="Diallo")
+    log_in(phone, live_server, "alice")
+    phone.goto(f"{live_server.url}/dossiers/")
+    phone.get_by_label("Nom ou référence").fill("bénal")
+    phone.get_by_role("button", name="Filtrer").click()
+    expect(phone.locator(".cases li")).to_have_count(1)
+    expect(phone.locator(".cases li")).to_contain_text(case.reference)
+    phone.get_by_label("Nom ou référence").fill("Nguyen")
+    phone.get_by_role("button", name="Filtrer").click()
+    expect(phone.get_by_text("Aucun dossier ne correspond à cette recherche.")).to_be_visible()
+
+
+def test_a_new_organisation_starts_from_a_checklist(live_server, phone, personas):
+    log_in(phone, live_server, "alice")
+    checklist = phone.locator("#first-steps")
+    expect(checklist).to_contain_text("Premiers pas")
+    assert grave_violations(phone) == []
+    assert_fits_the_screen(phone)
+    save_screenshot(phone, "first-steps-phone")
+    checklist.get_by_role("link", name="Créer le premier dossier").click()
+    expect(phone.get_by_role("heading", name="Nouveau dossier")).to_be_visible()

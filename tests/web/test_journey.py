@@ -185,7 +185,9 @@ def slots_alert(sim, smtp: Mailbox, booking_url: str) -> None:  # noqa: F811
 def write_to_prefecture(phone: Page, smtp: Mailbox) -> None:  # noqa: F811
     """(e) Alice prepares the e-mail, reads it, approves it: the SMTP server receives it."""
     phone.get_by_role("link", name="Écrire à la préfecture").click()
-    phone.get_by_label("Destinataire (service des étrangers)").fill(PREFECTURE)
+    phone.get_by_role("region", name="Préparer un courriel").get_by_label(
+        "Destinataire (service des étrangers)"
+    ).fill(PREFECTURE)
     phone.get_by_role("button", name="Préparer le courriel").click()
     expect(phone.get_by_role("heading", name="Relire et approuver le courriel")).to_be_visible()
     assert_fits_the_screen(phone)
@@ -194,7 +196,7 @@ def write_to_prefecture(phone: Page, smtp: Mailbox) -> None:  # noqa: F811
     received = wait_for_mail(smtp, PREFECTURE, 1)
     assert "HADDAD" in decoded(received[0])
     sent = Attempt.objects.get(channel="email")
-    assert (sent.outcome, sent.source) == ("sent", "sent")
+    assert (sent.outcome, sent.source) == ("sent", "sent")  # witnessed: Créneau sent it
     save_screenshot(phone, "journey-7-mail-sent")
 
 

@@ -15,6 +15,18 @@ from creneau.correspondence.anef import not_a_filing
 from creneau.documents.generate import DocumentError, render_document
 from creneau.evidence.states import evidence_for
 
+# Downloads are named in the interface's language (« lettre-K7M2PQ9X.pdf »), never by code name.
+FILE_STEMS = {
+    "email": "courriel",
+    "letter": "lettre",
+    "attestation": "attestation-temoin",
+    "ddd": "saisine-defenseur-des-droits",
+    "ccc": "message-centre-contact",
+    "substitution": "demande-substitution",
+    "requete": "requete",
+    "execution": "demande-execution",
+    "summary": "note-avocat",
+}
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -42,7 +54,8 @@ def document_download(
     audit.record(request.user, case.organisation, case.reference, AuditEvent.Action.DOCUMENT, kind)
     data = document.pdf if fmt == "pdf" else document.docx
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{kind}-{case.reference}.{fmt}"'
+    name = f"{FILE_STEMS.get(kind, 'document')}-{case.reference}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

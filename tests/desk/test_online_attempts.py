@@ -1,0 +1,160 @@
+"""The case page tells whether and when Créneau tries the booking page, lets a volunteer try now
+(within the site's budget), pause and resume; failures and slots seen reach the dashboard."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from creneau.cases.models import Case
+from creneau.catalog.models import BookingPage
+from creneau.notifications.models import AlertLog, SlotEpisode
+from creneau.scheduling import attempts, politeness, scheduler
+from creneau.scheduling.models import EvidenceSchedule
+from tests.conftest import make_case
+from tests.desk.test_views import VALID_CASE
+
+pytestmark = pytest.mark.django_db
+URL = "https://www.rdv.93.gouv.fr/booking/create/9845"
+
+
+@pytest.fixture
+def always_open(settings):
+    """A humane window covering every hour, so that « now » is always inside it."""
+    settings.EVIDENCE_HOURS, settings.EVIDENCE_DAYS = "00:00-23:59", "mon-sun"
+
+
+@pytest.fixture
+def page(db):
+    return BookingPage.objects.create(url=URL, system="legacy")
+
+
+def section(response, key):
+    return next(s for s in response.context["sections"] if s.key == key)
+
+
+def test_attaching_a_booking_page_says_when_the_first_attempt_runs(personas, alice_case, page):
+    client = personas.client_for(personas.alice)
+    data = VALID_CASE | {"case-department": "93", "case-booking_url": URL}
+
+    response = client.post(reverse("case-edit", args=[alice_case.reference]), data, follow=True)
+
+    text = response.content.decode()
+    assert "Première tentative en ligne prévue le" in text
+    assert EvidenceSchedule.objects.filter(case=alice_case).exists()
+    assert "Prochaine tentative" in text and "Tenter maintenant" in text
+
+
+def test_a_case_without_a_page_says_how_attempts_would_start(personas, alice_case):
+    text = (
+        personas.client_for(personas.alice)
+        .get(reverse("case-detail", args=[alice_case.reference]))
+        .content.decode()
+    )
+    assert "Aucune page de rendez-vous n'est suivie" in text
+    assert "Tenter maintenant" not in text
+
+
+def test_trying_now_makes_the_attempt_due_now(personas, page, always_open):
+    case = make_case(personas.group, booking_page=page)
+    client = personas.client_for(personas.alice)
+    url = reverse("online-attempts", args=[case.reference, "maintenant"])
+
+    response = client.post(url, follow=True)
+
+    assert "Tentative demandée" in response.content.decode()
+    assert EvidenceSchedule.objects.get(case=case).next_run_at <= timezone.now()
+
+
+def test_trying_now_when_the_site_budget_is_spent_says_when_and_changes_nothing(
+    personas, page, always_open
+):
+    case = make_case(personas.group, booking_page=page)
+    host = politeness.host_of(URL)
+    while politeness.take(host, timezone.now()).granted:
+        pass
+    client = personas.client_for(personas.alice)
+    shown = client.get(reverse("case-detail", args=[case.reference])).content.decode()
+    before = EvidenceSchedule.objects.get(case=case).next_run_at
+
+    url = reverse("online-attempts", args=[case.reference, "maintenant"])
+    response = client.post(url, follow=True)
+
+    assert "la prochaine est possible vers" in shown and "disabled" in shown
+    assert "la prochaine est possible vers" in response.content.decode()
+    assert EvidenceSchedule.objects.get(case=case).next_run_at == before
+
+
+def test_pausing_and_resuming_from_the_case_page(personas, page):
+    case = make_case(personas.group, booking_page=page)
+    client = personas.client_for(personas.alice)
+
+    paused = client.post(reverse("online-attempts", args=[case.reference, "pause"]), follow=True)
+    assert "en pause depuis le" in paused.content.decode()
+    assert EvidenceSchedule.objects.get(case=case).paused_at is not None
+
+    resumed = client.post(reverse("online-attempts", args=[case.reference, "reprise"]), follow=True)
+    assert "Tentatives en ligne reprises." in resumed.content.decode()
+    assert EvidenceSchedule.objects.get(case=case).paused_at is None
+
+
+def test_an_outsider_cannot_drive_the_attempts_of_a_case(personas, page):
+    case = make_case(personas.group, booking_page=page)
+    client = personas.client_for(personas.charlie)
+    for action in ("maintenant", "pause", "reprise"):
+        url = reverse("online-attempts", args=[case.reference, action])
+        assert client.post(url).status_code == 404
+    assert not EvidenceSchedule.objects.filter(case=case, paused_at__isnull=False).exists()
+
+
+def test_a_page_that_cannot_be_visited_shows_on_the_case_and_on_a_dashboard_card(personas):
+    bad = BookingPage.objects.create(
+        url="https://rdv.val-de-marne.gouv.fr/eAppointment",
+        system="eappointment",
+        parameters={"postal_code": "abc", "motive": "20"},
+    )
+    case = make_case(personas.group, booking_page=bad)
+    schedule = scheduler.ensure_case_schedule(case, timezone.now())
+    EvidenceSchedule.objects.filter(pk=schedule.pk).update(claim="t", claimed_until=None)
+    attempts.evidence_attempt(schedule.pk, "t")
+    client = personas.client_for(personas.alice)
+
+    page_text = client.get(reverse("case-detail", args=[case.reference])).content.decode()
+    dashboard = client.get(reverse("dashboard"))
+
+    assert "La dernière tentative n'a pas pu avoir lieu." in page_text
+    assert "postal_code" in page_text
+    assert [c.pk for c in section(dashboard, "failing").cases] == [case.pk]
+
+
+def test_slots_seen_by_the_page_watcher_show_on_the_dashboard_and_the_timeline(personas, page):
+    """GIVEN the followed page's watcher saw slots and the person was alerted (no attempt of
+    the case saw them) THEN the dashboard counts the case and its timeline shows the period."""
+    case = make_case(personas.group, booking_page=page)
+    now = timezone.now()
+    episode = SlotEpisode.objects.create(page=page, opened_at=now - timedelta(hours=2))
+    AlertLog.objects.create(
+        kind="slots",
+        episode=episode,
+        case=case,
+        recipient="person",
+        language="fr",
+        result="delivered",
+        sent_at=now - timedelta(hours=2),
+    )
+    Case.objects.filter(pk=case.pk).update(created_at=now - timedelta(days=1))
+    SlotEpisode.objects.filter(pk=episode.pk).update(closed_at=now - timedelta(hours=1))
+    later = make_case(personas.group, family_name="Nouveau", booking_page=page)  # after the slots
+    SlotEpisode.objects.create(
+        page=page, opened_at=now - timedelta(days=30), closed_at=now - timedelta(days=29)
+    )
+    client = personas.client_for(personas.alice)
+
+    dashboard = client.get(reverse("dashboard"))
+    timeline = client.get(reverse("case-detail", args=[case.reference])).content.decode()
+
+    assert [c.pk for c in section(dashboard, "slots").cases] == [case.pk]
+    assert later.pk not in {c.pk for c in section(dashboard, "slots").cases}
+    assert "Créneaux vus sur la page suivie" in timeline
+    assert "personne (remis au transport)" in timeline
