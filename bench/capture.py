@@ -1,17 +1,24 @@
-"""Cost of sealing a capture, against a bare snapshot of the same local page, in one process.
+"""Cost of a sealed capture against the bare Playwright floor, its throughput and its memory.
 
-    uv run python bench/capture.py [--runs 7] [--concurrent 4]
+    uv run python bench/capture.py [--runs 9] [--concurrent 4] [--minute 60]
 
-Prints, for a short page and a 10,000 px tall page, the median time of a bare snapshot through
-the browser seam (full-page PNG + HTML + MHTML) and of a full sealed capture (snapshot, classify,
-stamp, store, manifest, RFC 3161 token from a local TSA, database rows), interleaved so that
-machine load hits both alike, and their ratio (goal ≤ 1.25); the fastest runs are printed too,
-as the least disturbed by other work on a shared machine. Then the memory of the Chromium
-processes (PSS and RSS summed from /proc) with 1 and N captures in flight at once. The seam
-keeps one browser per thread, so N concurrent captures are N browsers with one context each.
+1. Time, interleaved in one process on the same loopback no-slot page (and a 10,000 px page):
+   - the floor: bare Playwright, browser already running (new context, goto, full-page PNG,
+     close), on its own thread with its own browser;
+   - a bare snapshot through the browser seam (HTML, text, MHTML, PNG, dialogs, headers);
+   - a sealed capture (snapshot, judge, stamp, store, manifest, RFC 3161 token from a local
+     TSA, database rows): ``scheduling.attempts.capture``.
+   Printed: medians, sealed ÷ floor (goal ≤ 1.25) and sealed ÷ snapshot, and the per-step
+   timings (from the manifest) of the median sealed run.
+2. Throughput: sealed captures per minute with ``--concurrent`` threads (goal ≥ 120 on 2 cores).
+3. Memory: PSS / RSS of the Chromium processes with 1 and N captures in flight at once, and the
+   cost of each further concurrent capture (goal ≤ 80 MB PSS).
+
+The machine may be shared: compare ratios measured in the same run, and read the load printed.
 """
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -19,8 +26,10 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 DATA = tempfile.mkdtemp(prefix="creneau-bench-")
@@ -33,8 +42,11 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from playwright.sync_api import Browser, sync_playwright  # noqa: E402
 
-from creneau.lib import browsing  # noqa: E402
+from creneau.evidence.models import Capture  # noqa: E402
+from creneau.lib import browsing, storage  # noqa: E402
+from creneau.lib.browser import LAUNCH_ARGS, chromium_path  # noqa: E402
 from creneau.lib.localtsa import LocalTSA  # noqa: E402
 from creneau.scheduling.attempts import capture  # noqa: E402
 
@@ -45,6 +57,7 @@ PAGES = {
     "/slow": "<p>Chargement…</p><img src='/pause'>",
 }
 PAUSE_S = 3.0
+STEPS = ("goto", "settle", "html", "text", "mhtml", "png", "stamp", "hash", "tsa", "database")
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -65,20 +78,101 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
-def timed(work: Callable[[], object]) -> float:
+class Floor:
+    """Bare Playwright on a thread of its own (its sync API owns the thread that starts it)."""
+
+    def __init__(self) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="floor")
+        self.browser: Browser = self.pool.submit(self._launch).result()
+
+    def _launch(self) -> Browser:
+        self.playwright = sync_playwright().start()
+        return self.playwright.chromium.launch(
+            executable_path=chromium_path(), args=LAUNCH_ARGS, headless=True
+        )
+
+    def _capture(self, url: str) -> bytes:
+        context = self.browser.new_context(viewport={"width": 1366, "height": 768})
+        page = context.new_page()
+        page.goto(url)
+        png = page.screenshot(full_page=True, type="png")
+        context.close()
+        return png
+
+    def capture(self, url: str) -> bytes:
+        return self.pool.submit(self._capture, url).result()
+
+    def close(self) -> None:
+        def stop() -> None:
+            self.browser.close()
+            self.playwright.stop()
+
+        self.pool.submit(stop).result()
+        self.pool.shutdown()
+
+
+def timed(work: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
-    work()
-    return time.perf_counter() - start
+    result = work()
+    return time.perf_counter() - start, result
 
 
-def compare(url: str, runs: int) -> tuple[list[float], list[float]]:
-    browsing.snapshot(url)  # warm the browser
+def manifest_timings(capture_id: str) -> dict[str, float]:
+    row = Capture.objects.select_related("seal__manifest").get(pk=capture_id)
+    timings: dict[str, float] = json.loads(storage.read(row.seal.manifest.sha256))["timings"]
+    return timings
+
+
+def compare(floor: Floor, url: str, runs: int) -> dict[str, list[Any]]:
+    floor.capture(url)  # warm both browsers and every code path
+    browsing.snapshot(url)
     capture(url)
-    bare, sealed = [], []
+    found: dict[str, list[Any]] = {"floor": [], "snapshot": [], "sealed": [], "ids": []}
     for _ in range(runs):
-        bare.append(timed(lambda: browsing.snapshot(url)))
-        sealed.append(timed(lambda: capture(url)))
-    return bare, sealed
+        found["floor"].append(timed(lambda: floor.capture(url))[0])
+        found["snapshot"].append(timed(lambda: browsing.snapshot(url))[0])
+        took, result = timed(lambda: capture(url))
+        found["sealed"].append(took)
+        found["ids"].append(result.capture_id)
+    return found
+
+
+def report_times(label: str, found: dict[str, list[Any]]) -> None:
+    for name, pick in (("median", statistics.median), ("fastest", min)):
+        floor, snap, sealed = (pick(found[k]) for k in ("floor", "snapshot", "sealed"))
+        print(
+            f"  {label:15} {name:8} floor {floor:6.3f} s  snapshot {snap:6.3f} s  "
+            f"sealed {sealed:6.3f} s   sealed/floor {sealed / floor:.2f}  "
+            f"sealed/snapshot {sealed / snap:.2f}"
+        )
+    ranked = sorted(zip(found["sealed"], found["ids"], strict=True))
+    timings = manifest_timings(ranked[len(ranked) // 2][1])
+    shown = "  ".join(f"{k} {timings[k] * 1000:.0f}" for k in STEPS if k in timings)
+    others = "  ".join(f"{k} {v * 1000:.0f}" for k, v in sorted(timings.items()) if k not in STEPS)
+    print(f"  {'':15} median sealed run, ms: {shown}")
+    if others:
+        print(f"  {'':15} (also: {others})")
+
+
+def throughput(url: str, threads: int, seconds: float) -> tuple[int, float]:
+    """Sealed captures completed by ``threads`` threads within ``seconds``."""
+    stop = time.monotonic() + seconds
+    done: list[int] = []
+
+    def loop() -> None:
+        count = 0
+        while time.monotonic() < stop:
+            capture(url)
+            count += 1
+        done.append(count)
+
+    start = time.monotonic()
+    workers = [threading.Thread(target=loop) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return sum(done), time.monotonic() - start
 
 
 def chromium_pids() -> list[int]:
@@ -135,27 +229,32 @@ def peak_in_flight(url: str, concurrent: int) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--concurrent", type=int, default=4)
+    parser.add_argument("--minute", type=float, default=60.0, help="throughput run, seconds")
     options = parser.parse_args()
     call_command("migrate", verbosity=0)
     tsa = LocalTSA(Path(DATA) / "tsa").start()
     settings.TSA_URLS, settings.TSA_CA_FILE = [tsa.url], str(tsa.ca_file)
+    settings.ALLOW_LOCAL_URLS = True
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
-    print(f"time of {options.runs} interleaved runs (same process, same page), goal <= 1.25")
+    floor = Floor()
+    print(f"1. time of {options.runs} interleaved runs (same process, same page); goal <= 1.25")
     for path, label in (("/", "short page"), ("/tall", "10,000 px page")):
-        bare, sealed = compare(base + path, options.runs)
-        for name, pick in (("median", statistics.median), ("fastest", min)):
-            print(
-                f"  {label:15} {name:8} bare snapshot {pick(bare):6.3f} s   "
-                f"sealed capture {pick(sealed):6.3f} s   ratio {pick(sealed) / pick(bare):.2f}"
-            )
+        report_times(label, compare(floor, base + path, options.runs))
+    floor.close()
+
+    print(f"2. sealed captures per minute, {options.concurrent} threads; goal >= 120")
+    for threads in sorted({1, options.concurrent}):
+        count, took = throughput(base + "/", threads, options.minute)
+        print(f"  {threads} thread(s): {count} in {took:.0f} s = {count * 60 / took:.0f} per minute")
     browsing.close_all()
 
-    print("memory of Chromium processes (PSS / RSS), peak while captures are in flight")
+    print("3. memory of Chromium processes (PSS / RSS), peak while captures are in flight")
     peaks = {}
     for count in (1, options.concurrent):
         peaks[count] = peak_in_flight(base + "/slow", count)
@@ -166,7 +265,8 @@ def main() -> None:
     if extra:
         pss = (peaks[options.concurrent][0] - peaks[1][0]) / extra
         rss = (peaks[options.concurrent][1] - peaks[1][1]) / extra
-        print(f"  each further concurrent capture: PSS {pss:5.0f} MB  RSS {rss:5.0f} MB")
+        print(f"  each further concurrent capture: PSS {pss:5.0f} MB  RSS {rss:5.0f} MB (goal <= 80)")
+    print(f"load average at end: {os.getloadavg()[0]:.1f}")
     tsa.stop()
     server.shutdown()
 
