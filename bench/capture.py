@@ -251,7 +251,8 @@ def main() -> None:
     print(f"2. sealed captures per minute, {options.concurrent} threads; goal >= 120")
     for threads in sorted({1, options.concurrent}):
         count, took = throughput(base + "/", threads, options.minute)
-        print(f"  {threads} thread(s): {count} in {took:.0f} s = {count * 60 / took:.0f} per minute")
+        rate = count * 60 / took
+        print(f"  {threads} thread(s): {count} in {took:.0f} s = {rate:.0f} per minute")
     browsing.close_all()
 
     print("3. memory of Chromium processes (PSS / RSS), peak while captures are in flight")
@@ -265,7 +266,8 @@ def main() -> None:
     if extra:
         pss = (peaks[options.concurrent][0] - peaks[1][0]) / extra
         rss = (peaks[options.concurrent][1] - peaks[1][1]) / extra
-        print(f"  each further concurrent capture: PSS {pss:5.0f} MB  RSS {rss:5.0f} MB (goal <= 80)")
+        print(f"  each further concurrent capture: PSS {pss:5.0f} MB  RSS {rss:5.0f} MB")
+        print("  (goal: PSS <= 80 MB)")
     print(f"load average at end: {os.getloadavg()[0]:.1f}")
     tsa.stop()
     server.shutdown()

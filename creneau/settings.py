@@ -250,6 +250,11 @@ TESSDATA_DIR = env("TESSDATA_DIR")
 # Simulators and tests serve booking pages on loopback; production refuses such URLs.
 ALLOW_LOCAL_URLS = envbool("ALLOW_LOCAL_URLS", False)
 USER_AGENT_CONTACT = env("USER_AGENT_CONTACT", "https://github.com/creneau/creneau")
+# The browser (creneau.lib.browser): one Chromium per process, at most this many captures in it
+# at once (a context each); a capture that has not finished after CAPTURE_DEADLINE seconds is
+# stopped and recorded as an error, whatever the site does.
+BROWSER_CAPTURES = envint("BROWSER_CAPTURES", 4)
+CAPTURE_DEADLINE_S = envint("CAPTURE_DEADLINE", 90)
 
 LOGGING = {
     "version": 1,

@@ -83,7 +83,8 @@ def sealed_visit(case: Case) -> RunResult:
     assert page is not None
     config = drivers.stored_config(page)
     clock = time.monotonic()
-    snapshot = browsing.snapshot(page.url, drivers.driver_for(page.system).steps(config))  # (3)
+    driver = drivers.driver_for(page.system)
+    snapshot = browsing.snapshot(page.url, driver.steps(config), ready=driver.ready(config))  # (3)
     started = time.monotonic()
     verdict = drivers.judge(page.system, snapshot, config)  # (4)
     judged = {"browse": started - clock, "judge": time.monotonic() - started}

@@ -65,7 +65,7 @@ def test_run_serves_the_app_and_restarts_a_scheduler_that_dies(tmp_path):
             lambda: [p for p, cmd in children_of(app.pid).items() if "creneau scheduler" in cmd],
             "the scheduler",
         )[0]
-        assert sum("db_worker" in cmd for cmd in children_of(app.pid).values()) == 2
+        assert sum("db_worker" in cmd for cmd in children_of(app.pid).values()) == 4
         os.kill(scheduler, signal.SIGKILL)
         wait_for(
             lambda: [

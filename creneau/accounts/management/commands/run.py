@@ -2,8 +2,13 @@
 
 1. migrate the database and load the catalog files;
 2. collect static files;
-3. start the background processes (task worker; the scheduler once it exists) as children;
+3. start the background processes (task workers and the scheduler) as children;
 4. serve the web app with waitress until interrupted, then stop the children.
+
+Each worker runs one task at a time, so queues that must not wait for each other get workers of
+their own: ``attempts`` (browsers: a capture may take up to its deadline), ``alerts`` (a slot
+alert never waits behind a capture or a bundle), ``assisted`` (a session waits minutes for a
+person) and everything else (periodic jobs, bundles).
 """
 
 import signal
@@ -20,11 +25,12 @@ from creneau.catalog.loader import load_catalog
 
 # Each entry is one long-running child process: the `creneau` sub-command and its arguments.
 RESTART_CHECK_S = 5.0
+OWN_WORKERS = "attempts,alerts,assisted"
 BACKGROUND = [
-    ["db_worker", "--queue-name", "*", "--exclude-queues", "assisted", "--no-reload"],
-    # An assisted session waits for a person for minutes: it gets its own worker, so that
-    # slot watching and evidence attempts never queue behind it.
+    ["db_worker", "--queue-name", "attempts", "--no-reload"],
+    ["db_worker", "--queue-name", "alerts", "--no-reload"],
     ["db_worker", "--queue-name", "assisted", "--no-reload"],
+    ["db_worker", "--queue-name", "*", "--exclude-queues", OWN_WORKERS, "--no-reload"],
     ["scheduler"],
 ]
 
