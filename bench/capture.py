@@ -9,7 +9,7 @@
    - a sealed capture (snapshot, judge, stamp, store, manifest, RFC 3161 token from a local
      TSA, database rows): ``scheduling.attempts.capture``.
    Printed: medians, sealed ÷ floor (goal ≤ 1.25) and sealed ÷ snapshot, and the per-step
-   timings (from the manifest) of the median sealed run.
+   timings of the median sealed run (steps in the browser may overlap: MHTML, PNG, probes).
 2. Throughput: sealed captures per minute with ``--concurrent`` threads (goal ≥ 120 on 2 cores).
 3. Memory: PSS / RSS of the Chromium processes with 1 and N captures in flight at once, and the
    cost of each further concurrent capture (goal ≤ 80 MB PSS).
@@ -18,7 +18,6 @@ The machine may be shared: compare ratios measured in the same run, and read the
 """
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -44,8 +43,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from playwright.sync_api import Browser, sync_playwright  # noqa: E402
 
-from creneau.evidence.models import Capture  # noqa: E402
-from creneau.lib import browsing, storage  # noqa: E402
+from creneau.lib import browsing  # noqa: E402
 from creneau.lib.browser import LAUNCH_ARGS, chromium_path  # noqa: E402
 from creneau.lib.localtsa import LocalTSA  # noqa: E402
 from creneau.scheduling.attempts import capture  # noqa: E402
@@ -57,7 +55,10 @@ PAGES = {
     "/slow": "<p>Chargement…</p><img src='/pause'>",
 }
 PAUSE_S = 3.0
-STEPS = ("goto", "settle", "html", "text", "mhtml", "png", "stamp", "hash", "tsa", "database")
+STEPS = (
+    *("context", "page", "goto", "settle", "html", "mhtml", "png", "check"),
+    *("judge", "stamp", "hash", "store", "tsa", "database"),
+)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -91,15 +92,20 @@ class Floor:
             executable_path=chromium_path(), args=LAUNCH_ARGS, headless=True
         )
 
-    def _capture(self, url: str) -> bytes:
+    def _capture(self, url: str) -> dict[str, float]:
+        timings, clock = {}, time.perf_counter()
         context = self.browser.new_context(viewport={"width": 1366, "height": 768})
         page = context.new_page()
+        timings["context+page"], clock = time.perf_counter() - clock, time.perf_counter()
         page.goto(url)
-        png = page.screenshot(full_page=True, type="png")
+        timings["goto"], clock = time.perf_counter() - clock, time.perf_counter()
+        page.screenshot(full_page=True, type="png")
+        timings["png"], clock = time.perf_counter() - clock, time.perf_counter()
         context.close()
-        return png
+        timings["close"] = time.perf_counter() - clock
+        return timings
 
-    def capture(self, url: str) -> bytes:
+    def capture(self, url: str) -> dict[str, float]:
         return self.pool.submit(self._capture, url).result()
 
     def close(self) -> None:
@@ -117,23 +123,20 @@ def timed(work: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - start, result
 
 
-def manifest_timings(capture_id: str) -> dict[str, float]:
-    row = Capture.objects.select_related("seal__manifest").get(pk=capture_id)
-    timings: dict[str, float] = json.loads(storage.read(row.seal.manifest.sha256))["timings"]
-    return timings
-
-
 def compare(floor: Floor, url: str, runs: int) -> dict[str, list[Any]]:
     floor.capture(url)  # warm both browsers and every code path
     browsing.snapshot(url)
     capture(url)
-    found: dict[str, list[Any]] = {"floor": [], "snapshot": [], "sealed": [], "ids": []}
+    found: dict[str, list[Any]] = {"floor": [], "snapshot": [], "sealed": [], "timings": []}
+    found["floor_timings"] = []
     for _ in range(runs):
-        found["floor"].append(timed(lambda: floor.capture(url))[0])
+        took, steps = timed(lambda: floor.capture(url))
+        found["floor"].append(took)
+        found["floor_timings"].append(steps)
         found["snapshot"].append(timed(lambda: browsing.snapshot(url))[0])
         took, result = timed(lambda: capture(url))
         found["sealed"].append(took)
-        found["ids"].append(result.capture_id)
+        found["timings"].append(getattr(result, "timings", {}))
     return found
 
 
@@ -145,8 +148,11 @@ def report_times(label: str, found: dict[str, list[Any]]) -> None:
             f"sealed {sealed:6.3f} s   sealed/floor {sealed / floor:.2f}  "
             f"sealed/snapshot {sealed / snap:.2f}"
         )
-    ranked = sorted(zip(found["sealed"], found["ids"], strict=True))
-    timings = manifest_timings(ranked[len(ranked) // 2][1])
+    ranked = sorted(zip(found["floor"], found["floor_timings"], strict=True), key=lambda r: r[0])
+    shown = "  ".join(f"{k} {v * 1000:.0f}" for k, v in ranked[len(ranked) // 2][1].items())
+    print(f"  {'':15} median floor run, ms: {shown}")
+    ranked = sorted(zip(found["sealed"], found["timings"], strict=True), key=lambda r: r[0])
+    timings = ranked[len(ranked) // 2][1]
     shown = "  ".join(f"{k} {timings[k] * 1000:.0f}" for k in STEPS if k in timings)
     others = "  ".join(f"{k} {v * 1000:.0f}" for k, v in sorted(timings.items()) if k not in STEPS)
     print(f"  {'':15} median sealed run, ms: {shown}")

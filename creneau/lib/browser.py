@@ -159,6 +159,8 @@ class PageSnapshot:
     # False when the page kept changing while it was saved: the screenshot may show another
     # state than the HTML and text every judgement reads.
     coherent: bool = True
+    freezes: int = 0  # how many times the page was frozen before one freeze held
+    answered: bool = False  # the driver's readiness (``Ready``) was shown on the frozen page
 
     def header(self, name: str) -> str:
         """The value of a response header (case-insensitive), or an empty string."""
@@ -243,7 +245,7 @@ class _Traffic:
 
     def __init__(self, page: Page, ignore: Sequence[str]) -> None:
         self.ignore = tuple(ignore)
-        self.inflight: set[Request] = set()
+        self.inflight: dict[Request, float] = {}  # → when it started
         self.last = time.monotonic()
         page.on("request", self._start)
         page.on("requestfinished", self._end)
@@ -251,19 +253,18 @@ class _Traffic:
 
     def _start(self, request: Request) -> None:
         if request.resource_type in NEEDED and not any(p in request.url for p in self.ignore):
-            self.inflight.add(request)
-            self.last = time.monotonic()
+            self.last = self.inflight[request] = time.monotonic()
 
     def _end(self, request: Request) -> None:
-        if request in self.inflight:
-            self.inflight.discard(request)
+        if self.inflight.pop(request, None) is not None:
             self.last = time.monotonic()
 
     def quiet_s(self) -> float:
         return 0.0 if self.inflight else time.monotonic() - self.last
 
-    def pending(self) -> str:
-        urls = sorted(request.url for request in self.inflight)
+    def pending(self, since: float) -> str:
+        """The requests started before ``since`` and still in flight, said in one line."""
+        urls = sorted(request.url for request, start in self.inflight.items() if start < since)
         shown = ", ".join(url[:120] for url in urls[:PENDING_SHOWN])
         return f"{len(urls)} request(s) still in flight: {shown}" if urls else ""
 
@@ -273,20 +274,25 @@ class _View:
     """A page and what was seen on it: dialogs, main-frame documents, requests in flight."""
 
     page: Page
-    cdp: CDPSession
+    opening: "asyncio.Task[CDPSession]"  # made beside the first navigation
     traffic: _Traffic
     ready: Ready
     dialogs: list[str] = field(default_factory=list)
     documents: list[Response] = field(default_factory=list)
     stage: str = "opening a context"
+    answered: bool = False  # the driver's readiness was seen on the frozen page
 
     def last(self) -> Response | None:
         return self.documents[-1] if self.documents else None
 
+    async def cdp(self) -> CDPSession:
+        return await self.opening
+
 
 async def _open_view(context: BrowserContext, ready: Ready) -> _View:
     page = await context.new_page()
-    view = _View(page, await context.new_cdp_session(page), _Traffic(page, ready.ignore), ready)
+    opening = asyncio.ensure_future(context.new_cdp_session(page))
+    view = _View(page, opening, _Traffic(page, ready.ignore), ready)
 
     async def on_dialog(dialog: Dialog) -> None:
         view.dialogs.append(dialog.message)
@@ -343,7 +349,7 @@ async def _follow(view: _View, steps: Sequence[Step], stop_on_error_page: bool =
 async def _stop_loading(view: _View) -> None:
     """After a failed navigation: stop it, so that the page can be read as it stands."""
     with contextlib.suppress(PlaywrightError):
-        await view.cdp.send("Page.stopLoading")
+        await (await view.cdp()).send("Page.stopLoading")
 
 
 async def _wait_idle(view: _View, until: float) -> bool:
@@ -366,6 +372,9 @@ class _Frozen:
     count: int = -1
     href: str = ""
     dialogs: int = 0
+    at: float = 0.0  # when the freeze began (monotonic)
+    freezes: int = 0
+    answered: bool = False
     unsettled: str = ""
     coherent: bool = True
     headers: tuple[tuple[str, str], ...] = ()  # of the last main-frame document
@@ -394,11 +403,11 @@ async def _timed(timings: dict[str, float], name: str, work: Awaitable[T]) -> T:
 
 async def _freeze_once(view: _View, probes: Sequence[str], timings: dict[str, float]) -> _Frozen:
     """HTML and text (one task of the page), then MHTML, PNG and probes of the page as it stands."""
-    page = view.page
+    page, at = view.page, time.monotonic()
     try:
         read = await _timed(timings, "html", page.evaluate(READ))
         mhtml, png, found = await asyncio.gather(
-            _timed(timings, "mhtml", view.cdp.send("Page.captureSnapshot", {"format": "mhtml"})),
+            _timed(timings, "mhtml", _mhtml(view)),
             _timed(
                 timings,
                 "png",
@@ -417,25 +426,32 @@ async def _freeze_once(view: _View, probes: Sequence[str], timings: dict[str, fl
         count=int(read["count"]),
         href=str(read["href"]),
         dialogs=len(view.dialogs),
+        at=at,
     )
+
+
+async def _mhtml(view: _View) -> Any:
+    return await (await view.cdp()).send("Page.captureSnapshot", {"format": "mhtml"})
 
 
 async def _unchanged(view: _View, frozen: _Frozen, until: float) -> bool | None:
     """After a freeze: True when the page is still in the frozen state and settled, False when
-    it changed, None when it is unchanged but still loading at the bound."""
+    it changed, None when it is unchanged but still waits at the bound for a request that began
+    before the freeze (a request begun since, like a page's polling, changed nothing so far)."""
     ready = view.ready
     while True:
-        if not await _wait_idle(view, until):
-            return None
+        bounded = not await _wait_idle(view, until)
         seen = await view.page.evaluate(
             CHECK, [frozen.count, list(ready.selectors), list(ready.texts)]
         )
         moved = seen["href"] != frozen.href or len(view.dialogs) != frozen.dialogs
         if moved or (not seen["same"] and seen["text"] != frozen.text):
             return False
-        answered = bool(seen["ready"]) or (ready.dialog and bool(view.dialogs))
+        if bounded:
+            return None if view.traffic.pending(frozen.at) else True
+        view.answered = bool(seen["ready"]) or (ready.dialog and bool(view.dialogs))
         quiet = view.traffic.quiet_s()
-        if answered or quiet >= QUIET_S or time.monotonic() >= until:
+        if view.answered or quiet >= QUIET_S or time.monotonic() >= until:
             return True
         await asyncio.sleep(QUIET_S - quiet)
 
@@ -452,7 +468,6 @@ async def _settle_and_freeze(
     frozen = _Frozen()
     for round in range(1, FREEZE_ROUNDS + 1):
         view.stage = "saving the page"
-        timings["freezes"] = round
         frozen = await _freeze_once(view, probes, timings)
         if frozen.error:
             return frozen
@@ -460,8 +475,9 @@ async def _settle_and_freeze(
             same = await _timed(timings, "check", _unchanged(view, frozen, until))
         except PlaywrightError as exc:
             return _Frozen(error=f"the page could not be saved: {exc.message.splitlines()[0]}")
+        frozen = replace(frozen, freezes=round, answered=view.answered)
         if same is None:
-            return replace(frozen, unsettled=view.traffic.pending())
+            return replace(frozen, unsettled=view.traffic.pending(frozen.at))
         if same:
             return frozen
         if time.monotonic() >= until:
@@ -618,7 +634,7 @@ class _Engine:
         view: _View | None = None
         try:
             async with asyncio.timeout(job.deadline_s):
-                view = await _open_view(context, job.ready)
+                view = await _timed(timings, "page", _open_view(context, job.ready))
                 frozen, error = await _visit(view, job, timings)
         except TimeoutError:
             stage = view.stage if view else "opening a context"
@@ -686,6 +702,8 @@ def _snapshot_of(
         probes=frozen.probes,
         unsettled=frozen.unsettled,
         coherent=frozen.coherent,
+        freezes=frozen.freezes,
+        answered=frozen.answered,
     )
 
 

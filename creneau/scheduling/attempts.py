@@ -154,6 +154,9 @@ def capture(
     """Steps (3)–(5) for one URL: browse, judge (the generic classifier unless ``judge`` is
     given, under the honesty rule either way), seal. A failed visit is sealed too, as ``error``.
     ``allow_local`` as in :func:`creneau.lib.browsing.snapshot`."""
+    clock = time.monotonic()
     snapshot = browsing.snapshot(url, steps, allow_local=allow_local)
+    started = time.monotonic()
     verdict = honesty.honest(snapshot, judge(snapshot)) if judge else honesty.read(snapshot)
-    return seal_page(snapshot, verdict, case=case, out_dir=out_dir)
+    judged = {"browse": started - clock, "judge": time.monotonic() - started}
+    return seal_page(snapshot, verdict, case=case, out_dir=out_dir, timings=judged)
