@@ -1,13 +1,20 @@
-"""How the web app holds up with 10,000 cases: latency per page under a bounded concurrent load.
+"""How the web app holds up with many cases: latency per page under a bounded concurrent load.
 
-A throwaway SQLite database gets 10,000 cases (bulk-created, a few attempts each); the app is
-started with ``creneau run --web-only`` on a free 127.0.0.1 port; a volunteer logs in; threads
-with ``http.client`` hit each page a bounded number of times, within a bounded time. Printed:
-p50 / p95 / max latency and requests per second per page, and the ratio of each page's p95 to
-the login page's (a near-static page measured in the same run, so the ratio means something
-on any machine). Nothing is asserted: this measures.
+A throwaway database (SQLite, or PostgreSQL with ``--postgres``: a cluster of its own started
+with ``scripts/postgres`` and stopped at the end) gets ``--cases`` cases (bulk-created, a few
+attempts each); the app is started with ``creneau run --web-only`` on a free 127.0.0.1 port; a
+volunteer logs in; threads with ``http.client`` hit each page a bounded number of times, within
+a bounded time. Printed:
 
-    uv run python bench/load.py [--cases 10000] [--requests 120] [--concurrency 6]
+1. per page, in process: the number of queries, their time, and the plan of the slowest;
+2. the cost of ``assessment.services.refresh_stale`` on the volunteer's cases when no verdict
+   is stale, and when many are (the lists call it before reading stored verdicts);
+3. p50 / p95 / max latency and requests per second per page, and the ratio of each page's p95
+   to the login page's (a near-static page measured in the same run, so the ratio means
+   something on any machine). Goals: p95 <= 100 ms at 10,000 cases on SQLite, <= 150 ms at
+   100,000 on PostgreSQL. Nothing is asserted: this measures.
+
+    uv run python bench/load.py [--cases 10000] [--requests 120] [--concurrency 6] [--postgres]
 """
 
 import argparse
@@ -31,6 +38,32 @@ from bench._setup import django_with_fresh_database
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery staple"
 HOST = "127.0.0.1"
+# A cluster of this benchmark's own, never the one tests share.
+POSTGRES = {"CRENEAU_PG_DIR": "/tmp/creneau-pg-bench-load", "CRENEAU_PG_PORT": "5449"}
+STALE = 2000  # verdicts made stale for the refresh measurement
+
+
+def postgres(action: str) -> str:
+    """``scripts/postgres start|stop`` for this benchmark's cluster; the DSN on start."""
+    env = {**os.environ, **POSTGRES, "CRENEAU_PG_DB": "creneau_load"}
+    done = subprocess.run(
+        [str(ROOT / "scripts" / "postgres"), action], env=env, capture_output=True, text=True
+    )
+    if done.returncode:
+        raise SystemExit(f"scripts/postgres {action}: {done.stderr}")
+    return done.stdout.strip()
+
+
+def fresh_postgres() -> str:
+    """An empty database on this benchmark's cluster."""
+    dsn = postgres("start")
+    import psycopg
+
+    admin = dsn.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute("DROP DATABASE IF EXISTS creneau_load")
+        connection.execute("CREATE DATABASE creneau_load OWNER creneau")
+    return dsn
 
 
 def free_port() -> int:
@@ -96,7 +129,6 @@ def generate(count: int, attempts_per_case: int) -> str:
 
 def start_app(data_dir: str, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "CRENEAU_DATA_DIR": data_dir}
-    env.pop("CRENEAU_DATABASE_URL", None)
     command = [sys.executable, "-m", "creneau", "run", "--web-only", "--host", HOST]
     app = subprocess.Popen(
         [*command, "--port", str(port)], cwd=ROOT, env=env, stderr=subprocess.DEVNULL
@@ -207,6 +239,68 @@ def hammer(
     return result
 
 
+def explain(sql: str, params: object) -> list[str]:
+    from django.db import connection
+
+    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN ANALYZE "
+    with connection.cursor() as cursor:
+        cursor.execute(prefix + sql, params)
+        return [" ".join(str(part) for part in row) for row in cursor.fetchall()]
+
+
+def query_report(pages: list[tuple[str, str, str, int]]) -> None:
+    """Per page, in this process: queries, their time, the slowest one and its plan."""
+    from django.conf import settings
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    settings.ALLOWED_HOSTS = ["*"]
+    client = Client()
+    client.force_login(User.objects.get(username="alice"))
+    print(f"\n{'page (one request, in process)':<34}{'queries':>8}{'SQL ms':>8}{'total ms':>9}")
+    slowest = []
+    for name, path, cookie, _ in pages:
+        if not cookie:
+            continue
+        client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            began = time.perf_counter()
+            client.get(path)
+            took = (time.perf_counter() - began) * 1000
+        timed = [float(q["time"]) * 1000 for q in queries.captured_queries]
+        print(f"{name:<34}{len(timed):>8}{sum(timed):>8.1f}{took:>9.1f}")
+        worst = max(queries.captured_queries, key=lambda q: float(q["time"]))
+        slowest.append((name, float(worst["time"]) * 1000, worst["sql"]))
+    for name, ms, sql in slowest:
+        print(f"\nslowest query of {name} ({ms:.1f} ms): {sql[:200]}…")
+        for line in explain(sql, None):
+            print(f"    {line}")
+
+
+def refresh_report(cases_total: int) -> None:
+    """The cost of refresh_stale on the volunteer's cases: nothing stale, then many stale."""
+    from django.contrib.auth.models import User
+
+    from creneau.assessment.services import refresh_stale
+    from creneau.cases.models import Case
+
+    cases = Case.objects.for_user(User.objects.get(username="alice"))
+    refresh_stale(cases)
+    began = time.perf_counter()
+    refresh_stale(cases)
+    idle = (time.perf_counter() - began) * 1000
+    ids = list(cases.order_by("?").values_list("pk", flat=True)[: min(STALE, cases_total)])
+    Case.objects.filter(pk__in=ids).note_change()
+    began = time.perf_counter()
+    done = refresh_stale(cases)
+    many = (time.perf_counter() - began) * 1000
+    each = many / max(done, 1)
+    print(f"\nrefresh_stale on {cases_total} cases: nothing stale {idle:.1f} ms;")
+    print(f"  {len(ids)} made stale: {many:.0f} ms, {done} refreshed ({each:.1f} ms each)")
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -219,15 +313,32 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=120, help="requests per page")
     parser.add_argument("--concurrency", type=int, default=6)
     parser.add_argument("--budget", type=float, default=60, help="seconds per page at most")
+    parser.add_argument("--postgres", action="store_true", help="PostgreSQL (scripts/postgres)")
     args = parser.parse_args()
+    try:
+        run(args)
+    finally:
+        if args.postgres:
+            postgres("stop")
 
+
+def run(args: argparse.Namespace) -> None:
     began = time.perf_counter()
+    if args.postgres:
+        os.environ["CRENEAU_DATABASE_URL"] = fresh_postgres()
+    else:
+        os.environ.pop("CRENEAU_DATABASE_URL", None)
     data_dir = django_with_fresh_database()
     reference = generate(args.cases, args.attempts)
     print(
         f"{args.cases} cases, {args.cases * args.attempts} attempts in "
-        f"{time.perf_counter() - began:.1f} s ({data_dir})"
+        f"{time.perf_counter() - began:.1f} s ({data_dir}); load {os.getloadavg()[0]:.1f}"
     )
+    if args.postgres:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")  # what autovacuum does after a bulk load
     port = free_port()
     app = start_app(data_dir, port)
     try:
@@ -243,6 +354,8 @@ def main() -> None:
             ("case page", f"/dossiers/{reference}/", cookie, args.requests),
             ("CSV export (all cases)", "/dossiers/export.csv", cookie, max(4, args.requests // 20)),
         ]
+        query_report(pages)
+        refresh_report(args.cases)
         rows = []
         for name, path, page_cookie, count in pages:
             get(port, path, page_cookie)  # warm up (templates, caches)
@@ -269,7 +382,11 @@ def main() -> None:
             f"{max(result.latencies) * 1000:>9.1f}{len(result.latencies) / result.wall:>8.1f}"
             f"{p95 / baseline:>11.1f}"
         )
-    print(f"\nconcurrency {args.concurrency}, waitress 8 threads, SQLite, {os.cpu_count()} CPUs")
+    engine = "PostgreSQL" if args.postgres else "SQLite"
+    print(
+        f"\nconcurrency {args.concurrency}, waitress 8 threads, {engine}, {os.cpu_count()} CPUs, "
+        f"load {os.getloadavg()[0]:.1f}"
+    )
 
 
 if __name__ == "__main__":

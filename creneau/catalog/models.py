@@ -39,7 +39,8 @@ class Department(models.Model):
     # The authority a requête is directed against, when it is not « préfet » + name_with_article
     # (Paris: « préfet de police »; Saint-Barthélemy and Saint-Martin: the delegated prefect).
     prefect = models.CharField(_("autorité préfectorale"), max_length=200, blank=True)
-    source = models.CharField(_("source"), max_length=300)
+    # Some rows cite several texts (977, 978: over 400 characters); PostgreSQL enforces the bound.
+    source = models.CharField(_("source"), max_length=600)
     verified_on = models.DateField(_("vérifié le"), null=True, blank=True)
 
     class Meta:

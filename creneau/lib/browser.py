@@ -289,8 +289,8 @@ class _View:
         return await self.opening
 
 
-async def _open_view(context: BrowserContext, ready: Ready) -> _View:
-    page = await context.new_page()
+async def _open_view(context: BrowserContext, ready: Ready, page: Page | None = None) -> _View:
+    page = page or await context.new_page()
     opening = asyncio.ensure_future(context.new_cdp_session(page))
     view = _View(page, opening, _Traffic(page, ready.ignore), ready)
 
@@ -499,6 +499,20 @@ class _Job:
     ready: Ready
 
 
+@dataclass(frozen=True)
+class _Made:
+    context: BrowserContext
+    page: Page
+    agent: str
+    version: str
+
+
+@dataclass(frozen=True)
+class _Spare:
+    key: tuple[int, str | None]  # viewport width, proxy
+    task: "asyncio.Task[_Made]"
+
+
 @dataclass
 class _Session:
     view: _View
@@ -522,6 +536,7 @@ class _Engine:
         self.browser: Browser | None = None
         self.sessions: dict[str, _Session] = {}
         self.closing: set[asyncio.Task[None]] = set()
+        self.spare: _Spare | None = None
         self.thread.start()
         self.slots, self.launching = self.call(self._primitives())
 
@@ -597,7 +612,15 @@ class _Engine:
             with contextlib.suppress(PlaywrightError, TimeoutError):
                 await asyncio.wait_for(browser.close(), CLOSE_S)
 
+    async def background(self) -> None:
+        """Wait for the work done between captures: contexts closing, the spare being made."""
+        if self.closing:
+            await asyncio.wait(list(self.closing))
+        if self.spare is not None:
+            await asyncio.wait([self.spare.task])
+
     async def shutdown(self) -> None:
+        await self._discard_spare()
         for session in list(self.sessions.values()):
             with contextlib.suppress(PlaywrightError):
                 await session.context.close()
@@ -609,32 +632,74 @@ class _Engine:
             await self.playwright.stop()
             self.playwright = None
 
+    # -- a context ready before it is needed --
+
+    async def _made(self, key: tuple[int, str | None]) -> _Made:
+        context, agent, version = await self.new_context(key[0], 30.0, key[1])
+        return _Made(context, await context.new_page(), agent, version)
+
+    def _prepare_spare(self, key: tuple[int, str | None]) -> None:
+        """Make the next capture's context and page now, while nothing waits for them."""
+        if self.spare is None:
+            self.spare = _Spare(key, self.loop.create_task(self._made(key)))
+
+    async def _discard_spare(self) -> None:
+        spare, self.spare = self.spare, None
+        if spare is not None:
+            with contextlib.suppress(PlaywrightError, BrowserUnavailableError):
+                made = await spare.task
+                await _close_quietly(made.context)
+
+    async def _take_spare(self, key: tuple[int, str | None]) -> "_Made | None":
+        """The spare context when it fits and its browser is still alive, else None."""
+        if self.spare is None or self.spare.key != key:
+            await self._discard_spare()
+            return None
+        spare, self.spare = self.spare, None
+        try:
+            made = await spare.task
+        except (PlaywrightError, BrowserUnavailableError):
+            return None
+        if self.browser is None or made.context.browser is not self.browser:
+            await _close_quietly(made.context)
+            return None
+        if not self.browser.is_connected() or made.page.is_closed():
+            return None
+        return made
+
     # -- one capture --
 
-    async def _context_for(self, job: _Job) -> tuple[BrowserContext, str, str]:
-        """A new context; a browser that fails to make one is replaced once."""
-        try:
-            return await self.new_context(job.viewport_width, job.timeout_s, job.proxy)
-        except PlaywrightError:
-            await self._drop_browser()
-        try:
-            return await self.new_context(job.viewport_width, job.timeout_s, job.proxy)
-        except PlaywrightError as exc:
-            raise BrowserUnavailableError(f"Chromium failed: {exc.message}") from exc
+    async def _context_for(self, job: _Job) -> _Made:
+        """A new context and page (the spare when it fits); a browser that fails to make one is
+        replaced once."""
+        key = (job.viewport_width, job.proxy)
+        made = await self._take_spare(key)
+        if made is None:
+            try:
+                made = await self._made(key)
+            except PlaywrightError:
+                await self._drop_browser()
+                try:
+                    made = await self._made(key)
+                except PlaywrightError as exc:
+                    raise BrowserUnavailableError(f"Chromium failed: {exc.message}") from exc
+        made.context.set_default_timeout(job.timeout_s * 1000)
+        return made
 
     async def capture(self, job: _Job) -> PageSnapshot:
         started, clock = datetime.now(UTC), time.monotonic()
         await self.slots.acquire()
         try:
-            context, agent, version = await self._context_for(job)
+            made = await self._context_for(job)
         except BaseException:
             self.slots.release()
             raise
+        context, agent, version = made.context, made.agent, made.version
         timings = {"context": time.monotonic() - clock}
         view: _View | None = None
         try:
             async with asyncio.timeout(job.deadline_s):
-                view = await _timed(timings, "page", _open_view(context, job.ready))
+                view = await _timed(timings, "page", _open_view(context, job.ready, made.page))
                 frozen, error = await _visit(view, job, timings)
         except TimeoutError:
             stage = view.stage if view else "opening a context"
@@ -645,6 +710,8 @@ class _Engine:
             frozen, error = _Frozen(), f"the browser failed: {exc.message.splitlines()[0]}"
         finally:
             self.close_later(context, self.slots.release)
+            if self.browser is not None and self.browser.is_connected():
+                self._prepare_spare((job.viewport_width, job.proxy))
         timings["total"] = time.monotonic() - clock
         return _snapshot_of(view, job, frozen, error, (started, agent, version), timings)
 
@@ -770,6 +837,13 @@ def snapshot(
     if guarded and snap.error.startswith("navigation failed"):
         snap = replace(snap, error=snap.error + _guard_reason(url, snap.error))
     return snap
+
+
+def quiesce() -> None:
+    """Wait until this process's browser has finished its work between captures (closing
+    contexts, making the next one): for benchmarks that compare against another browser."""
+    if _engine is not None and _engine.pid == os.getpid():
+        _engine.call(_engine.background())
 
 
 def close() -> None:
