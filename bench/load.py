@@ -280,25 +280,30 @@ def query_report(pages: list[tuple[str, str, str, int]]) -> None:
 
 
 def refresh_report(cases_total: int) -> None:
-    """The cost of refresh_stale on the volunteer's cases: nothing stale, then many stale."""
+    """What finding and refreshing stale verdicts costs a page (``refresh_for_page``) and the
+    periodic sweep, when none is stale and when many are."""
     from django.contrib.auth.models import User
 
-    from creneau.assessment.services import refresh_stale
+    from creneau.assessment.services import refresh_for_page, refresh_stale, stale
     from creneau.cases.models import Case
 
     cases = Case.objects.for_user(User.objects.get(username="alice"))
-    refresh_stale(cases)
-    began = time.perf_counter()
-    refresh_stale(cases)
-    idle = (time.perf_counter() - began) * 1000
+
+    def ms(work: object) -> tuple[float, object]:
+        began = time.perf_counter()
+        result = work()  # type: ignore[operator]
+        return (time.perf_counter() - began) * 1000, result
+
+    scan, _ = ms(lambda: stale(cases).exists())
+    page, _ = ms(lambda: refresh_for_page(cases))
+    print(f"\nstale verdicts among {cases_total} cases, none stale: a page pays {page:.1f} ms")
+    print(f"  (comparing every case with its verdict instead: {scan:.1f} ms)")
     ids = list(cases.order_by("?").values_list("pk", flat=True)[: min(STALE, cases_total)])
     Case.objects.filter(pk__in=ids).note_change()
-    began = time.perf_counter()
-    done = refresh_stale(cases)
-    many = (time.perf_counter() - began) * 1000
-    each = many / max(done, 1)
-    print(f"\nrefresh_stale on {cases_total} cases: nothing stale {idle:.1f} ms;")
-    print(f"  {len(ids)} made stale: {many:.0f} ms, {done} refreshed ({each:.1f} ms each)")
+    page, pending = ms(lambda: refresh_for_page(cases))
+    sweep, done = ms(lambda: refresh_stale(limit=STALE))
+    print(f"  {len(ids)} made stale: the next page pays {page:.0f} ms ({pending} left pending),")
+    print(f"  the sweep {sweep:.0f} ms for {done} ({sweep / max(1, done):.1f} ms each)")
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -334,6 +339,11 @@ def run(args: argparse.Namespace) -> None:
         f"{args.cases} cases, {args.cases * args.attempts} attempts in "
         f"{time.perf_counter() - began:.1f} s ({data_dir}); load {os.getloadavg()[0]:.1f}"
     )
+    from creneau.assessment.services import refresh_stale
+
+    began = time.perf_counter()
+    refresh_stale()  # what the scheduler's periodic sweep does in `creneau run`
+    print(f"first sweep of stale verdicts: {time.perf_counter() - began:.1f} s")
     if args.postgres:
         from django.db import connection
 

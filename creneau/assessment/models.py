@@ -33,6 +33,20 @@ class CaseAssessment(models.Model):
         return f"{self.case} {self.verdict}"
 
 
+class FreshMark(models.Model):
+    """Every case changed before ``fresh_before`` had a current stored verdict when the last full
+    sweep of stale verdicts ended (one row). Lists then look for stale verdicts only among the
+    cases changed since, instead of comparing every case with its verdict."""
+
+    fresh_before = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("repère de fraîcheur des évaluations")
+
+    def __str__(self) -> str:
+        return f"{self.fresh_before:%Y-%m-%d %H:%M}"
+
+
 def with_verdict(cases: CaseQuerySet, verdict: str) -> CaseQuerySet:
     """Cases whose stored assessment has this verdict (never-assessed cases are left out)."""
     return cases.filter(assessment__verdict=verdict)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from creneau.assessment.services import refresh_stale
+from creneau.assessment.services import current, refresh_for_page
 from creneau.cases.models import Case, CaseQuerySet
 from creneau.correspondence.models import MailDraft
 
@@ -36,13 +36,15 @@ class Section:
 
 
 def _section(key: str, title: Promise, help: Promise, cases: CaseQuerySet) -> Section:
-    shown = list(cases.select_related("person", "department", "assessment")[:SHOWN])
-    return Section(key, title, help, cases.count(), shown)
+    rows = cases.select_related("person", "department", "assessment").defer("assessment__payload")
+    return Section(key, title, help, cases.count(), list(rows[:SHOWN]))
 
 
-def sections(cases: CaseQuerySet, now: datetime) -> list[Section]:
-    """The action lists, most urgent first."""
+def sections(cases: CaseQuerySet, now: datetime, pending: int = 0) -> list[Section]:
+    """The action lists, most urgent first (``pending``: verdicts still stale, left out of the
+    lists that depend on the verdict)."""
     open_cases = cases.filter(status__in=OPEN)
+    judged = current(open_cases) if pending else open_cases
     since = now - RECENT
     today = timezone.localdate(now)
     slots = open_cases.filter(last_slots_at__gte=since)
@@ -53,8 +55,8 @@ def sections(cases: CaseQuerySet, now: datetime) -> list[Section]:
         title_expires_on__gte=today, title_expires_on__lte=today + EXPIRY_SOON
     )
     drafts = open_cases.filter(mail_drafts__state=MailDraft.State.AWAITING).distinct()
-    gaps = open_cases.filter(assessment__verdict__in=["insufficient", "weak"])
-    ready = open_cases.filter(assessment__verdict__in=["adequate", "strong"])
+    gaps = judged.filter(assessment__verdict__in=["insufficient", "weak"])
+    ready = judged.filter(assessment__verdict__in=["adequate", "strong"])
     return [
         _section(
             "slots",
@@ -98,7 +100,8 @@ def sections(cases: CaseQuerySet, now: datetime) -> list[Section]:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     cases = Case.objects.for_user(request.user)
-    refresh_stale(cases)  # sections read the stored verdicts
-    listed = sections(cases, timezone.now())
+    pending = refresh_for_page(cases)  # sections read the stored verdicts
+    listed = sections(cases, timezone.now(), pending)
     total = Case.objects.for_user(request.user).filter(status__in=OPEN).count()
-    return render(request, "desk/dashboard.html", {"sections": listed, "open_total": total})
+    context = {"sections": listed, "open_total": total, "pending": pending}
+    return render(request, "desk/dashboard.html", context)

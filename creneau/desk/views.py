@@ -16,7 +16,7 @@ from creneau.accounts import audit
 from creneau.accounts.models import AuditEvent, Organisation, organisations_of
 from creneau.assessment.context import assessment_context
 from creneau.assessment.models import VerdictChoices, with_verdict
-from creneau.assessment.services import refresh_stale
+from creneau.assessment.services import current, refresh_assessment, refresh_for_page
 from creneau.cases.access import case_or_404
 from creneau.cases.forms import (
     AttemptForm,
@@ -35,13 +35,13 @@ PER_PAGE = 50
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     cases = Case.objects.for_user(request.user)
-    refresh_stale(cases)  # the list shows and filters by the stored verdicts
+    pending = refresh_for_page(cases)  # the list shows and filters by the stored verdicts
     status = request.GET.get("status", "")
     if status in Case.Status.values:
         cases = cases.filter(status=status)
     verdict = request.GET.get("verdict", "")
     if verdict in VerdictChoices.values:
-        cases = with_verdict(cases, verdict)
+        cases = with_verdict(current(cases) if pending else cases, verdict)
     query = request.GET.get("q", "").strip().upper()
     if query:
         cases = cases.filter(reference__contains=query)
@@ -51,6 +51,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "desk/case_list.html",
         {
             "page": page,
+            "pending": pending,
             "status": status,
             "verdict": verdict,
             "q": query,
@@ -69,9 +70,8 @@ def _page_of(cases: CaseQuerySet, number: str | None) -> "Page[Case]":
     newest_first = cases.order_by("-updated_at", "-pk").values_list("pk")
     ids: Paginator[Any] = Paginator(newest_first, PER_PAGE)
     page = ids.get_page(number)
-    rows = cases.select_related("person", "department", "assessment").in_bulk(
-        [pk for (pk,) in page.object_list]
-    )
+    shown = cases.select_related("person", "department", "assessment")
+    rows = shown.defer("assessment__payload").in_bulk([pk for (pk,) in page.object_list])
     return Page([rows[pk] for (pk,) in page.object_list], page.number, ids)
 
 
@@ -213,5 +213,6 @@ def attempt_create(request: HttpRequest, reference: str) -> HttpResponse:
         audit.record(
             request.user, case.organisation, case.reference, AuditEvent.Action.CHANGE, "tentative"
         )
+    refresh_assessment(case)  # the lists find the verdict current
     messages.success(request, _("Tentative enregistrée."))
     return redirect("case-detail", reference=case.reference)

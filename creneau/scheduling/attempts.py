@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from creneau.assessment.services import refresh_assessment
 from creneau.cases.models import Case
 from creneau.catalog.models import BookingPage
 from creneau.evidence.attempts import record_capture
@@ -90,6 +91,7 @@ def sealed_visit(case: Case) -> RunResult:
     judged = {"browse": started - clock, "judge": time.monotonic() - started}
     sealed = seal_page(snapshot, verdict, case=case, timings=judged)  # (5)
     record_capture(sealed.capture_id)  # (6)
+    refresh_assessment(case)  # lists then find the verdict current, with nothing to recompute
     return RunResult(sealed.outcome, snapshot.status)
 
 
