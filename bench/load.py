@@ -28,7 +28,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -41,6 +41,7 @@ HOST = "127.0.0.1"
 # A cluster of this benchmark's own, never the one tests share.
 POSTGRES = {"CRENEAU_PG_DIR": "/tmp/creneau-pg-bench-load", "CRENEAU_PG_PORT": "5449"}
 STALE = 2000  # verdicts made stale for the refresh measurement
+SPREAD_DAYS = 90
 
 
 def postgres(action: str) -> str:
@@ -124,7 +125,33 @@ def generate(count: int, attempts_per_case: int) -> str:
         batch_size=2000,
     )
     Case.objects.recompute_last_attempts()  # bulk_create skips Attempt.save
+    # Real cases changed over months, not all in the last minute: spread their last change.
+    ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    for day in range(SPREAD_DAYS):
+        changed = now - timedelta(days=day, hours=2)
+        Case.objects.filter(pk__in=ids[day::SPREAD_DAYS]).update(updated_at=changed)
+    assessed(now)
     return Case.objects.order_by("pk").values_list("reference", flat=True)[count // 2]
+
+
+def assessed(now: datetime) -> None:
+    """Stored verdicts for every case, as the periodic sweep leaves them: every generated case
+    has the same history, so one is computed and its result stored for all (bulk)."""
+    from creneau.assessment.models import CaseAssessment, FreshMark
+    from creneau.assessment.services import MARK_MARGIN, assess_case
+    from creneau.cases.models import Case
+
+    first = Case.objects.order_by("pk").first()
+    assert first is not None
+    result = assess_case(first)
+    verdict, payload = str(result.verdict), result.as_dict()
+    ids = list(Case.objects.values_list("pk", flat=True))
+    rows = (
+        CaseAssessment(case_id=pk, verdict=verdict, computed_at=now, payload=payload) for pk in ids
+    )
+    CaseAssessment.objects.bulk_create(rows, batch_size=2000)
+    Case.objects.update(verdict=verdict)  # what CaseAssessment.save() keeps in step
+    FreshMark.objects.create(fresh_before=now - MARK_MARGIN)
 
 
 def start_app(data_dir: str, port: int) -> subprocess.Popen[bytes]:
@@ -339,11 +366,6 @@ def run(args: argparse.Namespace) -> None:
         f"{args.cases} cases, {args.cases * args.attempts} attempts in "
         f"{time.perf_counter() - began:.1f} s ({data_dir}); load {os.getloadavg()[0]:.1f}"
     )
-    from creneau.assessment.services import refresh_stale
-
-    began = time.perf_counter()
-    refresh_stale()  # what the scheduler's periodic sweep does in `creneau run`
-    print(f"first sweep of stale verdicts: {time.perf_counter() - began:.1f} s")
     if args.postgres:
         from django.db import connection
 

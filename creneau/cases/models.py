@@ -189,6 +189,11 @@ class Case(models.Model):
     # Kept by Attempt.save: the dashboard filters 10,000 cases on them without reading attempts.
     last_attempt_at = models.DateTimeField(_("dernière tentative"), null=True, editable=False)
     last_slots_at = models.DateTimeField(_("derniers créneaux vus"), null=True, editable=False)
+    # A copy of the stored assessment's verdict (assessment.CaseAssessment, which keeps it in
+    # step), so that lists count and filter 10,000 cases by verdict on this row's index alone.
+    verdict = models.CharField(
+        _("évaluation enregistrée"), max_length=20, blank=True, editable=False
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -201,6 +206,7 @@ class Case(models.Model):
             models.Index(
                 fields=["organisation", "status", "last_attempt_at"], name="case_org_last_attempt"
             ),
+            models.Index(fields=["organisation", "status", "verdict"], name="case_org_verdict"),
         ]
 
     def __str__(self) -> str:

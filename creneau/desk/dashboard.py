@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from creneau.assessment.services import current, refresh_for_page
 from creneau.cases.models import Case, CaseQuerySet
 from creneau.correspondence.models import MailDraft
+from creneau.desk.views import labelled, listed
 
 SHOWN = 8
 RECENT = timedelta(days=7)
@@ -36,8 +37,7 @@ class Section:
 
 
 def _section(key: str, title: Promise, help: Promise, cases: CaseQuerySet) -> Section:
-    rows = cases.select_related("person", "department", "assessment").defer("assessment__payload")
-    return Section(key, title, help, cases.count(), list(rows[:SHOWN]))
+    return Section(key, title, help, cases.count(), labelled(list(listed(cases)[:SHOWN])))
 
 
 def sections(cases: CaseQuerySet, now: datetime, pending: int = 0) -> list[Section]:
@@ -55,8 +55,8 @@ def sections(cases: CaseQuerySet, now: datetime, pending: int = 0) -> list[Secti
         title_expires_on__gte=today, title_expires_on__lte=today + EXPIRY_SOON
     )
     drafts = open_cases.filter(mail_drafts__state=MailDraft.State.AWAITING).distinct()
-    gaps = judged.filter(assessment__verdict__in=["insufficient", "weak"])
-    ready = judged.filter(assessment__verdict__in=["adequate", "strong"])
+    gaps = judged.filter(verdict__in=["insufficient", "weak"])
+    ready = judged.filter(verdict__in=["adequate", "strong"])
     return [
         _section(
             "slots",

@@ -27,6 +27,7 @@ from creneau.cases.forms import (
 )
 from creneau.cases.models import Attempt, Case, CaseQuerySet
 from creneau.cases.spreadsheet import cases_csv
+from creneau.catalog.models import Procedure
 from creneau.evidence.attempts import record_attempt
 
 PER_PAGE = 50
@@ -70,9 +71,38 @@ def _page_of(cases: CaseQuerySet, number: str | None) -> "Page[Case]":
     newest_first = cases.order_by("-updated_at", "-pk").values_list("pk")
     ids: Paginator[Any] = Paginator(newest_first, PER_PAGE)
     page = ids.get_page(number)
-    shown = cases.select_related("person", "department", "assessment")
-    rows = shown.defer("assessment__payload").in_bulk([pk for (pk,) in page.object_list])
-    return Page([rows[pk] for (pk,) in page.object_list], page.number, ids)
+    rows = listed(cases).in_bulk([pk for (pk,) in page.object_list])
+    return Page(labelled([rows[pk] for (pk,) in page.object_list]), page.number, ids)
+
+
+# What a list row shows: nothing else is read (or decrypted) for the rows of a page.
+ROW_FIELDS = (
+    *("reference", "procedure_kind", "title", "status", "updated_at", "verdict"),
+    *("person__family_name", "person__given_names", "department__code", "department__name"),
+    *("assessment__verdict", "assessment__computed_at"),
+)
+
+
+def listed(cases: CaseQuerySet) -> CaseQuerySet:
+    """The cases with what a list row shows, and only that."""
+    return cases.select_related("person", "department", "assessment").only(*ROW_FIELDS)
+
+
+def labelled(cases: list[Case]) -> list[Case]:
+    """The cases, each with its choices' labels (``kind_label``, ``status_label``,
+    ``verdict_label``) looked up once per page: ``get_FOO_display`` rebuilds its table on every
+    call, which costs more than the rest of a row."""
+    kinds = {value: str(label) for value, label in Procedure.Kind.choices}
+    statuses = {value: str(label) for value, label in Case.Status.choices}
+    verdicts = {value: str(label) for value, label in VerdictChoices.choices}
+    for case in cases:
+        stored = case.assessment.verdict if hasattr(case, "assessment") else ""
+        case.__dict__.update(
+            kind_label=kinds.get(case.procedure_kind, case.procedure_kind),
+            status_label=statuses.get(case.status, case.status),
+            verdict_label=verdicts.get(stored, stored),
+        )
+    return cases
 
 
 CSV_FIELDS = [

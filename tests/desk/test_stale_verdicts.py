@@ -26,9 +26,8 @@ def stale_strong_verdicts(personas, count: int) -> list[Case]:
     is older than their last change."""
     cases = [make_case(personas.group, family_name=f"N{n}") for n in range(count)]
     long_ago = timezone.now() - timedelta(days=2)
-    CaseAssessment.objects.bulk_create(
-        CaseAssessment(case=case, verdict="strong", computed_at=long_ago) for case in cases
-    )
+    for case in cases:
+        CaseAssessment.objects.create(case=case, verdict="strong", computed_at=long_ago)
     return cases
 
 
