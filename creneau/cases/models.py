@@ -71,11 +71,13 @@ class CaseQuerySet(models.QuerySet["Case"]):
         """Cases of the organisations the user belongs to; nothing for anyone else."""
         if user.pk is None:
             return self.none()
-        # A subquery, not a join: the planner can then walk the (organisation, …) indexes.
+        # The organisation ids themselves, not a subquery: with ``organisation_id = 7`` both
+        # SQLite and PostgreSQL walk the (organisation, …) indexes in order, where PostgreSQL
+        # turns a subquery into a join and sorts every case of the organisation (100,000).
         from creneau.accounts.models import Member
 
-        memberships = Member.objects.filter(user_id=user.pk).values("organisation_id")
-        return self.filter(organisation_id__in=memberships)
+        memberships = Member.objects.filter(user_id=user.pk).values_list("organisation_id")
+        return self.filter(organisation_id__in=[pk for (pk,) in memberships])
 
     def note_change(self) -> None:
         """The cases' evidence changed (an attempt, a file, a timestamp): ``updated_at`` moves,
