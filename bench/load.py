@@ -154,9 +154,10 @@ def assessed(now: datetime) -> None:
     FreshMark.objects.create(fresh_before=now - MARK_MARGIN)
 
 
-def start_app(data_dir: str, port: int) -> subprocess.Popen[bytes]:
+def start_app(data_dir: str, port: int, processes: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "CRENEAU_DATA_DIR": data_dir}
     command = [sys.executable, "-m", "creneau", "run", "--web-only", "--host", HOST]
+    command += ["--web-processes", str(processes)]
     app = subprocess.Popen(
         [*command, "--port", str(port)], cwd=ROOT, env=env, stderr=subprocess.DEVNULL
     )
@@ -346,6 +347,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=6)
     parser.add_argument("--budget", type=float, default=60, help="seconds per page at most")
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL (scripts/postgres)")
+    parser.add_argument("--web-processes", type=int, default=min(4, os.cpu_count() or 1))
     args = parser.parse_args()
     try:
         run(args)
@@ -372,7 +374,7 @@ def run(args: argparse.Namespace) -> None:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")  # what autovacuum does after a bulk load
     port = free_port()
-    app = start_app(data_dir, port)
+    app = start_app(data_dir, port, args.web_processes)
     try:
         cookie = log_in(port)
         status, _, _ = get(port, "/tableau-de-bord/", cookie)
@@ -416,7 +418,8 @@ def run(args: argparse.Namespace) -> None:
         )
     engine = "PostgreSQL" if args.postgres else "SQLite"
     print(
-        f"\nconcurrency {args.concurrency}, waitress 8 threads, {engine}, {os.cpu_count()} CPUs, "
+        f"\nconcurrency {args.concurrency}, {args.web_processes} web process(es) of 8 threads, "
+        f"{engine}, {os.cpu_count()} CPUs, "
         f"load {os.getloadavg()[0]:.1f}"
     )
 

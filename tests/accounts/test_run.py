@@ -66,7 +66,7 @@ def test_run_serves_the_app_and_restarts_a_scheduler_that_dies(tmp_path):
             "the scheduler",
         )[0]
         assert sum("db_worker" in cmd for cmd in children_of(app.pid).values()) == 4
-        # A second web process shares the address: it answers too, and comes back if killed.
+        # A second web process shares the address, and comes back if killed.
         (web,) = [p for p, cmd in children_of(app.pid).items() if "creneau web" in cmd]
         os.kill(web, signal.SIGKILL)
         wait_for(
