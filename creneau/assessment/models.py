@@ -30,6 +30,9 @@ class CaseAssessment(models.Model):
     class Meta:
         verbose_name = _("évaluation du dossier")
         verbose_name_plural = _("évaluations des dossiers")
+        # Lists look for stale verdicts among the cases changed since the mark: a covering
+        # index answers « computed before the change? » without reading the payload's row.
+        indexes = [models.Index(fields=["case", "computed_at"], name="assessment_case_computed")]
 
     def __str__(self) -> str:
         return f"{self.case} {self.verdict}"
