@@ -6,7 +6,8 @@ attempts each); the app is started with ``creneau run --web-only`` on a free 127
 volunteer logs in; threads with ``http.client`` hit each page a bounded number of times, within
 a bounded time. Printed:
 
-1. per page, in process: the number of queries, their time, and the plan of the slowest;
+1. per page, in process: the number of queries, their time, the request's wall and CPU time
+   (this process's: SQLite's work included, PostgreSQL's server not), the slowest query's plan;
 2. the cost of ``assessment.services.refresh_stale`` on the volunteer's cases when no verdict
    is stale, and when many are (the lists call it before reading stored verdicts);
 3. p50 / p95 / max latency and requests per second per page, and the ratio of each page's p95
@@ -287,18 +288,22 @@ def query_report(pages: list[tuple[str, str, str, int]]) -> None:
     settings.ALLOWED_HOSTS = ["*"]
     client = Client()
     client.force_login(User.objects.get(username="alice"))
-    print(f"\n{'page (one request, in process)':<34}{'queries':>8}{'SQL ms':>8}{'total ms':>9}")
+    print(
+        f"\n{'page (one request, in process)':<34}{'queries':>8}{'SQL ms':>8}{'total ms':>9}"
+        f"{'CPU ms':>8}"
+    )
     slowest = []
     for name, path, cookie, _ in pages:
         if not cookie:
             continue
         client.get(path)
         with CaptureQueriesContext(connection) as queries:
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), time.process_time()
             client.get(path)
             took = (time.perf_counter() - began) * 1000
+            cpu = (time.process_time() - cpu) * 1000  # on a shared machine, wall time is not
         timed = [float(q["time"]) * 1000 for q in queries.captured_queries]
-        print(f"{name:<34}{len(timed):>8}{sum(timed):>8.1f}{took:>9.1f}")
+        print(f"{name:<34}{len(timed):>8}{sum(timed):>8.1f}{took:>9.1f}{cpu:>8.1f}")
         worst = max(queries.captured_queries, key=lambda q: float(q["time"]))
         slowest.append((name, float(worst["time"]) * 1000, worst["sql"]))
     for name, ms, sql in slowest:
