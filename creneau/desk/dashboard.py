@@ -1,8 +1,8 @@
 """The volunteer's home page: what needs action across their organisations.
 
-Every section's count comes from one aggregated pass over the open cases, and each section's
-first few cases from one query, so the page costs the same handful of queries with ten cases or
-a hundred thousand.
+Every section's count comes from one aggregated pass over the open cases (the drafts awaiting
+approval from one query on the drafts), and each section's first few cases from one query, so
+the page costs the same handful of queries with ten cases or a hundred thousand.
 """
 
 from dataclasses import dataclass
@@ -55,8 +55,17 @@ def sections(cases: CaseQuerySet, now: datetime, pending: int = 0) -> tuple[list
         "gaps": Q(verdict__in=["insufficient", "weak"]) & judged,
         "ready": Q(verdict__in=["adequate", "strong"]) & judged,
     }
+    # Few cases have a draft awaiting approval: counted from the drafts' side, not by a lookup
+    # for every open case (half the pass at 100,000 cases on PostgreSQL).
+    counted = {key: q for key, q in wanted.items() if key != "mail"}
     counts = open_cases.aggregate(
-        total=Count("pk"), **{key: Count("pk", filter=q) for key, q in wanted.items()}
+        total=Count("pk"), **{key: Count("pk", filter=q) for key, q in counted.items()}
+    )
+    counts["mail"] = (
+        MailDraft.objects.filter(state=MailDraft.State.AWAITING, case__in=open_cases)
+        .values("case")
+        .distinct()
+        .count()
     )
     orders = {
         "slots": [F("last_slots_at").desc()],
