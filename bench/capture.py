@@ -1,26 +1,34 @@
-"""Cost of sealing a capture, against a bare snapshot of the same local page, in one process.
+"""Cost of a sealed capture against the bare Playwright floor, its throughput and its memory.
 
-    uv run python bench/capture.py [--runs 7] [--concurrent 4]
+    uv run python bench/capture.py [--runs 9] [--concurrent 4] [--minute 60]
 
-Prints, for a short page and a 10,000 px tall page, the median time of a bare snapshot through
-the browser seam (full-page PNG + HTML + MHTML) and of a full sealed capture (snapshot, classify,
-stamp, store, manifest, RFC 3161 token from a local TSA, database rows), interleaved so that
-machine load hits both alike, and their ratio (goal ≤ 1.25); the fastest runs are printed too,
-as the least disturbed by other work on a shared machine. Then the memory of the Chromium
-processes (PSS and RSS summed from /proc) with 1 and N captures in flight at once. The seam
-keeps one browser per thread, so N concurrent captures are N browsers with one context each.
+1. Time, interleaved in one process on the same loopback no-slot page (and a 10,000 px page):
+   - the floor: bare Playwright, browser already running (new context, goto, full-page PNG,
+     close), on its own thread with its own browser;
+   - a bare snapshot through the browser seam (HTML, text, MHTML, PNG, dialogs, headers);
+   - a sealed capture (snapshot, judge, stamp, store, manifest, RFC 3161 token from a local
+     TSA, database rows): ``scheduling.attempts.capture``.
+   Printed: medians, sealed ÷ floor (goal ≤ 1.25) and sealed ÷ snapshot, and the per-step
+   timings of the median sealed run (steps in the browser may overlap: MHTML, PNG, probes).
+2. Throughput: sealed captures per minute with ``--concurrent`` threads (goal ≥ 120 on 2 cores).
+3. Memory: PSS / RSS of the Chromium processes with 1 and N captures in flight at once, and the
+   cost of each further concurrent capture (goal ≤ 80 MB PSS).
+
+The machine may be shared: compare ratios measured in the same run, and read the load printed.
 """
 
 import argparse
+import asyncio
 import os
 import statistics
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 DATA = tempfile.mkdtemp(prefix="creneau-bench-")
@@ -33,8 +41,10 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from playwright.async_api import Browser, async_playwright  # noqa: E402
 
-from creneau.lib import browsing  # noqa: E402
+from creneau.lib import browser, browsing  # noqa: E402
+from creneau.lib.browser import LAUNCH_ARGS, chromium_path  # noqa: E402
 from creneau.lib.localtsa import LocalTSA  # noqa: E402
 from creneau.scheduling.attempts import capture  # noqa: E402
 
@@ -45,6 +55,11 @@ PAGES = {
     "/slow": "<p>Chargement…</p><img src='/pause'>",
 }
 PAUSE_S = 3.0
+T = TypeVar("T")
+STEPS = (
+    *("context", "page", "goto", "settle", "html", "mhtml", "png", "check"),
+    *("judge", "stamp", "hash", "store", "tsa", "database"),
+)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -65,20 +80,133 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
-def timed(work: Callable[[], object]) -> float:
+class Floor:
+    """Bare Playwright, browser already running: new context, goto, full-page PNG, close.
+
+    Its own browser, driven from its own asyncio loop on its own thread."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        threading.Thread(target=self.loop.run_forever, name="floor", daemon=True).start()
+        self.browser: Browser = self._run(self._launch())
+
+    def _run(self, work: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(work, self.loop).result()
+
+    async def _launch(self) -> Browser:
+        self.playwright = await async_playwright().start()
+        return await self.playwright.chromium.launch(
+            executable_path=chromium_path(), args=LAUNCH_ARGS, headless=True
+        )
+
+    async def _capture(self, url: str) -> dict[str, float]:
+        timings, clock = {}, time.perf_counter()
+        context = await self.browser.new_context(viewport={"width": 1366, "height": 768})
+        page = await context.new_page()
+        timings["context+page"], clock = time.perf_counter() - clock, time.perf_counter()
+        await page.goto(url)
+        timings["goto"], clock = time.perf_counter() - clock, time.perf_counter()
+        await page.screenshot(full_page=True, type="png")
+        timings["png"], clock = time.perf_counter() - clock, time.perf_counter()
+        await context.close()
+        timings["close"] = time.perf_counter() - clock
+        return timings
+
+    def capture(self, url: str) -> dict[str, float]:
+        return self._run(self._capture(url))
+
+    def per_minute(self, url: str, concurrent: int, seconds: float) -> tuple[int, float]:
+        """Bare captures completed by ``concurrent`` loops at once within ``seconds``."""
+
+        async def loops() -> int:
+            stop = time.monotonic() + seconds
+
+            async def one() -> int:
+                count = 0
+                while time.monotonic() < stop:
+                    await self._capture(url)
+                    count += 1
+                return count
+
+            return sum(await asyncio.gather(*(one() for _ in range(concurrent))))
+
+        start = time.monotonic()
+        count = self._run(loops())
+        return count, time.monotonic() - start
+
+    def close(self) -> None:
+        async def stop() -> None:
+            await self.browser.close()
+            await self.playwright.stop()
+
+        self._run(stop())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+def timed(work: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
-    work()
-    return time.perf_counter() - start
+    result = work()
+    return time.perf_counter() - start, result
 
 
-def compare(url: str, runs: int) -> tuple[list[float], list[float]]:
-    browsing.snapshot(url)  # warm the browser
+def compare(floor: Floor, url: str, runs: int) -> dict[str, list[Any]]:
+    floor.capture(url)  # warm both browsers and every code path
+    browsing.snapshot(url)
     capture(url)
-    bare, sealed = [], []
+    found: dict[str, list[Any]] = {"floor": [], "snapshot": [], "sealed": [], "timings": []}
+    found["floor_timings"] = []
     for _ in range(runs):
-        bare.append(timed(lambda: browsing.snapshot(url)))
-        sealed.append(timed(lambda: capture(url)))
-    return bare, sealed
+        browser.quiesce()  # our closing and next context never overlap the floor's run
+        took, steps = timed(lambda: floor.capture(url))
+        found["floor"].append(took)
+        found["floor_timings"].append(steps)
+        found["snapshot"].append(timed(lambda: browsing.snapshot(url))[0])
+        browser.quiesce()
+        took, result = timed(lambda: capture(url))
+        found["sealed"].append(took)
+        found["timings"].append(getattr(result, "timings", {}))
+    return found
+
+
+def report_times(label: str, found: dict[str, list[Any]]) -> None:
+    for name, pick in (("median", statistics.median), ("fastest", min)):
+        floor, snap, sealed = (pick(found[k]) for k in ("floor", "snapshot", "sealed"))
+        print(
+            f"  {label:15} {name:8} floor {floor:6.3f} s  snapshot {snap:6.3f} s  "
+            f"sealed {sealed:6.3f} s   sealed/floor {sealed / floor:.2f}  "
+            f"sealed/snapshot {sealed / snap:.2f}"
+        )
+    ranked = sorted(zip(found["floor"], found["floor_timings"], strict=True), key=lambda r: r[0])
+    shown = "  ".join(f"{k} {v * 1000:.0f}" for k, v in ranked[len(ranked) // 2][1].items())
+    print(f"  {'':15} median floor run, ms: {shown}")
+    ranked = sorted(zip(found["sealed"], found["timings"], strict=True), key=lambda r: r[0])
+    timings = ranked[len(ranked) // 2][1]
+    shown = "  ".join(f"{k} {timings[k] * 1000:.0f}" for k in STEPS if k in timings)
+    others = "  ".join(f"{k} {v * 1000:.0f}" for k, v in sorted(timings.items()) if k not in STEPS)
+    print(f"  {'':15} median sealed run, ms: {shown}")
+    if others:
+        print(f"  {'':15} (also: {others})")
+
+
+def throughput(url: str, threads: int, seconds: float) -> tuple[int, float]:
+    """Sealed captures completed by ``threads`` threads within ``seconds``."""
+    stop = time.monotonic() + seconds
+    done: list[int] = []
+
+    def loop() -> None:
+        count = 0
+        while time.monotonic() < stop:
+            capture(url)
+            count += 1
+        done.append(count)
+
+    start = time.monotonic()
+    workers = [threading.Thread(target=loop) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return sum(done), time.monotonic() - start
 
 
 def chromium_pids() -> list[int]:
@@ -135,27 +263,43 @@ def peak_in_flight(url: str, concurrent: int) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--concurrent", type=int, default=4)
+    parser.add_argument("--minute", type=float, default=60.0, help="throughput run, seconds")
+    parser.add_argument(
+        "--cold", action="store_true", help="no context made ahead of time (every capture pays it)"
+    )
     options = parser.parse_args()
+    if options.cold:
+        browser._Engine._prepare_spare = lambda self, key: None  # type: ignore[method-assign]
     call_command("migrate", verbosity=0)
     tsa = LocalTSA(Path(DATA) / "tsa").start()
     settings.TSA_URLS, settings.TSA_CA_FILE = [tsa.url], str(tsa.ca_file)
+    settings.ALLOW_LOCAL_URLS = True
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
-    print(f"time of {options.runs} interleaved runs (same process, same page), goal <= 1.25")
+    floor = Floor()
+    print(f"1. time of {options.runs} interleaved runs (same process, same page); goal <= 1.25")
     for path, label in (("/", "short page"), ("/tall", "10,000 px page")):
-        bare, sealed = compare(base + path, options.runs)
-        for name, pick in (("median", statistics.median), ("fastest", min)):
-            print(
-                f"  {label:15} {name:8} bare snapshot {pick(bare):6.3f} s   "
-                f"sealed capture {pick(sealed):6.3f} s   ratio {pick(sealed) / pick(bare):.2f}"
-            )
+        report_times(label, compare(floor, base + path, options.runs))
+
+    print("2. captures per minute of the short page; goal >= 120 sealed on 2 cores")
+    for threads in sorted({1, options.concurrent}):
+        count, took = floor.per_minute(base + "/", threads, options.minute)
+        bare = count * 60 / took
+        count, took = throughput(base + "/", threads, options.minute)
+        rate = count * 60 / took
+        print(
+            f"  {threads} at once: floor {bare:4.0f} per minute, sealed {rate:4.0f} per minute"
+            f" (sealed/floor {rate / bare:.2f})"
+        )
+    floor.close()
     browsing.close_all()
 
-    print("memory of Chromium processes (PSS / RSS), peak while captures are in flight")
+    print("3. memory of Chromium processes (PSS / RSS), peak while captures are in flight")
     peaks = {}
     for count in (1, options.concurrent):
         peaks[count] = peak_in_flight(base + "/slow", count)
@@ -167,6 +311,8 @@ def main() -> None:
         pss = (peaks[options.concurrent][0] - peaks[1][0]) / extra
         rss = (peaks[options.concurrent][1] - peaks[1][1]) / extra
         print(f"  each further concurrent capture: PSS {pss:5.0f} MB  RSS {rss:5.0f} MB")
+        print("  (goal: PSS <= 80 MB)")
+    print(f"load average at end: {os.getloadavg()[0]:.1f}")
     tsa.stop()
     server.shutdown()
 

@@ -94,6 +94,9 @@ def _database(url: str) -> dict[str, object]:
         "HOST": parts.hostname or "",
         "PORT": str(parts.port or ""),
         "CONN_MAX_AGE": 60,
+        # JIT compiling pays off on analytics, not on a web app's short queries: it took 2.3 s
+        # of the 3.4 s of the CSV export of 100,000 cases (bench/load.py --postgres).
+        "OPTIONS": {"options": "-c jit=off"},
     }
 
 
@@ -315,6 +318,11 @@ TESSDATA_DIR = env("TESSDATA_DIR")
 # Simulators and tests serve booking pages on loopback; production refuses such URLs.
 ALLOW_LOCAL_URLS = envbool("ALLOW_LOCAL_URLS", False)
 USER_AGENT_CONTACT = env("USER_AGENT_CONTACT", "https://github.com/creneau/creneau")
+# The browser (creneau.lib.browser): one Chromium per process, at most this many captures in it
+# at once (a context each); a capture that has not finished after CAPTURE_DEADLINE seconds is
+# stopped and recorded as an error, whatever the site does.
+BROWSER_CAPTURES = envint("BROWSER_CAPTURES", 4)
+CAPTURE_DEADLINE_S = envint("CAPTURE_DEADLINE", 90)
 
 LOGGING = {
     "version": 1,

@@ -2,17 +2,22 @@
 
 The stored verdict is a cache for case lists. A case whose evidence changed (an attempt, a file,
 a timestamp: ``Case.updated_at`` moves) has a stale one until ``refresh_stale`` runs: lists call
-it on their own cases before filtering, and a periodic job sweeps the rest.
+it on their own cases before filtering (bounded), and a periodic job sweeps the rest.
+
+Finding stale verdicts compares every case with its verdict, which costs as much as the cases
+are many. A full sweep that leaves nothing stale records when it began (``FreshMark``, minus a
+margin for transactions still open then); from then on, only cases changed since can be stale:
+``updated_at`` only moves forward, to the time of the change.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from creneau.assessment.facts import AttemptFact, CaseFacts
-from creneau.assessment.models import CaseAssessment
+from creneau.assessment.models import CaseAssessment, FreshMark
 from creneau.assessment.thresholds import Thresholds, configured_thresholds
 from creneau.assessment.verdict import Assessment, assess
 from creneau.cases.filing import ANEF, filing_route
@@ -109,11 +114,48 @@ def stale(cases: CaseQuerySet) -> CaseQuerySet:
     return cases.filter(Q(assessment__isnull=True) | Q(assessment__computed_at__lt=F("updated_at")))
 
 
+# A change committed this long after its ``updated_at`` was set could hide behind the mark.
+MARK_MARGIN = timedelta(hours=1)
+
+
+def maybe_stale(cases: CaseQuerySet) -> CaseQuerySet:
+    """``cases`` that may have a stale verdict: all of them, or those changed since the mark."""
+    mark = FreshMark.objects.order_by("-fresh_before").values_list("fresh_before").first()
+    return cases.filter(updated_at__gte=mark[0]) if mark else cases
+
+
 def refresh_stale(cases: CaseQuerySet | None = None, limit: int | None = None) -> int:
     """Recompute the stored verdicts that are out of date (of ``cases``, else of every case;
-    at most ``limit`` of them, the longest changed first)."""
-    due = stale(cases if cases is not None else Case.objects.all()).order_by("updated_at")
+    at most ``limit`` of them, the longest changed first). A sweep of every case that leaves
+    none stale moves the mark."""
+    began = timezone.now()
+    done = _refresh(maybe_stale(cases if cases is not None else Case.objects.all()), limit)
+    if cases is None and (limit is None or done < limit):
+        FreshMark.objects.update_or_create(pk=1, defaults={"fresh_before": began - MARK_MARGIN})
+    return done
+
+
+def _refresh(candidates: CaseQuerySet, limit: int | None) -> int:
+    due = stale(candidates).order_by("updated_at")
     return refresh_all(due[:limit] if limit else due)
+
+
+def current(cases: CaseQuerySet) -> CaseQuerySet:
+    """The cases whose stored verdict is current: what a list may filter on by verdict."""
+    return cases.filter(assessment__computed_at__gte=F("updated_at"))
+
+
+# Verdicts a page recomputes before it shows the stored ones (a few ms each); the rest wait for
+# the periodic sweep, and the page says so instead of showing them.
+PAGE_REFRESH = 25
+
+
+def refresh_for_page(cases: CaseQuerySet) -> int:
+    """Before a list reads stored verdicts: refresh a few stale ones; how many stay stale."""
+    candidates = maybe_stale(cases)
+    if _refresh(candidates, PAGE_REFRESH) < PAGE_REFRESH:
+        return 0  # every stale one was refreshed
+    return stale(candidates).count()
 
 
 def refresh_all(cases: CaseQuerySet | None = None) -> int:

@@ -18,7 +18,7 @@ from creneau.accounts import audit
 from creneau.accounts.models import AuditEvent, Organisation, organisations_of
 from creneau.assessment.context import assessment_context
 from creneau.assessment.models import VerdictChoices, with_verdict
-from creneau.assessment.services import refresh_stale
+from creneau.assessment.services import current, refresh_assessment, refresh_for_page
 from creneau.cases import names
 from creneau.cases.access import case_or_404
 from creneau.cases.filing import filing_route
@@ -31,6 +31,7 @@ from creneau.cases.forms import (
 )
 from creneau.cases.models import AnefJourney, Attempt, Case, CaseQuerySet
 from creneau.cases.spreadsheet import cases_csv
+from creneau.catalog.models import Procedure
 from creneau.desk import timeline
 from creneau.evidence.attempts import record_attempt
 from creneau.scheduling import control
@@ -42,13 +43,13 @@ PER_PAGE = 50
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     cases = Case.objects.for_user(request.user)
-    refresh_stale(cases)  # the list shows and filters by the stored verdicts
+    pending = refresh_for_page(cases)  # the list shows and filters by the stored verdicts
     status = request.GET.get("status", "")
     if status in Case.Status.values:
         cases = cases.filter(status=status)
     verdict = request.GET.get("verdict", "")
     if verdict in VerdictChoices.values:
-        cases = with_verdict(cases, verdict)
+        cases = with_verdict(current(cases) if pending else cases, verdict)
     query = request.GET.get("q", "").strip()
     if query:
         cases = cases.filter(_matching(query))
@@ -58,6 +59,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "desk/case_list.html",
         {
             "page": page,
+            "pending": pending,
             "status": status,
             "verdict": verdict,
             "q": query,
@@ -87,10 +89,38 @@ def _page_of(cases: CaseQuerySet, number: str | None) -> "Page[Case]":
     newest_first = cases.order_by("-updated_at", "-pk").values_list("pk")
     ids: Paginator[Any] = Paginator(newest_first, PER_PAGE)
     page = ids.get_page(number)
-    rows = cases.select_related("person", "department", "assessment").in_bulk(
-        [pk for (pk,) in page.object_list]
-    )
-    return Page([rows[pk] for (pk,) in page.object_list], page.number, ids)
+    rows = listed(cases).in_bulk([pk for (pk,) in page.object_list])
+    return Page(labelled([rows[pk] for (pk,) in page.object_list]), page.number, ids)
+
+
+# What a list row shows: nothing else is read (or decrypted) for the rows of a page.
+ROW_FIELDS = (
+    *("reference", "procedure_kind", "title", "status", "updated_at", "verdict"),
+    *("person__family_name", "person__given_names", "department__code", "department__name"),
+    *("assessment__verdict", "assessment__computed_at"),
+)
+
+
+def listed(cases: CaseQuerySet) -> CaseQuerySet:
+    """The cases with what a list row shows, and only that."""
+    return cases.select_related("person", "department", "assessment").only(*ROW_FIELDS)
+
+
+def labelled(cases: list[Case]) -> list[Case]:
+    """The cases, each with its choices' labels (``kind_label``, ``status_label``,
+    ``verdict_label``) looked up once per page: ``get_FOO_display`` rebuilds its table on every
+    call, which costs more than the rest of a row."""
+    kinds = {value: str(label) for value, label in Procedure.Kind.choices}
+    statuses = {value: str(label) for value, label in Case.Status.choices}
+    verdicts = {value: str(label) for value, label in VerdictChoices.choices}
+    for case in cases:
+        stored = case.assessment.verdict if hasattr(case, "assessment") else ""
+        case.__dict__.update(
+            kind_label=kinds.get(case.procedure_kind, case.procedure_kind),
+            status_label=statuses.get(case.status, case.status),
+            verdict_label=verdicts.get(stored, stored),
+        )
+    return cases
 
 
 CSV_FIELDS = [
@@ -240,6 +270,7 @@ def attempt_create(request: HttpRequest, reference: str) -> HttpResponse:
         audit.record(
             request.user, case.organisation, case.reference, AuditEvent.Action.CHANGE, "tentative"
         )
+    refresh_assessment(case)  # the lists find the verdict current
     messages.success(request, _("Tentative enregistrée."))
     return redirect("case-detail", reference=case.reference)
 

@@ -9,7 +9,7 @@ import io
 import time
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -61,6 +61,7 @@ class CaptureResult:
     error: str
     folder: folder.Written | None
     captured_at: datetime
+    timings: dict[str, float] = field(default_factory=dict)  # every step, in seconds
 
 
 def seal_page(
@@ -84,9 +85,11 @@ def seal_page(
     metadata = _metadata(snap, verdict, capture_id, case, measured)
     if note:
         metadata["note"] = note
-    sealed = seal.store_and_timestamp("capture", files, metadata)  # (2) (3)
+    sealed = seal.store_and_timestamp("capture", files, metadata, measured)  # (2) (3)
+    clock = time.monotonic()
     with transaction.atomic():  # (4)
         row = _record(snap, verdict, capture_id, case, sealed, files)
+    measured["database"] = time.monotonic() - clock
     written = folder.write(row.seal, Path(out_dir)) if out_dir else None  # (5)
     return CaptureResult(
         capture_id=str(capture_id),
@@ -101,6 +104,7 @@ def seal_page(
         error=snap.error,
         folder=written,
         captured_at=snap.finished_at,
+        timings=measured,
     )
 
 
@@ -167,6 +171,12 @@ def _metadata(
             "version": snap.browser_version,
             "user_agent": snap.user_agent,
             "viewport_width": snap.viewport_width,
+        },
+        "page": {
+            "freezes": snap.freezes,
+            "coherent": snap.coherent,
+            "unsettled": snap.unsettled,
+            "answered": snap.answered,
         },
         "software": seal.software_versions(),
         "timings": {key: round(value, 3) for key, value in sorted(timings.items())},

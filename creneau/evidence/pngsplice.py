@@ -76,7 +76,7 @@ def prepend(png: bytes, rows: Image.Image) -> bytes | None:
     if len(page_stream) < 6 or page_stream[1] & 0x20:  # a preset dictionary: not ours to splice
         return None
     filtered = b"".join(b"\x00" + raw[i : i + stride] for i in range(0, len(raw), stride))
-    squeezer = zlib.compressobj(6, zlib.DEFLATED, 15)
+    squeezer = zlib.compressobj(1, zlib.DEFLATED, 15)  # the band is small: speed first
     head = squeezer.compress(filtered) + squeezer.flush(zlib.Z_FULL_FLUSH)
     (page_adler,) = struct.unpack(">I", page_stream[-4:])
     page_length = height * (stride + 1)

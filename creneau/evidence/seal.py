@@ -1,9 +1,10 @@
 """Seals: a canonical SHA-256 manifest of some artefacts, and RFC 3161 tokens over it.
 
 Write order, so that a crash never leaves a half-written seal behind:
-(1) every artefact goes to the write-once store, (2) the manifest is built from their digests
-and stored, (3) tokens are requested over the manifest bytes and stored, (4) the database rows
-are created in one transaction. A crash before (4) leaves only unreferenced blobs.
+(1) the manifest is built from the artefacts' digests, (2) the artefacts and the manifest go to
+the write-once store while (3) tokens are requested over the manifest bytes, then stored,
+(4) the database rows are created in one transaction once (2) and (3) are done. A crash before
+(4) leaves only unreferenced blobs.
 
 When no authority answers, the seal is still recorded, as ``awaiting_timestamp``;
 :func:`timestamp_pending` (``creneau seal_pending``, and the scheduler) retries later.
@@ -12,7 +13,9 @@ When no authority answers, the seal is still recorded, as ``awaiting_timestamp``
 import hashlib
 import json
 import platform
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Iterable, MutableMapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -80,20 +83,37 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def store_and_timestamp(kind: str, files: Sequence[File], metadata: dict[str, Any]) -> Sealed:
+def store_and_timestamp(
+    kind: str,
+    files: Sequence[File],
+    metadata: dict[str, Any],
+    timings: MutableMapping[str, float] | None = None,
+) -> Sealed:
     """Steps (1)–(3): everything that touches the store or the network, before any DB row.
 
-    Call :func:`record` inside the caller's transaction with the result.
+    Call :func:`record` inside the caller's transaction with the result. ``timings`` receives
+    how long hashing, storing and time-stamping took.
     """
-    for item in files:
-        storage.put(item.data)
+    clock = time.monotonic()
+    timings = {} if timings is None else timings
     manifest = build_manifest(kind, files, metadata)
-    storage.put(manifest)
-    attempted = tsa.request_tokens(manifest)
+    timings["hash"] = time.monotonic() - clock
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        stored = pool.submit(_timed, timings, "store", [*(f.data for f in files), manifest])
+        clock = time.monotonic()
+        attempted = tsa.request_tokens(manifest)
+        timings["tsa"] = time.monotonic() - clock
+        stored.result()  # a store that failed raises here, before anything else is kept
     for token in attempted.tokens:
         storage.put(token.response)
     unsaved = Seal(kind=kind, state=_state(attempted.tokens))
     return Sealed(unsaved, manifest, attempted.tokens, attempted.failures)
+
+
+def _timed(timings: MutableMapping[str, float], name: str, items: Sequence[bytes]) -> None:
+    clock = time.monotonic()
+    storage.put_many(items)
+    timings[name] = time.monotonic() - clock
 
 
 def _state(tokens: Sequence[tsa.Token]) -> str:

@@ -11,6 +11,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw, ImageFont
@@ -102,7 +103,7 @@ def _compose(png: bytes, lines: list[tuple[str, str]]) -> bytes:
 def _band(width: int, lines: list[tuple[str, str]], mode: str) -> Image.Image:
     """The band, in the page's mode; its last row is all zeros (see :mod:`pngsplice`)."""
     size = max(16, width // 68)  # about 20 px at 1366 px wide
-    regular, bold = ImageFont.truetype(FONT, size), ImageFont.truetype(FONT_BOLD, size)
+    regular, bold = _font(FONT, size), _font(FONT_BOLD, size)
     margin, leading = size, int(size * 1.45)
     blocks = []
     for label, value in lines:
@@ -122,6 +123,12 @@ def _band(width: int, lines: list[tuple[str, str]], mode: str) -> Image.Image:
     draw.line([(0, height - 3), (width, height - 3)], fill=RULE_COLOUR, width=3)
     draw.line([(0, height - 1), (width, height - 1)], fill=(0,) * len(mode))
     return band
+
+
+@lru_cache(maxsize=16)
+def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
+    """A loaded font, kept: loading one costs more than drawing the whole band."""
+    return ImageFont.truetype(path, size)
 
 
 def _wrap(text: str, font: ImageFont.FreeTypeFont, room: int) -> list[str]:

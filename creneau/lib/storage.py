@@ -9,7 +9,8 @@ import contextlib
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +62,14 @@ def put(data: bytes) -> Stored:
     except OSError as exc:
         raise StorageError(f"could not store evidence: {exc.strerror or exc}") from exc
     return Stored(digest, len(data), target)
+
+
+def put_many(items: Sequence[bytes]) -> list[Stored]:
+    """Keep several blobs at once (their writes and flushes overlap); all or an error."""
+    if len(items) < 2:
+        return [put(data) for data in items]
+    with ThreadPoolExecutor(max_workers=min(4, len(items))) as pool:
+        return list(pool.map(put, items))
 
 
 def digests() -> Iterator[str]:

@@ -16,6 +16,7 @@ import hashlib
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -73,15 +74,23 @@ def load_roots(path: str | Path | None = None) -> list[x509.Certificate]:
 def request_tokens(
     data: bytes, urls: Sequence[str] | None = None, *, timeout_s: float | None = None
 ) -> Attempted:
-    tokens: list[Token] = []
-    failures: list[str] = []
+    """A token from each authority (asked at once, kept in their configured order)."""
     roots = load_roots()
-    for url in configured_urls() if urls is None else urls:
+    asked = list(configured_urls() if urls is None else urls)
+
+    def ask(url: str) -> Token | str:
         try:
-            tokens.append(request_token(url, data, roots, timeout_s=timeout_s))
+            return request_token(url, data, roots, timeout_s=timeout_s)
         except TokenError as exc:
-            failures.append(f"{url}: {exc}")
-    return Attempted(tuple(tokens), tuple(failures))
+            return f"{url}: {exc}"
+
+    if len(asked) < 2:
+        answers = [ask(url) for url in asked]
+    else:
+        with ThreadPoolExecutor(max_workers=len(asked)) as pool:
+            answers = list(pool.map(ask, asked))
+    tokens = tuple(answer for answer in answers if isinstance(answer, Token))
+    return Attempted(tokens, tuple(answer for answer in answers if isinstance(answer, str)))
 
 
 def request_token(

@@ -132,7 +132,8 @@ def challenge_data_url(session: AssistedSession) -> str:
 
 
 class _BrowserThread:
-    """One thread for one live session: Playwright objects never leave the thread that made them."""
+    """One thread for one live session's calls into the browser seam (which serves any thread
+    from the process's one browser; the session's context is closed with the session)."""
 
     def __init__(self) -> None:
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="creneau-assisted")
@@ -141,7 +142,6 @@ class _BrowserThread:
         return self.pool.submit(work, *args).result()
 
     def close(self) -> None:
-        self.pool.submit(browser.close).result()
         self.pool.shutdown()
 
 

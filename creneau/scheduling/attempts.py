@@ -33,6 +33,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from creneau.assessment.services import refresh_assessment
 from creneau.cases.models import Case
 from creneau.catalog.models import BookingPage
 from creneau.evidence.attempts import record_capture
@@ -109,12 +110,14 @@ def sealed_visit(case: Case) -> RunResult:
     assert page is not None
     config = drivers.stored_config(page)
     clock = time.monotonic()
-    snapshot = browsing.snapshot(page.url, drivers.driver_for(page.system).steps(config))  # (3)
+    driver = drivers.driver_for(page.system)
+    snapshot = browsing.snapshot(page.url, driver.steps(config), ready=driver.ready(config))  # (3)
     started = time.monotonic()
     verdict = drivers.judge(page.system, snapshot, config)  # (4)
     judged = {"browse": started - clock, "judge": time.monotonic() - started}
     sealed = seal_page(snapshot, verdict, case=case, timings=judged)  # (5)
     record_capture(sealed.capture_id)  # (6)
+    refresh_assessment(case)  # lists then find the verdict current, with nothing to recompute
     return RunResult(sealed.outcome, snapshot.status)
 
 
@@ -223,6 +226,9 @@ def capture(
     """Steps (3)–(5) for one URL: browse, judge (the generic classifier unless ``judge`` is
     given, under the honesty rule either way), seal. A failed visit is sealed too, as ``error``.
     ``allow_local`` as in :func:`creneau.lib.browsing.snapshot`."""
+    clock = time.monotonic()
     snapshot = browsing.snapshot(url, steps, allow_local=allow_local)
+    started = time.monotonic()
     verdict = honesty.honest(snapshot, judge(snapshot)) if judge else honesty.read(snapshot)
-    return seal_page(snapshot, verdict, case=case, out_dir=out_dir)
+    judged = {"browse": started - clock, "judge": time.monotonic() - started}
+    return seal_page(snapshot, verdict, case=case, out_dir=out_dir, timings=judged)

@@ -8,7 +8,11 @@ session's page — goes through :func:`honest` before anyone records or seals it
 3. a gate page (challenge, waiting room, closure notice) keeps its outcome even when the steps
    or the HTTP status failed, since it is the reason they failed (a waiting room answers 429,
    a challenge 403);
-4. otherwise a failed navigation or step, or an HTTP status of 400 or more, is an ``error``.
+4. otherwise a failed navigation or step, or an HTTP status of 400 or more, is an ``error``;
+5. a page that kept changing while it was saved is ``unknown``: its screenshot may show another
+   state than the text the verdict read;
+6. a page still loading when it was saved (requests it needs still in flight) is never
+   ``no_slot``: the answer may not have arrived yet.
 
 So a failure is recorded as a failure, never as ``no_slot``.
 """
@@ -31,6 +35,10 @@ class Visit(Protocol):
     def error(self) -> str: ...
     @property
     def status(self) -> int | None: ...
+    @property
+    def unsettled(self) -> str: ...
+    @property
+    def coherent(self) -> bool: ...
 
 
 class Visited(Snapshot, Visit, Protocol):
@@ -51,6 +59,13 @@ def honest(snapshot: Visit, verdict: Classification) -> Classification:
     if (snapshot.status or 0) >= 400:
         status = f"HTTP {snapshot.status}"
         return Classification(Outcome.ERROR, verdict.system, status, needs_review=True)
+    if not snapshot.coherent:  # (5)
+        reason = snapshot.unsettled or "the page changed while it was saved"
+        return Classification(Outcome.UNKNOWN, verdict.system, reason, needs_review=True)
+    if snapshot.unsettled and verdict.outcome == Outcome.NO_SLOT:  # (6)
+        return Classification(
+            Outcome.UNKNOWN, verdict.system, snapshot.unsettled, needs_review=True
+        )
     return verdict
 
 

@@ -46,7 +46,7 @@ def test_run_serves_the_app_and_restarts_a_scheduler_that_dies(tmp_path):
     port = free_port()
     env = {**os.environ, "CRENEAU_DATA_DIR": str(tmp_path)}
     app = subprocess.Popen(
-        [".venv/bin/creneau", "run", "--port", str(port)],
+        [".venv/bin/creneau", "run", "--port", str(port), "--web-processes", "2"],
         env=env,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -65,7 +65,16 @@ def test_run_serves_the_app_and_restarts_a_scheduler_that_dies(tmp_path):
             lambda: [p for p, cmd in children_of(app.pid).items() if "creneau scheduler" in cmd],
             "the scheduler",
         )[0]
-        assert sum("db_worker" in cmd for cmd in children_of(app.pid).values()) == 2
+        assert sum("db_worker" in cmd for cmd in children_of(app.pid).values()) == 4
+        # A second web process shares the address, and comes back if killed.
+        (web,) = [p for p, cmd in children_of(app.pid).items() if "creneau web" in cmd]
+        os.kill(web, signal.SIGKILL)
+        wait_for(
+            lambda: [
+                p for p, cmd in children_of(app.pid).items() if "creneau web" in cmd and p != web
+            ],
+            "a new web process",
+        )
         os.kill(scheduler, signal.SIGKILL)
         wait_for(
             lambda: [

@@ -2,6 +2,7 @@ import io
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from creneau.cases.models import ONLINE_OUTCOMES
+from tests.hanging import hanging_server
 
 pytestmark = pytest.mark.django_db
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "verification.md"
@@ -186,3 +188,39 @@ def test_the_commands_of_the_verification_kit_succeed_on_a_real_capture(captured
     (folder / "screenshot.png").write_bytes(b"altered")
     sums = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=folder, capture_output=True)
     assert sums.returncode != 0 and b"screenshot.png: FAILED" in sums.stdout
+
+
+@pytest.mark.browser
+def test_capture_of_a_site_that_never_answers_stops_at_its_deadline_and_keeps_an_error(tmp_path):
+    """Issue 24 item 3: ``creneau capture`` against a server that accepts and never answers
+    used to run past 300 s. With a 3 s deadline it ends, and seals the visit as an error."""
+    env = {
+        **os.environ,
+        "CRENEAU_DATA_DIR": str(tmp_path / "data"),
+        "CRENEAU_TSA_URLS": "",
+        "CRENEAU_CAPTURE_DEADLINE": "3",
+    }
+    env.pop("CRENEAU_DATABASE_URL", None)
+    subprocess.run(
+        [".venv/bin/creneau", "migrate", "-v0"], env=env, check=True, capture_output=True
+    )
+    with hanging_server() as server:
+        command = [".venv/bin/creneau", "capture", server.url, "--out", str(tmp_path / "c")]
+        child = subprocess.Popen(
+            [*command, "--json", "--allow-local"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,  # the command and its Chromium, killed together if stuck
+        )
+        try:
+            out, err = child.communicate(timeout=120)  # a bound on a hang, not a timing
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.communicate()
+            raise AssertionError("creneau capture was still waiting on the site") from None
+    assert child.returncode == 0, err.decode()[-2000:]
+    result = json.loads(out)
+    assert result["outcome"] == "error"
+    assert "deadline" in result["error"]
+    assert (tmp_path / "c" / "manifest.json").exists()

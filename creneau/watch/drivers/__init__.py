@@ -75,8 +75,10 @@ def attempt(
         if config is None:
             config = stored_config(page)
     config = config or {}
-    steps = driver_for(system).steps(config)
-    snapshot = browsing.snapshot(url, steps, timeout_s=timeout_s)
+    driver = driver_for(system)
+    snapshot = browsing.snapshot(
+        url, driver.steps(config), timeout_s=timeout_s, ready=driver.ready(config)
+    )
     return snapshot, judge(system, snapshot, config)
 
 

@@ -15,6 +15,13 @@ when a démarche has several desks), so that a gate page (error, waiting room, c
 classified as what it is. It **may** override ``judge`` when the system's answer needs more than
 the generic classifier (the generic driver does, with texts configured in the admin).
 
+It **may** say from ``ready(config)`` when its page has answered (``lib.browser.Ready``: an
+element or a text only an answer shows, a native dialog, requests never to wait for), so that
+the capture stops waiting as soon as that is shown with nothing in flight. Readiness only
+shortens the wait; without it the page is taken once its network has been quiet for a moment
+(``browser.QUIET_S``), and either way within ``browser.SETTLE_MAX_S``. Declare only signals of
+a final answer (a no-slot sentence, a slot grid, a challenge), never of a page still filling in.
+
 Every judgement then goes through the one honesty rule (``creneau.watch.honesty``): a failed
 navigation or an HTTP error never ends as ``no_slot``.
 """
@@ -25,7 +32,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from creneau.lib.browser import PageSnapshot, Step
+from creneau.lib.browser import PageSnapshot, Ready, Step
 from creneau.watch.classify import Classification, classify
 
 Mode = Literal["automatic", "assisted", "alert_only"]
@@ -58,6 +65,10 @@ class Driver(ABC):
     @abstractmethod
     def steps(self, config: PageConfig) -> list[Step]:
         """The navigation from the entry URL to the availability answer."""
+
+    def ready(self, config: PageConfig) -> Ready:
+        """What shows that the page has answered (nothing declared: wait for a quiet network)."""
+        return Ready()
 
     def judge(self, snapshot: PageSnapshot, config: PageConfig) -> Classification:
         return classify(

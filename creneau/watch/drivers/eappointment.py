@@ -7,7 +7,7 @@ classifier reads like page content.
 import re
 from typing import ClassVar
 
-from creneau.lib.browser import Step
+from creneau.lib.browser import Ready, Step
 from creneau.watch.drivers.base import Driver, DriverConfigError, Mode, PageConfig, Parameter, token
 
 
@@ -18,6 +18,10 @@ class EAppointmentDriver(Driver):
         Parameter("postal_code", "Code postal du domicile", "94000"),
         Parameter("motive", "Motif : valeur de « selectedMotiveKeyList »", "20"),
     )
+
+    def ready(self, config: PageConfig) -> Ready:
+        # The no-slot answer is an alert(); slots, the date page's day field.
+        return Ready(selectors=("#dayValueId",), dialog=True)
 
     def steps(self, config: PageConfig) -> list[Step]:
         postal_code = self.value(config, "postal_code")

@@ -7,7 +7,7 @@ would hold a slot someone else needs.
 
 from typing import ClassVar
 
-from creneau.lib.browser import Step
+from creneau.lib.browser import Ready, Step
 from creneau.watch.drivers.base import Driver, Mode, PageConfig, Parameter, token
 
 
@@ -15,6 +15,18 @@ class LegacyDriver(Driver):
     system = "legacy"
     mode: ClassVar[Mode] = "automatic"
     parameters = (Parameter("desk", "Guichet : valeur du bouton « planning » (vide : le premier)"),)
+
+    def ready(self, config: PageConfig) -> Ready:
+        # The no-slot form (« Il n'existe plus de plage horaire libre… »), the step-4 calendar's
+        # form, the step-3 description, the closure notice.
+        return Ready(
+            selectors=("form[action$='/4']",),
+            texts=(
+                "plage horaire libre",
+                "Description de la nature du rendez-vous",
+                "n'est pas disponible pour le moment",
+            ),
+        )
 
     def steps(self, config: PageConfig) -> list[Step]:
         desk = self.value(config, "desk")

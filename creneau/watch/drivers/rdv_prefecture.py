@@ -7,7 +7,7 @@ live session or read in the simulator); software never reads or solves it.
 
 from typing import ClassVar
 
-from creneau.lib.browser import Step
+from creneau.lib.browser import Ready, Step
 from creneau.watch.drivers.base import Driver, Mode, PageConfig, Parameter
 
 
@@ -17,6 +17,13 @@ class RdvPrefectureDriver(Driver):
     parameters = (
         Parameter("captcha_answer", "Code du captcha recopié par une personne", stored=False),
     )
+
+    def ready(self, config: PageConfig) -> Ready:
+        # The slot page's two answers, or the captcha the driver stops at without an answer.
+        return Ready(
+            selectors=("#captchaFR_CaptchaImage", "#captchaFormulaireExtInput"),
+            texts=("Aucun créneau disponible", "Choisissez votre créneau"),
+        )
 
     def steps(self, config: PageConfig) -> list[Step]:
         # Refuse the audience cookies: a person would, and it keeps the banner out of the way.

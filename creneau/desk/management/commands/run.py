@@ -2,11 +2,22 @@
 
 1. migrate the database and load the catalog files;
 2. collect static files;
-3. start the background processes (task worker; the scheduler once it exists) as children;
+3. start the background processes (task workers and the scheduler) as children;
 4. serve the web app with waitress until interrupted, then stop the children.
+
+The web app runs in ``--web-processes`` processes (by default one per core, at most 4), each
+with its threads, all listening on the same address (``SO_REUSEPORT``: the kernel shares the
+connections out): one Python process runs one request at a time, whatever its threads.
+
+Each worker runs one task at a time, so queues that must not wait for each other get workers of
+their own: ``attempts`` (browsers: a capture may take up to its deadline), ``alerts`` (a slot
+alert never waits behind a capture or a bundle), ``assisted`` (a session waits minutes for a
+person) and everything else (periodic jobs, bundles).
 """
 
+import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -21,11 +32,12 @@ from creneau.catalog.loader import load_catalog
 
 # Each entry is one long-running child process: the `creneau` sub-command and its arguments.
 RESTART_CHECK_S = 5.0
+OWN_WORKERS = "attempts,alerts,assisted"
 BACKGROUND = [
-    ["db_worker", "--queue-name", "*", "--exclude-queues", "assisted", "--no-reload"],
-    # An assisted session waits for a person for minutes: it gets its own worker, so that
-    # slot watching and evidence attempts never queue behind it.
+    ["db_worker", "--queue-name", "attempts", "--no-reload"],
+    ["db_worker", "--queue-name", "alerts", "--no-reload"],
     ["db_worker", "--queue-name", "assisted", "--no-reload"],
+    ["db_worker", "--queue-name", "*", "--exclude-queues", OWN_WORKERS, "--no-reload"],
     ["scheduler"],
 ]
 
@@ -38,6 +50,9 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8)
         parser.add_argument(
+            "--web-processes", type=int, default=min(4, os.cpu_count() or 1), metavar="N"
+        )
+        parser.add_argument(
             "--web-only", action="store_true", help="do not start the worker and scheduler"
         )
 
@@ -45,12 +60,21 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         load_catalog()
         call_command("collectstatic", interactive=False, verbosity=0)
-        children = [] if options["web_only"] else [_spawn(argv) for argv in BACKGROUND]
+        host, port, threads = options["host"], options["port"], options["threads"]
+        listening = listen(host, port)  # before the other web processes, so they find it bound
+        web = ["web", "--host", host, "--port", str(port), "--threads", str(threads)]
+        argvs = [] if options["web_only"] else list(BACKGROUND)
+        argvs += [web] * (max(1, options["web_processes"]) - 1)
+        children = [_spawn(argv) for argv in argvs]
         stopping = threading.Event()
-        threading.Thread(target=_supervise, args=(children, stopping), daemon=True).start()
+        supervisor = threading.Thread(
+            target=_supervise, args=(argvs, children, stopping), daemon=True
+        )
+        supervisor.start()
         signal.signal(signal.SIGTERM, _raise_interrupt)
         try:
-            self._serve(options["host"], options["port"], options["threads"])
+            self.stderr.write(f"Créneau : http://{host}:{port}/  (Ctrl+C pour arrêter)")
+            serve(listening, threads)
         except KeyboardInterrupt:
             pass
         finally:
@@ -60,15 +84,27 @@ class Command(BaseCommand):
             for child in children:
                 child.wait(timeout=20)
 
-    def _serve(self, host: str, port: int, threads: int) -> None:
-        from waitress import serve
 
-        from creneau.wsgi import application
+def listen(host: str, port: int) -> socket.socket:
+    """A listening socket on (host, port) that other web processes of this user may share."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.socket(family, socket.SOCK_STREAM)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    listening.bind((host, port))
+    listening.listen(1024)
+    return listening
 
-        self.stderr.write(f"Créneau : http://{host}:{port}/  (Ctrl+C pour arrêter)")
-        serve(
-            application, host=host, port=port, threads=threads, ident="Creneau", **proxy_options()
-        )
+
+def serve(listening: socket.socket, threads: int) -> None:
+    """Serve the web app on ``listening`` until interrupted."""
+    from waitress import serve as waitress_serve
+
+    from creneau.wsgi import application
+
+    waitress_serve(
+        application, sockets=[listening], threads=threads, ident="Creneau", **proxy_options()
+    )
 
 
 def proxy_options() -> dict[str, Any]:
@@ -88,12 +124,14 @@ def _spawn(argv: list[str]) -> "subprocess.Popen[bytes]":
     return subprocess.Popen([sys.executable, "-m", "creneau", *argv])
 
 
-def _supervise(children: "list[subprocess.Popen[bytes]]", stopping: threading.Event) -> None:
-    """Restart a worker or scheduler that exits (a worker quits when it loses its database)."""
+def _supervise(
+    argvs: list[list[str]], children: "list[subprocess.Popen[bytes]]", stopping: threading.Event
+) -> None:
+    """Restart a child that exits (a worker quits when it loses its database)."""
     while not stopping.wait(RESTART_CHECK_S):
         for index, child in enumerate(children):
             if child.poll() is not None and not stopping.is_set():
-                argv = BACKGROUND[index]  # children are started in BACKGROUND's order
+                argv = argvs[index]  # children are started in the order of argvs
                 sys.stderr.write(f"creneau run: {argv[0]} stopped, restarting\n")
                 children[index] = _spawn(argv)
 
