@@ -20,6 +20,7 @@ from creneau.documents.context import attempt_rows, common_context
 from creneau.documents.errors import MissingInformationError
 from creneau.documents.french import euros, french_date, paris
 from creneau.documents.options import COMMON, Option, as_date, as_int, as_text, parse_options
+from creneau.documents.requete_anef import anef_rows
 
 if TYPE_CHECKING:
     from creneau.cases.models import Case
@@ -138,7 +139,9 @@ def build_execution_context(case: "Case", **given: object) -> dict[str, Any]:
     injunction = _injunction(case, options)
     check_deadline(injunction, today)
     zone = case.department.zone
-    since = [a for a in case.attempts.all() if paris(a.at, zone).date() > injunction.on]
+    attempts = case.attempts.select_related("detail", "detail__site")
+    since = [a for a in attempts if paris(a.at, zone).date() > injunction.on]
+    anef = is_anef(case)
     astreinte = options["astreinte"]
     if astreinte is None:
         astreinte = injunction.astreinte if injunction.astreinte else DEFAULT_ASTREINTE
@@ -154,9 +157,10 @@ def build_execution_context(case: "Case", **given: object) -> dict[str, Any]:
             "notified_on": french_date(injunction.notified_on) if injunction.notified_on else "",
             "expired_on": french_date(last) if last else "",
         },
-        "attempts_since": attempt_rows(since, zone=zone),
+        # In the words of the route: ANEF blockings and contacts, or booking attempts.
+        "attempts_since": anef_rows(since, (), zone) if anef else attempt_rows(since, zone=zone),
         "astreinte": euros(astreinte) if astreinte else "",
         # An ANEF case: the order was about registering the application, not an appointment.
-        "anef": is_anef(case),
+        "anef": anef,
         "filed": case.application_filed_on is not None,
     }

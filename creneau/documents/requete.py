@@ -36,7 +36,14 @@ from creneau.documents.context import (
     text,
 )
 from creneau.documents.errors import MissingInformationError
-from creneau.documents.exhibits import Exhibit, exhibits_for, is_listed, numbers_of, to_add
+from creneau.documents.exhibits import (
+    Exhibit,
+    exhibit_of,
+    exhibits_for,
+    is_listed,
+    numbers_of,
+    to_add,
+)
 from creneau.documents.french import euros, exhibit_numbers, french_date, paris, short_date
 from creneau.documents.options import (
     COMMON,
@@ -165,18 +172,40 @@ def _urgency(
     }
 
 
-def _renewal_window(case: Case, attempts: Sequence[Attempt], zone: ZoneInfo) -> dict[str, Any]:
+def _renewal_window(
+    case: Case, attempts: Sequence[Attempt], zone: ZoneInfo, exhibits: Sequence[Exhibit] = ()
+) -> dict[str, Any]:
     """The first attempt made in the two months before expiry (R. 431-5 CESEDA, titles not filed
-    online): the person acted in time. Empty when the facts do not show it."""
+    online), with the exhibit proving it: the person acted in time. Empty when the facts do not
+    show it."""
     expires = case.title_expires_on
     if case.procedure_kind != "renewal" or expires is None:
         return {}
     opens = add_months(expires, -2)
-    days = [paris(a.at, zone).date() for a in attempts if is_listed(a)]
-    inside = sorted(day for day in days if opens <= day <= expires)
+    return first_inside(attempts, opens, expires, zone, exhibits)
+
+
+def first_inside(
+    attempts: Sequence[Attempt],
+    opens: datetime.date,
+    closes: datetime.date,
+    zone: ZoneInfo,
+    exhibits: Sequence[Exhibit] = (),
+) -> dict[str, Any]:
+    """The first listed attempt made between ``opens`` and ``closes`` (included): its day, and
+    the exhibit that proves it (``""`` when none does); empty when there is none."""
+    inside = sorted(
+        (a for a in attempts if is_listed(a) and opens <= paris(a.at, zone).date() <= closes),
+        key=lambda a: (a.at, a.pk or 0),
+    )
     if not inside:
         return {}
-    return {"first": french_date(inside[0]), "opens": french_date(opens)}
+    number = exhibit_of(exhibits).get(inside[0].pk)
+    return {
+        "first": french_date(paris(inside[0].at, zone).date()),
+        "opens": french_date(opens),
+        "ref": exhibit_numbers([number]) if number else "",
+    }
 
 
 def _conclusions(options: dict[str, Any], renewal: bool) -> dict[str, Any]:
@@ -317,7 +346,7 @@ def build_requete_context(case: Case, **given: object) -> dict[str, Any]:
         "refs": refs,
         "extra_documents": _extra_documents(exhibits),
         "online": any(e.kind == "channel" for e in exhibits),
-        "renewal_window": _renewal_window(case, proof.proven, zone),
+        "renewal_window": _renewal_window(case, proof.proven, zone, exhibits),
         "urgency": _urgency(case, today, options, _extra_documents(exhibits)),
         "decision": _decision(case, assessment),
         "conclusions": _conclusions(options, case.procedure_kind == "renewal"),
