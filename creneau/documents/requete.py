@@ -153,7 +153,11 @@ def _extra_documents(exhibits: Sequence[Exhibit]) -> list[dict[str, str]]:
 
 
 def _urgency(
-    case: Case, today: datetime.date, options: dict[str, Any], extra: list[dict[str, str]]
+    case: Case,
+    today: datetime.date,
+    options: dict[str, Any],
+    extra: list[dict[str, str]],
+    refs: dict[str, str],
 ) -> dict[str, Any]:
     expires = case.title_expires_on
     circumstances = [p.strip() for p in text(case.particular_circumstances).split("\n")]
@@ -169,6 +173,14 @@ def _urgency(
         "oqtf": case.unexecuted_oqtf,
         # Whether the list of grounds has at least one item (else only the free text follows).
         "listed": any((title, case.employment, case.social_benefits, extra, undocumented)),
+        # « justifie » only when each listed fact cites its pièce; otherwise « fait valoir ».
+        "proven": all(
+            (
+                not title or refs["title"],
+                not case.employment or refs["employment"],
+                not case.social_benefits or refs["benefits"],
+            )
+        ),
     }
 
 
@@ -201,10 +213,13 @@ def first_inside(
     if not inside:
         return {}
     number = exhibit_of(exhibits).get(inside[0].pk)
+    before = sorted(paris(a.at, zone).date() for a in attempts if is_listed(a))
     return {
         "first": french_date(paris(inside[0].at, zone).date()),
         "opens": french_date(opens),
         "ref": exhibit_numbers([number]) if number else "",
+        # The person began earlier: the requête must not say every step was in the window.
+        "earlier": french_date(before[0]) if before and before[0] < opens else "",
     }
 
 
@@ -347,7 +362,7 @@ def build_requete_context(case: Case, **given: object) -> dict[str, Any]:
         "extra_documents": _extra_documents(exhibits),
         "online": any(e.kind == "channel" for e in exhibits),
         "renewal_window": _renewal_window(case, proof.proven, zone, exhibits),
-        "urgency": _urgency(case, today, options, _extra_documents(exhibits)),
+        "urgency": _urgency(case, today, options, _extra_documents(exhibits), refs),
         "decision": _decision(case, assessment),
         "conclusions": _conclusions(options, case.procedure_kind == "renewal"),
         "previous_rejection": previous,

@@ -304,6 +304,7 @@ def build_requete_anef_context(case: Case, **given: object) -> dict[str, Any]:
     context = common_context(case, options)
     journey = _journey(case)
     extra = _extra_documents(exhibits)
+    refs = _refs(exhibits)
     context["missing"] = _anef_missing(case, context, exhibits, journey)
     filed = case.application_filed_on
     return context | {
@@ -319,10 +320,10 @@ def build_requete_anef_context(case: Case, **given: object) -> dict[str, Any]:
         "filed_on": french_date(filed) if filed else "",
         "route": _route_text(route, context),
         "exhibits": exhibits,
-        "refs": _refs(exhibits),
+        "refs": refs,
         "extra_documents": extra,
         "renewal_window": _window(case, proven, zone, exhibits),
-        "urgency": _urgency(case, today, options, extra),
+        "urgency": _urgency(case, today, options, extra, refs),
         "decision": _decision(case, assessment),
         "conclusions": _conclusions(options),
         "circumstances_missing": not text(case.particular_circumstances),

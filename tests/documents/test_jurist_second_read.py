@@ -1,0 +1,120 @@
+"""A second read of the generated documents, as a prefecture's lawyer and a juge des référés
+would read them: every number matches what is listed, every « justifie » cites a pièce, every
+condition of article L. 521-3 CJA is argued, nothing can be turned against the person."""
+
+import datetime
+import re
+
+import pytest
+
+from creneau.documents.exhibits import exhibits_for
+from creneau.documents.generate import draft_document
+from creneau.privacy.transfer import import_case, load_file
+from tests.documents.anef_cases import student_case
+
+from .conftest import ATTEMPTS, DOCUMENT_DATE, paris
+from .textual import normalised
+
+OPTIONS = {"date": DOCUMENT_DATE, "gender": "f"}
+
+WITH_LETTER = [
+    *ATTEMPTS[:4],
+    (paris(2026, 9, 23, 10, 0), "letter", "sent", ""),
+    (paris(2026, 9, 26, 11, 0), "letter", "delivered", ""),
+    *ATTEMPTS[5:],
+]
+
+
+def text_of(case, kind="requete", **options):
+    return normalised(draft_document(case, kind, **(OPTIONS | options)).text)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("kind", "announced"), [("requete", "a accompli"), ("ddd", "j'ai fait")])
+def test_a_registered_letter_and_its_receipt_are_one_step_in_the_count_and_in_the_list(
+    case_factory, kind, announced
+):
+    case = case_factory(attempts=WITH_LETTER)
+    text = text_of(case, kind)
+    lines = [line for line in text.split(" – ") if "lettre recommandée" in line]
+    assert len(lines) == 1, lines
+    assert "avis de réception du 26 septembre 2026 : lettre distribuée" in lines[0]
+    count = int(re.search(announced + r" (\d+) démarches", text).group(1))
+    listed_before_declared = text.split("déclare")[0] if kind == "requete" else text
+    assert count == len(re.findall(r"– le \w+ \d+(?:er)? \w+ 2026 à", listed_before_declared))
+
+
+@pytest.mark.django_db
+def test_the_requete_says_justifie_only_when_each_circumstance_cites_its_piece(case_factory):
+    case = case_factory(
+        procedure_kind="first_application", title_expires_on=None, social_benefits=True
+    )
+    text = text_of(case)
+    assert "justifie en l'espèce des circonstances" not in text
+    assert "fait valoir en l'espèce les circonstances particulières suivantes" in text
+
+
+@pytest.mark.django_db
+def test_a_first_application_never_says_the_person_holds_a_job_without_a_title(case_factory):
+    first = text_of(case_factory(procedure_kind="first_application", title_expires_on=None))
+    assert "son accès à un emploi en dépend" in first
+    assert "conserver à son service" not in first
+    renewal = text_of(case_factory(family_name="Benali"))
+    assert "conserver à son service" in renewal
+
+
+@pytest.mark.django_db
+def test_each_condition_of_l521_3_is_argued_including_the_absence_of_serious_dispute(
+    case_factory,
+):
+    text = text_of(case_factory())
+    assert "ne se heurte, enfin, à aucune contestation sérieuse" in text
+    assert "article R. 431-3 du code de l'entrée et du séjour" in text
+    for condition in ("Sur l'urgence", "Sur l'utilité", "Sur l'absence d'obstacle"):
+        assert condition in text
+
+
+@pytest.mark.django_db
+def test_a_renewal_begun_before_the_r431_5_window_does_not_say_it_began_inside(case_factory):
+    case = case_factory(title_expires_on=datetime.date(2026, 11, 5))  # window opens 5 September
+    text = text_of(case)
+    assert "a engagé ses démarches dès le 1er septembre 2026 et les a poursuivies" in text
+    assert "a entrepris ses démarches dans les deux mois" not in text
+    assert "sa première démarche dans ce délai date du 9 septembre 2026" in text
+
+
+@pytest.mark.django_db
+def test_the_conclusions_of_a_booking_renewal_ask_for_the_recepisse_without_a_hypothesis(
+    renewal_case,
+):
+    conclusions = text_of(renewal_case).split("PAR CES MOTIFS")[1]
+    assert "à titre subsidiaire" in conclusions and "récépissé prévu par" in conclusions
+    assert "si sa demande relève du téléservice" not in conclusions
+
+
+@pytest.mark.django_db
+def test_the_anef_requete_argues_the_absence_of_serious_dispute_from_r431_2(personas, tmp_path):
+    case = import_case(load_file(student_case(tmp_path)), personas.group)
+    text = normalised(draft_document(case, "requete", date="2026-12-03").text)
+    assert "ne se heurte, enfin, à aucune contestation sérieuse : le troisième alinéa" in text
+    assert "solution de substitution permette l'enregistrement de la demande" in text
+
+
+@pytest.mark.django_db
+def test_a_single_capture_is_not_called_a_homogeneous_series(case_factory):
+    case = case_factory(attempts=[*ATTEMPTS, (paris(2026, 11, 4, 9, 20), "online", "no_slot", "")])
+    labels = [e.label for e in exhibits_for(case) if e.kind == "screenshots"]
+    november = next(label for label in labels if "novembre 2026" in label)
+    assert november.startswith("Capture d'écran de la prise de rendez-vous en ligne, novembre")
+    assert "série homogène" not in november
+    september = next(label for label in labels if "septembre 2026" in label)
+    assert september.startswith("Captures d'écran") and september.endswith("série homogène")
+
+
+@pytest.mark.django_db
+def test_the_substitute_route_letter_states_no_prefecture_rule_it_cannot_source(case_factory):
+    # The volunteer chose the téléservice for this case; no list and no page establish it.
+    case = case_factory(procedure_kind="first_application", title_expires_on=None, channel="anef")
+    text = text_of(case, "substitution")
+    assert "comme l'indique votre page internet" not in text
+    assert "J'ai entrepris de présenter cette demande au moyen du téléservice" in text
