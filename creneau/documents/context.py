@@ -385,6 +385,10 @@ def common_context(case: Case, options: dict[str, Any]) -> dict[str, Any]:
     # After the first mention: « Mme BENALI »; without a civility, the full name again.
     civility = agreed["civility"]
     person["short"] = f"{civility}{person['family_name']}" if civility else person["full_name"]
+    # « la demande d'Awa KONE », « c'est alors qu'Awa KONE… »: elided before a vowel.
+    short = person["short"]
+    person["of_short"] = of(short)
+    person["that_short"] = f"qu'{short}" if of(short).startswith("d'") else f"que {short}"
     return {
         "reference": case.reference,
         "person": person,

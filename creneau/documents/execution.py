@@ -149,6 +149,11 @@ def build_execution_context(case: "Case", **given: object) -> dict[str, Any]:
     context = common_context(case, options)
     if not injunction.number:
         context["missing"].append("numéro de l'ordonnance")
+    if last is not None and injunction.notified_on is None:
+        # The time limit runs from the notification: from the order's date, the day it ran out
+        # would be a guess (too early if the order was notified later). Left to fill in.
+        context["missing"] += ["date de notification de l'ordonnance", "date d'expiration du délai"]
+        last = None
     return context | {
         "ordonnance": {
             "date": french_date(injunction.on),

@@ -118,3 +118,41 @@ def test_the_substitute_route_letter_states_no_prefecture_rule_it_cannot_source(
     text = text_of(case, "substitution")
     assert "comme l'indique votre page internet" not in text
     assert "J'ai entrepris de présenter cette demande au moyen du téléservice" in text
+
+
+@pytest.mark.django_db
+def test_without_a_civility_a_name_beginning_with_a_vowel_is_elided(case_factory):
+    case = case_factory(procedure_kind="first_application", title_expires_on=None)
+    case.person.given_names, case.person.gender = "Awa", ""
+    case.person.family_name = "Ouattara"
+    case.person.save()
+    text = text_of(case, gender="x")
+    assert "la demande d'Awa OUATTARA" in text and "suppose qu'Awa OUATTARA" in text
+    assert "de Awa" not in text and "que Awa" not in text
+
+
+@pytest.mark.django_db
+def test_without_its_notification_date_the_execution_request_guesses_no_expiry(renewal_case):
+    draft = draft_document(
+        renewal_case,
+        "execution",
+        date="2026-12-03",
+        ordonnance_date="2026-11-10",
+        ordonnance_number="2612999",
+        deadline_days="8",
+    )
+    text = normalised(draft.text)
+    assert "18 novembre 2026" not in text  # 10 November + 8 days: the notification may be later
+    assert "date de notification de l'ordonnance" in draft.missing
+    notified = normalised(
+        draft_document(
+            renewal_case,
+            "execution",
+            date="2026-12-03",
+            ordonnance_date="2026-11-10",
+            ordonnance_number="2612999",
+            deadline_days="8",
+            notified_on="2026-11-12",
+        ).text
+    )
+    assert "Le délai qu'elle a fixé a expiré le 20 novembre 2026." in notified
