@@ -23,9 +23,10 @@ from django.utils import timezone
 from creneau.assessment.route import RouteKind, add_months
 from creneau.assessment.services import assess_case
 from creneau.assessment.verdict import Assessment
+from creneau.cases.filing import filing_route
 from creneau.cases.models import Attempt, Case
 from creneau.catalog.legal import citation
-from creneau.catalog.models import Department
+from creneau.catalog.models import Department, FilingChannel
 from creneau.catalog.postcodes import department_of_address, postcode_in
 from creneau.documents.context import (
     attempt_rows,
@@ -119,6 +120,23 @@ def check_residence(case: Case, confirmed: bool) -> None:
         "adresse de correspondance…), confirmez le département : case « résidence confirmée "
         "malgré l'adresse » du dossier, ou --option confirm_department=oui."
     )
+
+
+def check_channel(case: Case) -> str:
+    """The case's filing route; a prescribed postal filing needs no appointment to ask for."""
+    route = filing_route(case)
+    if route.channel == FilingChannel.POST:
+        raise MissingInformationError(
+            f"Pour le dossier {case.reference}, la demande se dépose par voie postale "
+            f"({route.reason}) : elle ne suppose aucun rendez-vous, et une requête demandant "
+            "au juge d'en faire fixer un n'aurait pas d'objet. Envoyez la demande par lettre "
+            "recommandée avec accusé de réception ; si elle reste sans réponse, le silence "
+            f"gardé vaut rejet implicite au terme du délai de l'{citation('ceseda_r432_2')}, "
+            "et la note de synthèse pour un·e avocat·e (document « summary ») réunit les faits "
+            "et les pièces. Si la préfecture exige en réalité un rendez-vous, corrigez la voie "
+            "de dépôt du dossier."
+        )
+    return str(route.channel)
 
 
 def check_route(assessment: Assessment, options: dict[str, Any]) -> None:
@@ -340,6 +358,7 @@ def build_requete_context(case: Case, **given: object) -> dict[str, Any]:
     options = parse_options(REQUETE_OPTIONS, given)
     today: datetime.date = options["date"] or timezone.localdate()
     check_residence(case, options["confirm_department"])
+    channel = check_channel(case)
     assessment = assess_case(case, today=today)
     check_route(assessment, options)
     zone = case.department.zone
@@ -361,6 +380,7 @@ def build_requete_context(case: Case, **given: object) -> dict[str, Any]:
         "refs": refs,
         "extra_documents": _extra_documents(exhibits),
         "online": any(e.kind == "channel" for e in exhibits),
+        "form": channel == FilingChannel.FORM,
         "renewal_window": _renewal_window(case, proof.proven, zone, exhibits),
         "urgency": _urgency(case, today, options, _extra_documents(exhibits), refs),
         "decision": _decision(case, assessment),

@@ -8,8 +8,9 @@ import re
 import pytest
 
 from creneau.documents.exhibits import exhibits_for
-from creneau.documents.generate import draft_document
+from creneau.documents.generate import DocumentError, draft_document
 from creneau.privacy.transfer import import_case, load_file
+from tests.court.conftest import add_document, pdf_document
 from tests.documents.anef_cases import student_case
 
 from .conftest import ATTEMPTS, DOCUMENT_DATE, paris
@@ -68,7 +69,7 @@ def test_each_condition_of_l521_3_is_argued_including_the_absence_of_serious_dis
     case_factory,
 ):
     text = text_of(case_factory())
-    assert "ne se heurte, enfin, à aucune contestation sérieuse" in text
+    assert "ne se heurte, par ailleurs, à aucune contestation sérieuse" in text
     assert "article R. 431-3 du code de l'entrée et du séjour" in text
     for condition in ("Sur l'urgence", "Sur l'utilité", "Sur l'absence d'obstacle"):
         assert condition in text
@@ -96,7 +97,7 @@ def test_the_conclusions_of_a_booking_renewal_ask_for_the_recepisse_without_a_hy
 def test_the_anef_requete_argues_the_absence_of_serious_dispute_from_r431_2(personas, tmp_path):
     case = import_case(load_file(student_case(tmp_path)), personas.group)
     text = normalised(draft_document(case, "requete", date="2026-12-03").text)
-    assert "ne se heurte, enfin, à aucune contestation sérieuse : le troisième alinéa" in text
+    assert "par ailleurs, à aucune contestation sérieuse : le troisième alinéa" in text
     assert "solution de substitution permette l'enregistrement de la demande" in text
 
 
@@ -156,3 +157,29 @@ def test_without_its_notification_date_the_execution_request_guesses_no_expiry(r
         ).text
     )
     assert "Le délai qu'elle a fixé a expiré le 20 novembre 2026." in notified
+
+
+@pytest.mark.django_db
+def test_no_requete_for_an_appointment_when_the_prefect_prescribed_a_postal_filing(case_factory):
+    case = case_factory(channel="post", channel_note="La page de la préfecture : envoi postal")
+    with pytest.raises(DocumentError) as refused:
+        draft_document(case, "requete", **OPTIONS)
+    message = str(refused.value)
+    assert "voie postale" in message and "aucun rendez-vous" in message
+    assert "article R. 432-2" in message
+
+
+@pytest.mark.django_db
+def test_a_form_channel_is_described_as_a_form_not_as_a_booking_module(case_factory):
+    case = case_factory(channel="form", channel_note="démarches-simplifiées")
+    add_document(case, "channel", "", pdf_document("Formulaire"), "page.pdf")
+    text = text_of(case)
+    assert "qu'à l'issue d'une demande présentée au moyen d'un formulaire en ligne" in text
+    assert "module de prise de rendez-vous en ligne" not in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["email", "letter"])
+def test_the_letter_to_the_prefecture_recalls_the_visit_to_its_counter(renewal_case, kind):
+    earlier = text_of(renewal_case, kind).split("à vos services à ce sujet")[1]
+    assert "le samedi 3 octobre 2026 à 10 h 30 : présentation au guichet" in earlier
