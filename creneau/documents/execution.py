@@ -8,17 +8,16 @@ case's latest injunction recorded at court (``cases.CourtEvent``).
 """
 
 import datetime
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from creneau.cases.filing import is_anef
-from creneau.cases.models import CourtEvent
 from creneau.catalog.legal import citation
 from creneau.documents.context import attempt_rows, common_context
 from creneau.documents.errors import MissingInformationError
 from creneau.documents.french import euros, french_date, paris
+from creneau.documents.injunction import Injunction, recorded_injunction
 from creneau.documents.options import COMMON, Option, as_date, as_int, as_text, parse_options
 from creneau.documents.requete_anef import anef_rows
 
@@ -35,53 +34,6 @@ EXECUTION_OPTIONS = COMMON | {
     "astreinte": Option(as_int, None, "euros par jour de retard (100 par défaut), 0 pour aucune"),
 }
 DEFAULT_ASTREINTE = 100
-
-
-@dataclass(frozen=True)
-class Injunction:
-    """An order enjoining the prefect, as recorded at court."""
-
-    on: datetime.date
-    number: str = ""
-    deadline_days: int | None = None
-    notified_on: datetime.date | None = None
-    astreinte: int | None = None
-    settled_on: datetime.date | None = None  # an appointment offered (or non-lieu) after it
-
-    @property
-    def start(self) -> datetime.date:
-        return self.notified_on or self.on
-
-    @property
-    def last_day(self) -> datetime.date | None:
-        """The last day the prefect has; ``None`` when the order fixed no time limit."""
-        if not self.deadline_days:
-            return None
-        return self.start + datetime.timedelta(days=self.deadline_days)
-
-
-# What ends an injunction's wait: the prefect offered an appointment, or the case is over.
-SETTLING = frozenset({CourtEvent.Kind.APPOINTMENT_OFFERED, CourtEvent.Kind.NON_LIEU})
-SETTLING |= {CourtEvent.Kind.CLOSED}
-
-
-def recorded_injunction(case: "Case") -> Injunction | None:
-    """The case's latest injunction recorded at court, with what settled it since."""
-    events = list(CourtEvent.objects.filter(case=case).order_by("occurred_on", "id"))
-    injunctions = [e for e in events if e.kind == CourtEvent.Kind.INJUNCTION]
-    if not injunctions:
-        return None
-    last = injunctions[-1]
-    later = [e for e in events if (e.occurred_on, e.pk) > (last.occurred_on, last.pk)]
-    settled = [e.occurred_on for e in later if e.kind in SETTLING]
-    return Injunction(
-        on=last.occurred_on,
-        number=last.court_number,
-        deadline_days=last.deadline_days,
-        notified_on=last.notified_on,
-        astreinte=last.astreinte,
-        settled_on=settled[0] if settled else None,
-    )
 
 
 def _from_options(options: dict[str, Any]) -> Injunction | None:

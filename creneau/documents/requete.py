@@ -46,6 +46,7 @@ from creneau.documents.exhibits import (
     to_add,
 )
 from creneau.documents.french import euros, exhibit_numbers, french_date, paris, short_date
+from creneau.documents.injunction import recorded_injunction
 from creneau.documents.options import (
     COMMON,
     Option,
@@ -345,6 +346,13 @@ def _warnings(case: Case, assessment: Assessment, options: dict[str, Any]) -> li
         warnings.append(f"Trop tôt pour déposer cette requête : {route.reason}")
     elif route.kind == RouteKind.NOT_MESURES_UTILES:
         warnings.append(f"Requête produite malgré l'avertissement suivant : {route.reason}")
+    pending = recorded_injunction(case)
+    if pending is not None and pending.settled_on is None:
+        warnings.append(
+            f"Une ordonnance du {french_date(pending.on)} a déjà enjoint au préfet d'agir : "
+            "tant qu'elle n'est pas exécutée, la voie est la demande d'exécution (document "
+            f"« execution », {citation('cja_l911_4')}), pas une nouvelle requête."
+        )
     if options["costs"]:
         warnings.append(
             f"Frais ({citation('cja_l761_1')}) : sans avocat, ils sont permis mais rarement "

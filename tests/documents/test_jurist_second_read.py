@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from creneau.cases.models import CourtEvent
 from creneau.documents.exhibits import exhibits_for
 from creneau.documents.generate import DocumentError, draft_document
 from creneau.privacy.transfer import import_case, load_file
@@ -183,3 +184,40 @@ def test_a_form_channel_is_described_as_a_form_not_as_a_booking_module(case_fact
 def test_the_letter_to_the_prefecture_recalls_the_visit_to_its_counter(renewal_case, kind):
     earlier = text_of(renewal_case, kind).split("à vos services à ce sujet")[1]
     assert "le samedi 3 octobre 2026 à 10 h 30 : présentation au guichet" in earlier
+
+
+@pytest.mark.django_db
+def test_an_opinion_is_cited_as_an_opinion_and_the_astreinte_runs_until_execution(renewal_case):
+    text = text_of(renewal_case)
+    assert "Le Conseil d'État a précisé qu'il incombe" in text
+    assert "Conseil d'État juge qu'il incombe" not in text
+    assert "ainsi que le juge le Conseil d'État" not in text
+    execution = text_of(
+        renewal_case,
+        "execution",
+        date="2026-12-03",
+        ordonnance_date="2026-11-10",
+        ordonnance_number="2612999",
+        deadline_days="8",
+        notified_on="2026-11-12",
+    )
+    assert (
+        "à défaut d'exécution dans ce délai, une astreinte de 100 € par jour de retard jusqu'à "
+        "la date à laquelle l'ordonnance aura reçu exécution" in execution
+    )
+
+
+@pytest.mark.django_db
+def test_a_new_requete_while_an_injunction_awaits_execution_points_to_the_execution_request(
+    renewal_case,
+):
+    CourtEvent.objects.create(
+        case=renewal_case,
+        kind=CourtEvent.Kind.INJUNCTION,
+        occurred_on=datetime.date(2026, 10, 5),
+        notified_on=datetime.date(2026, 10, 6),
+        deadline_days=8,
+    )
+    warnings = " ".join(draft_document(renewal_case, "requete", **OPTIONS).warnings)
+    assert "Une ordonnance du 5 octobre 2026 a déjà enjoint au préfet" in warnings
+    assert "article L. 911-4 du code de justice administrative" in warnings
