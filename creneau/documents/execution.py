@@ -95,8 +95,10 @@ def build_execution_context(case: "Case", **given: object) -> dict[str, Any]:
     since = [a for a in attempts if paris(a.at, zone).date() > injunction.on]
     anef = is_anef(case)
     astreinte = options["astreinte"]
+    # An astreinte the order already pronounced is liquidated (L. 911-7), not pronounced again.
+    ordered = injunction.astreinte or 0
     if astreinte is None:
-        astreinte = injunction.astreinte if injunction.astreinte else DEFAULT_ASTREINTE
+        astreinte = 0 if ordered else DEFAULT_ASTREINTE
     last = injunction.last_day
     context = common_context(case, options)
     if not injunction.number:
@@ -117,6 +119,7 @@ def build_execution_context(case: "Case", **given: object) -> dict[str, Any]:
         # In the words of the route: ANEF blockings and contacts, or booking attempts.
         "attempts_since": anef_rows(since, (), zone) if anef else attempt_rows(since, zone=zone),
         "astreinte": euros(astreinte) if astreinte else "",
+        "ordered_astreinte": euros(ordered) if ordered else "",
         # An ANEF case: the order was about registering the application, not an appointment.
         "anef": anef,
         "filed": case.application_filed_on is not None,

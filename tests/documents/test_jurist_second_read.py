@@ -221,3 +221,23 @@ def test_a_new_requete_while_an_injunction_awaits_execution_points_to_the_execut
     warnings = " ".join(draft_document(renewal_case, "requete", **OPTIONS).warnings)
     assert "Une ordonnance du 5 octobre 2026 a déjà enjoint au préfet" in warnings
     assert "article L. 911-4 du code de justice administrative" in warnings
+
+
+@pytest.mark.django_db
+def test_an_astreinte_the_order_pronounced_is_liquidated_not_pronounced_again(renewal_case):
+    CourtEvent.objects.create(
+        case=renewal_case,
+        kind=CourtEvent.Kind.INJUNCTION,
+        occurred_on=datetime.date(2026, 11, 10),
+        notified_on=datetime.date(2026, 11, 12),
+        deadline_days=8,
+        astreinte=150,
+        court_number="2612345",
+    )
+    draft = draft_document(renewal_case, "execution", date="2026-12-03")
+    text = normalised(draft.text)
+    assert "Elle a assorti cette injonction d'une astreinte de 150 € par jour de retard." in text
+    assert "de procéder à la liquidation de l'astreinte de 150 € par jour de retard" in text
+    assert "article L. 911-7 du code de justice administrative" in text
+    assert "de prononcer à l'encontre de l'État" not in text
+    assert any("L. 911-7" in warning for warning in draft.warnings)  # not yet re-read
