@@ -31,6 +31,7 @@ from creneau.catalog.postcodes import department_of_address, postcode_in
 from creneau.documents.context import (
     attempt_rows,
     common_context,
+    gender_of,
     missing_prefecture_address,
     split_by_proof,
     summary,
@@ -346,6 +347,12 @@ def _warnings(case: Case, assessment: Assessment, options: dict[str, Any]) -> li
         warnings.append(f"Trop tôt pour déposer cette requête : {route.reason}")
     elif route.kind == RouteKind.NOT_MESURES_UTILES:
         warnings.append(f"Requête produite malgré l'avertissement suivant : {route.reason}")
+    if gender_of(case, options) not in {"f", "m"}:
+        warnings.append(
+            "Genre de la personne non indiqué : la requête écrit « né(e) », « la partie "
+            "requérante » et reprend son nom par « elle ». Indiquez-le (fiche de la personne, "
+            "ou --option gender=f|m) pour que les accords soient justes."
+        )
     pending = recorded_injunction(case)
     if pending is not None and pending.settled_on is None:
         warnings.append(

@@ -241,3 +241,13 @@ def test_an_astreinte_the_order_pronounced_is_liquidated_not_pronounced_again(re
     assert "article L. 911-7 du code de justice administrative" in text
     assert "de prononcer à l'encontre de l'État" not in text
     assert any("L. 911-7" in warning for warning in draft.warnings)  # not yet re-read
+
+
+@pytest.mark.django_db
+def test_a_requete_without_the_persons_gender_warns_that_the_agreements_are_neutral(
+    renewal_case,
+):
+    unknown = draft_document(renewal_case, "requete", date=DOCUMENT_DATE)
+    assert any("Genre de la personne non indiqué" in w for w in unknown.warnings)
+    known = draft_document(renewal_case, "requete", **OPTIONS)
+    assert not any("Genre de la personne" in w for w in known.warnings)
