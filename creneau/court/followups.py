@@ -17,7 +17,7 @@ from typing import Any
 
 from creneau.cases.models import Case, CourtEvent
 from creneau.catalog.legal import citation
-from creneau.documents.execution import SETTLING
+from creneau.documents.injunction import SETTLING
 
 Kind = CourtEvent.Kind
 CASSATION_DAYS = 15  # R. 523-1 CJA

@@ -29,13 +29,19 @@ def _anef_context(case: Case, given: dict[str, object]) -> dict[str, Any]:
     options = parse_options(dict(COMMON), given)
     context = common_context(case, options)
     filed = case.application_filed_on
+    blockings = _rows(case, {Channel.ONLINE})
+    contacts = _rows(case, {Channel.CCC, Channel.PAN})
+    written = _rows(case, {Channel.EMAIL, Channel.LETTER})
+    listed = blockings + contacts + written
     return context | {
         "route": _route_text(filing_route(case), context),
         "journey": _journey(case),
         "filed_on": french_date(filed) if filed else "",
-        "blockings": _rows(case, {Channel.ONLINE}),
-        "contacts": _rows(case, {Channel.CCC, Channel.PAN}),
-        "written": _rows(case, {Channel.EMAIL, Channel.LETTER}),
+        "blockings": blockings,
+        "contacts": contacts,
+        "written": written,
+        # « Je conserve la preuve de chacune » only when a file proves each step listed.
+        "all_proven": bool(listed) and all(row["proven"] for row in listed),
     }
 
 

@@ -189,6 +189,16 @@ def _receipt_phrase(attempt: Attempt, letter: Attempt, zone: ZoneInfo) -> str:
     return f"avis de réception de la lettre recommandée du {sent} : {outcome}"
 
 
+def _with_receipt(letter: Attempt, receipt: Attempt | None, zone: ZoneInfo) -> str:
+    """The letter's line, with what its avis de réception says when it is in the same list:
+    one letter is one step, so a document that counts N steps lists N lines."""
+    if receipt is None:
+        return describe(letter)
+    received = french_date(paris(receipt.at, zone).date())
+    outcome = _RECEIPT_PHRASES.get(Outcome(receipt.outcome), outcome_phrase(receipt))
+    return f"{describe(letter)} ; avis de réception du {received} : {outcome}"
+
+
 def attempt_rows(
     attempts: Sequence[Attempt],
     exhibits: Sequence[Exhibit] = (),
@@ -196,29 +206,46 @@ def attempt_rows(
     evidence: Mapping[int, Evidence] | None = None,
 ) -> list[dict[str, Any]]:
     """The attempts a document lists (see ``is_listed``), dated, with their exhibit number and
-    their evidence state (``creneau.evidence.states``: the words every document uses)."""
+    their evidence state (``creneau.evidence.states``: the words every document uses).
+
+    An avis de réception whose letter is in the list is said on the letter's line (``summary``
+    counts the letter once); one whose letter is not keeps its own line, naming the letter."""
     numbers = exhibit_of(exhibits)
     receipts = letter_receipts(attempts)
+    listed_ids = {attempt.pk for attempt in attempts}
+    receipt_of = {letter.pk: receipt_id for receipt_id, letter in receipts.items()}
+    by_id = {attempt.pk: attempt for attempt in attempts}
     found = evidence if evidence is not None else evidence_of(attempts)
-    return [
-        {
-            "id": attempt.pk,
-            "when": french_datetime(attempt.at, zone),
-            "day": french_date(paris(attempt.at, zone).date()),
-            "channel": str(attempt.channel),
-            "description": _receipt_phrase(attempt, receipts[attempt.pk], zone)
-            if attempt.pk in receipts
-            else describe(attempt),
-            "outcome": _OUTCOME_PHRASES[Outcome(attempt.outcome)],  # after « tentative(s) »
-            "exhibit": numbers.get(attempt.pk),
-            "state": str(found[attempt.pk].state),
-            "state_label": found[attempt.pk].label,
-            "proven": found[attempt.pk].has_file,
-            "proof": proof_phrase(found[attempt.pk], zone),
-        }
-        for attempt in attempts
-        if is_listed(attempt)
-    ]
+    rows = []
+    for attempt in attempts:
+        if not is_listed(attempt):
+            continue
+        if attempt.pk in receipts and receipts[attempt.pk].pk in listed_ids:
+            continue  # said on its letter's line
+        if attempt.pk in receipts:
+            description = _receipt_phrase(attempt, receipts[attempt.pk], zone)
+        else:
+            description = _with_receipt(attempt, by_id.get(receipt_of.get(attempt.pk, -1)), zone)
+        rows.append(_row(attempt, description, numbers.get(attempt.pk), found[attempt.pk], zone))
+    return rows
+
+
+def _row(
+    attempt: Attempt, description: str, exhibit: int | None, evidence: Evidence, zone: ZoneInfo
+) -> dict[str, Any]:
+    return {
+        "id": attempt.pk,
+        "when": french_datetime(attempt.at, zone),
+        "day": french_date(paris(attempt.at, zone).date()),
+        "channel": str(attempt.channel),
+        "description": description,
+        "outcome": _OUTCOME_PHRASES[Outcome(attempt.outcome)],  # after « tentative(s) »
+        "exhibit": exhibit,
+        "state": str(evidence.state),
+        "state_label": evidence.label,
+        "proven": evidence.has_file,
+        "proof": proof_phrase(evidence, zone),
+    }
 
 
 def proof_phrase(evidence: Evidence, zone: ZoneInfo = PARIS) -> str:
@@ -358,6 +385,10 @@ def common_context(case: Case, options: dict[str, Any]) -> dict[str, Any]:
     # After the first mention: « Mme BENALI »; without a civility, the full name again.
     civility = agreed["civility"]
     person["short"] = f"{civility}{person['family_name']}" if civility else person["full_name"]
+    # « la demande d'Awa KONE », « c'est alors qu'Awa KONE… »: elided before a vowel.
+    short = person["short"]
+    person["of_short"] = of(short)
+    person["that_short"] = f"qu'{short}" if of(short).startswith("d'") else f"que {short}"
     return {
         "reference": case.reference,
         "person": person,

@@ -8,18 +8,18 @@ case's latest injunction recorded at court (``cases.CourtEvent``).
 """
 
 import datetime
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from creneau.cases.filing import is_anef
-from creneau.cases.models import CourtEvent
 from creneau.catalog.legal import citation
 from creneau.documents.context import attempt_rows, common_context
 from creneau.documents.errors import MissingInformationError
 from creneau.documents.french import euros, french_date, paris
+from creneau.documents.injunction import Injunction, recorded_injunction
 from creneau.documents.options import COMMON, Option, as_date, as_int, as_text, parse_options
+from creneau.documents.requete_anef import anef_rows
 
 if TYPE_CHECKING:
     from creneau.cases.models import Case
@@ -34,53 +34,6 @@ EXECUTION_OPTIONS = COMMON | {
     "astreinte": Option(as_int, None, "euros par jour de retard (100 par défaut), 0 pour aucune"),
 }
 DEFAULT_ASTREINTE = 100
-
-
-@dataclass(frozen=True)
-class Injunction:
-    """An order enjoining the prefect, as recorded at court."""
-
-    on: datetime.date
-    number: str = ""
-    deadline_days: int | None = None
-    notified_on: datetime.date | None = None
-    astreinte: int | None = None
-    settled_on: datetime.date | None = None  # an appointment offered (or non-lieu) after it
-
-    @property
-    def start(self) -> datetime.date:
-        return self.notified_on or self.on
-
-    @property
-    def last_day(self) -> datetime.date | None:
-        """The last day the prefect has; ``None`` when the order fixed no time limit."""
-        if not self.deadline_days:
-            return None
-        return self.start + datetime.timedelta(days=self.deadline_days)
-
-
-# What ends an injunction's wait: the prefect offered an appointment, or the case is over.
-SETTLING = frozenset({CourtEvent.Kind.APPOINTMENT_OFFERED, CourtEvent.Kind.NON_LIEU})
-SETTLING |= {CourtEvent.Kind.CLOSED}
-
-
-def recorded_injunction(case: "Case") -> Injunction | None:
-    """The case's latest injunction recorded at court, with what settled it since."""
-    events = list(CourtEvent.objects.filter(case=case).order_by("occurred_on", "id"))
-    injunctions = [e for e in events if e.kind == CourtEvent.Kind.INJUNCTION]
-    if not injunctions:
-        return None
-    last = injunctions[-1]
-    later = [e for e in events if (e.occurred_on, e.pk) > (last.occurred_on, last.pk)]
-    settled = [e.occurred_on for e in later if e.kind in SETTLING]
-    return Injunction(
-        on=last.occurred_on,
-        number=last.court_number,
-        deadline_days=last.deadline_days,
-        notified_on=last.notified_on,
-        astreinte=last.astreinte,
-        settled_on=settled[0] if settled else None,
-    )
 
 
 def _from_options(options: dict[str, Any]) -> Injunction | None:
@@ -138,14 +91,23 @@ def build_execution_context(case: "Case", **given: object) -> dict[str, Any]:
     injunction = _injunction(case, options)
     check_deadline(injunction, today)
     zone = case.department.zone
-    since = [a for a in case.attempts.all() if paris(a.at, zone).date() > injunction.on]
+    attempts = case.attempts.select_related("detail", "detail__site")
+    since = [a for a in attempts if paris(a.at, zone).date() > injunction.on]
+    anef = is_anef(case)
     astreinte = options["astreinte"]
+    # An astreinte the order already pronounced is liquidated (L. 911-7), not pronounced again.
+    ordered = injunction.astreinte or 0
     if astreinte is None:
-        astreinte = injunction.astreinte if injunction.astreinte else DEFAULT_ASTREINTE
+        astreinte = 0 if ordered else DEFAULT_ASTREINTE
     last = injunction.last_day
     context = common_context(case, options)
     if not injunction.number:
         context["missing"].append("numéro de l'ordonnance")
+    if last is not None and injunction.notified_on is None:
+        # The time limit runs from the notification: from the order's date, the day it ran out
+        # would be a guess (too early if the order was notified later). Left to fill in.
+        context["missing"] += ["date de notification de l'ordonnance", "date d'expiration du délai"]
+        last = None
     return context | {
         "ordonnance": {
             "date": french_date(injunction.on),
@@ -154,9 +116,11 @@ def build_execution_context(case: "Case", **given: object) -> dict[str, Any]:
             "notified_on": french_date(injunction.notified_on) if injunction.notified_on else "",
             "expired_on": french_date(last) if last else "",
         },
-        "attempts_since": attempt_rows(since, zone=zone),
+        # In the words of the route: ANEF blockings and contacts, or booking attempts.
+        "attempts_since": anef_rows(since, (), zone) if anef else attempt_rows(since, zone=zone),
         "astreinte": euros(astreinte) if astreinte else "",
+        "ordered_astreinte": euros(ordered) if ordered else "",
         # An ANEF case: the order was about registering the application, not an appointment.
-        "anef": is_anef(case),
+        "anef": anef,
         "filed": case.application_filed_on is not None,
     }

@@ -241,13 +241,17 @@ def _online_months(attempts: Sequence[Attempt]) -> list[Exhibit]:
     for month, grouped in months:
         group = list(grouped)
         first, last = _local_date(group[0]), _local_date(group[-1])
-        count = f"{len(group)} tentative{'s' if len(group) > 1 else ''}"
+        several = len(group) > 1
+        count = f"{len(group)} tentative{'s' if several else ''}"
         what = (
-            "Captures d'écran du téléservice ANEF bloqué"
+            "d'écran du téléservice ANEF bloqué"
             if _ANEF.get()
-            else "Captures d'écran de la prise de rendez-vous en ligne"
+            else "d'écran de la prise de rendez-vous en ligne"
         )
-        label = f"{what}, {month_label(month)} ({count}, {_span(first, last)}), série homogène"
+        what = f"Captures {what}" if several else f"Capture {what}"
+        # A « série homogène » (R. 414-5 CJA) groups several documents; one capture is not one.
+        series = ", série homogène" if several else ""
+        label = f"{what}, {month_label(month)} ({count}, {_span(first, last)}){series}"
         drafts.append(_draft(label, "screenshots", group))
     return drafts
 

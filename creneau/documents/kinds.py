@@ -39,7 +39,9 @@ def _online(case: Case) -> list[dict[str, Any]]:
 
 
 def _written(case: Case) -> list[dict[str, Any]]:
-    written = case.attempts.filter(channel__in=[Channel.EMAIL, Channel.LETTER])
+    """Earlier requests to the prefecture's services: e-mails, letters, and the visits to its
+    counter (« Je me suis déjà adressé(e) à vos services »)."""
+    written = case.attempts.filter(channel__in=[Channel.EMAIL, Channel.LETTER, Channel.COUNTER])
     return attempt_rows(list(written), zone=case.department.zone)
 
 

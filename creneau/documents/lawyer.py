@@ -12,11 +12,15 @@ from django.utils import timezone
 
 from creneau.assessment.route import RouteKind
 from creneau.assessment.services import assess_case
+from creneau.cases.filing import is_anef
 from creneau.cases.models import Case
-from creneau.documents.context import attempt_rows, common_context, summary
+from creneau.documents.context import attempt_rows, common_context, split_by_proof, summary
+from creneau.documents.diligences import diligences
 from creneau.documents.exhibits import exhibits_for
 from creneau.documents.french import french_date
 from creneau.documents.options import COMMON, parse_options
+from creneau.documents.requete_anef import anef_rows
+from creneau.evidence.states import evidence_of
 
 ROUTE_LABELS = {
     RouteKind.MESURES_UTILES: "Référé « mesures utiles » : voie adaptée",
@@ -45,10 +49,17 @@ def build_summary_context(case: Case, **given: object) -> dict[str, Any]:
     assessment = assess_case(case, today=today)
     route = assessment.route
     zone = case.department.zone
-    attempts = list(case.attempts.all())
+    attempts = list(case.attempts.select_related("detail", "detail__site"))
+    evidence = evidence_of(attempts)
+    proven, declared = split_by_proof(attempts, evidence)
     exhibits = exhibits_for(case)
     context = common_context(case, options)
-    rows = attempt_rows(attempts, exhibits, zone)
+    anef = is_anef(case)
+    rows = (
+        anef_rows(attempts, exhibits, zone, evidence)
+        if anef
+        else attempt_rows(attempts, exhibits, zone, evidence)
+    )
     return context | {
         "route": {
             "label": ROUTE_LABELS[route.kind],
@@ -62,8 +73,14 @@ def build_summary_context(case: Case, **given: object) -> dict[str, Any]:
         "reasons": [r.text for r in assessment.reasons if r.level in ("fatal", "missing")],
         "attempts": rows,
         "summary": summary(attempts, zone),
+        "proven_summary": summary(proven, zone),
+        "declared_summary": summary(declared, zone),
         "proven_count": sum(row["proven"] for row in rows),
         "declared_count": sum(not row["proven"] for row in rows),
+        # ANEF: the diligences R. 431-2 asks for, justified and declared counted apart.
+        "anef": anef,
+        "filed_on": french_date(case.application_filed_on) if case.application_filed_on else "",
+        "diligences": diligences(attempts, evidence, exhibits, zone) if anef else {},
         "exhibits": [
             {"number": e.number, "label": e.label, "provided": e.provided} for e in exhibits
         ],

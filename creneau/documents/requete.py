@@ -23,21 +23,31 @@ from django.utils import timezone
 from creneau.assessment.route import RouteKind, add_months
 from creneau.assessment.services import assess_case
 from creneau.assessment.verdict import Assessment
+from creneau.cases.filing import filing_route
 from creneau.cases.models import Attempt, Case
 from creneau.catalog.legal import citation
-from creneau.catalog.models import Department
+from creneau.catalog.models import Department, FilingChannel
 from creneau.catalog.postcodes import department_of_address, postcode_in
 from creneau.documents.context import (
     attempt_rows,
     common_context,
+    gender_of,
     missing_prefecture_address,
     split_by_proof,
     summary,
     text,
 )
 from creneau.documents.errors import MissingInformationError
-from creneau.documents.exhibits import Exhibit, exhibits_for, is_listed, numbers_of, to_add
+from creneau.documents.exhibits import (
+    Exhibit,
+    exhibit_of,
+    exhibits_for,
+    is_listed,
+    numbers_of,
+    to_add,
+)
 from creneau.documents.french import euros, exhibit_numbers, french_date, paris, short_date
+from creneau.documents.injunction import recorded_injunction
 from creneau.documents.options import (
     COMMON,
     Option,
@@ -114,6 +124,23 @@ def check_residence(case: Case, confirmed: bool) -> None:
     )
 
 
+def check_channel(case: Case) -> str:
+    """The case's filing route; a prescribed postal filing needs no appointment to ask for."""
+    route = filing_route(case)
+    if route.channel == FilingChannel.POST:
+        raise MissingInformationError(
+            f"Pour le dossier {case.reference}, la demande se dépose par voie postale "
+            f"({route.reason}) : elle ne suppose aucun rendez-vous, et une requête demandant "
+            "au juge d'en faire fixer un n'aurait pas d'objet. Envoyez la demande par lettre "
+            "recommandée avec accusé de réception ; si elle reste sans réponse, le silence "
+            f"gardé vaut rejet implicite au terme du délai de l'{citation('ceseda_r432_2')}, "
+            "et la note de synthèse pour un·e avocat·e (document « summary ») réunit les faits "
+            "et les pièces. Si la préfecture exige en réalité un rendez-vous, corrigez la voie "
+            "de dépôt du dossier."
+        )
+    return str(route.channel)
+
+
 def check_route(assessment: Assessment, options: dict[str, Any]) -> None:
     route = assessment.route
     if route.kind != RouteKind.NOT_MESURES_UTILES:
@@ -146,7 +173,11 @@ def _extra_documents(exhibits: Sequence[Exhibit]) -> list[dict[str, str]]:
 
 
 def _urgency(
-    case: Case, today: datetime.date, options: dict[str, Any], extra: list[dict[str, str]]
+    case: Case,
+    today: datetime.date,
+    options: dict[str, Any],
+    extra: list[dict[str, str]],
+    refs: dict[str, str],
 ) -> dict[str, Any]:
     expires = case.title_expires_on
     circumstances = [p.strip() for p in text(case.particular_circumstances).split("\n")]
@@ -162,21 +193,54 @@ def _urgency(
         "oqtf": case.unexecuted_oqtf,
         # Whether the list of grounds has at least one item (else only the free text follows).
         "listed": any((title, case.employment, case.social_benefits, extra, undocumented)),
+        # « justifie » only when each listed fact cites its pièce; otherwise « fait valoir ».
+        "proven": all(
+            (
+                not title or refs["title"],
+                not case.employment or refs["employment"],
+                not case.social_benefits or refs["benefits"],
+            )
+        ),
     }
 
 
-def _renewal_window(case: Case, attempts: Sequence[Attempt], zone: ZoneInfo) -> dict[str, Any]:
+def _renewal_window(
+    case: Case, attempts: Sequence[Attempt], zone: ZoneInfo, exhibits: Sequence[Exhibit] = ()
+) -> dict[str, Any]:
     """The first attempt made in the two months before expiry (R. 431-5 CESEDA, titles not filed
-    online): the person acted in time. Empty when the facts do not show it."""
+    online), with the exhibit proving it: the person acted in time. Empty when the facts do not
+    show it."""
     expires = case.title_expires_on
     if case.procedure_kind != "renewal" or expires is None:
         return {}
     opens = add_months(expires, -2)
-    days = [paris(a.at, zone).date() for a in attempts if is_listed(a)]
-    inside = sorted(day for day in days if opens <= day <= expires)
+    return first_inside(attempts, opens, expires, zone, exhibits)
+
+
+def first_inside(
+    attempts: Sequence[Attempt],
+    opens: datetime.date,
+    closes: datetime.date,
+    zone: ZoneInfo,
+    exhibits: Sequence[Exhibit] = (),
+) -> dict[str, Any]:
+    """The first listed attempt made between ``opens`` and ``closes`` (included): its day, and
+    the exhibit that proves it (``""`` when none does); empty when there is none."""
+    inside = sorted(
+        (a for a in attempts if is_listed(a) and opens <= paris(a.at, zone).date() <= closes),
+        key=lambda a: (a.at, a.pk or 0),
+    )
     if not inside:
         return {}
-    return {"first": french_date(inside[0]), "opens": french_date(opens)}
+    number = exhibit_of(exhibits).get(inside[0].pk)
+    before = sorted(paris(a.at, zone).date() for a in attempts if is_listed(a))
+    return {
+        "first": french_date(paris(inside[0].at, zone).date()),
+        "opens": french_date(opens),
+        "ref": exhibit_numbers([number]) if number else "",
+        # The person began earlier: the requête must not say every step was in the window.
+        "earlier": french_date(before[0]) if before and before[0] < opens else "",
+    }
 
 
 def _conclusions(options: dict[str, Any], renewal: bool) -> dict[str, Any]:
@@ -283,6 +347,19 @@ def _warnings(case: Case, assessment: Assessment, options: dict[str, Any]) -> li
         warnings.append(f"Trop tôt pour déposer cette requête : {route.reason}")
     elif route.kind == RouteKind.NOT_MESURES_UTILES:
         warnings.append(f"Requête produite malgré l'avertissement suivant : {route.reason}")
+    if gender_of(case, options) not in {"f", "m"}:
+        warnings.append(
+            "Genre de la personne non indiqué : la requête écrit « né(e) », « la partie "
+            "requérante » et reprend son nom par « elle ». Indiquez-le (fiche de la personne, "
+            "ou --option gender=f|m) pour que les accords soient justes."
+        )
+    pending = recorded_injunction(case)
+    if pending is not None and pending.settled_on is None:
+        warnings.append(
+            f"Une ordonnance du {french_date(pending.on)} a déjà enjoint au préfet d'agir : "
+            "tant qu'elle n'est pas exécutée, la voie est la demande d'exécution (document "
+            f"« execution », {citation('cja_l911_4')}), pas une nouvelle requête."
+        )
     if options["costs"]:
         warnings.append(
             f"Frais ({citation('cja_l761_1')}) : sans avocat, ils sont permis mais rarement "
@@ -296,6 +373,7 @@ def build_requete_context(case: Case, **given: object) -> dict[str, Any]:
     options = parse_options(REQUETE_OPTIONS, given)
     today: datetime.date = options["date"] or timezone.localdate()
     check_residence(case, options["confirm_department"])
+    channel = check_channel(case)
     assessment = assess_case(case, today=today)
     check_route(assessment, options)
     zone = case.department.zone
@@ -317,8 +395,9 @@ def build_requete_context(case: Case, **given: object) -> dict[str, Any]:
         "refs": refs,
         "extra_documents": _extra_documents(exhibits),
         "online": any(e.kind == "channel" for e in exhibits),
-        "renewal_window": _renewal_window(case, proof.proven, zone),
-        "urgency": _urgency(case, today, options, _extra_documents(exhibits)),
+        "form": channel == FilingChannel.FORM,
+        "renewal_window": _renewal_window(case, proof.proven, zone, exhibits),
+        "urgency": _urgency(case, today, options, _extra_documents(exhibits), refs),
         "decision": _decision(case, assessment),
         "conclusions": _conclusions(options, case.procedure_kind == "renewal"),
         "previous_rejection": previous,

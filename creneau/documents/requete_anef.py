@@ -12,7 +12,7 @@ never says that the filing requires an appointment.
 """
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,9 +31,18 @@ from creneau.cases.models import (
     Outcome,
     detail_of,
 )
-from creneau.documents.context import common_context, describe, in_sentence, summary, text
+from creneau.documents.context import (
+    common_context,
+    describe,
+    in_sentence,
+    proof_phrase,
+    split_by_proof,
+    summary,
+    text,
+)
+from creneau.documents.diligences import diligences
 from creneau.documents.exhibits import Exhibit, exhibit_of, exhibits_for, is_listed, numbers_of
-from creneau.documents.french import euros, exhibit_numbers, french_date, french_datetime, paris
+from creneau.documents.french import euros, exhibit_numbers, french_date, french_datetime
 from creneau.documents.options import Option, as_int, parse_options
 from creneau.documents.requete import (
     REQUETE_OPTIONS,
@@ -45,8 +54,9 @@ from creneau.documents.requete import (
     build_requete_context,
     check_residence,
     check_route,
+    first_inside,
 )
-from creneau.evidence.states import evidence_of
+from creneau.evidence.states import Evidence, evidence_of
 
 ANEF_OPTIONS = REQUETE_OPTIONS | {
     "register_within": Option(
@@ -127,17 +137,17 @@ _PURPOSES = {
 }
 
 
-def _ccc_phrase(attempt: Attempt, detail: AttemptDetail | None) -> str:
+def _ccc_phrase(attempt: Attempt, detail: AttemptDetail | None, proven: bool) -> str:
     noun, e = _CCC_VIA[detail.via if detail else ""]
     ticket = f" (ticket n° {detail.ticket})" if detail and detail.ticket else ""
     outcome = _CCC_OUTCOMES.get(Outcome(attempt.outcome), "").format(e=e)
     phrase = f"{noun}{ticket}" + (f", {outcome}" if outcome else "")
-    if detail and detail.certifies_impossibility:
+    if proven and detail and detail.certifies_impossibility:
         phrase += ", la réponse attestant l'impossibilité de déposer la demande en ligne"
     return phrase
 
 
-def _pan_phrase(attempt: Attempt, detail: AttemptDetail | None) -> str:
+def _pan_phrase(attempt: Attempt, detail: AttemptDetail | None, proven: bool) -> str:
     site = detail.site if detail else None
     where = f"de la {in_sentence(site.name)}" if site else "de la préfecture"
     phrase = f"visite au point d'accueil numérique {where}"
@@ -145,17 +155,19 @@ def _pan_phrase(attempt: Attempt, detail: AttemptDetail | None) -> str:
         phrase += ", en présence d'un témoin"
     outcome = _PAN_OUTCOMES.get(Outcome(attempt.outcome))
     phrase += f" : {outcome}" if outcome else ""
-    if detail and detail.certifies_impossibility:
+    if proven and detail and detail.certifies_impossibility:
         phrase += " ; un document remis atteste l'impossibilité de déposer la demande en ligne"
     return phrase
 
 
-def _contact_phrase(attempt: Attempt) -> str:
+def _contact_phrase(attempt: Attempt, proven: bool) -> str:
+    """The step in ANEF words. What an answer or a document certifies is said only when its
+    file is produced (``proven``): a declared step never claims a certificate nobody has seen."""
     detail = detail_of(attempt)
     if attempt.channel == Channel.CCC:
-        return _ccc_phrase(attempt, detail)
+        return _ccc_phrase(attempt, detail, proven)
     if attempt.channel == Channel.PAN:
-        return _pan_phrase(attempt, detail)
+        return _pan_phrase(attempt, detail, proven)
     purpose = _PURPOSES.get(detail.purpose if detail else "")
     if purpose and attempt.channel == Channel.EMAIL:
         return f"courriel au service des étrangers de la préfecture {purpose}"
@@ -165,23 +177,28 @@ def _contact_phrase(attempt: Attempt) -> str:
 
 
 def anef_rows(
-    attempts: Sequence[Attempt], exhibits: Sequence[Exhibit], zone: ZoneInfo
+    attempts: Sequence[Attempt],
+    exhibits: Sequence[Exhibit],
+    zone: ZoneInfo,
+    evidence: Mapping[int, Evidence] | None = None,
 ) -> list[dict[str, Any]]:
     """The attempts the requête lists, in ANEF words, dated, with their exhibit number and
     their evidence state (``creneau.evidence.states``: the words every document uses)."""
     numbers = exhibit_of(exhibits)
     listed = [attempt for attempt in attempts if is_listed(attempt)]
-    found = evidence_of(listed)
+    found = evidence if evidence is not None else evidence_of(listed)
     return [
         {
+            "id": attempt.pk,
             "when": french_datetime(attempt.at, zone),
             "description": _online_phrase(attempt)
             if attempt.channel == Channel.ONLINE
-            else _contact_phrase(attempt),
+            else _contact_phrase(attempt, found[attempt.pk].has_file),
             "exhibit": numbers.get(attempt.pk),
             "state": str(found[attempt.pk].state),
             "state_label": found[attempt.pk].label,
             "proven": found[attempt.pk].has_file,
+            "proof": proof_phrase(found[attempt.pk], zone),
         }
         for attempt in listed
     ]
@@ -202,36 +219,18 @@ def _journey(case: Case) -> dict[str, Any]:
     }
 
 
-def _diligences(assessment: Assessment) -> dict[str, int]:
-    anef = assessment.anef
-    if anef is None:
-        return {}
-    return {
-        "blockings": anef.blockings,
-        "blocking_weeks": anef.blocking_weeks,
-        "ccc": anef.ccc_contacts,
-        "ccc_certified": anef.ccc_certified,
-        "pan": anef.pan_visits,
-        "pan_witnessed": anef.pan_witnessed,
-        "pan_certified": anef.pan_certified,
-        "requests": anef.requests_documented,
-    }
-
-
-def _window(case: Case, attempts: Sequence[Attempt], zone: ZoneInfo) -> dict[str, str]:
+def _window(
+    case: Case, attempts: Sequence[Attempt], zone: ZoneInfo, exhibits: Sequence[Exhibit]
+) -> dict[str, str]:
     """The first step taken between the 120th and the 60th day before expiry (R. 431-5 CESEDA,
-    titles on the ANEF list); empty when the facts do not show it."""
+    titles on the ANEF list), with its exhibit; empty when the facts do not show it."""
     expires = case.title_expires_on
     if case.procedure_kind != "renewal" or expires is None:
         return {}
     thresholds = configured_thresholds()
     opens = expires - datetime.timedelta(days=thresholds.whole("renewal_window_anef_days"))
     closes = expires - datetime.timedelta(days=thresholds.whole("renewal_window_other_days"))
-    days = sorted(paris(a.at, zone).date() for a in attempts if is_listed(a))
-    inside = [day for day in days if opens <= day <= closes]
-    if not inside:
-        return {}
-    return {"first": french_date(inside[0])}
+    return first_inside(attempts, opens, closes, zone, exhibits)
 
 
 def _route_text(route: FilingRoute, context: dict[str, Any]) -> dict[str, Any]:
@@ -298,26 +297,33 @@ def build_requete_anef_context(case: Case, **given: object) -> dict[str, Any]:
     check_route(assessment, options)
     zone = case.department.zone
     attempts = list(case.attempts.select_related("detail", "detail__site"))
+    evidence = evidence_of(attempts)
+    proven, declared = split_by_proof(attempts, evidence)
     exhibits = exhibits_for(case)
     route = filing_route(case)
     context = common_context(case, options)
     journey = _journey(case)
     extra = _extra_documents(exhibits)
+    refs = _refs(exhibits)
     context["missing"] = _anef_missing(case, context, exhibits, journey)
     filed = case.application_filed_on
     return context | {
         "template": "requete_anef",
-        "attempts": anef_rows(attempts, exhibits, zone),
-        "summary": summary(attempts, zone),
-        "diligences": _diligences(assessment),
+        # Every number and fact below comes from the exhibits: steps a file proves are
+        # « justified », the others only « declared » (and said to be), as in the booking one.
+        "attempts": anef_rows(proven, exhibits, zone, evidence),
+        "declared_attempts": anef_rows(declared, exhibits, zone, evidence),
+        "summary": summary(proven, zone),
+        "declared": summary(declared, zone),
+        "diligences": diligences(attempts, evidence, exhibits, zone),
         "journey": journey,
         "filed_on": french_date(filed) if filed else "",
         "route": _route_text(route, context),
         "exhibits": exhibits,
-        "refs": _refs(exhibits),
+        "refs": refs,
         "extra_documents": extra,
-        "renewal_window": _window(case, attempts, zone),
-        "urgency": _urgency(case, today, options, extra),
+        "renewal_window": _window(case, proven, zone, exhibits),
+        "urgency": _urgency(case, today, options, extra, refs),
         "decision": _decision(case, assessment),
         "conclusions": _conclusions(options),
         "circumstances_missing": not text(case.particular_circumstances),

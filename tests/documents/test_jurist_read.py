@@ -141,7 +141,8 @@ def test_the_requete_has_the_paragraphs_a_jurist_expects(renewal_case):
 def test_a_renewal_started_in_the_r431_5_window_says_so(case_factory):
     case = case_factory(title_expires_on=datetime.date(2026, 10, 30))
     text = text_of(case)
-    assert "dès le 1er septembre 2026, dans les deux mois précédant l'expiration" in text
+    assert "a entrepris ses démarches dans les deux mois précédant l'expiration" in text
+    assert "sa première démarche dans ce délai date du 1er septembre 2026 (pièce n° 5)" in text
     assert "article R. 431-5 du code de l'entrée et du séjour" in text
 
 

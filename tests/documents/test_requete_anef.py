@@ -54,8 +54,12 @@ def test_the_facts_list_each_blocking_contact_and_request_with_its_exhibit(perso
         "présence d'un témoin" in text
     )
     assert "courriel au service des étrangers de la préfecture demandant l'enregistrement" in text
-    assert "5 tentatives sur le téléservice, au cours de 5 semaines différentes" in text
+    assert (
+        "5 tentatives de dépôt sur le téléservice restées vaines, au cours de 5 semaines "
+        "différentes, que montrent les captures produites (pièces n° 5 à 8)" in text
+    )
     assert "dans le délai prévu par l'article R. 431-5" in text
+    assert "sa première démarche dans ce délai date du 20 août 2026 (pièce n° 5)" in text
 
 
 def test_a_route_the_prefecture_prescribes_is_argued_both_ways(personas, tmp_path):
