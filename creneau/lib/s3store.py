@@ -71,6 +71,12 @@ def client(endpoint: str, region: str, key_id: str, secret: str) -> S3Client:
     )
 
 
+def _absent(error: ClientError) -> bool:
+    """The object is not there (a missing bucket is a configuration error, not absence)."""
+    code = _code(error)
+    return code != "NoSuchBucket" and (code in ABSENT or _status(error) == "404")
+
+
 def _code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
 
@@ -99,7 +105,7 @@ class S3Store:
         try:
             head = self.client.head_object(Bucket=self.bucket, Key=self.key(sha256))
         except ClientError as error:
-            if _code(error) in ABSENT or _status(error) == "404":
+            if _absent(error):
                 return None
             raise _failed(f"HEAD {sha256}", error) from error
         except BotoCoreError as error:
@@ -137,7 +143,7 @@ class S3Store:
             answer = self.client.get_object(Bucket=self.bucket, Key=self.key(sha256))
             return answer["Body"].read()
         except ClientError as error:
-            if _code(error) in ABSENT or _status(error) == "404":
+            if _absent(error):
                 raise Missing(f"evidence {sha256} is missing from the store") from error
             raise _failed(f"GET {sha256}", error) from error
         except BotoCoreError as error:
@@ -182,7 +188,7 @@ class S3Store:
         try:
             self.client.head_object(Bucket=self.bucket, Key=key)
         except ClientError as error:
-            if _code(error) in ABSENT or _status(error) == "404":
+            if _absent(error):
                 return False
             raise
         return True
