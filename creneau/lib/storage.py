@@ -19,7 +19,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -237,3 +237,57 @@ def erase(sha256: str) -> bool:
 
 def describe(probe: bool = True) -> Description:
     return backend().describe(probe)
+
+
+# --- copying a store (creneau store migrate) -----------------------------------------------------
+
+
+@dataclass
+class Copy:
+    """What a copy did: blobs written, blobs already there (re-checked), and the rest."""
+
+    copied: int = 0
+    already: int = 0
+    damaged: list[str] = field(default_factory=list)  # the source no longer matches the name
+    failed: list[str] = field(default_factory=list)  # the target refused, or reads back wrong
+
+    @property
+    def ok(self) -> bool:
+        return not self.damaged and not self.failed
+
+
+def copy_store(source: Backend, target: Backend, done: Copy) -> Copy:
+    """Copy every blob of ``source`` into ``target``, each one read back and hashed there,
+    counting in ``done`` (so that a caller stopped by ``Unavailable`` knows how far it went).
+
+    Idempotent and resumable: a blob already in the target is re-checked, not rewritten, so
+    running it again after an interruption finishes the job."""
+    for digest in source.digests():
+        _copy_one(source, target, digest, done)
+    return done
+
+
+def _copy_one(source: Backend, target: Backend, digest: str, done: Copy) -> None:
+    data = source.read(digest)
+    if hashlib.sha256(data).hexdigest() != digest:
+        done.damaged.append(digest)
+        return
+    present = target.size(digest)
+    if present is not None and present != len(data):
+        done.failed.append(f"{digest}: already in the target with another size")
+        return
+    try:
+        if present is None:
+            target.write(digest, data)
+        back = target.read(digest)
+    except Unavailable:
+        raise
+    except StorageError as error:
+        done.failed.append(f"{digest}: {error}")
+        return
+    if hashlib.sha256(back).hexdigest() != digest:
+        done.failed.append(f"{digest}: reads back altered from the target")
+    elif present is None:
+        done.copied += 1
+    else:
+        done.already += 1
