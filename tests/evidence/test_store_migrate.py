@@ -1,5 +1,6 @@
 """``creneau store migrate``: a local evidence store copied to a bucket of the local S3 server."""
 
+import datetime
 import hashlib
 import io
 import json
@@ -10,7 +11,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from creneau.evidence.models import Seal
+from creneau.evidence.states import seal_stamps
 from creneau.lib import s3store, storage
+from tests.conftest import make_case
+from tests.court.conftest import screenshot_png, sealed_capture
 from tests.s3server import free_port
 
 pytestmark = pytest.mark.s3
@@ -110,3 +115,19 @@ def test_the_installed_command_migrates_from_a_given_folder(local_blobs, s3_serv
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["copied"] == 6
     assert len(bucket_contents(s3_server, bucket)) == 6
+
+
+@pytest.mark.django_db
+def test_an_unreachable_bucket_is_never_remembered_as_an_untimestamped_seal(
+    personas, tsa_on, s3_store, settings
+):
+    when = datetime.datetime.now(datetime.UTC)
+    sealed_capture(make_case(personas.group), when, screenshot_png("s3"))
+    seal = Seal.objects.get()
+    endpoint = settings.S3_ENDPOINT_URL
+    settings.S3_ENDPOINT_URL = f"http://127.0.0.1:{free_port()}"  # the bucket is away
+
+    assert not seal_stamps(seal)  # not said « horodaté » while the token cannot be read
+
+    settings.S3_ENDPOINT_URL = endpoint
+    assert seal_stamps(seal)  # and said again as soon as it can
