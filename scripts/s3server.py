@@ -10,6 +10,7 @@ nothing may rely on this server's quirks.
 """
 
 import argparse
+import logging
 import os
 import pickle
 import signal
@@ -63,6 +64,7 @@ def main() -> None:
     parser.add_argument("--object-lock", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("MOTO_ALLOW_NONEXISTENT_REGION", "true")
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # not one line per request
     if args.state:
         load(args.state)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=args.port, verbose=False)

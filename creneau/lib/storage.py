@@ -18,7 +18,9 @@ import contextlib
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -26,6 +28,8 @@ from typing import Protocol
 from django.conf import settings
 
 PREFIX = "sha256/"
+PREFETCH_THREADS = 8
+_prefetched: ContextVar[dict[str, bytes] | None] = ContextVar("prefetched", default=None)
 
 
 class StorageError(Exception):
@@ -196,7 +200,41 @@ def digests() -> Iterator[str]:
 
 def read(sha256: str) -> bytes:
     """The blob's bytes: ``Missing`` when absent, ``Unavailable`` when the store did not answer."""
+    held = _prefetched.get()
+    if held is not None and sha256 in held:
+        return held[sha256]
     return backend().read(check_digest(sha256))
+
+
+@contextlib.contextmanager
+def prefetched(digests: Iterable[str]) -> Iterator[None]:
+    """Within the block, :func:`read` gives these blobs from memory, fetched now in parallel: a
+    remote store answers one request after another slowly (a bundle reads hundreds). Blobs are
+    immutable, so nothing read here can be stale; one that fails is read again on demand (and
+    fails there, with its reason). The local folder needs none of this."""
+    store = backend()
+    wanted = list(dict.fromkeys(digests))
+    held: dict[str, bytes] = {}
+    if store.name != "local" and wanted:
+        with ThreadPoolExecutor(max_workers=PREFETCH_THREADS) as pool:
+            for digest, data in zip(wanted, pool.map(_fetch(store), wanted), strict=True):
+                if data is not None:
+                    held[digest] = data
+    token = _prefetched.set(held)
+    try:
+        yield
+    finally:
+        _prefetched.reset(token)
+
+
+def _fetch(store: Backend) -> Callable[[str], bytes | None]:
+    def one(digest: str) -> bytes | None:
+        try:
+            return store.read(check_digest(digest))
+        except StorageError:
+            return None
+
+    return one
 
 
 def check(sha256: str) -> bool:
