@@ -22,7 +22,8 @@ from django.core.management import call_command
 from bench.bundle import DATA, make_case  # first: it sets Django up
 from creneau.cases.models import Case
 from creneau.catalog.loader import load_catalog
-from creneau.court.bundle import build_bundle
+from creneau.court.bundle import build_bundle, case_blobs
+from creneau.lib import storage
 from creneau.lib.localtsa import LocalTSA
 from tests.s3server import S3Server, configure
 
@@ -62,11 +63,15 @@ def main() -> None:
         print(f"sealed captures per minute: local {local_rate:.1f}, S3 {s3_rate:.1f}")
         print(f"ratio S3 / local (throughput): {s3_rate / local_rate:.2f}")
         s3_bundle = bundle_time(s3_case, "s3", args.runs)
+        clock = time.perf_counter()
+        with storage.prefetched(case_blobs(s3_case)):
+            fetched = time.perf_counter() - clock
         settings.EVIDENCE_STORE = "local"
         local_bundle = bundle_time(local_case, "local", args.runs)
         print(
             f"bundle of {args.captures} captures: local {local_bundle:.2f} s, "
-            f"S3 {s3_bundle:.2f} s (median of {args.runs})"
+            f"S3 {s3_bundle:.2f} s (median of {args.runs}), of which reading the "
+            f"{len(case_blobs(s3_case))} files from the bucket {fetched:.2f} s"
         )
         print(f"ratio S3 / local (bundle time): {s3_bundle / local_bundle:.2f} (goal ≤ 1.3)")
     finally:

@@ -117,3 +117,15 @@ def test_objects_survive_a_restart_of_the_local_server(tmp_path, settings):
         assert storage.read(digest) == b"kept across restarts"
     finally:
         server.stop()
+
+
+def test_prefetched_blobs_are_read_in_parallel_once_and_served_from_memory(s3_store, settings):
+    digests = [storage.put(f"page {n}".encode()).sha256 for n in range(20)]
+    endpoint = settings.S3_ENDPOINT_URL
+    with storage.prefetched([*digests, "f" * 64]):  # one absent: read again on demand, fails
+        settings.S3_ENDPOINT_URL = f"http://127.0.0.1:{free_port()}"  # the bucket goes away
+        assert [storage.read(d) for d in digests] == [f"page {n}".encode() for n in range(20)]
+        with pytest.raises(storage.Unavailable):
+            storage.read("f" * 64)
+    settings.S3_ENDPOINT_URL = endpoint
+    assert storage.read(digests[0]) == b"page 0"
