@@ -127,6 +127,42 @@ _PRIVATE_FILES += ("creneau.sqlite3-shm", "secret_key", "field_key")
 DATA_DIR = _private_data(Path(env("DATA_DIR", str(BASE_DIR / "data"))).resolve())
 EVIDENCE_DIR = DATA_DIR / "evidence"
 
+
+def _evidence_store() -> str:
+    """``local`` (the folder above, one machine) or ``s3`` (a bucket every host shares)."""
+    store = env("EVIDENCE_STORE", "local")
+    if store not in {"local", "s3"}:
+        raise ImproperlyConfigured(f"CRENEAU_EVIDENCE_STORE must be local or s3, not {store!r}")
+    if store == "s3" and not env("S3_BUCKET"):
+        raise ImproperlyConfigured("CRENEAU_EVIDENCE_STORE=s3 needs CRENEAU_S3_BUCKET")
+    return store
+
+
+def _lock_mode() -> str:
+    """Object Lock retention written with each blob: GOVERNANCE, COMPLIANCE, or none."""
+    mode = env("S3_LOCK_MODE").upper()
+    if mode not in {"", "GOVERNANCE", "COMPLIANCE"}:
+        raise ImproperlyConfigured("CRENEAU_S3_LOCK_MODE must be GOVERNANCE or COMPLIANCE")
+    if mode and envint("S3_LOCK_DAYS", 0) <= 0:
+        raise ImproperlyConfigured("CRENEAU_S3_LOCK_MODE needs CRENEAU_S3_LOCK_DAYS (days, > 0)")
+    return mode
+
+
+# The evidence store (creneau/lib/storage.py; docs/deployment.md). With ``s3``, every host of a
+# multi-host installation reads and writes the same bucket; credentials come from these
+# variables (or their ``_FILE`` form) only.
+EVIDENCE_STORE = _evidence_store()
+S3_ENDPOINT_URL = env("S3_ENDPOINT_URL")  # empty: AWS itself
+S3_REGION = env("S3_REGION")
+S3_BUCKET = env("S3_BUCKET")
+S3_PREFIX = env("S3_PREFIX")  # blobs live under PREFIX/sha256/…
+S3_ACCESS_KEY_ID = env("S3_ACCESS_KEY_ID")
+S3_SECRET_ACCESS_KEY = env("S3_SECRET_ACCESS_KEY")
+S3_SSE = env("S3_SSE")  # server-side encryption: "", AES256 or aws:kms
+S3_SSE_KMS_KEY_ID = env("S3_SSE_KMS_KEY_ID")
+S3_LOCK_MODE = _lock_mode()
+S3_LOCK_DAYS = envint("S3_LOCK_DAYS", 0)
+
 DEBUG = envbool("DEBUG", False)
 SECRET_KEY = env("SECRET_KEY") or _persistent_secret(DATA_DIR / "secret_key")
 # Identity fields are encrypted at rest (django-fernet-encrypted-fields). The first key encrypts,

@@ -22,6 +22,7 @@ from creneau.catalog.loader import load_catalog
 from creneau.catalog.models import Department
 from creneau.lib import egress
 from creneau.lib.browser import LAUNCH_ARGS, chromium_path
+from tests.s3server import S3Server, configure
 
 
 @pytest.fixture(scope="session")
@@ -65,6 +66,22 @@ def evidence_store(tmp_path: Path, settings: Any) -> Iterator[Path]:
     # Password hashing is deliberately slow; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield settings.EVIDENCE_DIR
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """The local S3-compatible server (scripts/s3server.py), one for the session."""
+    server = S3Server(tmp_path_factory.mktemp("s3")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_store(s3_server: S3Server, settings: Any) -> str:
+    """The evidence store of this test is a fresh bucket of the local S3 server."""
+    bucket = s3_server.new_bucket()
+    configure(settings, s3_server, bucket)
+    return bucket
 
 
 @pytest.fixture(scope="session", autouse=True)

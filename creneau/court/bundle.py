@@ -30,10 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from creneau.assessment.context import exhibit_chart_png
-from creneau.cases.models import Case
+from creneau.cases.models import AttemptFile, Case
 from creneau.court import availability, instructions
 from creneau.court.errors import BundleError
 from creneau.court.exhibit_files import Drawn, draw_exhibit
@@ -56,6 +57,7 @@ from creneau.documents.exhibits import exhibit_of
 from creneau.documents.french import of
 from creneau.documents.generate import DocumentError, render_document
 from creneau.evidence import journal, seal
+from creneau.evidence.models import JournalAnchor, Seal, TimestampToken, Upload
 from creneau.evidence.states import stamp_over_blob
 from creneau.evidence.verify import ANCHORS
 from creneau.lib import storage
@@ -69,6 +71,7 @@ README = "LISEZMOI.txt"
 # Télérecours citoyens refuses files above 32 Mo (legal.md §4.2); 30 MB leaves room for doubt
 # about which « Mo » is meant.
 MAX_FILE_BYTES = 30_000_000
+PREFETCH_BYTES = 512_000_000  # read ahead from a remote store, at most this much in memory
 
 Progress = Callable[[int, int, str], None]
 __all__ = ["BundleError", "BundleResult", "build_bundle"]
@@ -134,6 +137,41 @@ def build_bundle(
     started = time.monotonic()
     out = Path(out_dir)
     _check_empty(out)
+    with storage.prefetched(case_blobs(case)):  # one parallel read from a remote store
+        return _build(case, out, started, progress, max_file_bytes, requete_options)
+
+
+def case_blobs(case: Case) -> list[str]:
+    """The stored files a bundle reads (attempt files, documents, seal manifests, tokens,
+    journal anchors), as many as fit in ``PREFETCH_BYTES``."""
+    seals = Seal.objects.filter(Q(capture__case=case) | Q(upload__case=case))
+    rows = [
+        AttemptFile.objects.filter(attempt__case=case).values_list("blob__sha256", "blob__size"),
+        Upload.objects.filter(case=case).values_list("filed__sha256", "filed__size"),
+        seals.values_list("manifest__sha256", "manifest__size"),
+        TimestampToken.objects.filter(seal__in=seals).values_list(
+            "response__sha256", "response__size"
+        ),
+        JournalAnchor.objects.filter(entry__case=case).values_list(
+            "response__sha256", "response__size"
+        ),
+    ]
+    chosen, total = [], 0
+    for digest, size in (row for query in rows for row in query):
+        if digest and total + size <= PREFETCH_BYTES:
+            chosen.append(digest)
+            total += size
+    return chosen
+
+
+def _build(
+    case: Case,
+    out: Path,
+    started: float,
+    progress: Progress | None,
+    max_file_bytes: int,
+    requete_options: dict[str, Any],
+) -> BundleResult:
     report = progress or (lambda done, total, step: None)
     plan = plan_bundle(case)  # (1)
     total = len(plan.exhibits) + 4

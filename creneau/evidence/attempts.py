@@ -105,7 +105,10 @@ def record_capture(capture_id: str) -> Attempt | None:
     timeline, the person and a case export show). None when the capture already has its attempt
     (a concurrent or repeated recording) or belongs to no case."""
     with transaction.atomic():
-        row = Capture.objects.select_for_update().select_related("case").get(pk=capture_id)
+        # of=self: the case is a nullable relation, and PostgreSQL refuses FOR UPDATE on the
+        # nullable side of an outer join (found by the multi-host rehearsal).
+        locked = Capture.objects.select_for_update(of=("self",))
+        row = locked.select_related("case").get(pk=capture_id)
         if row.attempt_id is not None or row.case is None:
             return None
         stamped = row.seal.artefacts.filter(name=STAMPED).select_related("blob").first()

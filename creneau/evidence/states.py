@@ -152,7 +152,10 @@ def stamp_over(
     with _lock:
         if key in _checked:
             return _checked[key]
-    found = _verify(response_sha256, data, roots, moment)
+    try:
+        found = _verify(response_sha256, data, roots, moment)
+    except storage.Unavailable:  # not said « horodaté » now, and asked again next time
+        return None
     with _lock:
         _checked[key] = found
     return found
@@ -172,6 +175,8 @@ def stamp_over_blob(
 def _verify(response_sha256: str, data: bytes, roots: Roots, not_before: str) -> Stamp | None:
     try:
         response = storage.read(response_sha256)
+    except storage.Unavailable:
+        raise
     except storage.StorageError:
         return None
     if check_token(response, data, roots, "", not_before or None):

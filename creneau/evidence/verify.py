@@ -558,7 +558,11 @@ def _check_anchor(anchor: JournalAnchor, roots: Roots, where: str) -> list[Probl
 
 
 def read_blob(sha256: str) -> bytes | None:
+    """The blob, or None when the store says it is absent. A store that does not answer
+    raises ``storage.Unavailable``: an outage is never reported as missing evidence."""
     try:
         return storage.read(sha256)
-    except storage.StorageError:
+    except storage.Unavailable:
+        raise
+    except storage.StorageError:  # absent, or not a digest at all
         return None

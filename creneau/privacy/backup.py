@@ -2,12 +2,14 @@
 
 The archive is a gzip'd tar:
     creneau-backup/database.sqlite3   a consistent copy (SQLite online backup API)
-    creneau-backup/evidence/…         the content-addressed evidence store
+    creneau-backup/evidence/…         the content-addressed evidence store (read through the
+                                      store seam: a local folder or an S3 bucket)
     creneau-backup/secret_key, field_key   the keys that decrypt identity fields (optional)
 With the keys, the archive opens every case: keep it as safe as the machine itself.
 PostgreSQL deployments back up with pg_dump and their object store (docs/deployment.md).
 """
 
+import io
 import os
 import sqlite3
 import stat
@@ -17,6 +19,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+
+from creneau.evidence.journal import LOCAL_HEADS, local_heads_path
+from creneau.lib import storage
 
 ROOT = "creneau-backup"
 KEYS = ("secret_key", "field_key")
@@ -49,13 +54,23 @@ def backup(out: Path, *, keys: bool = True) -> Path:
             os.fchmod(handle, 0o600)
         with os.fdopen(handle, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as archive:
             archive.add(copy, f"{ROOT}/database.sqlite3")
-            evidence = Path(settings.EVIDENCE_DIR)
-            if evidence.exists():
-                archive.add(evidence, f"{ROOT}/evidence")
+            _add_evidence(archive)
             for name in KEYS if keys else ():
                 if (data / name).exists():
                     archive.add(data / name, f"{ROOT}/{name}")
     return out
+
+
+def _add_evidence(archive: tarfile.TarFile) -> None:
+    """Every blob of the store (whatever the backend), and this host's local journal anchors."""
+    for digest in storage.digests():
+        data = storage.read(digest)
+        entry = tarfile.TarInfo(f"{ROOT}/evidence/{storage.key_for(digest)}")
+        entry.size, entry.mode = len(data), 0o400
+        archive.addfile(entry, io.BytesIO(data))
+    heads = local_heads_path()
+    if heads.exists():
+        archive.add(heads, f"{ROOT}/evidence/{LOCAL_HEADS}")
 
 
 def _safe_members(archive: tarfile.TarFile) -> list[tarfile.TarInfo]:
@@ -77,9 +92,23 @@ def restore(archive_path: Path, data_dir: Path) -> None:
         archive.extractall(tmp, members=_safe_members(archive), filter="data")
         unpacked = Path(tmp) / ROOT
         (unpacked / "database.sqlite3").replace(data_dir / "creneau.sqlite3")
-        if (unpacked / "evidence").exists():
-            (unpacked / "evidence").replace(data_dir / "evidence")
+        _restore_evidence(unpacked / "evidence", data_dir / "evidence")
         for name in KEYS:
             if (unpacked / name).exists():
                 (data_dir / name).unlink(missing_ok=True)
                 (unpacked / name).replace(data_dir / name)
+
+
+def _restore_evidence(unpacked: Path, folder: Path) -> None:
+    """Put each blob back through the store seam: the local folder of the restored data, or the
+    configured bucket (where blobs already there are left as they are: write-once)."""
+    if not unpacked.exists():
+        return
+    local = storage.LocalStore(folder)
+    store: storage.Backend = storage.backend() if settings.EVIDENCE_STORE != "local" else local
+    for path in sorted((unpacked / storage.PREFIX).glob("*/*")):
+        if not path.name.startswith("."):
+            storage.put_into(store, path.read_bytes())
+    if (unpacked / LOCAL_HEADS).exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        (unpacked / LOCAL_HEADS).replace(folder / LOCAL_HEADS)

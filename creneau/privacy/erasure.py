@@ -43,6 +43,9 @@ class Erased:
     reference: str
     attempts: int
     files_removed: int
+    # Copies the store did not remove, each with why (an Object Lock retention and its date,
+    # or the store not answering): said to whoever asked for the erasure.
+    kept: tuple[str, ...] = ()
 
 
 def _blob_ids(case: Case) -> set[int]:
@@ -105,13 +108,26 @@ def erase_case(case: Case) -> Erased:
         orphans = [b for b in blob_ids if not _still_referenced(b)]
         digests = list(Blob.objects.filter(id__in=orphans).values_list("sha256", flat=True))
         Blob.objects.filter(id__in=orphans).delete()
-    for digest in digests:  # files last: a failed transaction keeps them all
-        storage.erase(digest)
-    # Court bundles built from the web are copies of that evidence.
+    removed, kept = _erase_files(digests)  # files last: a failed transaction keeps them all
+    # Court bundles built from the web are copies of that evidence (on this host's disk).
     shutil.rmtree(Path(settings.DATA_DIR) / "bundles" / reference, ignore_errors=True)
     transaction.on_commit(lambda: journal.record_erased(reference))  # erased, not truncated
     transaction.on_commit(fold_write_ahead_log)  # outside any transaction, or it cannot run
-    return Erased(reference, attempts, len(digests))
+    return Erased(reference, attempts, removed, tuple(kept))
+
+
+def _erase_files(digests: list[str]) -> tuple[int, list[str]]:
+    """Remove each blob from the store; say which ones stay, and why."""
+    removed, kept = 0, []
+    for digest in digests:
+        try:
+            removed += storage.erase(digest)
+        except storage.Retained as held:
+            kept.append(str(held))
+        except storage.StorageError as error:  # the store did not answer: the bytes remain
+            log.warning("evidence %s not erased: %s", digest, error)
+            kept.append(f"{digest}: {error}")
+    return removed, kept
 
 
 def fold_write_ahead_log() -> None:

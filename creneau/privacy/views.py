@@ -16,6 +16,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from creneau.accounts import audit
@@ -94,4 +95,16 @@ def case_erase(request: HttpRequest, reference: str) -> HttpResponse:
         _("Dossier %(ref)s effacé (tentatives : %(n)d ; fichiers de preuve : %(f)d).")
         % {"ref": erased.reference, "n": erased.attempts, "f": erased.files_removed},
     )
+    if erased.kept:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)d copie de preuve reste dans le stockage, qui refuse de la supprimer "
+                "maintenant : %(why)s",
+                "%(n)d copies de preuve restent dans le stockage, qui refuse de les supprimer "
+                "maintenant : %(why)s",
+                len(erased.kept),
+            )
+            % {"n": len(erased.kept), "why": " ; ".join(erased.kept)},
+        )
     return redirect("case-list")

@@ -21,7 +21,7 @@ from creneau.accounts.models import MailSettings, Organisation
 from creneau.correspondence import mailer
 from creneau.evidence.models import Seal
 from creneau.evidence.states import configured_roots, seal_stamps
-from creneau.lib import tsa
+from creneau.lib import storage, tsa
 from creneau.lib.browser import chromium_path
 
 MIN_FREE_BYTES = 2 * 1024**3  # captures, bundles and backups need room; 2 GB leaves a margin
@@ -47,6 +47,7 @@ def run_checks(
         organisation_mail(organisations, probe),
         site_url(),
         chromium(),
+        evidence_store(probe),
         disk_space(),
     ]
 
@@ -237,6 +238,47 @@ def chromium() -> Check:
             ),
         )
     return Check("chromium", True, _("Chromium : %(path)s.") % {"path": found})
+
+
+def evidence_store(probe: bool) -> Check:
+    """Where the evidence lives; with S3, whether the bucket answers and has Object Lock."""
+    found = storage.describe(probe)
+    if found.backend == "local":
+        text = _("Preuves : dossier local %(where)s.") % {"where": found.location}
+        return Check("evidence_store", True, text)
+    if found.detail and found.locked is None and probe:
+        return Check(
+            "evidence_store",
+            False,
+            _(
+                "Le stockage des preuves %(where)s ne répond pas (%(why)s) : aucune capture ne "
+                "peut être conservée. Vérifiez CRENEAU_S3_ENDPOINT_URL, CRENEAU_S3_BUCKET et les "
+                "clés d'accès."
+            )
+            % {"where": found.location, "why": found.detail},
+        )
+    return Check("evidence_store", *_lock_words(found))
+
+
+def _lock_words(found: storage.Description) -> tuple[bool, str]:
+    where = {"where": found.location}
+    if found.locked is None:
+        return True, _("Preuves : stockage S3 %(where)s (non interrogé).") % where
+    if found.locked:
+        text = _("Preuves : stockage S3 %(where)s, verrouillage Object Lock actif (%(rule)s).")
+        return True, text % (where | {"rule": found.detail or "—"})
+    if settings.S3_LOCK_MODE:
+        text = _(
+            "Preuves : le compartiment %(where)s n'a pas Object Lock, mais CRENEAU_S3_LOCK_MODE "
+            "le demande : les écritures seront refusées. Créez un compartiment avec Object Lock "
+            "ou retirez CRENEAU_S3_LOCK_MODE."
+        )
+        return False, text % where
+    text = _(
+        "Preuves : stockage S3 %(where)s, sans Object Lock (le stockage ne protège pas lui-même "
+        "les preuves contre l'effacement ; un compartiment avec Object Lock le ferait)."
+    )
+    return True, text % where
 
 
 def disk_space() -> Check:

@@ -77,11 +77,12 @@ def observatory() -> str:
 
 
 def purge() -> str:
-    due = purge_due()
+    due, kept = purge_due(), 0
     for case in due:
         erased = erase_case(case)
+        kept += len(erased.kept)
         audit.record(None, None, erased.reference, AuditEvent.Action.ERASE, "purge")
-    return f"erased {len(due)}"
+    return f"erased {len(due)}" + (f", {kept} stored copies kept by the store" if kept else "")
 
 
 JOBS: dict[str, Job] = {

@@ -15,6 +15,7 @@ from creneau.lib.localtsa import LocalTSA
 from creneau.scheduling.doctor import run_checks
 from tests.conftest import make_case
 from tests.court.conftest import screenshot_png, sealed_capture
+from tests.s3server import configure
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +61,10 @@ def test_a_configured_installation_passes_every_check(configured):
         "organisation_mail",
         "site_url",
         "chromium",
+        "evidence_store",
         "disk_space",
     ]
+    assert report["evidence_store"]["backend"] == "local"
     timestamping = next(c for c in report["checks"] if c["name"] == "timestamping")
     assert "1 autorité(s) sur 1 répondent et leur jeton se vérifie" in timestamping["message"]
 
@@ -134,3 +137,39 @@ def test_organisation_admins_see_the_banner_and_volunteers_do_not(settings, pers
     assert "Cimade Saint-Denis : aucun serveur d'envoi des courriels" in admin
     assert "LDH Lyon" not in admin  # only the organisations Alice administers
     assert "Configuration à corriger" not in volunteer
+
+
+@pytest.mark.s3
+def test_doctor_names_the_bucket_and_says_object_lock_is_on(configured, s3_server):
+    configure(configured, s3_server, s3_server.new_bucket(object_lock=True))
+
+    code, report = doctor()
+
+    assert code == 0, failing(report)
+    store = report["evidence_store"]
+    assert store["backend"] == "s3" and store["object_lock"] is True
+    assert s3_server.url in store["location"]
+    message = next(c for c in report["checks"] if c["name"] == "evidence_store")["message"]
+    assert "Object Lock actif" in message
+
+
+@pytest.mark.s3
+def test_doctor_fails_when_a_retention_is_asked_of_a_bucket_without_object_lock(
+    configured, s3_server
+):
+    configure(configured, s3_server, s3_server.new_bucket())
+    configured.S3_LOCK_MODE, configured.S3_LOCK_DAYS = "COMPLIANCE", 365
+
+    code, report = doctor()
+
+    assert code == 1 and report["evidence_store"]["object_lock"] is False
+    assert "n'a pas Object Lock" in failing(report)["evidence_store"]
+
+
+@pytest.mark.s3
+def test_doctor_fails_when_the_bucket_does_not_answer(configured, s3_server):
+    configure(configured, s3_server, "no-such-bucket-here")
+
+    code, report = doctor()
+
+    assert code == 1 and "ne répond pas" in failing(report)["evidence_store"]

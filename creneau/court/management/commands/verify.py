@@ -15,7 +15,7 @@ from creneau.evidence.verify import (
     verify_path,
     verify_store,
 )
-from creneau.lib import tsa
+from creneau.lib import storage, tsa
 
 
 class Command(BaseCommand):
@@ -42,7 +42,12 @@ class Command(BaseCommand):
             roots = tsa.load_roots(options["ca"])
         except tsa.TokenError as exc:
             raise CommandError(str(exc), returncode=1) from exc
-        report = verify_store(roots) if whole_store else _verify_folder(Path(path), roots)
+        try:
+            report = verify_store(roots) if whole_store else _verify_folder(Path(path), roots)
+        except storage.Unavailable as exc:
+            raise CommandError(
+                f"stockage de preuves injoignable, rien n'a pu être vérifié : {exc}", returncode=1
+            ) from exc
         if options["allow_pending"]:
             report = allowing_pending(report)
         self._print(report, options["json"], whole_store)

@@ -102,6 +102,8 @@ class Command(BaseCommand):
             _("Dossier %(ref)s effacé : %(n)d tentatives, %(f)d fichiers de preuve.")
             % {"ref": erased.reference, "n": erased.attempts, "f": erased.files_removed}
         )
+        for reason in erased.kept:
+            self.stderr.write(_("Copie non supprimée par le stockage : %(why)s") % {"why": reason})
 
 
 ERASE_WARNING = _(

@@ -22,3 +22,5 @@ class Command(BaseCommand):
             erased = erase_case(case)
             audit.record(None, None, erased.reference, AuditEvent.Action.ERASE, "purge")
             self.stdout.write(_("effacé : %(ref)s") % {"ref": erased.reference})
+            for reason in erased.kept:
+                self.stdout.write(_("copie non supprimée : %(why)s") % {"why": reason})

@@ -1,7 +1,9 @@
 """``creneau doctor [--json]``: can this installation produce the evidence it claims?
 
 Asks the time-stamping authorities and the SMTP servers for real. JSON on standard output:
-``{"ok": bool, "checks": [{"name", "ok", "message"}]}``; exit 1 when a check fails.
+``{"ok": bool, "checks": [{"name", "ok", "message"}], "evidence_store": {"backend", "location",
+"object_lock"}}`` (``object_lock``: true, false, or null when not applicable or not answered);
+exit 1 when a check fails.
 """
 
 import json
@@ -9,11 +11,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from creneau.lib import storage
 from creneau.scheduling.doctor import run_checks
 
 
 class Command(BaseCommand):
-    help = "Vérifie la configuration : horodatage, courriels, adresse du site, Chromium, disque."
+    help = (
+        "Vérifie la configuration : horodatage, courriels, adresse du site, Chromium, "
+        "stockage des preuves, disque."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--json", action="store_true", help="sortie JSON")
@@ -22,7 +28,16 @@ class Command(BaseCommand):
         checks = run_checks(probe=True)
         ok = all(check.ok for check in checks)
         if options["json"]:
-            answer = {"ok": ok, "checks": [vars(check) for check in checks]}
+            store = storage.describe(probe=True)
+            answer = {
+                "ok": ok,
+                "checks": [vars(check) for check in checks],
+                "evidence_store": {
+                    "backend": store.backend,
+                    "location": store.location,
+                    "object_lock": store.locked,
+                },
+            }
             self.stdout.write(json.dumps(answer, ensure_ascii=False))
         else:
             for check in checks:
