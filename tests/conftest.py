@@ -145,3 +145,16 @@ def phone(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture(scope="session")
+def shots(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """Real screenshots, rendered once per test session by Chromium from the simulators
+    (``tests/watch/screens.py``; about 25 s): the reader's tests and every path that receives a
+    person's screenshots share them. The files live in the session's temporary folder."""
+    from creneau.simulators.server import start
+    from tests.watch.screens import Renderer, render_set
+
+    folder: Path = tmp_path_factory.mktemp("screenshots")
+    with start() as simulator:
+        yield render_set(Renderer(browser, simulator, folder))
