@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("creneau.correspondence.urls")),
     path("", include("creneau.portal.urls")),
     path("", include("creneau.court.urls")),
+    path("", include("creneau.screenshots.urls")),
     path("", include("creneau.scheduling.urls")),
     path("", include("creneau.observatory.urls")),
 ]

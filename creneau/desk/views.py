@@ -26,10 +26,15 @@ from creneau.cases.forms import (
     PersonForm,
     residence_agrees,
 )
-from creneau.cases.models import AnefJourney, Attempt, Case, CaseQuerySet
+from creneau.cases.models import AnefJourney, Attempt, Case, CaseQuerySet, Channel
 from creneau.cases.spreadsheet import cases_csv
-from creneau.evidence.attempts import record_attempt
+from creneau.evidence.attempts import Incoming, record_attempt, seal_file
+from creneau.evidence.readings import attempt_readings
 from creneau.evidence.states import evidence_of
+from creneau.evidence.uploads import UploadError, read_limited
+from creneau.screenshots.forms import ImportForm
+from creneau.screenshots.offered import keep_offered, read_offered
+from creneau.screenshots.telling import tell_volunteer
 
 PER_PAGE = 50
 
@@ -131,6 +136,9 @@ def _render_case(
     context = {
         "case": case,
         "attempts": rows,
+        # What Créneau read on each attempt's screenshots (templatetags ``screenshots``).
+        "screenshot_readings": attempt_readings(attempt.pk for attempt in attempts),
+        "screenshot_import_form": ImportForm(anef=filing_route(case).is_anef),
         "attempt_form": attempt_form,
         "filing": filing_route(case),
         "anef_journey": AnefJourney.objects.filter(case=case).first(),
@@ -207,21 +215,40 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def attempt_create(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_or_404(request, reference)
-    form = AttemptForm(request.POST, anef=filing_route(case).is_anef)
+    form = AttemptForm(request.POST, request.FILES, anef=filing_route(case).is_anef)
     if not form.is_valid():
         return _render_case(request, case, form, status=400)
     data = form.cleaned_data
+    try:
+        files = _screenshot(data)
+        filed = [seal_file(case, item) for item in files]  # sealed first, outside the transaction
+    except UploadError as error:
+        form.add_error("screenshot", str(error))
+        return _render_case(request, case, form, status=400)
+    # Only a page of the booking site is read: a scan of a letter or an attestation is not one.
+    online = data["channel"] == Channel.ONLINE
+    offered = read_offered(
+        case, files if online else [], declared_at=data["at"], declared_outcome=data["outcome"]
+    )
     with transaction.atomic():
-        record_attempt(
+        attempt = record_attempt(
             case,
             channel=data["channel"],
             outcome=data["outcome"],
             at=data["at"],
             note=data["note"],
             by=request.user,
+            files=filed,
         )
+        keep_offered(offered, attempt)
         audit.record(
             request.user, case.organisation, case.reference, AuditEvent.Action.CHANGE, "tentative"
         )
     messages.success(request, _("Tentative enregistrée."))
+    tell_volunteer(request, offered)
     return redirect("case-detail", reference=case.reference)
+
+
+def _screenshot(data: dict[str, Any]) -> list[Incoming]:
+    upload = data.get("screenshot")
+    return [Incoming(read_limited(upload), upload.name or "capture")] if upload else []

@@ -107,8 +107,10 @@ def erase_case(case: Case) -> Erased:
         Blob.objects.filter(id__in=orphans).delete()
     for digest in digests:  # files last: a failed transaction keeps them all
         storage.erase(digest)
-    # Court bundles built from the web are copies of that evidence.
+    # Court bundles built from the web are copies of that evidence; screenshots sent for an
+    # import not yet read are the person's files too.
     shutil.rmtree(Path(settings.DATA_DIR) / "bundles" / reference, ignore_errors=True)
+    shutil.rmtree(Path(settings.DATA_DIR) / "imports" / reference, ignore_errors=True)
     transaction.on_commit(lambda: journal.record_erased(reference))  # erased, not truncated
     transaction.on_commit(fold_write_ahead_log)  # outside any transaction, or it cannot run
     return Erased(reference, attempts, len(digests))

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from creneau.cases.models import Attempt, Case
 from creneau.evidence.attempts import Incoming, record_attempt, seal_file
 from creneau.evidence.models import Upload
+from creneau.evidence.readings import attempt_readings
 from creneau.evidence.uploads import MAX_BYTES, UploadError
 from creneau.lib.ocr import OcrUnavailableError
 from creneau.screenshots.checking import (
@@ -48,7 +49,7 @@ from creneau.screenshots.checking import (
 )
 from creneau.screenshots.models import ScreenshotImport
 from creneau.screenshots.reread import READ_TYPES, media_type
-from creneau.watch.screenshot import KnownImage, UnreadableImageError, read_screenshot
+from creneau.watch.screenshot import KnownImage, UnreadableImageError, message_for, read_screenshot
 
 MAX_FILES = 2000  # two years of daily screenshots; a larger lot is split by the volunteer
 MAX_UPLOAD_BYTES = 1024 * 1024 * 1024  # what one web upload may bring, zips included
@@ -298,3 +299,38 @@ def _finish(job: ScreenshotImport, state: str, **fields: Any) -> None:
     ScreenshotImport.objects.filter(pk=job.pk).update(
         state=state, finished_at=timezone.now(), **fields
     )
+
+
+def report(job: ScreenshotImport) -> dict[str, Any]:
+    """The import as plain values (``creneau case screenshots --json``): each file, the attempt
+    it became and what its reading found, or why it was left out."""
+    recorded = [r["attempt"] for r in job.results if r.get("status") == "recorded"]
+    found = attempt_readings(recorded)
+    moments = dict(Attempt.objects.filter(pk__in=recorded).values_list("pk", "at"))
+    files = []
+    for result in job.results:
+        entry: dict[str, Any] = {"name": result["name"], "status": result["status"]}
+        if result["status"] != "recorded":
+            files.append(entry | {"reason": result.get("reason", "")})
+            continue
+        checked = found.get(result["attempt"], [])
+        warnings = [w for item in checked for w in item.reading.warnings]
+        entry |= {
+            "attempt_at": moments[result["attempt"]].isoformat(),
+            "taken_at_source": checked[0].reading.taken_at_source if checked else None,
+            "outcome_read": checked[0].reading.outcome if checked else None,
+            "set_aside": any(item.set_aside for item in checked),
+            "warnings": [
+                {"code": w["code"], "message": message_for(w), "blocking": bool(w["blocking"])}
+                for w in warnings
+            ],
+        }
+        files.append(entry)
+    return {
+        "case": job.case.reference,
+        "state": job.state,
+        "recorded": len(recorded),
+        "set_aside": sum(bool(f.get("set_aside")) for f in files),
+        "skipped": len(files) - len(recorded),
+        "files": files,
+    }
