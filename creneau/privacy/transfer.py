@@ -39,7 +39,7 @@ from creneau.cases.models import ONLINE_OUTCOMES, Attempt, AttemptFile, Case, Pe
 from creneau.catalog.loader import normalise_department
 from creneau.catalog.models import BookingPage, Department, Procedure, guess_system
 from creneau.evidence import uploads
-from creneau.evidence.attempts import Filed, Incoming, record_attempt
+from creneau.evidence.attempts import Filed, record_attempt
 from creneau.evidence.models import Blob
 from creneau.evidence.states import Evidence, evidence_of
 from creneau.lib import storage
@@ -252,8 +252,6 @@ def read_files(paths: list[str], base: Path, where: str, problems: Problems) -> 
             data = _read_inside(base, relative.parts)
             if data.lstrip(b"\r\n\t ").startswith(b"%PDF-"):
                 uploads.check_pdf(data)  # no PDF that acts on opening, as for uploads
-            elif _sealable(data).startswith("image/"):
-                uploads.strip_image(data, _sealable(data))  # sealed at import: must open
         except _Refused as refusal:
             problems.add(path, f"{refusal} : {name}")
         except uploads.UploadError as refusal:
@@ -417,22 +415,6 @@ def load_file(path: Path) -> Parsed:
         raise CaseFormatError([_("JSON illisible : imbriqué trop profondément")]) from None
 
 
-def _sealable(data: bytes) -> str:
-    """The type the evidence store seals (PNG, JPEG, PDF, e-mail), "" for any other file."""
-    try:
-        return uploads.sniff(data)
-    except uploads.UploadError:
-        return ""
-
-
-def _attached(pending: PendingFile) -> Incoming | Filed:
-    """A file the evidence store accepts is sealed on import like an upload (its original kept
-    bit for bit, a copy without metadata filed); any other file is stored as it came."""
-    if _sealable(pending.data):
-        return Incoming(pending.data, pending.name)
-    return Filed(_store(pending), pending.name)
-
-
 def _store(pending: PendingFile) -> Blob:
     stored = storage.put(pending.data)
     media_type = mimetypes.guess_type(pending.name)[0] or "application/octet-stream"
@@ -470,7 +452,7 @@ def import_case(
 ) -> Case:
     """Create the case (in one transaction with its content key; see :func:`already_imported`).
     ``screenshots``: what was read on each attempt's images (``transfer_screenshots``), by
-    attempt index and file name, kept beside the sealed files for their attempt."""
+    attempt index and file name, kept beside the stored files for their attempt."""
     data = parsed.data
     person_data = data["person"]
     person = Person.objects.create(
@@ -510,19 +492,17 @@ def import_case(
     rows = zip(attempts, parsed.moments, parsed.files, strict=True)
     for index, (attempt_data, moment, files) in enumerate(rows):
         assert moment is not None  # parse() refused the file otherwise
-        where = f"attempts[{index}]"
-        try:
-            attempt = record_attempt(
-                case,
-                channel=attempt_data["channel"],
-                outcome=attempt_data["outcome"],
-                at=moment,
-                note=attempt_data.get("note") or "",
-                source=Attempt.Source.IMPORTED,
-                files=[_attached(pending) for pending in files],
-            )
-        except uploads.UploadError as error:
-            raise sections.DocumentImportError(f"{where} : {error}") from error
+        # Files are stored as they came (no seal of their own: the journal entry hashes them);
+        # sealing each on import would ask the authorities for one token per file.
+        attempt = record_attempt(
+            case,
+            channel=attempt_data["channel"],
+            outcome=attempt_data["outcome"],
+            at=moment,
+            note=attempt_data.get("note") or "",
+            source=Attempt.Source.IMPORTED,
+            files=[Filed(_store(pending), pending.name) for pending in files],
+        )
         for pending in files:
             if (checked := read.get((index, pending.name))) is not None:
                 keep(case, checked, attempt)

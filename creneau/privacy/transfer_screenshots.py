@@ -4,7 +4,7 @@ Each image attached to an online attempt is read (``watch.screenshot``) and comp
 the file says of the case (département, démarche, the attempt's time and outcome) and with the
 screenshots of the attempts before it in the file. Reading takes about half a second an image,
 so it runs before the import's transaction; the import then stores each reading beside the
-sealed file, for its attempt. A file that the OCR cannot read is imported unread, and said so.
+stored file, for its attempt. A file that the OCR cannot read is imported unread, and said so.
 """
 
 from dataclasses import dataclass
