@@ -22,7 +22,8 @@ def attempt_readings(
         {
             "reading": item.reading,
             "summary": describe(item.reading),
-            "warnings": [message_for(w) for w in item.reading.warnings],
+            # Each warning in plain French, with its stable code (as ``creneau screenshot``).
+            "warnings": [(str(w.get("code", "")), message_for(w)) for w in item.reading.warnings],
             "set_aside": item.set_aside,
             "override": item.override,
             "form": OverrideForm(auto_id=f"id_%s_{item.reading.pk}"),
