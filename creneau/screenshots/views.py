@@ -53,7 +53,7 @@ def import_start(request: HttpRequest, reference: str) -> HttpResponse:
     except UploadError as error:
         messages.error(request, str(error))
         return redirect("case-detail", reference=case.reference)
-    detail = f"import de {len(form.cleaned_data['files'])} fichier(s) de captures"
+    detail = f"import de {len(form.cleaned_data['screenshots'])} fichier(s) de captures"
     audit.record(request.user, case.organisation, case.reference, AuditEvent.Action.CHANGE, detail)
     pk = str(job.pk)
     transaction.on_commit(lambda: tasks.import_screenshots_task.enqueue(pk))
@@ -97,7 +97,11 @@ def _row(
         "reason": result.get("reason", ""),
         "attempt": attempts.get(attempt_id) if isinstance(attempt_id, int) else None,
         "read": [describe(item.reading) for item in checked],
-        "warnings": [message_for(w) for item in checked for w in item.reading.warnings],
+        "warnings": [
+            (str(w.get("code", "")), message_for(w))
+            for item in checked
+            for w in item.reading.warnings
+        ],
         "set_aside": any(item.set_aside for item in checked),
     }
 
