@@ -72,7 +72,7 @@ def read_screenshots(parsed: Parsed, zone_default: str) -> list[FileReading]:
     ):
         if raw.get("channel") != Channel.ONLINE or moment is None:
             continue
-        declared = Declared(moment, False, str(raw.get("outcome") or ""))
+        declared = Declared(moment, _date_only(raw.get("at")), str(raw.get("outcome") or ""))
         expectation = expectation_of(
             department, procedure, procedure_data["kind"], words, declared, known
         )
@@ -80,6 +80,11 @@ def read_screenshots(parsed: Parsed, zone_default: str) -> list[FileReading]:
         found += read
         known += [known_image(r.checked, moment) for r in read if r.checked is not None]
     return found
+
+
+def _date_only(at: object) -> bool:
+    """« 2026-09-05 »: the file gives a day, not a time (never compared with a clock)."""
+    return isinstance(at, str) and len(at.strip()) == len("2026-09-05")
 
 
 def _images(files: list[PendingFile]) -> list[PendingFile]:
