@@ -17,6 +17,7 @@ from creneau.cases.models import Attempt, Case, Channel, Outcome, Person
 from creneau.catalog.models import Prefecture
 from creneau.documents.exhibits import Exhibit, exhibit_of, is_listed, letter_receipts
 from creneau.documents.french import PARIS, french_date, french_datetime, of, paris
+from creneau.evidence.readings import set_aside_attempts
 from creneau.evidence.states import Evidence, State, evidence_of
 
 _CHANNEL_PHRASES = {
@@ -200,6 +201,7 @@ def attempt_rows(
     numbers = exhibit_of(exhibits)
     receipts = letter_receipts(attempts)
     found = evidence if evidence is not None else evidence_of(attempts)
+    aside = set_aside_attempts(a.pk for a in attempts if found[a.pk].has_file)
     return [
         {
             "id": attempt.pk,
@@ -213,7 +215,8 @@ def attempt_rows(
             "exhibit": numbers.get(attempt.pk),
             "state": str(found[attempt.pk].state),
             "state_label": found[attempt.pk].label,
-            "proven": found[attempt.pk].has_file,
+            # A file proves it, unless its screenshot shows something else (set aside).
+            "proven": found[attempt.pk].has_file and attempt.pk not in aside,
             "proof": proof_phrase(found[attempt.pk], zone),
         }
         for attempt in attempts
@@ -247,9 +250,12 @@ def authority_name(subject: str) -> str:
 def split_by_proof(
     attempts: Sequence[Attempt], evidence: Mapping[int, Evidence]
 ) -> tuple[list[Attempt], list[Attempt]]:
-    """(attempts a file proves, attempts only declared), each in their order."""
-    proven = [a for a in attempts if evidence[a.pk].has_file]
-    declared = [a for a in attempts if not evidence[a.pk].has_file]
+    """(attempts a file proves, attempts only declared), each in their order. An attempt whose
+    screenshot shows something else than the case, and that no volunteer kept, is declared: the
+    bundle files no exhibit for it (``evidence.readings``)."""
+    aside = set_aside_attempts(a.pk for a in attempts if evidence[a.pk].has_file)
+    proven = [a for a in attempts if evidence[a.pk].has_file and a.pk not in aside]
+    declared = [a for a in attempts if not evidence[a.pk].has_file or a.pk in aside]
     return proven, declared
 
 

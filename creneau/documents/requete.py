@@ -47,7 +47,6 @@ from creneau.documents.options import (
     as_text,
     parse_options,
 )
-from creneau.evidence.readings import set_aside_attempts
 from creneau.evidence.states import Evidence, State, evidence_of
 
 REQUETE_OPTIONS = COMMON | {
@@ -221,15 +220,8 @@ class _Proof:
 
     def __init__(self, attempts: list[Attempt]) -> None:
         self.evidence: dict[int, Evidence] = evidence_of(attempts)
-        self.proven, self.declared = split_by_proof(attempts, self.evidence)
         # A screenshot that shows something else is not produced: the attempt stays declared.
-        aside = set_aside_attempts(a.pk for a in self.proven)
-        if aside:
-            self.declared = sorted(
-                [*self.declared, *(a for a in self.proven if a.pk in aside)],
-                key=lambda a: (a.at, a.pk),
-            )
-            self.proven = [a for a in self.proven if a.pk not in aside]
+        self.proven, self.declared = split_by_proof(attempts, self.evidence)
 
     def timestamped_online(self) -> int:
         """Fruitless online attempts Créneau witnessed whose token verifies."""

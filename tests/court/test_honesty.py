@@ -182,6 +182,8 @@ def test_a_screenshot_set_aside_is_no_proof_and_one_kept_says_what_it_does_not_s
     text = flat(draft_document(history, "requete", date="2026-09-01", gender="f").text)
     assert "justifie de 2 tentatives de prise de rendez-vous en ligne restées vaines" in text
     assert "Elle déclare en outre 41 démarches, dont 37 tentatives en ligne" in text
+    note = flat(draft_document(history, "summary", date="2026-09-01", gender="f").text)
+    assert "2 sont étayées par une pièce" in note  # the note for a lawyer agrees
 
     result = build_bundle(history, tmp_path / "b", date="2026-09-01")
     series = [e for e in result.exhibits if e.kind == "screenshots"]
