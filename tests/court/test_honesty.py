@@ -181,7 +181,10 @@ def test_a_screenshot_set_aside_is_no_proof_and_one_kept_says_what_it_does_not_s
 
     text = flat(draft_document(history, "requete", date="2026-09-01", gender="f").text)
     assert "justifie de 2 tentatives de prise de rendez-vous en ligne restées vaines" in text
+    # The set-aside attempt stays declared: 2 + 41, the 43 steps of the chart exhibit.
     assert "Elle déclare en outre 41 démarches, dont 37 tentatives en ligne" in text
+    chart = build_exhibit_chart(snapshot_of(history, datetime.date(2026, 9, 1)))
+    assert "43 démarches" in " ".join(i.text for i in chart.items if hasattr(i, "text"))
     note = flat(draft_document(history, "summary", date="2026-09-01", gender="f").text)
     assert "2 sont étayées par une pièce" in note  # the note for a lawyer agrees
 
