@@ -1,6 +1,6 @@
 """Reading a person's screenshots: per image, and a 200-image bulk import on 2 processes.
 
-    uv run python bench/screenshot.py [--runs 7] [--bulk 200] [--processes 2]
+    uv run python bench/screenshot.py [--runs 7] [--bulk 200] [--processes 2] [--import 200]
     uv run --with pytesseract python bench/screenshot.py --bindings   # tesserocr vs pytesseract
 
 Chromium first renders real screenshots from the simulators (tests/watch/screens.py): a phone
@@ -14,6 +14,12 @@ worker processes (each keeps its own Tesseract), with progress every 10 %; goal:
 under 5 minutes on 2 cores. ``--bindings`` measures pytesseract (Debian's tesseract binary, one
 process per image) against tesserocr (the library in process) on the same scaled image; Debian's
 binary uses OpenMP threads, so run it also with ``OMP_THREAD_LIMIT=1`` on a busy machine.
+
+``--import`` runs the real bulk import (``screenshots.bulk.run_import``, what the worker runs for
+the case page's import and ``creneau case screenshots``) on that many distinct phone screenshots
+(the phone set, each copy renamed to its own time and given its own bytes): each is read, checked
+against the case and the screenshots before it, sealed (no time-stamping authority: no network)
+and recorded as an attempt, in one process, with the progress it writes on the import's row.
 """
 
 import argparse
@@ -30,6 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("CRENEAU_DATA_DIR", tempfile.mkdtemp(prefix="creneau-bench-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "creneau.settings")
+os.environ.setdefault("CRENEAU_TSA_URLS", "")  # the import's seals ask no authority
 
 import django
 
@@ -79,7 +86,8 @@ def medians(runs: int, steps: dict[str, Callable[[], object]]) -> dict[str, floa
     return {name: statistics.median(values) for name, values in times.items()}
 
 
-def per_image(path: Path, runs: int) -> None:
+def per_image(path: Path, runs: int) -> float:
+    """Prints the medians; returns the baseline (the OCR alone on the scaled image)."""
     data, grey = path.read_bytes(), scaled(path)
     expectation = Expectation(
         department="93", procedure_kind="first_application", today=date.today()
@@ -97,6 +105,7 @@ def per_image(path: Path, runs: int) -> None:
     print(f"\n{path.name} ({size[0]} × {size[1]}, OCR at {grey.width} × {grey.height})")
     for name, seconds in result.items():
         print(f"  {name:22} median {seconds:6.3f} s   ÷ baseline {seconds / baseline:5.2f}")
+    return baseline
 
 
 def bindings(path: Path, runs: int) -> None:
@@ -153,12 +162,77 @@ def bulk(paths: list[Path], count: int, processes: int) -> None:
     )
 
 
+def phone_copies(paths: list[Path], count: int, folder: Path) -> Path:
+    """``count`` distinct phone screenshots, each under its own phone file name (a minute apart)."""
+    from datetime import datetime, timedelta
+
+    from PIL import PngImagePlugin
+
+    phones = [p for p in paths if p.name.startswith("Screenshot_") and p.suffix == ".png"]
+    folder.mkdir()
+    start = datetime(2026, 9, 1, 8, 0)
+    for index in range(count):
+        moment = start + timedelta(hours=index * 5)
+        info = PngImagePlugin.PngInfo()
+        info.add_text("Comment", f"copy {index}")  # its own bytes: not « the same file »
+        with Image.open(phones[index % len(phones)]) as picture:
+            picture.save(folder / f"Screenshot_{moment:%Y%m%d-%H%M%S}.png", pnginfo=info)
+    return folder
+
+
+def bulk_import(paths: list[Path], count: int, baseline: float) -> None:
+    """``baseline``: the phone image's OCR alone, measured in this run (the machine's load)."""
+    from django.core.management import call_command
+
+    from creneau.accounts.models import Organisation
+    from creneau.cases.models import Case, Person
+    from creneau.catalog.loader import load_catalog
+    from creneau.catalog.models import Department, Procedure
+    from creneau.screenshots.bulk import run_import
+    from creneau.screenshots.models import ScreenshotImport
+
+    call_command("migrate", verbosity=0)
+    load_catalog()
+    folder = phone_copies(paths, count, Path(tempfile.mkdtemp(prefix="creneau-import-")) / "DCIM")
+    organisation = Organisation.objects.create(name="Bench", slug="bench")
+    person = Person.objects.create(organisation=organisation, family_name="Bench")
+    case = Case.objects.create(
+        organisation=organisation,
+        person=person,
+        procedure_kind="first_application",
+        procedure=Procedure.objects.get(slug="titre-sejour-premiere-demande"),
+        department=Department.objects.get(code="93"),
+    )
+    job = ScreenshotImport.objects.create(
+        case=case, channel="online", outcome="no_slot", source=str(folder)
+    )
+    step = max(1, count // 10)
+    start = time.perf_counter()
+
+    def progress(done: int, total: int, name: str) -> None:
+        if done and done % step == 0:
+            print(f"  {done:4d}/{total} imported, {time.perf_counter() - start:6.1f} s", flush=True)
+
+    job = run_import(str(job.pk), progress)
+    total = time.perf_counter() - start
+    recorded = sum(r.get("status") == "recorded" for r in job.results)
+    aside = sum(bool(r.get("set_aside")) for r in job.results)
+    print(
+        f"\nimport: {count} images in one worker: {total:.1f} s ({count / total:.2f} images/s, "
+        f"{total / count:.2f} s each); {recorded} attempts recorded, {aside} set aside "
+        f"(copies of a few pictures, renamed: duplicates and clock mismatches, as expected), "
+        f"state {job.state}; goal < 300 s.\n"
+        f"per image ÷ phone OCR baseline of this run: {total / count / baseline:.2f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--bulk", type=int, default=200)
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--bindings", action="store_true")
+    parser.add_argument("--import", dest="imported", type=int, default=0)
     options = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="creneau-shots-"))
     started = time.perf_counter()
@@ -169,10 +243,12 @@ def main() -> None:
     if options.bindings:
         bindings(phone, options.runs)
         bindings(desktop, options.runs)
-    per_image(phone, options.runs)
+    baseline = per_image(phone, options.runs)
     per_image(desktop, options.runs)
     if options.bulk:
         bulk(paths, options.bulk, options.processes)
+    if options.imported:
+        bulk_import(paths, options.imported, baseline)
 
 
 if __name__ == "__main__":

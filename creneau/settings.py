@@ -204,6 +204,7 @@ INSTALLED_APPS = [
     "creneau.evidence",
     "creneau.watch",
     "creneau.assessment",
+    "creneau.screenshots",
     "creneau.observatory",
     "creneau.notifications",
     "creneau.documents",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("creneau.notifications.urls")),
     path("", include("creneau.portal.urls")),
     path("", include("creneau.court.urls")),
+    path("", include("creneau.screenshots.urls")),
     path("", include("creneau.scheduling.urls")),
     path("", include("creneau.observatory.urls")),
 ]

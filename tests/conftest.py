@@ -175,6 +175,19 @@ def phone(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
+@pytest.fixture(scope="session")
+def shots(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """Real screenshots, rendered once per test session by Chromium from the simulators
+    (``tests/watch/screens.py``; about 25 s): the reader's tests and every path that receives a
+    person's screenshots share them. The files live in the session's temporary folder."""
+    from creneau.simulators.server import start
+    from tests.watch.screens import Renderer, render_set
+
+    folder: Path = tmp_path_factory.mktemp("screenshots")
+    with start() as simulator:
+        yield render_set(Renderer(browser, simulator, folder))
+
+
 def apart_from_late_tokens(problems: list[Any]) -> list[Any]:
     """Problems other than ``timestamp_late``: a test that simulates past days seals them with
     tokens of today (the local authority signs with the real clock), which verify rightly says

@@ -391,6 +391,7 @@ ANEF_RULES: tuple[AnefRule, ...] = (
     excluded,
     _shared(rules.unproven_attempts),
     _shared(rules.set_aside),
+    _shared(rules.screenshots_read),
     _shared(rules.implicit_rejection),
 )
 

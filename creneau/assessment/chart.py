@@ -183,6 +183,7 @@ def weekly_bars(facts: CaseFacts, practice: Practice, max_weeks: int = 60) -> li
     bars = {monday: dict.fromkeys(SERIES, 0) for monday in mondays[-max_weeks:]}
     # By identity: a duplicate equals the attempt that was kept.
     aside = {id(a) for a in (*facts.future, *facts.premature, *facts.duplicates)}
+    aside |= {id(a) for a in facts.screenshots_aside}
     for attempt in facts.attempts:
         counts = bars.get(_monday(facts.local_date(attempt.at)))
         if counts is not None:

@@ -20,6 +20,9 @@ EVIDENCE_KINDS = ("sealed", "sent", "manual", "imported")
 TIMESTAMPED, AWAITING = "timestamped", "awaiting_timestamp"
 WITH_FILE, WITHOUT_FILE = "declared_with_file", "declared_without_file"
 STATES = (TIMESTAMPED, AWAITING, WITH_FILE, WITHOUT_FILE)
+# What the reading of an attached screenshot says (``evidence.readings``): nothing against the
+# case, a blocking warning (set aside), or a blocking warning a volunteer overrode with a note.
+AGREES, SET_ASIDE, OVERRIDDEN = "agrees", "set_aside", "overridden"
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,10 @@ class AttemptFact:
     witnessed: bool = False
     purpose: str = ""
     state: str = ""  # evidence state (``services.snapshot_of`` sets it from evidence.states)
+    # The reading of its screenshots: "" (none read), AGREES, SET_ASIDE or OVERRIDDEN, and the
+    # codes of the blocking warnings. A reading never changes the evidence state.
+    screenshot: str = ""
+    screenshot_codes: tuple[str, ...] = ()
 
     @property
     def proof_state(self) -> str:
@@ -94,11 +101,13 @@ class CaseFacts:
     future: tuple[AttemptFact, ...] = field(init=False, repr=False)
     premature: tuple[AttemptFact, ...] = field(init=False, repr=False)
     duplicates: tuple[AttemptFact, ...] = field(init=False, repr=False)
+    # Screenshots whose reading contradicts the case, until a volunteer decides (a note).
+    screenshots_aside: tuple[AttemptFact, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         ordered = tuple(sorted(self.attempts, key=lambda attempt: attempt.at))
         object.__setattr__(self, "attempts", ordered)
-        future, premature, duplicates, counted = [], [], [], []
+        future, premature, duplicates, counted, aside = [], [], [], [], []
         seen: set[tuple[str, str, datetime]] = set()
         opens = self.window_opens
         for attempt in ordered:
@@ -107,7 +116,9 @@ class CaseFacts:
             key = (attempt.channel, attempt.outcome, attempt.at.replace(second=0, microsecond=0))
             if not attempt.counts:
                 continue
-            if day > self.today:
+            if attempt.screenshot == SET_ASIDE:
+                aside.append(attempt)  # what the screenshot shows is not what is declared
+            elif day > self.today:
                 future.append(attempt)  # after the assessment day: cannot be relied on yet
             elif opens is not None and day < opens:
                 premature.append(attempt)  # the renewal could not be filed yet (R.431-5)
@@ -120,6 +131,7 @@ class CaseFacts:
         object.__setattr__(self, "future", tuple(future))
         object.__setattr__(self, "premature", tuple(premature))
         object.__setattr__(self, "duplicates", tuple(duplicates))
+        object.__setattr__(self, "screenshots_aside", tuple(aside))
 
     @property
     def window_opens(self) -> date | None:

@@ -7,10 +7,12 @@ from itertools import pairwise
 from typing import Any
 
 from creneau.assessment.facts import (
+    AGREES,
     AWAITING,
     EVIDENCE_KINDS,
     NO_SLOT,
     ONLINE,
+    OVERRIDDEN,
     SLOTS_AVAILABLE,
     STATES,
     TIMESTAMPED,
@@ -74,6 +76,12 @@ class Metrics:
     premature: int  # before the renewal could be filed (R.431-5): not counted
     duplicates: int  # same channel, outcome and minute as a counted attempt: counted once
     slots_last: bool  # the latest conclusive online page showed slots
+    # Person's screenshots read by Créneau (evidence.readings): counted attempts whose reading
+    # found nothing against the case (or that a volunteer kept, with a note), and attempts set
+    # aside because their screenshot shows something else (not counted).
+    screenshots_agreeing: int = 0
+    screenshots_overridden: int = 0
+    screenshots_set_aside: int = 0
 
     @property
     def excluded_total(self) -> int:
@@ -182,4 +190,7 @@ def compute(facts: CaseFacts) -> Metrics:
         premature=len(facts.premature),
         duplicates=len(facts.duplicates),
         slots_last=_slots_last(facts),
+        screenshots_agreeing=sum(a.screenshot == AGREES for a in counted),
+        screenshots_overridden=sum(a.screenshot == OVERRIDDEN for a in counted),
+        screenshots_set_aside=len(facts.screenshots_aside),
     )

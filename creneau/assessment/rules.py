@@ -544,13 +544,73 @@ def set_aside(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
             )
             % {"n": m.duplicates}
         )
+    if m.screenshots_set_aside:
+        parts.append(_screenshots_aside(facts))
     if not parts:
         return None
     text = _("Tentatives non comptées : %(parts)s.") % {"parts": " ; ".join(parts)}
     if m.premature:
         text += unchecked_note("ceseda_r431_5")
     source = f"{ce_2020()} ; {t.source('renewal_window_anef_days')}" if m.premature else ce_2020()
-    return Reason("set_aside", Level.INFO, text, source)
+    step = ""
+    if m.screenshots_set_aside:
+        step = _(
+            "Revoir les captures mises de côté sur la page du dossier : les garder en disant "
+            "pourquoi (une note), ou les laisser de côté et noter la tentative autrement."
+        )
+    return Reason("set_aside", Level.INFO, text, source, step)
+
+
+def _screenshot_problems() -> dict[str, str]:
+    return {
+        "other_prefecture": _("une autre préfecture"),
+        "other_procedure": _("une autre démarche"),
+        "no_unavailability_statement": _("aucune phrase disant qu'il n'y a pas de créneau"),
+        "slots_visible": _("des créneaux disponibles"),
+        "time_mismatch": _("une autre date ou heure"),
+        "duplicate_image": _("la même image qu'une autre tentative"),
+        "edited": _("une image modifiée"),
+        "year_mismatch": _("une année qui ne concorde pas"),
+    }
+
+
+def _screenshots_aside(facts: CaseFacts) -> str:
+    """« 2 dont la capture ne correspond pas au dossier (elle montre une autre préfecture) »."""
+    n = len(facts.screenshots_aside)
+    names = _screenshot_problems()
+    codes = sorted({code for a in facts.screenshots_aside for code in a.screenshot_codes})
+    shown = ", ".join(names.get(code, code) for code in codes)
+    return ngettext(
+        "%(n)d dont la capture ne correspond pas au dossier (elle montre : %(what)s)",
+        "%(n)d dont la capture ne correspond pas au dossier (elles montrent : %(what)s)",
+        n,
+    ) % {"n": n, "what": shown}
+
+
+def screenshots_read(facts: CaseFacts, m: Metrics, t: Thresholds) -> Reason | None:
+    """The person's screenshots Créneau read and compared with the case: they count as
+    documented, still as attempts declared with a file (a reading proves no date)."""
+    read = m.screenshots_agreeing + m.screenshots_overridden
+    if not read:
+        return None
+    text = ngettext(
+        "%(n)d tentative comptée a une capture lue par Créneau : rien n'y contredit le dossier "
+        "(préfecture, démarche, date, absence de créneau)",
+        "%(n)d tentatives comptées ont une capture lue par Créneau : rien n'y contredit le "
+        "dossier (préfecture, démarche, date, absence de créneau)",
+        read,
+    ) % {"n": read}
+    if m.screenshots_overridden:
+        text += ngettext(
+            ", dont %(n)d gardée par un·e bénévole malgré un écart, avec une note",
+            ", dont %(n)d gardées par un·e bénévole malgré un écart, avec une note",
+            m.screenshots_overridden,
+        ) % {"n": m.screenshots_overridden}
+    text += ". " + _(
+        "Elles restent des tentatives déclarées avec fichier joint : une capture ne prouve pas "
+        "à elle seule sa date."
+    )
+    return Reason("screenshots_read", Level.INFO, text, _("Lecture des captures par Créneau"))
 
 
 def _add_months(day: date, months: int) -> date:
@@ -706,6 +766,7 @@ RULES: tuple[Rule, ...] = (
     unproven_attempts,
     slots_seen,
     set_aside,
+    screenshots_read,
     renewal_window,
     implicit_rejection,
 )

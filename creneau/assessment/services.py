@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from creneau.assessment.facts import AttemptFact, CaseFacts
+from creneau.assessment.facts import AGREES, OVERRIDDEN, SET_ASIDE, AttemptFact, CaseFacts
 from creneau.assessment.models import CaseAssessment, FreshMark
 from creneau.assessment.thresholds import Thresholds, configured_thresholds
 from creneau.assessment.verdict import Assessment, assess
@@ -30,6 +30,7 @@ from creneau.cases.models import (
     Outcome,
     detail_of,
 )
+from creneau.evidence.readings import Checked, attempt_readings
 from creneau.evidence.states import Evidence, evidence_of
 
 # What a téléservice page failing looks like; an unrecognised page proves nothing (honesty rule).
@@ -43,12 +44,17 @@ def snapshot_of(case: Case, today: date | None = None) -> CaseFacts:
         .order_by("at", "id")
     )
     evidence = evidence_of(attempts)
+    screenshots = attempt_readings(attempt.pk for attempt in attempts)
     channel = filing_route(case).channel
     journey = AnefJourney.objects.filter(case=case).first()
+    facts = [
+        _fact(attempt, channel, evidence[attempt.pk], screenshots.get(attempt.pk, []))
+        for attempt in attempts
+    ]
     return CaseFacts(
         procedure_kind=case.procedure_kind,
         today=today or timezone.localdate(),
-        attempts=tuple(_fact(attempt, channel, evidence[attempt.pk]) for attempt in attempts),
+        attempts=tuple(facts),
         title_expires_on=case.title_expires_on,
         unexecuted_oqtf=case.unexecuted_oqtf,
         employment=case.employment,
@@ -63,8 +69,22 @@ def snapshot_of(case: Case, today: date | None = None) -> CaseFacts:
     )
 
 
-def _fact(attempt: Attempt, channel: str, evidence: Evidence) -> AttemptFact:
+def screenshot_of(checked: list[Checked]) -> tuple[str, tuple[str, ...]]:
+    """What the readings of an attempt's screenshots say, and the codes that set it aside: one
+    screenshot that contradicts the case is enough to set the attempt aside."""
+    if not checked:
+        return "", ()
+    aside = sorted({code for item in checked if item.set_aside for code in item.blocking_codes})
+    if aside:
+        return SET_ASIDE, tuple(aside)
+    return (OVERRIDDEN if any(item.overridden for item in checked) else AGREES), ()
+
+
+def _fact(
+    attempt: Attempt, channel: str, evidence: Evidence, checked: list[Checked]
+) -> AttemptFact:
     detail = detail_of(attempt)
+    screenshot, codes = screenshot_of(checked)
     has_files = getattr(attempt, "file_count", 0) > 0
     proof = evidence.has_file or bool(evidence.witnessed)
     blocking = (
@@ -85,6 +105,8 @@ def _fact(attempt: Attempt, channel: str, evidence: Evidence) -> AttemptFact:
         certifies=bool(detail and detail.certifies_impossibility),
         witnessed=bool(detail and detail.witnessed),
         purpose=detail.purpose if detail else "",
+        screenshot=screenshot,
+        screenshot_codes=codes,
     )
 
 

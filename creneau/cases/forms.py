@@ -232,12 +232,22 @@ class OrganisationChoiceForm(forms.Form):
 
 
 class AttemptForm(forms.ModelForm[Attempt]):
-    """A manual record of an attempt (visit, phone call, e-mail sent elsewhere…)."""
+    """A manual record of an attempt (visit, phone call, e-mail sent elsewhere…), with the
+    screenshot of the page when there is one (sealed on arrival; read when online)."""
 
     at = forms.DateTimeField(
         label=_("Date et heure"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"],
+    )
+    screenshot = forms.FileField(
+        label=_("Capture d'écran (facultatif)"),
+        required=False,
+        help_text=_(
+            "Image PNG ou JPEG, ou PDF, 32 Mo au plus. Pour une tentative en ligne, Créneau lit "
+            "la capture et dit si elle montre autre chose que le dossier."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,application/pdf"}),
     )
 
     class Meta:

@@ -16,6 +16,7 @@ from creneau.accounts.models import AuditEvent
 from creneau.cases.models import Attempt, AttemptDetail, AttemptFile, Case
 from creneau.evidence import attempts
 from creneau.evidence.attempts import Actor, Filed, Incoming
+from creneau.screenshots.offered import Offered, keep_offered
 
 
 def seal_all(case: Case, files: Sequence[Incoming | Filed]) -> list[Filed]:
@@ -34,10 +35,12 @@ def record(
     files: Sequence[Incoming | Filed] = (),
     sent: bool = False,
     detail: dict[str, Any] | None = None,
+    offered: Offered | None = None,
 ) -> Attempt:
     """A member's attempt, with its files; ``sent``: an e-mail this app sent itself (Créneau
     witnessed it: its sent bytes are among the files); ``detail`` holds what the ANEF journey
-    keeps beside it (``AttemptDetail``), written in the same transaction."""
+    keeps beside it (``AttemptDetail``), written in the same transaction; ``offered``: what was
+    read on its screenshots (``screenshots.offered.read_offered``), kept for it."""
     filed = seal_all(case, files)
     source = Attempt.Source.SEALED if filed else Attempt.Source.MANUAL
     if sent:
@@ -55,6 +58,8 @@ def record(
         )
         if detail:
             AttemptDetail.objects.create(attempt=attempt, **detail)
+        if offered is not None:
+            keep_offered(offered, attempt)
         audit.record(user, case.organisation, case.reference, AuditEvent.Action.CHANGE, channel)
     return attempt
 

@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from functools import cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -25,8 +26,10 @@ from creneau.cases.models import Attempt, Channel, Outcome
 from creneau.court.naming import token_path
 from creneau.court.sources import Item, SealRef
 from creneau.documents import pdfpages, render
-from creneau.documents.french import french_datetime
+from creneau.documents.french import PARIS, french_datetime
+from creneau.evidence.readings import Checked
 from creneau.evidence.states import stamp_over_blob
+from creneau.watch.screenshot import message_for
 
 STYLESHEET = Path(__file__).parent / "templates" / "court" / "pdf" / "court.css"
 _PNG = b"\x89PNG\r\n\x1a\n"
@@ -72,12 +75,65 @@ def _french(value: str, choices: type[Channel] | type[Outcome]) -> str:
         return str(choices(value).label)
 
 
-def attempt_line(attempt: Attempt) -> str:
+def attempt_line(attempt: Attempt, reading: Checked | None = None) -> str:
+    """« Tentative du … (en ligne) : aucun créneau »; a screenshot read without any statement
+    of unavailability is never captioned « aucun créneau » as if it showed it."""
     when = french_datetime(attempt.at, attempt.case.department.zone)
-    return (
-        f"Tentative du {when} ({_french(attempt.channel, Channel)}) : "
-        f"{_french(attempt.outcome, Outcome)}"
-    ).replace("\u00a0", " ")
+    outcome = _french(attempt.outcome, Outcome)
+    if reading is not None and attempt.outcome == Outcome.NO_SLOT and not reading.reading.statement:
+        outcome = f"{outcome}, selon la déclaration (la capture ne le montre pas)"
+    return f"Tentative du {when} ({_french(attempt.channel, Channel)}) : {outcome}".replace(
+        "\u00a0", " "
+    )
+
+
+_READ_SOURCES = {
+    "exif": "d'après les métadonnées de l'image",
+    "filename": "d'après le nom du fichier",
+    "png_time": "d'après la date d'enregistrement du fichier",
+    "visible_clock": "d'après l'horloge datée affichée à l'écran",
+}
+
+
+def reading_lines(checked: Checked, zone: ZoneInfo) -> list[str]:
+    """What Créneau read on a person's screenshot: what the page says, when the image says it
+    was taken (and from what), where; any disagreement with the case, and who kept it."""
+    read = checked.reading
+    if read.statement:
+        what = f"la page indique « {read.statement} »"
+    elif read.outcome == Outcome.SLOTS_AVAILABLE:
+        what = "la page montre des créneaux"
+    else:
+        what = "aucune phrase indiquant l'absence de créneau n'a pu être lue"
+    lines = [f"Lu sur la capture (lecture automatique par Créneau) : {what}."]
+    clock = f" ; heure affichée à l'écran : {read.clock}" if read.clock else ""
+    source = _READ_SOURCES.get(read.taken_at_source)
+    if read.taken_at is not None and source:
+        taken = french_datetime(read.taken_at, zone).replace("\u00a0", " ")
+        lines.append(f"Capture prise le {taken} {source}{clock}.")
+    else:
+        lines.append(f"L'image ne donne pas sa date{clock} : la date est celle déclarée.")
+    where = [f"adresse : {read.host}"] if read.host else []
+    where += [f"administration nommée : {read.prefecture}"] if read.prefecture else []
+    if where:
+        lines.append("Lu sur la capture : " + " ; ".join(where) + ".")
+    lines += _disagreements(checked)
+    return lines
+
+
+def _disagreements(checked: Checked) -> list[str]:
+    with translation.override("fr"):
+        found = [message_for(w) for w in checked.reading.warnings]
+    if not found:
+        return []
+    lines = ["Écart relevé par la lecture : " + " ".join(found)]
+    override = checked.override
+    if override is not None:
+        day = override.created_at.astimezone(PARIS).strftime("%d/%m/%Y")
+        lines.append(
+            f"Capture retenue par l'association le {day}, après vérification : « {override.note} »"
+        )
+    return lines
 
 
 def seal_lines(seal: SealRef | None, sequence: int | None) -> list[str]:
@@ -117,9 +173,11 @@ def seal_lines(seal: SealRef | None, sequence: int | None) -> list[str]:
 
 def caption(stored: Stored) -> tuple[str, ...]:
     item = stored.item
-    lines = [attempt_line(item.attempt)] if item.attempt else []
+    lines = [attempt_line(item.attempt, item.reading)] if item.attempt else []
     if item.url:
         lines.append(f"Adresse : {item.url}")
+    if item.reading is not None and item.attempt is not None:
+        lines += reading_lines(item.reading, item.attempt.case.department.zone)
     lines.append(f"Fichier : {item.name} — SHA-256 {item.sha256}")
     return (*lines, *seal_lines(item.seal, item.journal_sequence))
 

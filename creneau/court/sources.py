@@ -3,7 +3,8 @@
 ``EvidenceIndex`` loads a case's evidence in a handful of queries (not a few per attempt), and
 answers, for an attempt or an added document, which stored files go into the exhibit and which
 seal (manifest + RFC 3161 tokens) vouches for each. A file without a seal (an imported file) is
-still vouched for by the journal entry that hashed it.
+still vouched for by the journal entry that hashed it. A person's screenshot carries what
+Créneau read on it (``evidence.readings``), printed beside the image.
 """
 
 import datetime
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from creneau.cases.models import Attempt, AttemptFile, Case
 from creneau.evidence.capture import SCREENSHOT, STAMPED
 from creneau.evidence.models import Artefact, Capture, CaseDocument, JournalEntry, Seal
+from creneau.evidence.readings import Checked, attempt_readings
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Item:
     capture_id: str = ""
     url: str = ""
     journal_sequence: int | None = None
+    reading: Checked | None = None  # what Créneau read on a person's screenshot, if it did
 
 
 def seal_ref(seal: Seal, started_at: str = "") -> SealRef:
@@ -72,6 +75,11 @@ class EvidenceIndex:
         for attempt_id, name, digest in attached.values_list("attempt_id", "name", "blob__sha256"):
             self.files[attempt_id].append((name, digest))
         self._seals = self._seals_of_files()
+        self.readings = {
+            (attempt_id, item.file_sha256): item
+            for attempt_id, items in attempt_readings(self.attempts).items()
+            for item in items
+        }
 
     def _seals_of_files(self) -> dict[str, SealRef]:
         """Blob digest → the seal listing it (a sealed upload's filed copy, a capture artefact)."""
@@ -101,7 +109,9 @@ class EvidenceIndex:
             if images_only and not name.lower().endswith((".png", ".jpg", ".jpeg")):
                 continue
             seen.add(digest)
-            items.append(Item(name, digest, self._seals.get(digest), attempt, "", "", sequence))
+            reading = self.readings.get((attempt_id, digest))
+            seal = self._seals.get(digest)
+            items.append(Item(name, digest, seal, attempt, "", "", sequence, reading))
         return items
 
     def _capture_item(self, capture: Capture, attempt: Attempt, sequence: int | None) -> Item:

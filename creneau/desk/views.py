@@ -29,13 +29,18 @@ from creneau.cases.forms import (
     PersonForm,
     residence_agrees,
 )
-from creneau.cases.models import AnefJourney, Attempt, Case, CaseQuerySet
+from creneau.cases.models import AnefJourney, Attempt, Case, CaseQuerySet, Channel
 from creneau.cases.spreadsheet import cases_csv
 from creneau.catalog.models import Procedure
 from creneau.desk import timeline
-from creneau.evidence.attempts import record_attempt
+from creneau.evidence.attempts import Incoming, record_attempt, seal_file
+from creneau.evidence.readings import attempt_readings
+from creneau.evidence.uploads import UploadError, read_limited
 from creneau.scheduling import control
 from creneau.scheduling.scheduler import ensure_case_schedule
+from creneau.screenshots.forms import ImportForm
+from creneau.screenshots.offered import keep_offered, read_offered
+from creneau.screenshots.telling import tell_volunteer
 
 PER_PAGE = 50
 
@@ -171,10 +176,16 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def _render_case(
     request: HttpRequest, case: Case, attempt_form: AttemptForm, status: int = 200
 ) -> HttpResponse:
+    entries = timeline.entries(case)
     context = {
         "case": case,
-        "entries": timeline.entries(case),
+        "entries": entries,
         "online": control.status(case),
+        # What Créneau read on each attempt's screenshots (templatetags ``screenshots``).
+        "screenshot_readings": attempt_readings(
+            entry.attempt.pk for entry in entries if entry.attempt is not None
+        ),
+        "screenshot_import_form": ImportForm(anef=filing_route(case).is_anef),
         "attempt_form": attempt_form,
         "filing": filing_route(case),
         "anef_journey": AnefJourney.objects.filter(case=case).first(),
@@ -254,24 +265,38 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def attempt_create(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_or_404(request, reference)
-    form = AttemptForm(request.POST, anef=filing_route(case).is_anef)
+    form = AttemptForm(request.POST, request.FILES, anef=filing_route(case).is_anef)
     if not form.is_valid():
         return _render_case(request, case, form, status=400)
     data = form.cleaned_data
+    try:
+        files = _screenshot(data)
+        filed = [seal_file(case, item) for item in files]  # sealed first, outside the transaction
+    except UploadError as error:
+        form.add_error("screenshot", str(error))
+        return _render_case(request, case, form, status=400)
+    # Only a page of the booking site is read: a scan of a letter or an attestation is not one.
+    online = data["channel"] == Channel.ONLINE
+    offered = read_offered(
+        case, files if online else [], declared_at=data["at"], declared_outcome=data["outcome"]
+    )
     with transaction.atomic():
-        record_attempt(
+        attempt = record_attempt(
             case,
             channel=data["channel"],
             outcome=data["outcome"],
             at=data["at"],
             note=data["note"],
             by=request.user,
+            files=filed,
         )
+        keep_offered(offered, attempt)
         audit.record(
             request.user, case.organisation, case.reference, AuditEvent.Action.CHANGE, "tentative"
         )
     refresh_assessment(case)  # the lists find the verdict current
     messages.success(request, _("Tentative enregistrée."))
+    tell_volunteer(request, offered)
     return redirect("case-detail", reference=case.reference)
 
 
@@ -328,3 +353,8 @@ def online_attempts(request: HttpRequest, reference: str, action: str) -> HttpRe
         raise Http404
     audit.record(request.user, case.organisation, case.reference, AuditEvent.Action.CHANGE, action)
     return redirect(reverse("case-detail", args=[case.reference]) + "#online-attempts")
+
+
+def _screenshot(data: dict[str, Any]) -> list[Incoming]:
+    upload = data.get("screenshot")
+    return [Incoming(read_limited(upload), upload.name or "capture")] if upload else []

@@ -17,6 +17,7 @@ from creneau.cases.models import Attempt, Case, Channel, Outcome, Person
 from creneau.catalog.models import Prefecture
 from creneau.documents.exhibits import Exhibit, exhibit_of, is_listed, letter_receipts
 from creneau.documents.french import PARIS, french_date, french_datetime, of, paris
+from creneau.evidence.readings import set_aside_attempts
 from creneau.evidence.states import Evidence, State, evidence_of
 
 _CHANNEL_PHRASES = {
@@ -216,6 +217,7 @@ def attempt_rows(
     receipt_of = {letter.pk: receipt_id for receipt_id, letter in receipts.items()}
     by_id = {attempt.pk: attempt for attempt in attempts}
     found = evidence if evidence is not None else evidence_of(attempts)
+    aside = set_aside_attempts(a.pk for a in attempts if found[a.pk].has_file)
     rows = []
     for attempt in attempts:
         if not is_listed(attempt):
@@ -226,7 +228,11 @@ def attempt_rows(
             description = _receipt_phrase(attempt, receipts[attempt.pk], zone)
         else:
             description = _with_receipt(attempt, by_id.get(receipt_of.get(attempt.pk, -1)), zone)
-        rows.append(_row(attempt, description, numbers.get(attempt.pk), found[attempt.pk], zone))
+        evidence_found = found[attempt.pk]
+        row = _row(attempt, description, numbers.get(attempt.pk), evidence_found, zone)
+        # A file proves it, unless its screenshot shows something else (set aside).
+        row["proven"] = evidence_found.has_file and attempt.pk not in aside
+        rows.append(row)
     return rows
 
 
@@ -274,9 +280,12 @@ def authority_name(subject: str) -> str:
 def split_by_proof(
     attempts: Sequence[Attempt], evidence: Mapping[int, Evidence]
 ) -> tuple[list[Attempt], list[Attempt]]:
-    """(attempts a file proves, attempts only declared), each in their order."""
-    proven = [a for a in attempts if evidence[a.pk].has_file]
-    declared = [a for a in attempts if not evidence[a.pk].has_file]
+    """(attempts a file proves, attempts only declared), each in their order. An attempt whose
+    screenshot shows something else than the case, and that no volunteer kept, is declared: the
+    bundle files no exhibit for it (``evidence.readings``)."""
+    aside = set_aside_attempts(a.pk for a in attempts if evidence[a.pk].has_file)
+    proven = [a for a in attempts if evidence[a.pk].has_file and a.pk not in aside]
+    declared = [a for a in attempts if not evidence[a.pk].has_file or a.pk in aside]
     return proven, declared
 
 

@@ -9,7 +9,9 @@ This is the one place exhibit numbers come from: the requête, its inventory and
 call ``exhibits_for(case)``. An attempt gets an exhibit of its own (a page of the monthly series,
 an e-mail, a letter) only when a file proves it (``creneau.evidence.states``: a capture, a sent
 e-mail, a person's screenshot, a scan); an attempt only declared has no exhibit to stand for it:
-the relevé du journal lists it, as declared, and no placeholder page pretends otherwise.
+the relevé du journal lists it, as declared, and no placeholder page pretends otherwise. Nor
+has an attempt whose screenshot, once read, shows something else (another prefecture, no
+statement of unavailability…) until a volunteer keeps it with a note (``evidence.readings``).
 Documents the volunteer adds (identity, address, urgency…) are ``evidence.CaseDocument`` rows and
 the observatory's availability records, read here, so the numbers are the same whichever command
 draws the requête.
@@ -28,6 +30,7 @@ from creneau.cases.filing import is_anef
 from creneau.cases.models import Attempt, AttemptDetail, Case, Channel, Outcome, detail_of
 from creneau.documents.french import PARIS, french_date, month_label, paris
 from creneau.evidence.models import CaseDocument
+from creneau.evidence.readings import set_aside_attempts
 from creneau.evidence.states import evidence_of
 from creneau.observatory.models import AvailabilityExhibit, ObservedPage
 
@@ -456,8 +459,11 @@ def _plan(
 
 
 def proven_attempts(attempts: Sequence[Attempt]) -> set[int]:
-    """The attempts a file proves (evidence states other than « déclarée sans justificatif »)."""
-    return {pk for pk, evidence in evidence_of(attempts).items() if evidence.has_file}
+    """The attempts a file proves (evidence states other than « déclarée sans justificatif »),
+    but for those whose screenshot shows something else than the case and that no volunteer
+    kept (``evidence.readings``): such a picture is never filed as proof."""
+    proven = {pk for pk, evidence in evidence_of(attempts).items() if evidence.has_file}
+    return proven - set(set_aside_attempts(proven))
 
 
 def exhibits_for(case: Case) -> list[Exhibit]:

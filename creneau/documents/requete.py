@@ -284,6 +284,7 @@ class _Proof:
 
     def __init__(self, attempts: list[Attempt]) -> None:
         self.evidence: dict[int, Evidence] = evidence_of(attempts)
+        # A screenshot that shows something else is not produced: the attempt stays declared.
         self.proven, self.declared = split_by_proof(attempts, self.evidence)
 
     def timestamped_online(self) -> int:

@@ -213,14 +213,21 @@ class JournalAnchor(WriteOnceModel):
 class ScreenshotReading(WriteOnceModel):
     """What the screenshot reader read in one stored image, and how it compared with a case.
 
-    Derived from the blob (its OCR text is as personal as the image): it goes when the blob or
-    the case is erased. Never edited: a new reading (a newer reader, another case) is a new row;
-    a volunteer's decision to count a set-aside screenshot anyway is a ``ReadingOverride``.
+    ``blob`` is the file as it arrived (a sealed upload's original, whose metadata were read),
+    never the filed copy without metadata. Derived from the blob (its OCR text is as personal as
+    the image): it goes when the blob, the attempt or the case is erased. Never edited: a new
+    reading (a newer reader, another attempt) is a new row; a volunteer's decision to count a
+    set-aside screenshot anyway is a ``ReadingOverride``.
     """
 
     blob = models.ForeignKey(Blob, on_delete=models.CASCADE, related_name="readings")
     case = models.ForeignKey(
         "cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # The attempt the screenshot was offered for (one file may serve two attempts: each has its
+    # own comparison); empty for a reading made before any attempt existed.
+    attempt = models.ForeignKey(
+        "cases.Attempt", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     outcome = models.CharField(max_length=20, choices=Outcome)
     matched = models.TextField(blank=True)

@@ -33,6 +33,7 @@ from creneau.portal.forms import AlertChannelForm, ScreenshotForm
 from creneau.portal.models import PersonalLink
 from creneau.portal.screenshots import record_screenshot
 from creneau.portal.services import assisted_links, journal
+from creneau.screenshots.offered import Offered
 
 P = ParamSpec("P")
 PersonView = Callable[Concatenate[HttpRequest, PersonalLink, P], HttpResponse]
@@ -133,7 +134,7 @@ def upload(request: HttpRequest, link: PersonalLink, reference: str) -> HttpResp
     if posted and form.is_valid():
         sent = form.cleaned_data["file"]
         try:
-            attempt = record_screenshot(
+            recorded = record_screenshot(
                 case,
                 sent.read(),
                 sent.name or "",
@@ -145,16 +146,38 @@ def upload(request: HttpRequest, link: PersonalLink, reference: str) -> HttpResp
             form.add_error("file", _("Ce fichier n'est pas accepté : envoyez une image ou un PDF."))
         else:
             _audit(case, AuditEvent.Action.CHANGE, "capture envoyée")
-            label = evidence_for(attempt).label
+            label = evidence_for(recorded.attempt).label
             messages.success(
                 request,
                 _("Merci. Votre capture est gardée et notée au journal : tentative « %(state)s ».")
                 % {"state": label},
             )
+            _tell_reading(request, recorded.offered)
             return redirect("portal-case", reference=case.reference)
     status = 400 if form.errors else 200
     context = {"case": case, "form": form, "anef": anef}
     return render(request, "portal/upload.html", context, status=status)
+
+
+def _tell_reading(request: HttpRequest, offered: Offered) -> None:
+    """What Créneau read on the screenshot, at once and in the person's language."""
+    if offered.set_aside:
+        messages.warning(
+            request,
+            _(
+                "Attention : cette capture ne semble pas correspondre à votre dossier. Elle est "
+                "gardée, mais elle ne compte pas tant qu'un·e bénévole ne l'a pas vérifiée."
+            ),
+        )
+    for item in offered.read:
+        for warning in item.warnings:
+            messages.warning(request, warning.message)
+    if offered.read and not offered.set_aside:
+        messages.info(request, _("Créneau a lu votre capture : rien n'y contredit votre dossier."))
+    elif offered.pending:
+        messages.info(
+            request, _("Lecture de votre capture en cours : un·e bénévole verra le résultat.")
+        )
 
 
 @require_POST

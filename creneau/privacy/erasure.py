@@ -109,8 +109,10 @@ def erase_case(case: Case) -> Erased:
         digests = list(Blob.objects.filter(id__in=orphans).values_list("sha256", flat=True))
         Blob.objects.filter(id__in=orphans).delete()
     removed, kept = _erase_files(digests)  # files last: a failed transaction keeps them all
-    # Court bundles built from the web are copies of that evidence (on this host's disk).
+    # Court bundles built from the web are copies of that evidence (on this host's disk);
+    # screenshots sent for an import not yet read are the person's files too.
     shutil.rmtree(Path(settings.DATA_DIR) / "bundles" / reference, ignore_errors=True)
+    shutil.rmtree(Path(settings.DATA_DIR) / "imports" / reference, ignore_errors=True)
     transaction.on_commit(lambda: journal.record_erased(reference))  # erased, not truncated
     transaction.on_commit(fold_write_ahead_log)  # outside any transaction, or it cannot run
     return Erased(reference, attempts, removed, tuple(kept))

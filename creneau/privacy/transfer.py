@@ -22,7 +22,7 @@ import json
 import mimetypes
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -45,6 +45,7 @@ from creneau.evidence.states import Evidence, evidence_of
 from creneau.lib import storage
 from creneau.privacy import transfer_sections as sections
 from creneau.privacy.models import ImportedCase
+from creneau.screenshots.checking import CaseReading, keep
 
 SCHEMA = json.loads((Path(__file__).with_name("case.schema.json")).read_text())
 PARIS = ZoneInfo("Europe/Paris")
@@ -443,8 +444,15 @@ def already_imported(parsed: Parsed, organisation: Organisation) -> Case | None:
 
 
 @transaction.atomic
-def import_case(parsed: Parsed, organisation: Organisation, user: User | None = None) -> Case:
-    """Create the case (in one transaction with its content key; see :func:`already_imported`)."""
+def import_case(
+    parsed: Parsed,
+    organisation: Organisation,
+    user: User | None = None,
+    screenshots: Mapping[tuple[int, str], CaseReading] | None = None,
+) -> Case:
+    """Create the case (in one transaction with its content key; see :func:`already_imported`).
+    ``screenshots``: what was read on each attempt's images (``transfer_screenshots``), by
+    attempt index and file name, kept beside the stored files for their attempt."""
     data = parsed.data
     person_data = data["person"]
     person = Person.objects.create(
@@ -480,8 +488,12 @@ def import_case(parsed: Parsed, organisation: Organisation, user: User | None = 
     )
     attempts = data.get("attempts") or []
     created = []
-    for attempt_data, moment, files in zip(attempts, parsed.moments, parsed.files, strict=True):
+    read = screenshots or {}
+    rows = zip(attempts, parsed.moments, parsed.files, strict=True)
+    for index, (attempt_data, moment, files) in enumerate(rows):
         assert moment is not None  # parse() refused the file otherwise
+        # Files are stored as they came (no seal of their own: the journal entry hashes them);
+        # sealing each on import would ask the authorities for one token per file.
         attempt = record_attempt(
             case,
             channel=attempt_data["channel"],
@@ -491,6 +503,9 @@ def import_case(parsed: Parsed, organisation: Organisation, user: User | None = 
             source=Attempt.Source.IMPORTED,
             files=[Filed(_store(pending), pending.name) for pending in files],
         )
+        for pending in files:
+            if (checked := read.get((index, pending.name))) is not None:
+                keep(case, checked, attempt)
         created.append((attempt, attempt_data))
     sections.import_channel(case, procedure)
     sections.import_anef(case, parsed.anef)

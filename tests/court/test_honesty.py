@@ -20,7 +20,9 @@ from creneau.assessment.services import snapshot_of
 from creneau.assessment.thresholds import configured_thresholds
 from creneau.cases.models import Case
 from creneau.court.bundle import build_bundle
+from creneau.documents.exhibits import exhibits_for
 from creneau.documents.generate import draft_document
+from creneau.evidence.readings import record_override, record_reading
 from creneau.privacy.transfer import import_case, load_file
 
 from .conftest import screenshot_png
@@ -149,3 +151,51 @@ def test_the_chart_exhibit_shows_the_persons_steps_without_thresholds_or_judgeme
 def _pdf_text(path: Path) -> str:
     reader = PdfReader(io.BytesIO(path.read_bytes()))
     return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+def read_as(attempt: Any, warnings: list[dict[str, Any]], **values: Any) -> Any:
+    """What the reader stored for the attempt's screenshot (the reader has its own tests)."""
+    sha = attempt.files.get().blob.sha256
+    values = {"outcome": "unknown", "perceptual_hash": "0" * 16} | values
+    return record_reading(sha, values, warnings, "test", attempt=attempt)
+
+
+OTHER_PREFECTURE = {
+    "code": "other_prefecture",
+    "key": "other_prefecture",
+    "params": {"named": "la préfecture de la Seine-Maritime", "department": "la Seine-Saint-Denis"},
+    "blocking": True,
+}
+NO_STATEMENT = {"code": "no_unavailability_statement", "blocking": True, "params": {}}
+NO_STATEMENT["key"] = NO_STATEMENT["code"]
+
+
+def test_a_screenshot_set_aside_is_no_proof_and_one_kept_says_what_it_does_not_show(
+    history, personas, tmp_path
+):
+    first, second, third = history.attempts.filter(files__isnull=False).order_by("at")
+    read_as(first, [OTHER_PREFECTURE], prefecture="Préfecture de la Seine-Maritime")
+    kept = read_as(second, [NO_STATEMENT], host="www.seine-saint-denis.gouv.fr")
+    record_override(kept, "Page vue par la bénévole le jour même.", personas.alice)
+    read_as(third, [], outcome="no_slot", statement="Il n'existe plus de plage horaire libre")
+
+    text = flat(draft_document(history, "requete", date="2026-09-01", gender="f").text)
+    assert "justifie de 2 tentatives de prise de rendez-vous en ligne restées vaines" in text
+    # The set-aside attempt stays declared: 2 + 41, the 43 steps of the chart exhibit.
+    assert "Elle déclare en outre 41 démarches, dont 37 tentatives en ligne" in text
+    chart = build_exhibit_chart(snapshot_of(history, datetime.date(2026, 9, 1)))
+    assert "43 démarches" in " ".join(i.text for i in chart.items if hasattr(i, "text"))
+    note = flat(draft_document(history, "summary", date="2026-09-01", gender="f").text)
+    assert "2 sont étayées par une pièce" in note  # the note for a lawyer agrees
+
+    result = build_bundle(history, tmp_path / "b", date="2026-09-01")
+    series = [e for e in result.exhibits if e.kind == "screenshots"]
+    assert sum(int(re.search(r"\((\d+) tentative", e.label)[1]) for e in series) == 2
+    filed = {a for e in exhibits_for(history) if e.kind == "screenshots" for a in e.attempt_ids}
+    assert filed == {second.pk, third.pk}
+    pages = flat(" ".join(_pdf_text(tmp_path / "b" / "depot" / e.files[0]) for e in series))
+    assert "Seine-Maritime" not in pages  # the set-aside screenshot is not filed
+    assert "aucun créneau, selon la déclaration (la capture ne le montre pas)" in pages
+    assert "aucune phrase indiquant l'absence de créneau n'a pu être lue" in pages
+    assert "« Page vue par la bénévole le jour même. »" in pages
+    assert "la page indique « Il n'existe plus de plage horaire libre »" in pages

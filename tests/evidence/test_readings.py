@@ -92,16 +92,31 @@ def test_readings_and_overrides_go_when_the_case_is_erased(personas):
 
 
 @pytest.mark.django_db
-def test_known_images_are_the_latest_reading_of_each_file(alice_case):
+def test_known_images_are_the_latest_reading_of_each_file_per_attempt(alice_case):
     sha = stored_png()
-    readings.record_reading(sha, VALUES, [], "creneau-screenshot/1", case=alice_case)
+    attempt = Attempt.objects.create(
+        case=alice_case, channel="online", at="2026-09-03T14:32:00+02:00", outcome="no_slot"
+    )
+    readings.record_reading(sha, VALUES, [], "creneau-screenshot/1", attempt=attempt)
     newer = VALUES | {"clock": "14:33"}
-    readings.record_reading(sha, newer, [], "creneau-screenshot/2", case=alice_case)
-    assert readings.known_images(alice_case) == [
-        {
-            "sha256": sha,
-            "perceptual_hash": "7fc0295cc17ea11a",
-            "clock": "14:33",
-            "taken_at": VALUES["taken_at"],
-        }
-    ]
+    readings.record_reading(sha, newer, [], "creneau-screenshot/2", attempt=attempt)
+    readings.record_reading(sha, VALUES, [], "creneau-screenshot/1", case=alice_case)  # no attempt
+    (known,) = readings.known_images(alice_case)
+    assert known["sha256"] == known["file_sha256"] == sha  # stored as it came: its own copy
+    assert (known["attempt_id"], known["clock"]) == (attempt.pk, "14:33")
+    assert readings.known_images(alice_case, exclude_attempt=attempt.pk) == []
+
+
+@pytest.mark.django_db
+def test_an_attempt_is_set_aside_by_its_latest_reading_until_overridden(personas, alice_case):
+    sha = stored_png()
+    attempt = Attempt.objects.create(
+        case=alice_case, channel="online", at="2026-09-03T14:32:00+02:00", outcome="no_slot"
+    )
+    row = readings.record_reading(sha, VALUES, BLOCKING, "creneau-screenshot/1", attempt=attempt)
+    assert row.case == alice_case
+    assert readings.set_aside_attempts([attempt.pk]) == {attempt.pk: ["other_prefecture"]}
+    readings.record_override(row, "La préfecture a changé de nom.", personas.alice)
+    assert readings.set_aside_attempts([attempt.pk]) == {}
+    (checked,) = readings.attempt_readings([attempt.pk])[attempt.pk]
+    assert checked.overridden and checked.override.note == "La préfecture a changé de nom."

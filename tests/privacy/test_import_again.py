@@ -8,6 +8,7 @@ import copy
 import json
 
 import pytest
+from PIL import Image
 
 from creneau.accounts.models import Organisation
 from creneau.cases.models import Attempt, Case
@@ -48,7 +49,7 @@ def test_a_file_that_differs_is_a_new_case(tmp_path):
 def test_an_attached_file_that_differs_is_a_new_case(tmp_path):
     run("import", str(write_case(tmp_path / "a", CASE)), "--json")
     path = write_case(tmp_path / "b", CASE)
-    (tmp_path / "b" / "captures" / "2026-09-01.png").write_bytes(b"\x89PNG\r\n\x1a\nother")
+    Image.new("RGB", (120, 80), "black").save(tmp_path / "b" / "captures" / "2026-09-01.png")
 
     run("import", str(path), "--json")
 

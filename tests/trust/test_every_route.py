@@ -7,6 +7,7 @@ the answer must be the one a reference that does not exist gets (no oracle), nev
 and nothing may change. Alice, a member, reaches the same routes.
 """
 
+import hashlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -17,7 +18,12 @@ from django.utils import timezone
 from creneau.cases.models import Attempt, Case
 from creneau.correspondence.models import MailDraft
 from creneau.court.models import BundleBuild
+from creneau.evidence.models import ReadingOverride, ScreenshotReading
+from creneau.evidence.readings import record_reading
+from creneau.evidence.seal import blob_row
+from creneau.lib import storage
 from creneau.portal.access import issue
+from creneau.screenshots.models import ScreenshotImport
 from tests.conftest import make_case
 
 pytestmark = pytest.mark.django_db
@@ -81,10 +87,24 @@ def parameters(case: Case) -> dict[str, Callable[[], Any]]:
             Attempt.objects.create(case=case, channel="counter", at=now, outcome="refused").pk
         ),
         "build_id": lambda: BundleBuild.objects.create(case=case).pk,
+        "import_id": lambda: (
+            ScreenshotImport.objects.create(case=case, channel="online", outcome="no_slot").pk
+        ),
+        "reading_id": lambda: set_aside_reading(case).pk,
         "pk": lambda: issue(case.person, None, None).link.pk,
         "fmt": lambda: "pdf",
         "extension": lambda: "pdf",
     }
+
+
+def set_aside_reading(case: Case) -> ScreenshotReading:
+    """A screenshot of the case that its reading set aside (another prefecture)."""
+    data = b"\x89PNG\r\n\x1a\n a screenshot"
+    storage.put(data)
+    values = {"outcome": "unknown", "perceptual_hash": "0" * 16}
+    blocking = [{"code": "other_prefecture", "key": "other_prefecture", "blocking": True}]
+    blob_row(data, "image/png")
+    return record_reading(hashlib.sha256(data).hexdigest(), values, blocking, "test", case=case)
 
 
 def fill(pattern: str, reference: str, values: dict[str, Any]) -> str:
@@ -119,6 +139,8 @@ def state(case: Case) -> tuple[Any, ...]:
         case.attempts.count(),
         case.mail_drafts.filter(state="awaiting").count(),
         case.bundle_builds.count(),
+        case.screenshot_imports.count(),
+        ReadingOverride.objects.filter(reading__case=case).count(),
         case.person.personal_links.filter(revoked_at__isnull=True).count(),
     )
 

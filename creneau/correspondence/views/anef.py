@@ -21,11 +21,13 @@ from creneau.cases.models import AnefJourney, Attempt, Case, Channel
 from creneau.correspondence import anef
 from creneau.correspondence.anef_forms import AnefJourneyForm, BlockingForm, PanVisitForm
 from creneau.correspondence.forms import AttestationForm, read
-from creneau.correspondence.recording import attach_later, record
+from creneau.correspondence.recording import attach_later, record, seal_all
 from creneau.correspondence.views.common import document_download, page
 from creneau.correspondence.views.counter import WITNESS_ATTESTATION
 from creneau.evidence.attempts import Incoming
 from creneau.evidence.uploads import UploadError
+from creneau.screenshots.offered import read_offered
+from creneau.screenshots.telling import tell_volunteer
 
 
 def _journey(case: Case) -> AnefJourney:
@@ -88,6 +90,12 @@ def anef_blocking(request: HttpRequest, reference: str) -> HttpResponse:
     data = form.cleaned_data
     upload = data["screenshot"]
     try:
+        screenshot = Incoming(read(upload), upload.name or "capture", "capture-anef")
+        filed = seal_all(case, [screenshot])
+        # What the screenshot shows (place, time, a picture already used) is read and kept.
+        offered = read_offered(
+            case, [screenshot], declared_at=data["at"], declared_outcome=data["outcome"]
+        )
         record(
             case,
             channel=Channel.ONLINE,
@@ -95,13 +103,15 @@ def anef_blocking(request: HttpRequest, reference: str) -> HttpResponse:
             at=data["at"],
             note=blocking_note(data),
             user=request.user,
-            files=[Incoming(read(upload), upload.name or "capture", "capture-anef")],
+            files=filed,
             detail={"step": data["step"].strip(), "message": data["message"].strip()},
+            offered=offered,
         )
     except UploadError as exc:
         form.add_error("screenshot", str(exc))
         return _anef_page(request, case, blocking=form, status=400)
     messages.success(request, _("Blocage du téléservice enregistré, capture scellée."))
+    tell_volunteer(request, offered)
     return redirect("anef", reference=case.reference)
 
 

@@ -15,7 +15,13 @@ from creneau.watch.screenshot.checks import (
     message_for,
 )
 from creneau.watch.screenshot.image import UnreadableImageError
-from creneau.watch.screenshot.reading import Fingerprint, Reading, fingerprint, read_screenshot
+from creneau.watch.screenshot.reading import (
+    Fingerprint,
+    Reading,
+    fingerprint,
+    ocr_pixels,
+    read_screenshot,
+)
 from creneau.watch.screenshot.values import (
     as_json,
     stored_values,
@@ -35,6 +41,7 @@ __all__ = [
     "check",
     "fingerprint",
     "message_for",
+    "ocr_pixels",
     "read_screenshot",
     "stored_values",
     "stored_warnings",

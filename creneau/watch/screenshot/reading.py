@@ -14,13 +14,14 @@
 """
 
 import hashlib
+import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from PIL import Image, ImageOps, ImageStat
+from PIL import Image, ImageOps, ImageStat, UnidentifiedImageError
 
 from creneau.lib import ocr
 from creneau.watch import signals as s
@@ -36,6 +37,8 @@ _TEXT_SCALE = 1.5
 _PHONE_CSS_WIDTH = 390  # phones lay pages out 360–430 CSS px wide
 _DESKTOP_HIDPI_WIDTH = 2400  # wider desktop captures are taken at 2 device px per CSS px
 _MAX_SCALE = 2.0
+_ORIENTATION = 0x0112  # EXIF tag: 5 to 8 turn the picture a quarter
+_TURNED = frozenset({5, 6, 7, 8})
 # Below this mean word confidence (Tesseract's 0–100) a statement is a guess, not a reading.
 MIN_STATEMENT_CONFIDENCE = 70.0
 # Where the device's own lines are, as a share of the image height.
@@ -190,11 +193,30 @@ def read_screenshot(
 
 
 def ocr_scale(picture: Picture) -> float:
-    if picture.phone_shaped:
-        pixel_ratio = picture.width / _PHONE_CSS_WIDTH
+    return _scale(picture.width, picture.height)
+
+
+def _scale(width: int, height: int) -> float:
+    phone = height >= 1.5 * width  # as ``Picture.phone_shaped``
+    if phone:
+        pixel_ratio = width / _PHONE_CSS_WIDTH
     else:
-        pixel_ratio = 2.0 if picture.width >= _DESKTOP_HIDPI_WIDTH else 1.0
-    return min(_MAX_SCALE, max(0.25, (_TEXT_SCALE if picture.phone_shaped else 2.0) / pixel_ratio))
+        pixel_ratio = 2.0 if width >= _DESKTOP_HIDPI_WIDTH else 1.0
+    return min(_MAX_SCALE, max(0.25, (_TEXT_SCALE if phone else 2.0) / pixel_ratio))
+
+
+def ocr_pixels(data: bytes) -> int:
+    """How many pixels the OCR would read (the reading's cost grows with it), from the image's
+    header alone; raises ``UnreadableImageError`` for a file that is not an image."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            if image.getexif().get(_ORIENTATION) in _TURNED:
+                width, height = height, width
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise pictures.UnreadableImageError("ce fichier n'est pas une image lisible") from exc
+    scale = _scale(width, height)
+    return round(width * scale) * round(height * scale)
 
 
 def _ocr_lines(picture: Picture) -> tuple[list[Line], str]:

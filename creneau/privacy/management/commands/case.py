@@ -2,12 +2,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from creneau.accounts import audit
 from creneau.accounts.models import AuditEvent, Organisation
-from creneau.cases.models import Case
+from creneau.cases.models import Case, Channel, Outcome
 from creneau.lib.storage import StorageError
 from creneau.privacy.erasure import erase_case
 from creneau.privacy.transfer import (
@@ -18,7 +19,10 @@ from creneau.privacy.transfer import (
     load_file,
     write_export,
 )
+from creneau.privacy.transfer_screenshots import FileReading, read_screenshots
 from creneau.privacy.transfer_sections import DocumentImportError
+from creneau.screenshots.bulk import report, run_import
+from creneau.screenshots.models import ScreenshotImport
 
 
 class Command(BaseCommand):
@@ -34,6 +38,18 @@ class Command(BaseCommand):
         exporting.add_argument("case", help="case reference")
         exporting.add_argument("--out", type=Path, help="folder for case.json and its files")
         exporting.add_argument("--json", action="store_true")
+        shots = sub.add_parser(
+            "screenshots", help="import a folder or zip of screenshots as attempts of a case"
+        )
+        shots.add_argument("case", help="case reference")
+        shots.add_argument("path", type=Path, help="a folder, a zip or one image")
+        shots.add_argument(
+            "--outcome",
+            default=Outcome.NO_SLOT,
+            choices=[Outcome.NO_SLOT, Outcome.CLOSED, Outcome.ERROR, Outcome.UNKNOWN],
+            help="what the screenshots show, as declared (default: no_slot)",
+        )
+        shots.add_argument("--json", action="store_true")
         erasing = sub.add_parser("erase", help="erase a case, its person and its evidence")
         erasing.add_argument("case", help="case reference")
         erasing.add_argument("--yes", action="store_true", help="confirm the erasure")
@@ -43,6 +59,8 @@ class Command(BaseCommand):
             self._import(options["file"], options["org"], options["json"])
         elif options["action"] == "export":
             self._export(options["case"], options["out"])
+        elif options["action"] == "screenshots":
+            self._screenshots(options["case"], options["path"], options["outcome"], options["json"])
         else:
             self._erase(options["case"], options["yes"])
 
@@ -70,8 +88,11 @@ class Command(BaseCommand):
                     % {"ref": existing.reference}
                 )
             return
+        read = read_screenshots(parsed, settings.TIME_ZONE)
+        self._tell(read)
+        by_file = {(r.index, r.name): r.checked for r in read if r.checked is not None}
         try:
-            case = import_case(parsed, organisation)
+            case = import_case(parsed, organisation, screenshots=by_file)
         except StorageError as exc:  # a full disk, a quota: the transaction rolled back
             message = _("Preuves impossibles à stocker, rien n'a été importé : %(error)s")
             raise CommandError(message % {"error": exc}, returncode=1) from None
@@ -80,9 +101,55 @@ class Command(BaseCommand):
             raise CommandError(message % {"error": exc}, returncode=1) from None
         audit.record(None, organisation, case.reference, AuditEvent.Action.CREATE, "import")
         if as_json:
-            self.stdout.write(json.dumps({"case": case.reference}))
+            shots = [r.as_json() for r in read]
+            self.stdout.write(
+                json.dumps({"case": case.reference, "screenshots": shots}, ensure_ascii=False)
+            )
         else:
             self.stdout.write(_("Dossier importé : %(ref)s") % {"ref": case.reference})
+
+    def _tell(self, read: list[FileReading]) -> None:
+        """Each screenshot that shows something else, on standard error (it is still imported,
+        set aside until a volunteer decides)."""
+        for item in read:
+            where = f"attempts[{item.index}] {item.name}"
+            if item.checked is None:
+                self.stderr.write(
+                    _("%(where)s : capture non lue (%(why)s)")
+                    % {"where": where, "why": item.reason}
+                )
+                continue
+            for warning in item.checked.warnings:
+                self.stderr.write(f"{where} : {warning.message}")
+
+    def _screenshots(self, reference: str, path: Path, outcome: str, as_json: bool) -> None:
+        """Each file read, checked and recorded as an attempt (progress on standard error)."""
+        case = find_case(reference)
+        job = ScreenshotImport.objects.create(
+            case=case, channel=Channel.ONLINE, outcome=outcome, source=str(path.absolute())
+        )
+
+        def progress(done: int, total: int, name: str) -> None:
+            if name:
+                self.stderr.write(f"{done + 1}/{total} {name}")
+
+        job = run_import(str(job.pk), progress)
+        if job.state == ScreenshotImport.State.FAILED:
+            raise CommandError(job.error, returncode=1)
+        audit.record(
+            None, case.organisation, case.reference, AuditEvent.Action.CHANGE, "import de captures"
+        )
+        done = report(job)
+        if as_json:
+            self.stdout.write(json.dumps(done, ensure_ascii=False, indent=2))
+            return
+        for entry in done["files"]:
+            why = entry.get("reason") or "; ".join(w["message"] for w in entry.get("warnings", []))
+            self.stdout.write(f"{entry['name']} : {entry['status']}" + (f" — {why}" if why else ""))
+        self.stdout.write(
+            _("%(n)d tentatives enregistrées, %(a)d mises de côté, %(s)d fichiers non importés.")
+            % {"n": done["recorded"], "a": done["set_aside"], "s": done["skipped"]}
+        )
 
     def _export(self, reference: str, out: Path | None) -> None:
         case = find_case(reference)

@@ -3,15 +3,11 @@
 Reads the image (text, outcome, when and where), then compares it with the case (``--case``:
 its département, démarche and other screenshots) and with the declared time (``--at``). Nothing
 is stored. Exit 0 when the image was read, 1 when it is not a readable image or the case is
-unknown, 2 on a usage error.
-
-``check_for_case`` is the one call the upload, import and assessment paths make (read, compare
-with the case, and store the reading beside the sealed file); it reads the cases and evidence
-models, so it lives with the command until the layout gives it a home above both.
+unknown, 2 on a usage error. The comparison with a case is ``screenshots.checking``, the one
+every upload and import path uses.
 """
 
 import json
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -22,27 +18,18 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from creneau.cases.models import Attempt, AttemptFile, Case
-from creneau.evidence import readings
-from creneau.evidence.models import ScreenshotReading
-from creneau.lib import storage
+from creneau.cases.models import Case
 from creneau.lib.ocr import OcrUnavailableError
+from creneau.screenshots.checking import expectation_for_case
 from creneau.watch.screenshot import (
     Expectation,
-    KnownImage,
     Reading,
-    ScreenshotWarning,
     UnreadableImageError,
     as_json,
     check,
-    fingerprint,
     read_screenshot,
-    stored_values,
-    stored_warnings,
     zone_for_department,
 )
-
-_IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp")
 
 
 class Command(BaseCommand):
@@ -125,112 +112,6 @@ def _read(path: Path) -> bytes:
             _("Impossible de lire %(path)s : %(reason)s") % {"path": path, "reason": exc.strerror},
             returncode=1,
         ) from exc
-
-
-@dataclass(frozen=True)
-class CaseReading:
-    reading: Reading
-    warnings: list[ScreenshotWarning]
-    stored: ScreenshotReading | None  # None unless asked to record
-
-    @property
-    def set_aside(self) -> bool:
-        """A blocking warning: the screenshot does not count until a volunteer overrides it."""
-        return any(w.blocking for w in self.warnings)
-
-
-def check_for_case(
-    case: Case,
-    data: bytes,
-    filename: str,
-    *,
-    declared_at: datetime | None = None,
-    date_only: bool = False,
-    declared_outcome: str = "no_slot",
-    attempt_id: int | None = None,
-    record: bool = False,
-) -> CaseReading:
-    """Read a screenshot offered for ``case``, compare it, and (``record``) store the reading.
-
-    ``attempt_id``: the attempt the screenshot already belongs to (its own files are not
-    « another attempt's »). ``record`` needs the file already in the evidence store (sealed by
-    ``seal_upload`` or a case import). Raises ``UnreadableImageError`` for a file that is not a
-    readable image.
-    """
-    zone = zone_for_department(case.department_id, settings.TIME_ZONE)
-    reading = read_screenshot(data, filename, zone=zone, declared_at=declared_at)
-    expectation = expectation_for_case(
-        case,
-        declared_at=declared_at,
-        date_only=date_only,
-        declared_outcome=declared_outcome,
-        attempt_id=attempt_id,
-    )
-    warnings = check(reading, expectation)
-    stored = None
-    if record:
-        stored = readings.record_reading(
-            reading.sha256,
-            stored_values(reading),
-            stored_warnings(warnings),
-            reading.reader,
-            case=case,
-        )
-    return CaseReading(reading, warnings, stored)
-
-
-def expectation_for_case(
-    case: Case,
-    *,
-    declared_at: datetime | None = None,
-    date_only: bool = False,
-    declared_outcome: str = "",
-    attempt_id: int | None = None,
-) -> Expectation:
-    """What a screenshot for ``case`` should show, as plain values (reads the database)."""
-    procedure = case.procedure
-    words = " ".join(filter(None, [procedure.label if procedure else "", case.title, case.ground]))
-    return Expectation(
-        department=case.department_id,
-        procedure_slug=procedure.slug if procedure else "",
-        procedure_kind=case.procedure_kind,
-        procedure_words=words,
-        declared_at=declared_at,
-        declared_date_only=date_only,
-        declared_outcome=declared_outcome,
-        known_images=tuple(known_images_of(case, attempt_id=attempt_id)),
-        today=timezone.localdate(),
-        zone=zone_for_department(case.department_id, settings.TIME_ZONE),
-    )
-
-
-def known_images_of(case: Case, *, attempt_id: int | None = None) -> list[KnownImage]:
-    """Screenshots attached to the case's other attempts: stored readings, else fingerprints."""
-    stored = {row["sha256"]: row for row in readings.known_images(case)}
-    known: list[KnownImage] = []
-    files = AttemptFile.objects.filter(attempt__case=case)
-    if attempt_id is not None:
-        files = files.exclude(attempt_id=attempt_id)
-    for item in files.select_related("attempt", "blob").order_by("attempt__at", "id"):
-        sha = item.blob.sha256
-        if item.blob.media_type not in ("", *_IMAGE_TYPES):
-            continue
-        label = _label(item.attempt)
-        if sha in stored:
-            row = stored[sha]
-            known.append(KnownImage(sha, row["perceptual_hash"], row["clock"], label))
-            continue
-        try:
-            print_ = fingerprint(storage.read(sha))
-        except (UnreadableImageError, storage.StorageError):
-            continue  # not an image (an e-mail, a PDF) or a file no longer stored
-        known.append(KnownImage(sha, print_.perceptual_hash, print_.clock, label))
-    return known
-
-
-def _label(attempt: Attempt) -> str:
-    local = timezone.localtime(attempt.at)
-    return _("la tentative du %(date)s") % {"date": f"{local:%d/%m/%Y à %H:%M}"}
 
 
 def _as_text(reading: Reading, messages: list[str]) -> str:

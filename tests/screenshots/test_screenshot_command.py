@@ -15,7 +15,7 @@ from creneau.evidence.seal import blob_row
 from creneau.lib import storage
 from tests.conftest import make_case
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 CONTRACT_KEYS = {"outcome", "text", "taken_at", "taken_at_source", "host", "prefecture", "warnings"}
 
 
@@ -115,7 +115,7 @@ def test_the_installed_command_exits_1_on_a_broken_image(tmp_path):
 @pytest.mark.django_db
 def test_one_call_reads_checks_and_stores_a_screenshot_for_a_case(personas, shots):
     from creneau.evidence.readings import latest_reading, set_aside
-    from creneau.watch.management.commands.screenshot import check_for_case
+    from creneau.screenshots.checking import check_for_case
 
     case = make_case(personas.group, procedure_kind="first_application")
     shot = shots["phone_other_prefecture"]
@@ -132,7 +132,7 @@ def test_one_call_reads_checks_and_stores_a_screenshot_for_a_case(personas, shot
 @pytest.mark.browser
 @pytest.mark.django_db
 def test_the_same_file_attached_again_to_another_attempt_is_a_duplicate(personas, shots):
-    from creneau.watch.management.commands.screenshot import check_for_case
+    from creneau.screenshots.checking import check_for_case
 
     case = make_case(personas.group, procedure_kind="first_application")
     shot = shots["phone_no_slot"]
