@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from creneau.cases.forms import OwnIds
 from creneau.cases.models import AnefJourney, Case, Outcome
-from creneau.catalog.models import Prefecture
-from creneau.correspondence.forms import ScanField, WhenField
+from creneau.correspondence.forms import CounterVisitForm, ScanField, WhenField
 
 
 class AnefJourneyForm(OwnIds, forms.ModelForm[AnefJourney]):
@@ -62,8 +61,9 @@ class BlockingForm(OwnIds, forms.Form):
     )
 
 
-class PanVisitForm(OwnIds, forms.Form):
-    """A visit to a point d'accueil numérique: where, what happened, whether someone saw it."""
+class PanVisitForm(CounterVisitForm):
+    """A visit to a point d'accueil numérique: where, what happened, whether someone saw it, and
+    the document handed over when the agent could not file the application either."""
 
     OUTCOMES = [
         (Outcome.REFUSED, _("Reçu·e, mais le dépôt en ligne n'a pas abouti")),
@@ -71,21 +71,7 @@ class PanVisitForm(OwnIds, forms.Form):
         (Outcome.ANSWERED, _("Reçu·e, avec une réponse (à noter ci-dessous)")),
     ]
 
-    at = WhenField(label=_("Date et heure de la visite"))
-    site = forms.ModelChoiceField(
-        queryset=Prefecture.objects.none(), label=_("Lieu"), empty_label=None
-    )
     outcome = forms.ChoiceField(label=_("Ce qui s'est passé"), choices=OUTCOMES)
-    said = forms.CharField(
-        label=_("Ce qui a été dit"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
-        required=False,
-        help_text=_("Les mots de l'agent, le plus fidèlement possible. Pas de nom de témoin ici."),
-    )
-    witnessed = forms.BooleanField(
-        label=_("Une personne m'accompagnait et peut témoigner"), required=False
-    )
     certifies = forms.BooleanField(
         label=_("Un document remis constate que le dépôt en ligne est impossible"),
         required=False,
@@ -93,12 +79,8 @@ class PanVisitForm(OwnIds, forms.Form):
     proof = ScanField(label=_("Document remis ou photo (facultatif)"), required=False)
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["site"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = case.department.sites.all()
-        if case.prefecture_id:
-            self.initial.setdefault("site", case.prefecture_id)
+        super().__init__(*args, case=case, **kwargs)
+        self.fields["said"].required = False
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
