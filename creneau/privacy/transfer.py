@@ -16,15 +16,12 @@ exact instant and kept as such.
 
 import datetime
 import difflib
-import errno
 import hashlib
 import json
 import mimetypes
-import os
-import stat
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -38,18 +35,22 @@ from creneau.assessment.services import refresh_assessment
 from creneau.cases.models import ONLINE_OUTCOMES, Attempt, AttemptFile, Case, Person
 from creneau.catalog.loader import normalise_department
 from creneau.catalog.models import BookingPage, Department, Procedure, guess_system
-from creneau.evidence import uploads
 from creneau.evidence.attempts import Filed, record_attempt
 from creneau.evidence.models import Blob
 from creneau.evidence.states import Evidence, evidence_of
 from creneau.lib import storage
 from creneau.privacy import transfer_sections as sections
 from creneau.privacy.models import ImportedCase
+from creneau.privacy.transfer_reading import (
+    PendingFile,
+    Problems,
+    parse_date,
+    read_files,
+)
 from creneau.screenshots.checking import CaseReading, keep
 
 SCHEMA = json.loads((Path(__file__).with_name("case.schema.json")).read_text())
 PARIS = ZoneInfo("Europe/Paris")
-MAX_FILE_BYTES = 50 * 1024 * 1024
 PERSON_FIELDS = [
     "family_name",
     "given_names",
@@ -64,23 +65,6 @@ PERSON_FIELDS = [
 FACT_FIELDS = ["unexecuted_oqtf", "employment", "social_benefits", "department_confirmed"]
 DATE_FACTS = ["application_filed_on", "refused_on"]
 FORMAT = 2
-
-
-@dataclass
-class Problems:
-    """Every problem found in a file, each naming its field; and notes that refuse nothing."""
-
-    items: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def add(self, path: str, message: str) -> None:
-        self.items.append(f"{path or _('(racine)')} : {message}")
-
-    def note(self, path: str, message: str) -> None:
-        self.notes.append(f"{path} : {message}")
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
 
 
 class CaseFormatError(Exception):
@@ -165,16 +149,6 @@ def unknown_keys(data: dict[str, Any], problems: Problems) -> list[str]:
     return ignored
 
 
-def parse_date(value: object, path: str, problems: Problems) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        problems.add(path, _("date invalide « %(value)s » (format AAAA-MM-JJ)") % {"value": value})
-        return None
-
-
 def _offset(delta: datetime.timedelta | None) -> str:
     minutes = int((delta or datetime.timedelta()).total_seconds() // 60)
     sign = "+" if minutes >= 0 else "-"
@@ -230,90 +204,6 @@ def parse_moment(
         problems.add(path, _("date dans le futur : une tentative ne peut pas être à venir"))
         return None
     return moment
-
-
-@dataclass(frozen=True)
-class PendingFile:
-    name: str
-    data: bytes
-
-
-def read_files(paths: list[str], base: Path, where: str, problems: Problems) -> list[PendingFile]:
-    """Files named relative to the JSON file: regular files inside its folder, reached without
-    following any link (a link could lead to the server's keys or system files)."""
-    found = []
-    for index, name in enumerate(paths):
-        path = f"{where}.files[{index}]"
-        relative = PurePosixPath(name)
-        if relative.is_absolute() or ".." in relative.parts or not relative.parts:
-            problems.add(path, _("chemin refusé : il doit rester dans le dossier du fichier JSON"))
-            continue
-        try:
-            data = _read_inside(base, relative.parts)
-            if data.lstrip(b"\r\n\t ").startswith(b"%PDF-"):
-                uploads.check_pdf(data)  # no PDF that acts on opening, as for uploads
-        except _Refused as refusal:
-            problems.add(path, f"{refusal} : {name}")
-        except uploads.UploadError as refusal:
-            problems.add(path, f"{refusal} ({name})")
-        else:
-            found.append(PendingFile(relative.name, data))
-    return found
-
-
-class _Refused(Exception):
-    pass
-
-
-_NOFOLLOW = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
-
-
-def _read_inside(base: Path, parts: tuple[str, ...]) -> bytes:
-    """Walk from ``base`` one name at a time with ``O_NOFOLLOW``: no component may be a link."""
-    try:
-        folder = os.open(base, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    except OSError:
-        raise _Refused(_("dossier illisible")) from None
-    try:
-        for part in parts[:-1]:
-            inner = _open_component(part, folder, os.O_DIRECTORY)
-            os.close(folder)
-            folder = inner
-        handle = _open_component(parts[-1], folder, os.O_NONBLOCK)  # a FIFO would block
-    finally:
-        os.close(folder)
-    with os.fdopen(handle, "rb") as stream:
-        status = os.fstat(stream.fileno())
-        if not stat.S_ISREG(status.st_mode):
-            raise _Refused(_("pas un fichier ordinaire"))
-        if status.st_size > MAX_FILE_BYTES:
-            raise _Refused(_("fichier trop volumineux (50 Mo au plus)"))
-        data = stream.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise _Refused(_("fichier trop volumineux (50 Mo au plus)"))
-    return data
-
-
-def _open_component(name: str, folder: int, flags: int) -> int:
-    try:
-        return os.open(name, _NOFOLLOW | flags, dir_fd=folder)
-    except FileNotFoundError:
-        raise _Refused(_("fichier introuvable")) from None
-    except OSError as exc:
-        if exc.errno in {errno.ELOOP, errno.EMLINK} or _is_link(name, folder):
-            raise _Refused(
-                _("lien symbolique refusé (seuls les vrais fichiers du dossier)")
-            ) from None
-        if exc.errno == errno.ENOTDIR:
-            raise _Refused(_("fichier introuvable")) from None
-        raise _Refused(_("fichier illisible")) from None
-
-
-def _is_link(name: str, folder: int) -> bool:
-    try:
-        return stat.S_ISLNK(os.lstat(name, dir_fd=folder).st_mode)
-    except OSError:
-        return False
 
 
 @dataclass

@@ -13,7 +13,8 @@ from typing import Any
 from creneau.cases.models import Channel
 from creneau.catalog.models import Procedure
 from creneau.lib.ocr import OcrUnavailableError
-from creneau.privacy.transfer import Parsed, PendingFile
+from creneau.privacy.transfer import Parsed
+from creneau.privacy.transfer_reading import PendingFile
 from creneau.screenshots.checking import (
     CaseReading,
     Declared,

@@ -30,6 +30,7 @@ from creneau.court.followups import status_after
 from creneau.evidence.models import CaseDocument
 from creneau.evidence.uploads import UploadError, seal_upload
 from creneau.lib import storage
+from creneau.privacy.transfer_reading import parse_date, read_files
 
 _ORDER_KINDS = {
     "injunction": CourtEvent.Kind.INJUNCTION,
@@ -75,8 +76,6 @@ class PendingDocument:
 
 
 def _date(value: object, path: str, problems: Any) -> datetime.date | None:
-    from creneau.privacy.transfer import parse_date
-
     return parse_date(value, path, problems)
 
 
@@ -121,8 +120,6 @@ def _event_kind(raw: dict[str, Any], where: str, problems: Any) -> str | None:
 
 
 def check_documents(documents: object, base: Path, problems: Any) -> list[PendingDocument]:
-    from creneau.privacy.transfer import read_files
-
     found = []
     for index, raw in enumerate(documents if isinstance(documents, list) else []):
         if not isinstance(raw, dict) or not isinstance(raw.get("file"), str):
