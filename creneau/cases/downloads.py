@@ -1,9 +1,11 @@
 """A folder sent as a zip download, built on disk past a size rather than in memory."""
 
+import io
 import tempfile
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import IO
 
 from django.http import FileResponse
 
@@ -14,11 +16,27 @@ def folder_as_zip(folder: Path, filename: str, extra: Mapping[str, str] = {}) ->
     """Every file under ``folder`` (paths relative to it), plus ``extra`` texts at the top."""
     # Closed by FileResponse once sent.
     spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
-    with zipfile.ZipFile(spooled, "w", zipfile.ZIP_DEFLATED) as archive:
+    _zip_into(spooled, folder, extra)
+    spooled.seek(0)
+    return FileResponse(spooled, as_attachment=True, filename=filename)
+
+
+def zip_bytes(folder: Path) -> bytes:
+    """The same zip as :func:`folder_as_zip`, as bytes (to be kept in the evidence store)."""
+    out = io.BytesIO()
+    _zip_into(out, folder, {})
+    return out.getvalue()
+
+
+def bytes_as_zip(data: bytes, filename: str) -> FileResponse:
+    """A zip already made (read back from the store) sent as a download."""
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=filename)
+
+
+def _zip_into(target: IO[bytes], folder: Path, extra: Mapping[str, str]) -> None:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in extra.items():
             archive.writestr(name, text)
         for path in sorted(folder.rglob("*")):
             if path.is_file():
                 archive.write(path, path.relative_to(folder).as_posix())
-    spooled.seek(0)
-    return FileResponse(spooled, as_attachment=True, filename=filename)

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from creneau.cases.models import Case
+from creneau.evidence.models import Blob
 
 
 class BundleBuild(models.Model):
@@ -26,6 +27,12 @@ class BundleBuild(models.Model):
     steps_total = models.PositiveIntegerField(default=0)
     step = models.CharField(max_length=200, blank=True)
     options = models.JSONField(default=dict, blank=True)
+    # The finished bundle: one zip kept in the evidence store (every host reads it), and its
+    # bundle.json for the pages. ``folder`` is the older way: a folder on the building host.
+    archive = models.ForeignKey(
+        Blob, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    manifest = models.JSONField(default=dict, blank=True)
     folder = models.CharField(max_length=500, blank=True)
     error = models.TextField(blank=True)
     created_by = models.ForeignKey(

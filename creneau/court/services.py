@@ -1,5 +1,7 @@
 """Recording court events and added documents; running a bundle build with its progress."""
 
+import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -8,13 +10,17 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from creneau.cases.downloads import zip_bytes
 from creneau.cases.models import Case, CourtEvent
-from creneau.court.bundle import build_bundle
+from creneau.court.bundle import BUNDLE_JSON, build_bundle
 from creneau.court.errors import BundleError
 from creneau.court.followups import status_after
 from creneau.court.models import BundleBuild
-from creneau.evidence.models import CaseDocument, Upload
+from creneau.evidence.models import Blob, CaseDocument, Upload
 from creneau.evidence.uploads import seal_upload
+from creneau.lib import storage
+
+ZIP_MEDIA_TYPE = "application/zip"
 
 
 def record_event(case: Case, user: User | None, **fields: Any) -> CourtEvent:
@@ -43,14 +49,18 @@ def add_document(
     )
 
 
-def bundle_folder(build: BundleBuild) -> Path:
-    return Path(settings.DATA_DIR) / "bundles" / build.case.reference / str(build.pk)
+def building_folder(build: BundleBuild) -> Path:
+    """Where the bundle is drawn before it goes to the store (removed once it is there; the
+    case's erasure removes whatever a crash left)."""
+    folder = Path(settings.DATA_DIR) / "bundles" / build.case.reference
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def run_build(build_id: str) -> dict[str, Any]:
-    """Build a queued bundle, writing its progress on the row the bundle page polls."""
+    """Build a queued bundle, writing its progress on the row the bundle page polls; the
+    finished bundle is zipped once into the evidence store, where any host can serve it."""
     build = BundleBuild.objects.select_related("case").get(pk=build_id)
-    folder = bundle_folder(build)
     BundleBuild.objects.filter(pk=build.pk).update(state=BundleBuild.State.RUNNING)
 
     def progress(done: int, total: int, step: str) -> None:
@@ -58,16 +68,24 @@ def run_build(build_id: str) -> dict[str, Any]:
             steps_done=done, steps_total=total, step=step
         )
 
-    try:
-        result = build_bundle(build.case, folder, progress=progress, **build.options)
-    except BundleError as error:
-        _finish(build, BundleBuild.State.FAILED, error=str(error))
-        return {"state": "failed", "error": str(error)}
-    _finish(build, BundleBuild.State.DONE, folder=str(folder))
-    return {"state": "done", "files": len(result.files)}
+    with tempfile.TemporaryDirectory(prefix=".building-", dir=building_folder(build)) as work:
+        folder = Path(work) / "bundle"
+        try:
+            result = build_bundle(build.case, folder, progress=progress, **build.options)
+            data = zip_bytes(folder)
+            manifest = json.loads((folder / BUNDLE_JSON).read_text(encoding="utf-8"))
+            stored = storage.put(data)
+        except (BundleError, storage.StorageError) as error:
+            _finish(build, BundleBuild.State.FAILED, error=str(error))
+            return {"state": "failed", "error": str(error)}
+    archive, _ = Blob.objects.get_or_create(
+        sha256=stored.sha256, defaults={"size": stored.size, "media_type": ZIP_MEDIA_TYPE}
+    )
+    _finish(build, BundleBuild.State.DONE, archive=archive, manifest=manifest)
+    return {"state": "done", "files": len(result.files), "sha256": stored.sha256}
 
 
-def _finish(build: BundleBuild, state: str, **fields: str) -> None:
+def _finish(build: BundleBuild, state: str, **fields: Any) -> None:
     BundleBuild.objects.filter(pk=build.pk).update(
         state=state, finished_at=timezone.now(), **fields
     )

@@ -6,18 +6,20 @@ organisation gets a 404, as on the case page.
 
 import json
 from pathlib import Path
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from creneau.cases.access import case_or_404
-from creneau.cases.downloads import folder_as_zip
+from creneau.cases.downloads import bytes_as_zip, folder_as_zip
 from creneau.cases.models import Case, CourtEvent
 from creneau.court import services
 from creneau.court.bundle import BUNDLE_JSON
@@ -30,6 +32,7 @@ from creneau.documents.exhibits import exhibits_for, to_add
 from creneau.documents.generate import DocumentError, render_document
 from creneau.evidence.models import CaseDocument
 from creneau.evidence.uploads import MAX_BYTES, UploadError
+from creneau.lib import storage
 
 
 def _user(request: HttpRequest) -> User | None:
@@ -134,13 +137,23 @@ def bundle_page(request: HttpRequest, reference: str, build_id: str) -> HttpResp
 
 def missing_of(build: BundleBuild) -> list[str] | None:
     """What the built bundle lacks (its ``bundle.json``), ``None`` before it is built."""
-    if build.state != BundleBuild.State.DONE or not build.folder:
+    if build.state != BundleBuild.State.DONE:
+        return None
+    manifest = build.manifest if build.archive_id else _folder_manifest(build)
+    if manifest is None:
+        return None
+    return [str(item) for item in manifest.get("missing", [])]
+
+
+def _folder_manifest(build: BundleBuild) -> dict[str, Any] | None:
+    """A build kept as a folder on the building host (before bundles went to the store)."""
+    if not build.folder:
         return None
     try:
         manifest = json.loads((Path(build.folder) / BUNDLE_JSON).read_text())
     except (OSError, ValueError):
         return None
-    return [str(item) for item in manifest.get("missing", [])]
+    return manifest if isinstance(manifest, dict) else None
 
 
 @login_required
@@ -158,11 +171,23 @@ def bundle_status(request: HttpRequest, reference: str, build_id: str) -> JsonRe
 
 
 @login_required
-def bundle_zip(request: HttpRequest, reference: str, build_id: str) -> FileResponse:
+def bundle_zip(request: HttpRequest, reference: str, build_id: str) -> HttpResponseBase:
     build = _build(request, reference, build_id)
-    if build.state != BundleBuild.State.DONE or not Path(build.folder).is_dir():
+    if build.state != BundleBuild.State.DONE:
         raise Http404
-    return folder_as_zip(Path(build.folder), f"dossier-de-depot-{build.case.reference}.zip")
+    filename = f"dossier-de-depot-{build.case.reference}.zip"
+    if build.archive is None:  # an older build, kept as a folder on the host that built it
+        if not build.folder or not Path(build.folder).is_dir():
+            raise Http404
+        return folder_as_zip(Path(build.folder), filename)
+    try:
+        data = storage.read(build.archive.sha256)
+    except storage.Missing as missing:
+        raise Http404 from missing
+    except storage.Unavailable:
+        message = _("Le stockage des preuves ne répond pas : réessayez dans un moment.")
+        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+    return bytes_as_zip(data, filename)
 
 
 @login_required

@@ -21,6 +21,7 @@ from django.utils import timezone
 from creneau.assessment.models import CaseAssessment
 from creneau.cases.models import Attempt, AttemptFile, Case, Person
 from creneau.correspondence.models import MailDraft, RegisteredLetter
+from creneau.court.models import BundleBuild
 from creneau.evidence import journal
 from creneau.evidence.models import (
     Artefact,
@@ -58,7 +59,16 @@ def _blob_ids(case: Case) -> set[int]:
     ids |= set(Upload.objects.filter(case=case).values_list("filed_id", flat=True))
     anchors = JournalAnchor.objects.filter(entry__case=case)
     ids |= set(anchors.values_list("response_id", flat=True))
+    # Court bundles built from the web: zips of that evidence, in the store too.
+    builds = BundleBuild.objects.filter(case=case, archive__isnull=False)
+    ids |= set(builds.values_list("archive_id", flat=True))
     return ids
+
+
+def _folder_builds(case: Case) -> list[Path]:
+    """Bundles built before they went to the store: folders on the host that built them."""
+    rows = BundleBuild.objects.filter(case=case, archive__isnull=True).exclude(folder="")
+    return [Path(folder) for folder in rows.values_list("folder", flat=True)]
 
 
 def _delete_rows(case: Case) -> int:
@@ -96,6 +106,7 @@ def _still_referenced(blob_id: int) -> bool:
         or Seal.objects.filter(manifest_id=blob_id).exists()
         or Upload.objects.filter(Q(original_id=blob_id) | Q(filed_id=blob_id)).exists()
         or JournalAnchor.objects.filter(response_id=blob_id).exists()
+        or BundleBuild.objects.filter(archive_id=blob_id).exists()
     )
 
 
@@ -104,18 +115,32 @@ def erase_case(case: Case) -> Erased:
     reference = case.reference
     with transaction.atomic():
         blob_ids = _blob_ids(case)
+        old_folders = _folder_builds(case)
         attempts = _delete_rows(case)
         orphans = [b for b in blob_ids if not _still_referenced(b)]
         digests = list(Blob.objects.filter(id__in=orphans).values_list("sha256", flat=True))
         Blob.objects.filter(id__in=orphans).delete()
     removed, kept = _erase_files(digests)  # files last: a failed transaction keeps them all
-    # Court bundles built from the web are copies of that evidence (on this host's disk);
-    # screenshots sent for an import not yet read are the person's files too.
+    # Bundles built before they went to the store, or left half-built by a crash, on this
+    # host's disk; screenshots sent for an import not yet read are the person's files too.
     shutil.rmtree(Path(settings.DATA_DIR) / "bundles" / reference, ignore_errors=True)
     shutil.rmtree(Path(settings.DATA_DIR) / "imports" / reference, ignore_errors=True)
+    kept += _folders_elsewhere(old_folders)
     transaction.on_commit(lambda: journal.record_erased(reference))  # erased, not truncated
     transaction.on_commit(fold_write_ahead_log)  # outside any transaction, or it cannot run
     return Erased(reference, attempts, removed, tuple(kept))
+
+
+def _folders_elsewhere(folders: list[Path]) -> list[str]:
+    """Old bundle folders this host may not have removed: still here, or (with a shared store,
+    so several hosts) possibly on the worker that built them."""
+    shared = settings.EVIDENCE_STORE != "local"
+    return [
+        f"{folder}: a bundle folder built before bundles went to the store; "
+        "remove it on the host that built it"
+        for folder in folders
+        if shared or folder.exists()
+    ]
 
 
 def _erase_files(digests: list[str]) -> tuple[int, list[str]]:

@@ -8,7 +8,9 @@ bundle). The scenario: worker-1 seals a capture of case A; the S3 server restart
 killed (SIGKILL, with its Chromium) while it waits on the page for case B; the scheduler's lease
 brings case B back and both workers run the queue. Then: each case has exactly one sealed
 attempt, every blob is in the bucket and on no host's disk, and the web host, which wrote
-nothing, verifies the whole store and builds a bundle from it.
+nothing, verifies the whole store and builds a bundle from it. Last, a bundle started as from the
+web page is built by worker-1 (the ``default`` queue) and downloaded by the web host from the
+bucket.
 """
 
 import json
@@ -81,6 +83,32 @@ row = EvidenceSchedule.objects.get(case__reference="{reference}").pk
 mine = lambda w: w.kind == "evidence" and w.row_id == row
 report = scheduler.tick(later, dispatch=lambda w: mine(w) and tasks.enqueue(w))
 print(sum(map(mine, report.claimed)))
+"""
+
+START_BUNDLE = """
+from creneau.cases.models import Case
+from creneau.court.models import BundleBuild
+from creneau.court.tasks import build_bundle_task
+build = BundleBuild.objects.create(case=Case.objects.get(reference="{reference}"))
+build_bundle_task.enqueue(str(build.pk))
+print(build.pk)
+"""
+
+DOWNLOAD_BUNDLE = """
+import hashlib
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+from creneau.accounts.models import Member
+from creneau.court.models import BundleBuild
+build = BundleBuild.objects.select_related("case", "archive").get(pk="{build}")
+user = User.objects.create_user("web-volunteer")
+Member.objects.create(user=user, organisation=build.case.organisation, role="volunteer")
+client = Client(HTTP_HOST="localhost")
+client.force_login(user)
+answer = client.get(reverse("court-bundle-zip", args=[build.case.reference, build.pk]))
+data = b"".join(answer.streaming_content) if answer.status_code == 200 else b""
+print(build.state, answer.status_code, hashlib.sha256(data).hexdigest() == build.archive.sha256)
 """
 
 
@@ -226,3 +254,19 @@ def test_two_worker_hosts_a_killed_worker_and_a_restarted_bucket_lose_nothing_an
     assert bundle.returncode in {0, 1}, bundle.stderr[-3000:]
     copied = set(json.loads(bundle.stdout)["files"].values())
     assert copied & {digest for (digest,) in blobs}  # evidence read from the bucket, copied out
+
+    # A bundle started on the web host is built by worker-1, and sent by the web host.
+    build = manage(env["web"], "shell", "-c", START_BUNDLE.format(reference=case_a)).stdout
+    command = [sys.executable, "manage.py", "db_worker", "--queue-name", "default", "--batch"]
+    command += ["--no-startup-delay", "--no-reload", "--interval", "0.1"]
+    built = subprocess.run(
+        command, cwd=ROOT, env=env["worker-1"], capture_output=True, text=True, timeout=300
+    )
+    assert built.returncode == 0, built.stderr[-3000:]
+    assert not [p for p in (tmp_path / "worker-1").rglob("bundles/**/*") if p.is_file()]
+    download = DOWNLOAD_BUNDLE.format(build=build.split()[-1])
+    assert manage(env["web"], "shell", "-c", download).stdout.split()[-3:] == [
+        "done",
+        "200",
+        "True",
+    ]
