@@ -38,6 +38,10 @@ def test_an_admin_adds_a_volunteer_who_sets_a_password_and_logs_in(
     assert grave_violations(phone) == []
     save_screenshot(phone, "organisation-link-360")
     assert Member.objects.get(user__username="fatou").organisation == personas.group
+    phone.get_by_role("link", name="Serveur d'envoi des courriels").click()
+    expect(phone.locator("#id_host")).to_be_visible()
+    assert_fits_the_screen(phone)
+    assert grave_violations(phone) == []
 
     # The volunteer, on her own phone, opens the link she was given.
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
