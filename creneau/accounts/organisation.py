@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
-from creneau.accounts import audit
+from creneau.accounts import audit, twofactor
 from creneau.accounts.forms import AddMemberForm
 from creneau.accounts.models import AuditEvent, MailSettings, Member, Organisation, organisations_of
 
@@ -82,12 +82,13 @@ def _render(
     status: int = 200,
     link: dict[str, str] | None = None,
 ) -> HttpResponse:
-    members = organisation.members.select_related("user").order_by("user__username")
+    members = list(organisation.members.select_related("user").order_by("user__username"))
     context: dict[str, Any] = {
         "organisation": organisation,
         "members": members,
         "admins": sum(1 for m in members if m.is_admin),
         "roles": Member.Role.choices,
+        "with_two_factor": {m.user_id for m in members if twofactor.has_two_factor(m.user)},
         "form": form,
         "link": link,
         "mail_configured": MailSettings.objects.filter(organisation=organisation).exists(),
@@ -185,6 +186,26 @@ def remove_member(request: HttpRequest, slug: str, member_id: int) -> HttpRespon
     messages.success(request, _("%(name)s n'est plus membre.") % {"name": user.username})
     if user.pk == request.user.pk:
         return redirect("dashboard")
+    return redirect("organisation-settings", slug=organisation.slug)
+
+
+@login_required
+@require_POST
+def reset_two_factor(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
+    """A member lost their phone and their recovery codes: they enrol again at the next login.
+    Not for oneself (the security page asks for a current code)."""
+    organisation = _administered(request, slug)
+    member = _member(organisation, member_id)
+    if member.user_id == request.user.pk:
+        raise Http404
+    if twofactor.remove(member.user):
+        detail = f"double authentification réinitialisée : {member.user.username}"
+        _audit(request, organisation, AuditEvent.Action.CHANGE, detail)
+        messages.success(
+            request,
+            _("La double authentification de %(name)s est réinitialisée.")
+            % {"name": member.user.username},
+        )
     return redirect("organisation-settings", slug=organisation.slug)
 
 

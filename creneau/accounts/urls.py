@@ -30,6 +30,11 @@ urlpatterns = [
     path(f"{ORG}/membres/ajouter/", organisation.add_member, name="organisation-add-member"),
     path(f"{MEMBER}/role/", organisation.change_role, name="organisation-member-role"),
     path(f"{MEMBER}/retirer/", organisation.remove_member, name="organisation-member-remove"),
+    path(
+        f"{MEMBER}/double-authentification/",
+        organisation.reset_two_factor,
+        name="organisation-member-two-factor",
+    ),
     path(f"{MEMBER}/lien/", organisation.new_link, name="organisation-member-link"),
     path(
         "compte/mot-de-passe/<uidb64>/<token>/",

@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from creneau.accounts import twofactor
 from creneau.accounts.models import AuditEvent, Member, Organisation
 from tests.conftest import make_member
 
@@ -52,6 +53,7 @@ def test_another_organisations_admin_gets_a_404_on_every_route(personas, admin_c
         (reverse("organisation-member-role", args=[slug, alice.pk]), {"role": "admin"}),
         (reverse("organisation-member-remove", args=[slug, alice.pk]), {}),
         (reverse("organisation-member-link", args=[slug, alice.pk]), {}),
+        (reverse("organisation-member-two-factor", args=[slug, alice.pk]), {}),
         (reverse("mail-settings", args=[slug]), {"host": "smtp.example.org"}),
     ]
     for url, data in posts:
@@ -233,3 +235,28 @@ def test_the_first_run_checklist_invites_through_the_organisation_page(personas)
     page = client.get(reverse("dashboard")).content.decode()
     checklist = page[page.index('id="first-steps"') :]
     assert f'href="{reverse("organisation-home")}">dans les réglages' in checklist
+
+
+def test_an_admin_resets_the_second_factor_of_a_member_who_lost_their_phone(personas, admin_client):
+    device = twofactor.start_enrolment(personas.alice)
+    device.confirmed = True
+    device.save()
+    assert twofactor.has_two_factor(personas.alice)
+    alice = member_of(personas.alice)
+    page = admin_client.get(settings_url(personas)).content.decode()
+    assert "Réinitialiser la double authentification pour alice" in page
+
+    admin_client.post(
+        reverse("organisation-member-two-factor", args=[personas.group.slug, alice.pk])
+    )
+
+    assert not twofactor.has_two_factor(personas.alice)
+    assert AuditEvent.objects.filter(
+        detail="double authentification réinitialisée : alice"
+    ).exists()
+
+
+def test_an_admin_cannot_reset_their_own_second_factor_here(personas, org_admin, admin_client):
+    diane = member_of(org_admin)
+    url = reverse("organisation-member-two-factor", args=[personas.group.slug, diane.pk])
+    assert admin_client.post(url).status_code == 404
