@@ -40,6 +40,19 @@ def _member(organisation: Organisation, member_id: int) -> Member:
     )
 
 
+def _answers_to_me(request: HttpRequest, member: Member) -> bool:
+    """Whether every organisation of the member's account is one the admin administers: only
+    then may the admin act on the account itself (its password link, its second factor)."""
+    administered = organisations_of(request.user, role=Member.Role.ADMIN)
+    return not member.user.memberships.exclude(organisation__in=administered).exists()
+
+
+OTHER_ORGANISATION = gettext_noop(
+    "Ce compte appartient aussi à une autre organisation : demandez à l'opérateur de "
+    "l'installation."
+)
+
+
 def _is_last_admin(member: Member) -> bool:
     admins = Member.objects.filter(organisation_id=member.organisation_id, role=Member.Role.ADMIN)
     return member.is_admin and admins.count() == 1
@@ -135,6 +148,9 @@ def new_link(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
     if member.user.has_usable_password():
         messages.error(request, _("Ce membre a déjà choisi son mot de passe."))
         return redirect("organisation-settings", slug=organisation.slug)
+    if not _answers_to_me(request, member):
+        messages.error(request, _(OTHER_ORGANISATION))
+        return redirect("organisation-settings", slug=organisation.slug)
     _audit(
         request,
         organisation,
@@ -198,7 +214,9 @@ def reset_two_factor(request: HttpRequest, slug: str, member_id: int) -> HttpRes
     member = _member(organisation, member_id)
     if member.user_id == request.user.pk:
         raise Http404
-    if twofactor.remove(member.user):
+    if not _answers_to_me(request, member):
+        messages.error(request, _(OTHER_ORGANISATION))
+    elif twofactor.remove(member.user):
         detail = f"double authentification réinitialisée : {member.user.username}"
         _audit(request, organisation, AuditEvent.Action.CHANGE, detail)
         messages.success(

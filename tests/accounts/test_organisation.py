@@ -260,3 +260,26 @@ def test_an_admin_cannot_reset_their_own_second_factor_here(personas, org_admin,
     diane = member_of(org_admin)
     url = reverse("organisation-member-two-factor", args=[personas.group.slug, diane.pk])
     assert admin_client.post(url).status_code == 404
+
+
+def test_an_account_shared_with_another_organisation_keeps_its_second_factor_and_password(
+    personas, admin_client
+):
+    """Its password link and second factor also guard the other organisation's cases."""
+    shared = User.objects.create_user("zoe")  # no password chosen yet
+    Member.objects.create(user=shared, organisation=personas.group)
+    Member.objects.create(user=shared, organisation=personas.other_group)
+    device = twofactor.start_enrolment(shared)
+    device.confirmed = True
+    device.save()
+    zoe = Member.objects.get(user=shared, organisation=personas.group)
+    slug = personas.group.slug
+
+    reset = admin_client.post(
+        reverse("organisation-member-two-factor", args=[slug, zoe.pk]), follow=True
+    )
+    link = admin_client.post(reverse("organisation-member-link", args=[slug, zoe.pk]), follow=True)
+
+    assert twofactor.has_two_factor(shared)
+    assert 'id="link-url"' not in link.content.decode()
+    assert "aussi à une autre organisation" in reset.content.decode()
