@@ -250,6 +250,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "creneau.accounts.context_processors.organisation_admin",
             ],
         },
     },

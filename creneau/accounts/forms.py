@@ -3,8 +3,11 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from creneau.accounts.models import Member
 
 
 class FirstRunForm(UserCreationForm[User]):
@@ -58,3 +61,30 @@ class CodeForm(forms.Form):
             )
         else:
             self.fields["code"].widget.attrs["inputmode"] = "numeric"
+
+
+class AddMemberForm(forms.Form):
+    """A new account for a volunteer, added to an organisation by one of its admins. No
+    password here: the admin passes on a one-time link where the volunteer chooses it."""
+
+    username = forms.CharField(
+        label=_("Identifiant de connexion"),
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_("Lettres, chiffres et @ . + - _ seulement. Par exemple : prenom.nom."),
+        widget=forms.TextInput(attrs={"autocapitalize": "none", "spellcheck": "false"}),
+    )
+    email = forms.EmailField(
+        label=_("Adresse électronique (facultatif)"),
+        required=False,
+        help_text=_("Aucun courriel n'est envoyé : elle sert à reconnaître le compte."),
+    )
+    role = forms.ChoiceField(label=_("Rôle"), choices=Member.Role, initial=Member.Role.VOLUNTEER)
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"].strip()
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(
+                _("Cet identifiant est déjà pris : choisissez-en un autre.")
+            )
+        return username

@@ -22,9 +22,9 @@ from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from creneau.accounts import twofactor
+from creneau.accounts import audit, twofactor
 from creneau.accounts.forms import CodeForm, FirstRunForm
-from creneau.accounts.models import Member, Organisation, organisations_of
+from creneau.accounts.models import AuditEvent, Member, Organisation, organisations_of
 
 log = logging.getLogger("creneau.accounts.twofactor")
 
@@ -244,5 +244,15 @@ def require_two_factor(request: HttpRequest, slug: str) -> HttpResponse:
         organisation.slug,
         request.user.pk,
     )
+    audit.record(
+        request.user,
+        organisation,
+        "*",
+        AuditEvent.Action.CHANGE,
+        "double authentification "
+        + ("obligatoire" if organisation.require_two_factor else "facultative"),
+    )
     messages.success(request, _("Le réglage de votre organisation est enregistré."))
+    if request.POST.get("back") == "organisation":
+        return redirect("organisation-settings", slug=organisation.slug)
     return redirect("account-security")

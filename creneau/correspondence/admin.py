@@ -49,6 +49,13 @@ class MailSettingsForm(forms.ModelForm[MailSettings]):
         return typed or (self.instance.password if self.instance.pk else None)
 
 
+class OrganisationMailSettingsForm(MailSettingsForm):
+    """The same form on the organisation's own page: its organisation is the page's."""
+
+    class Meta(MailSettingsForm.Meta):
+        fields = [f for f in MailSettingsForm.Meta.fields if f != "organisation"]
+
+
 @admin.register(MailSettings)
 class MailSettingsAdmin(OrganisationScopedAdmin):
     form = MailSettingsForm

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from creneau.correspondence.views import anef, contact, counter, letter, mail
+from creneau.correspondence.views import anef, contact, counter, letter, mail, settings
 
 CASE = "dossiers/<str:reference>"
 DRAFT = f"{CASE}/courriel/<int:draft_id>"
@@ -8,6 +8,10 @@ VISIT = f"{CASE}/guichet/<int:attempt_id>"
 PAN_VISIT = f"{CASE}/point-d-accueil/<int:attempt_id>"
 
 urlpatterns = [
+    path("compte/courriel/<slug:slug>/", settings.mail_settings, name="mail-settings"),
+    path(
+        "compte/courriel/<slug:slug>/essai/", settings.mail_settings_test, name="mail-settings-test"
+    ),
     path(f"{CASE}/courriel/", mail.mail_page, name="mail"),
     path(f"{CASE}/courriel/preparer/", mail.mail_prepare, name="mail-prepare"),
     path(f"{CASE}/courriel/repeter/", mail.mail_schedule, name="mail-schedule"),

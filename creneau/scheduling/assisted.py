@@ -109,11 +109,45 @@ def expired(session: AssistedSession, now: datetime | None = None) -> bool:
 
 
 def request_start(session: AssistedSession) -> bool:
-    """The person pressed « Commencer »: True once, when the browser session is to be queued."""
-    updated = AssistedSession.objects.filter(
-        pk=session.pk, state__in=[AssistedSession.State.REMINDED, AssistedSession.State.FAILED]
-    ).update(state=AssistedSession.State.REQUESTED, error="", answer="", progress_at=timezone.now())
+    """The person pressed « Commencer » (or « Réessayer » after the site refused every code):
+    True once, when the browser session is to be queued."""
+    startable = models.Q(
+        state__in=[AssistedSession.State.REMINDED, AssistedSession.State.FAILED]
+    ) | models.Q(pk__in=_refused_to_the_end().values("pk"))
+    updated = (
+        AssistedSession.objects.filter(pk=session.pk)
+        .filter(startable)
+        .update(
+            state=AssistedSession.State.REQUESTED,
+            error="",
+            answer="",
+            rounds=0,
+            progress_at=timezone.now(),
+        )
+    )
     return updated == 1
+
+
+def _refused_to_the_end() -> "models.QuerySet[AssistedSession]":
+    """Sessions whose last typed code the site refused (it still showed a challenge after it)."""
+    return AssistedSession.objects.filter(
+        state=AssistedSession.State.DONE, rounds__gt=0, attempt__outcome=Outcome.CAPTCHA
+    )
+
+
+def code_refused(session: AssistedSession) -> bool:
+    """The site answered the person's code with a new challenge: the code was refused.
+
+    In ``challenge`` state after the first round (the worker asks again), or done with a page
+    that still shows a challenge after a code was typed (every round refused)."""
+    if session.state == AssistedSession.State.CHALLENGE:
+        return session.rounds > 1
+    return _refused_to_the_end().filter(pk=session.pk).exists()
+
+
+def tries_left(session: AssistedSession) -> int:
+    """Codes the person may still type in this session (the current one included)."""
+    return max(MAX_ROUNDS - session.rounds + 1, 0)
 
 
 def give_answer(session: AssistedSession, answer: str) -> bool:

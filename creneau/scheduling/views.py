@@ -47,6 +47,8 @@ def assisted_page(request: HttpRequest, token: str) -> HttpResponse:
             "outcomes": [(o.value, o.label) for o in UPLOAD_OUTCOMES],
             "error": request.GET.get("erreur", ""),
             "attempt": session.attempt,
+            "refused": assisted.code_refused(session),
+            "tries_left": assisted.tries_left(session),
         }
         response = render(request, "scheduling/assisted.html", context)
     if context["waiting"]:

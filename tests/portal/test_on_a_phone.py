@@ -75,6 +75,41 @@ def test_the_relayed_code_fits_a_small_phone_and_is_answered_with_one_thumb(
     save_screenshot(phone, f"assisted-challenge-{language}-phone")
 
 
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_refused_code_is_said_above_the_new_one_still_within_reach(
+    live_server, phone, personas, language
+):
+    """GIVEN the site answered the person's first code with a new challenge WHEN the page shows
+    it THEN « code refusé » is announced first, and the new code is typed with one thumb."""
+    case = make_case(personas.group)
+    case.person.preferred_language = language
+    case.person.save()
+    now = timezone.now()
+    session = AssistedSession.objects.create(
+        case=case,
+        expires_at=now + timedelta(hours=1),
+        state="challenge",
+        challenge=prefecture_crop(),
+        challenge_at=now,
+        progress_at=now,
+        rounds=2,
+    )
+
+    phone.goto(live_server.url + assisted.path_for(session))
+
+    refused = phone.locator("#code-refused")
+    expect(refused).to_be_visible()
+    assert refused.get_attribute("role") == "alert"
+    words = {"fr": ("Code refusé", "2 essais"), "ar": ("الرمز مرفوض", "2")}[language]
+    assert all(word in refused.inner_text() for word in words)
+    assert_fits_the_screen(phone)
+    for target in (phone.locator("#answer"), phone.locator("main form button[type=submit]")):
+        box = target.first.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 740, "out of reach"
+    assert grave_violations(phone) == []
+    save_screenshot(phone, f"assisted-refused-{language}-phone")
+
+
 def test_the_volunteer_copies_the_personal_link_or_shows_its_qr_code(
     live_server, browser, personas
 ):

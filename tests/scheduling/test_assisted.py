@@ -149,3 +149,95 @@ def test_the_sweep_leaves_live_and_queued_sessions_alone_and_expires_old_ones(rd
         "requested",
         "expired",
     )
+
+
+@pytest.mark.browser
+def test_a_refused_code_is_said_clearly_and_the_person_types_the_new_one(
+    sim, rdv_case, django_capture_on_commit_callbacks
+):
+    """GIVEN the person mistypes the code
+    WHEN the prefecture's site answers with a new challenge
+    THEN the page says « Code refusé » with the tries left, and the next code goes through."""
+    session = assisted.remind(rdv_case, timezone.now())
+    path = link_path(assisted.link_for(session))
+    phone = Client()
+    with django_capture_on_commit_callbacks(execute=False):
+        phone.post(path + "commencer/")
+    pages: list[str] = []
+
+    def person_reads_and_types(seconds: float) -> None:
+        page = phone.get(path).content.decode()
+        if "data:image/png;base64," not in page:
+            return
+        pages.append(page)
+        answer = "FAUX00" if len(pages) == 1 else sim.captcha_code
+        phone.post(path + "reponse/", {"answer": answer})
+        pages.append(phone.get(path).content.decode())
+
+    assert assisted.run_session(session.pk, wait=person_reads_and_types) == "no_slot"
+
+    first, after_first_code, second, _after_second = pages
+    assert "Code refusé" not in first
+    assert "Code envoyé. Patientez" in after_first_code
+    assert "s'ouvre sur notre serveur" not in after_first_code
+    assert 'id="code-refused"' in second and "il vous reste 2 essais" in second
+    final = phone.get(path).content.decode()
+    assert "C'est fait" in final and "Code refusé" not in final
+    assert f'href="/p/dossier/{rdv_case.reference}/"' in final
+
+
+def finished_with(rdv_case, outcome: str, rounds: int) -> AssistedSession:
+    from creneau.evidence.attempts import record_attempt
+
+    session = assisted.remind(rdv_case, timezone.now())
+    attempt = record_attempt(
+        rdv_case, channel="online", outcome=outcome, at=timezone.now(), note="essai"
+    )
+    AssistedSession.objects.filter(pk=session.pk).update(
+        state="done", rounds=rounds, attempt=attempt
+    )
+    return AssistedSession.objects.get(pk=session.pk)
+
+
+def test_when_every_code_was_refused_the_final_page_says_so_and_offers_to_try_again(rdv_case):
+    session = finished_with(rdv_case, "captcha", rounds=assisted.MAX_ROUNDS)
+    path = link_path(assisted.link_for(session))
+
+    page = Client().get(path).content.decode()
+
+    assert "Code refusé" in page and "C'est fait" not in page
+    assert "Réessayer avec un nouveau code" in page
+    assert f'href="/p/dossier/{rdv_case.reference}/"' in page
+    assert assisted.request_start(session)
+    session.refresh_from_db()
+    assert (session.state, session.rounds) == ("requested", 0)
+
+
+def test_a_finished_attempt_cannot_be_started_again_and_leads_back_to_the_portal(rdv_case):
+    session = finished_with(rdv_case, "no_slot", rounds=1)
+    page = Client().get(link_path(assisted.link_for(session))).content.decode()
+
+    assert "C'est fait" in page and "Code refusé" not in page
+    assert "Retour à mon espace personnel" in page
+    assert not assisted.request_start(session)
+
+
+def test_a_challenge_page_found_without_any_code_typed_is_not_called_refused(rdv_case):
+    session = finished_with(rdv_case, "captcha", rounds=0)
+    assert not assisted.code_refused(session)
+    assert not assisted.request_start(session)
+
+
+def test_after_the_code_the_wait_is_about_the_code_in_the_persons_language(rdv_case):
+    rdv_case.person.preferred_language = "es"
+    rdv_case.person.save()
+    session = assisted.remind(rdv_case, timezone.now())
+    AssistedSession.objects.filter(pk=session.pk).update(
+        state="answered", rounds=1, progress_at=timezone.now()
+    )
+
+    response = Client().get(link_path(assisted.link_for(session)))
+
+    page = response.content.decode()
+    assert "Código enviado" in page and "se está abriendo" not in page
+    assert response["Refresh"]  # the page keeps reloading until the site answers

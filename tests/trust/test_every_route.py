@@ -34,6 +34,7 @@ ACCOUNT = ("compte/",)  # the signed-in user's own settings (tests/accounts)
 MEMBER_LISTS = ("", "dossiers/", "dossiers/nouveau/", "dossiers/export.csv", "tableau-de-bord/")
 PERSON_PORTAL = ("p/",)  # a personal link's session (tests/portal/test_access.py)
 ASSISTED = ("tentative/",)  # a signed, expiring token (tests/scheduling)
+ORGANISATION = ("organisation/",)  # its admins only, 404 otherwise (tests/accounts)
 ADMIN = ("admin/",)  # Django's admin, scoped per organisation (tests/accounts)
 CASE = "dossiers/<str:reference>/"
 
@@ -56,6 +57,7 @@ def kind(pattern: str) -> str:
         ("account", ACCOUNT),
         ("portal", PERSON_PORTAL),
         ("assisted", ASSISTED),
+        ("organisation", ORGANISATION),
         ("admin", ADMIN),
     ]:
         if pattern.startswith(prefixes):

@@ -1,0 +1,69 @@
+"""An admin adds a volunteer from the organisation page; the volunteer chooses a password
+through the one-time link and logs in. Real Chromium, live server, a 360 px phone."""
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from creneau.accounts.models import Member
+from tests.portal.web import ensure_catalog, grave_violations, log_in
+from tests.web.conftest import assert_fits_the_screen, save_screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def catalog():
+    ensure_catalog()
+
+
+def test_an_admin_adds_a_volunteer_who_sets_a_password_and_logs_in(
+    live_server, phone: Page, browser: Browser, personas, org_admin
+):
+    base = live_server.url
+    log_in(phone, base, "diane")
+    phone.goto(f"{base}/tableau-de-bord/")
+    phone.get_by_role("navigation").get_by_role("link", name="Organisation").click()
+    expect(phone.get_by_role("heading", name="Membres")).to_be_visible()
+    assert_fits_the_screen(phone)
+    assert grave_violations(phone) == []
+
+    phone.get_by_label("Identifiant de connexion").fill("fatou")
+    phone.locator("#id_role").select_option("volunteer")
+    phone.get_by_role("button", name="Créer le compte").click()
+    link = phone.locator("#link-url")
+    expect(link).to_be_visible()
+    url = link.input_value()
+    assert url.startswith(f"{base}/compte/mot-de-passe/")
+    assert_fits_the_screen(phone)
+    assert grave_violations(phone) == []
+    save_screenshot(phone, "organisation-link-360")
+    assert Member.objects.get(user__username="fatou").organisation == personas.group
+    phone.get_by_role("link", name="Serveur d'envoi des courriels").click()
+    expect(phone.locator("#id_host")).to_be_visible()
+    assert_fits_the_screen(phone)
+    assert grave_violations(phone) == []
+
+    # The volunteer, on her own phone, opens the link she was given.
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
+    newcomer = context.new_page()
+    try:
+        newcomer.goto(url)
+        expect(newcomer.get_by_role("heading", name="Choisir votre mot de passe")).to_be_visible()
+        assert_fits_the_screen(newcomer)
+        password = "un long mot de passe bien à moi"
+        newcomer.locator("#id_new_password1").fill(password)
+        newcomer.locator("#id_new_password2").fill(password)
+        newcomer.get_by_role("button", name="Enregistrer le mot de passe").click()
+        expect(newcomer.get_by_role("heading", name="Mot de passe enregistré")).to_be_visible()
+        newcomer.get_by_role("link", name="Se connecter").click()
+        newcomer.locator("#id_username").fill("fatou")
+        newcomer.locator("#id_password").fill(password)
+        newcomer.locator("main button[type=submit]").click()
+        newcomer.wait_for_url(lambda u: "/connexion/" not in u)
+        expect(newcomer.get_by_role("link", name="Dossiers", exact=True)).to_be_visible()
+        expect(newcomer.get_by_role("link", name="Organisation")).to_have_count(0)
+
+        newcomer.goto(url)  # the link served once
+        expect(newcomer.get_by_text("Ce lien ne fonctionne plus")).to_be_visible()
+    finally:
+        context.close()
