@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from creneau.cases.forms import OwnIds
 from creneau.cases.models import Outcome
 
 
@@ -28,7 +29,7 @@ class ManyFilesField(forms.FileField):
         )
 
 
-class ImportForm(forms.Form):
+class ImportForm(OwnIds, forms.Form):
     """Many screenshots of the booking page, one attempt each, dated by the images themselves."""
 
     OUTCOMES = [

@@ -93,6 +93,9 @@ def parameters(case: Case) -> dict[str, Callable[[], Any]]:
             ScreenshotImport.objects.create(case=case, channel="online", outcome="no_slot").pk
         ),
         "reading_id": lambda: set_aside_reading(case).pk,
+        "sha256": lambda: "0" * 64,
+        "action": lambda: "pause",
+        "capture_id": lambda: "00000000-0000-4000-8000-000000000000",
         "pk": lambda: issue(case.person, None, None).link.pk,
         "fmt": lambda: "pdf",
         "extension": lambda: "pdf",
@@ -169,6 +172,8 @@ NOT_YET = {
     "court-bundle-zip": "the filing bundle is not built yet",
     "court-execution": "no injunction is recorded",
     "pan-attestation": "the attempt built here is a counter visit (tests/correspondence/test_anef)",
+    "evidence-file": "no file with that digest (tests/desk/test_evidence_viewer)",
+    "evidence-folder": "the attempt built here has no capture (tests/desk/test_evidence_viewer)",
 }
 
 

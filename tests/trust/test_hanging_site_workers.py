@@ -49,9 +49,9 @@ ALERT = """
 from django.utils import timezone
 from creneau.catalog.models import BookingPage
 from creneau.notifications.models import SlotEpisode
-from creneau.notifications.tasks import send_slot_alerts
+from creneau.notifications.alerts import alert_episode
 episode = SlotEpisode.objects.create(page=BookingPage.objects.get(), opened_at=timezone.now())
-send_slot_alerts.enqueue(episode.pk)
+alert_episode.enqueue(episode.pk)
 """
 
 

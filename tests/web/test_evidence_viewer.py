@@ -47,7 +47,10 @@ def test_the_volunteer_opens_the_stamped_screenshot_from_the_case_page(
 
     image = page.locator(".evidence-image img")
     expect(image).to_be_visible()
-    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+    page.wait_for_function(  # the stamped image arrives after the page: wait until it is decoded
+        "() => { const img = document.querySelector('.evidence-image img');"
+        " return img && img.complete && img.naturalWidth > 0; }"
+    )
     expect(page.locator(".timestamp")).to_contain_text("aucune autorité d'horodatage")
     expect(page.get_by_role("link", name="Télécharger le dossier scellé (zip)")).to_be_visible()
     assert grave_violations(page) == []
