@@ -1,6 +1,7 @@
 """What a French administrative-law jurist checks when reading a generated document."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,7 @@ from tests.court.conftest import add_document, pdf_document
 from .conftest import DOCUMENT_DATE, paris
 from .textual import normalised
 
+REFERENCES = Path(__file__).parents[2] / "creneau/catalog/data/legal_references.csv"
 OPTIONS = {"date": DOCUMENT_DATE, "gender": "f"}
 EXECUTION = {"ordonnance_date": "2026-10-10", "ordonnance_number": "2612345"}
 
@@ -163,11 +165,21 @@ def test_french_details_a_jurist_would_correct(case_factory):
 
 
 @pytest.mark.django_db
-def test_costs_without_a_lawyer_and_unverified_references_are_warned(renewal_case):
+def test_costs_without_a_lawyer_and_unverified_references_are_warned(
+    renewal_case, settings, tmp_path
+):
     document = draft_document(renewal_case, "requete", costs="300", **OPTIONS)
     warnings = " ".join(document.warnings)
     assert "sans avocat" in warnings and "rarement" in warnings
-    assert "article L. 911-3 du code de justice administrative" in warnings  # not yet checked
+    assert "L. 911-3" not in warnings  # read on 2026-12-03
+    # A jurist who withdraws a check (empties its date) gets the warning back.
+    header, *rows = REFERENCES.read_text(encoding="utf-8").splitlines()
+    row = next(r for r in rows if r.startswith("cja_l911_3,"))
+    withdrawn = tmp_path / "refs.csv"
+    withdrawn.write_text(f"{header}\n{row.removesuffix('2026-12-03')}\n", encoding="utf-8")
+    settings.LEGAL_REFERENCES_FILE = str(withdrawn)
+    document = draft_document(renewal_case, "requete", costs="300", **OPTIONS)
+    assert "article L. 911-3 du code de justice administrative" in " ".join(document.warnings)
 
 
 @pytest.mark.django_db

@@ -83,7 +83,7 @@ def test_unverified_facts_stay_marked_and_every_check_names_its_source():
         if ref.verified_on:
             assert "lu" in ref.source or "relevée" in ref.source, ref.key
     # Read in no stored page: they stay « à vérifier » until a jurist checks them.
-    assert references["cja_l911_3"].verified_on is None
+    assert references["ta_cergy_2010725"].verified_on is None
     assert references["ceseda_r432_2"].verified_on is None
 
 
@@ -106,17 +106,17 @@ def test_articles_of_one_code_are_cited_together_and_the_code_named_once():
 def test_a_jurist_overrides_a_row_without_touching_code(settings, tmp_path: Path):
     source = Path(__file__).parents[2] / "creneau/catalog/data/legal_references.csv"
     header, *rows = source.read_text(encoding="utf-8").splitlines()
-    row = next(r for r in rows if r.startswith("cja_l911_3,"))
+    row = next(r for r in rows if r.startswith("ceseda_r432_2,"))
     override = tmp_path / "refs.csv"
     override.write_text(f"{header}\n{row.removesuffix(',')},2027-01-05\n", encoding="utf-8")
     settings.LEGAL_REFERENCES_FILE = str(override)
-    assert str(all_references()["cja_l911_3"].verified_on) == "2027-01-05"
+    assert str(all_references()["ceseda_r432_2"].verified_on) == "2027-01-05"
 
 
 def test_the_command_lists_the_references_a_jurist_must_still_check(capsys):
     call_command("legal_references", "--unverified")
     out = capsys.readouterr().out
-    assert "cja_l911_3" in out
+    assert "ceseda_r432_2" in out
     assert "À VÉRIFIER" in out
     assert "requete" in out
-    assert "cja_l521_3" not in out  # checked on 2026-12-03
+    assert "cja_l521_3" not in out and "cja_l911_3" not in out  # checked on 2026-12-03
