@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from creneau.simulators.server import start
-from tests.trust.test_worker_killed import ROOT, manage, query, wait_until
+from tests.trust.embedded import ROOT, embedded_env, manage, query, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -71,8 +71,7 @@ def state(database: Path) -> str:
 
 
 def test_a_session_whose_worker_died_is_failed_then_started_again_and_completed(tmp_path):
-    env = {**os.environ, "CRENEAU_DATA_DIR": str(tmp_path), "CRENEAU_TSA_URLS": ""}
-    env.pop("CRENEAU_DATABASE_URL", None)
+    env = embedded_env(tmp_path, all_day=False)
     database = tmp_path / "creneau.sqlite3"
     with start() as sim:
         manage(env, "migrate", "-v0")
