@@ -21,6 +21,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from tests.trust.embedded import manage
+
 pytestmark = pytest.mark.postgres
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,19 +95,6 @@ def restart(cluster: dict[str, str]) -> None:
         command = ["runuser", "-u", "postgres", "--", *command]
     # The server outlives pg_ctl: it must not hold our pipes open (hence the log file).
     subprocess.run([*command, "restart"], check=True, stdout=subprocess.DEVNULL, timeout=60)
-
-
-def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done
 
 
 def task_counts(dsn: str) -> dict[str, int]:
