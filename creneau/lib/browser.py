@@ -921,18 +921,53 @@ async def _session_steps(view: _View, steps: Sequence[Step]) -> str:
     return error
 
 
-def session_screenshot(session_id: str, selector: str) -> bytes:
-    """A PNG of the first visible element matching ``selector`` (b"" when there is none)."""
+def session_screenshot(session_id: str, selectors: Sequence[str]) -> bytes:
+    """A PNG of the challenge image itself (b"" when there is none).
+
+    ``selectors`` name the challenge, most precise first (the image, then the widget holding it).
+    The first visible match that is a picture (``img``, ``canvas``, ``svg``, an element painted
+    with a background image) is taken as it is, however the site wraps it. A match that is a
+    container gives its largest visible picture that is not inside a control (a link, a button:
+    a site's « new code » or « listen » icons), so that the person never sees the site's own
+    controls in the crop as if they could press them. A container without such a picture gives
+    nothing: the page is then sealed as it stands rather than relaying what may not be the code.
+    """
     engine = _running()
-    return engine.call(_element_png(engine.sessions[session_id].view.page, selector))
+    return engine.call(_challenge_png(engine.sessions[session_id].view.page, tuple(selectors)))
 
 
-async def _element_png(page: Page, selector: str) -> bytes:
-    locator = page.locator(selector).filter(visible=True).first
+# Marks the picture a person must read: see :func:`session_screenshot`.
+_CHALLENGE_PICTURE = """(selectors) => {
+  const CONTROL = 'a[href], button, input:not([type=hidden]), select, textarea, '
+    + '[role=button], [role=link], [onclick]';
+  const shown = (e) => {
+    const box = e.getBoundingClientRect(), style = getComputedStyle(e);
+    return box.width >= 8 && box.height >= 8 && style.visibility !== 'hidden'
+      && Number(style.opacity) > 0;
+  };
+  const pictured = (e) => ['IMG', 'CANVAS', 'PICTURE', 'OBJECT'].includes(e.tagName)
+    || e.tagName.toLowerCase() === 'svg' || getComputedStyle(e).backgroundImage.includes('url(');
+  const readable = (e) => pictured(e) && shown(e) && !e.closest(CONTROL);
+  const area = (e) => { const box = e.getBoundingClientRect(); return box.width * box.height; };
+  for (const selector of selectors) {
+    for (const found of document.querySelectorAll(selector)) {
+      if (!shown(found)) continue;
+      if (pictured(found)) return found;  // named as the picture itself: taken as it is
+      const inside = [...found.querySelectorAll('*')].filter(readable);
+      if (inside.length) return inside.reduce((a, b) => (area(b) > area(a) ? b : a));
+    }
+  }
+  return null;
+}"""
+
+
+async def _challenge_png(page: Page, selectors: tuple[str, ...]) -> bytes:
     try:
-        if await locator.count() == 0:
+        handle = await page.evaluate_handle(_CHALLENGE_PICTURE, list(selectors))
+        picture = handle.as_element()
+        if picture is None:
             return b""
-        return await locator.screenshot(type="png", animations="disabled")
+        return await picture.screenshot(type="png", animations="disabled")
     except PlaywrightError:
         return b""
 
