@@ -63,6 +63,14 @@ def always_open(settings: Any) -> None:
     settings.EVIDENCE_HOURS, settings.EVIDENCE_DAYS = "00:00-23:59", "mon-sun"
 
 
+# Labels of a box to tick that end with a colon (« … peut témoigner : »): read after the box,
+# as an answer, they take no colon.
+CHECKBOX_COLONS = """() => [...document.querySelectorAll('label')].filter((label) => {
+  const box = label.control;
+  return box && ['checkbox', 'radio'].includes(box.type) && /[:：]\\s*$/.test(label.innerText);
+}).map((label) => label.innerText)"""
+
+
 @dataclass
 class Walk:
     """One browser window walking a journey; :meth:`check` looks at the page as it stands."""
@@ -95,6 +103,9 @@ class Walk:
         width = self.page.evaluate("document.documentElement.scrollWidth")
         if width > self.width:
             self.problems[f"overflow {name}"] = f"{width}px wide on a {self.width}px screen"
+        colons = self.page.evaluate(CHECKBOX_COLONS)
+        if colons:
+            self.problems[f"punctuation {name}"] = colons
         html = self.page.locator("html")
         expected = "rtl" if self.language == "ar" else "ltr"
         if (html.get_attribute("lang"), html.get_attribute("dir")) != (self.language, expected):
