@@ -176,7 +176,7 @@ def online_attempts(walk: Walk, reference: str) -> None:
     """« Tenter maintenant », then pause and resume, from the case page's card."""
     card = walk.page.locator("#online-attempts-card")
     card.locator('form[action$="/maintenant/"] button').click()
-    walk.page.wait_for_load_state()
+    expect(walk.page.locator("main .messages")).to_be_visible()
     walk.check("case-try-now")
     walk.page.locator('#online-attempts-card form[action$="/pause/"] button').click()
     expect(walk.page.locator('#online-attempts-card form[action$="/reprise/"]')).to_be_visible()
@@ -216,7 +216,7 @@ def correspondence(walk: Walk, reference: str) -> None:
     visit.locator("[name=outcome]").select_option("refused")
     visit.locator("[name=said]").fill("Il n'y a pas de rendez-vous, revenez plus tard.")
     visit.locator("button[type=submit]").click()
-    walk.page.wait_for_load_state()
+    expect(walk.page.locator("main .messages")).to_be_visible()
     walk.check("counter-noted")
 
 
@@ -286,7 +286,7 @@ def alert_channels(walk: Walk) -> None:
     form = walk.page.locator("main form:has([name=email])").first
     form.locator("[name=email]").fill("samir.haddad@personne.example")
     form.locator("button[type=submit]").click()
-    walk.page.wait_for_load_state()
+    expect(walk.page.locator("main .messages")).to_be_visible()
     walk.check("portal-alerts-saved")
 
 
@@ -355,8 +355,8 @@ def test_a_persons_journey(window, live_server, personas, sim, language, width):
     walk.page.wait_for_url(re.compile(rf"/p/dossier/{case.reference}/$"))
     upload_screenshot(walk, case.reference)
     alert_channels(walk)
-    now = timezone.now()
-    session = AssistedSession.objects.create(case=case, expires_at=now + datetime.timedelta(hours=1))
+    expires = timezone.now() + datetime.timedelta(hours=1)
+    session = AssistedSession.objects.create(case=case, expires_at=expires)
     assisted_attempt(walk, case.reference, session, sim.captcha_code)
 
     assert walk.problems == {}, walk.problems
