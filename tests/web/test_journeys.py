@@ -25,7 +25,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, Response, expect
 
 from creneau.accounts.models import Member
-from creneau.cases.models import Case
+from creneau.cases.models import Attempt, Case
 from creneau.catalog.models import BookingPage
 from creneau.portal import access
 from creneau.scheduling import assisted
@@ -311,8 +311,9 @@ class Relay:
         return self.outcome
 
 
-def assisted_attempt(walk: Walk, reference: str, session: AssistedSession, code: str) -> None:
-    """Start, a wrong code refused, the right code, back to the portal."""
+def wrong_codes_then_retry(walk: Walk, session: AssistedSession) -> None:
+    """Start; every code typed is wrong: « code refusé » with the tries left, then the site's
+    page is kept and the person may start again with a new code."""
     page = walk.page
     walk.go(assisted.path_for(session), "assisted-start")
     walk.submit("/commencer/")
@@ -320,10 +321,28 @@ def assisted_attempt(walk: Walk, reference: str, session: AssistedSession, code:
     try:
         expect(page.locator("#answer")).to_be_visible()  # the page reloads itself until then
         walk.check("assisted-challenge")
+        for left in range(assisted.MAX_ROUNDS - 1, 0, -1):
+            page.locator("#answer").fill("FAUX00")
+            walk.submit("/reponse/")
+            expect(page.locator("#code-refused")).to_contain_text(re.compile(rf"\b{left}\b"))
+            walk.check(f"assisted-code-refused-{left}-left")
         page.locator("#answer").fill("FAUX00")
         walk.submit("/reponse/")
-        expect(page.locator("#code-refused")).to_be_visible()
-        walk.check("assisted-code-refused")
+        expect(page.locator('main form[action$="/commencer/"]')).to_be_visible()
+    finally:
+        outcome = relay.join()
+    assert outcome == "captcha"
+    expect(page.locator("#code-refused")).to_be_visible()
+    walk.check("assisted-refused-retry")
+
+
+def right_code_then_back(walk: Walk, reference: str, session: AssistedSession, code: str) -> None:
+    """« Réessayer avec un nouveau code », the right code, then back to the portal."""
+    page = walk.page
+    walk.submit("/commencer/")
+    relay = Relay(session)
+    try:
+        expect(page.locator("#answer")).to_be_visible()
         page.locator("#answer").fill(code)
         walk.submit("/reponse/")
         back = page.locator(f'main a[href$="/p/dossier/{reference}/"]')
@@ -339,11 +358,20 @@ def assisted_attempt(walk: Walk, reference: str, session: AssistedSession, code:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("width", WIDTHS)
-def test_a_persons_journey(window, live_server, personas, sim, language, width):  # noqa: F811
+def test_a_persons_journey(
+    window,
+    live_server,
+    personas,
+    sim,  # noqa: F811
+    settings,
+    language,
+    width,
+):
     """GIVEN a person followed on an RDV Préfecture page, with a personal link
     WHEN they open it, send a screenshot, choose their alerts and answer an assisted attempt
-    (a wrong code first) THEN every page passes axe, fits the screen and reads in their language,
-    right to left in Arabic, and the attempt is sealed."""
+    (wrong codes until the site gives up, then again with the right one)
+    THEN every page passes axe, fits the screen and reads in their language, right to left in
+    Arabic, and both visits of the booking site are sealed as attempts."""
     page = BookingPage.objects.create(url=sim.url("rdv_prefecture"), system="rdv_prefecture")
     case = make_case(personas.group, booking_page=page)
     case.person.preferred_language = language
@@ -357,7 +385,11 @@ def test_a_persons_journey(window, live_server, personas, sim, language, width):
     alert_channels(walk)
     expires = timezone.now() + datetime.timedelta(hours=1)
     session = AssistedSession.objects.create(case=case, expires_at=expires)
-    assisted_attempt(walk, case.reference, session, sim.captcha_code)
+    settings.POLITENESS_CAPACITY = 10  # room for the two visits of the assisted attempt
+    wrong_codes_then_retry(walk, session)
+    right_code_then_back(walk, case.reference, session, sim.captcha_code)
 
     assert walk.problems == {}, walk.problems
-    assert len(walk.visited) >= 10
+    assert len(walk.visited) >= 11
+    sealed = Attempt.objects.filter(case=case, source="sealed").order_by("at")
+    assert [a.outcome for a in sealed] == ["captcha", "no_slot"]
