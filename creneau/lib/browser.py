@@ -940,6 +940,19 @@ def session_screenshot(session_id: str, selectors: Sequence[str]) -> bytes:
 _CHALLENGE_PICTURE = """(selectors) => {
   const CONTROL = 'a[href], button, input:not([type=hidden]), select, textarea, '
     + '[role=button], [role=link], [onclick]';
+  // Widgets often draw inside a shadow root (custom elements): search through open ones.
+  const within = (root, selector) => {
+    const found = [...root.querySelectorAll(selector)];
+    for (const host of root.querySelectorAll('*')) {
+      if (host.shadowRoot) found.push(...within(host.shadowRoot, selector));
+    }
+    return found;
+  };
+  const parent = (e) => e.parentElement || (e.getRootNode().host ?? null);
+  const inControl = (e) => {
+    for (let node = e; node; node = parent(node)) if (node.matches(CONTROL)) return true;
+    return false;
+  };
   const shown = (e) => {
     const box = e.getBoundingClientRect(), style = getComputedStyle(e);
     return box.width >= 8 && box.height >= 8 && style.visibility !== 'hidden'
@@ -947,13 +960,14 @@ _CHALLENGE_PICTURE = """(selectors) => {
   };
   const pictured = (e) => ['IMG', 'CANVAS', 'PICTURE', 'OBJECT'].includes(e.tagName)
     || e.tagName.toLowerCase() === 'svg' || getComputedStyle(e).backgroundImage.includes('url(');
-  const readable = (e) => pictured(e) && shown(e) && !e.closest(CONTROL);
+  const readable = (e) => pictured(e) && shown(e) && !inControl(e);
   const area = (e) => { const box = e.getBoundingClientRect(); return box.width * box.height; };
   for (const selector of selectors) {
-    for (const found of document.querySelectorAll(selector)) {
-      if (!shown(found)) continue;
-      if (pictured(found)) return found;  // named as the picture itself: taken as it is
-      const inside = [...found.querySelectorAll('*')].filter(readable);
+    for (const found of within(document, selector)) {
+      // Named as the picture itself: taken as it is, whatever wraps it.
+      if (pictured(found) && shown(found)) return found;
+      const own = found.shadowRoot ? within(found.shadowRoot, '*') : [];
+      const inside = [...within(found, '*'), ...own].filter(readable);
       if (inside.length) return inside.reduce((a, b) => (area(b) > area(a) ? b : a));
     }
   }

@@ -35,6 +35,13 @@ PAGES = {
     "/held-page": "<p>Page retenue</p>",
     # A challenge whose site controls sit in the same box as the code (a reload icon in a link,
     # a listen button), painted red; the code is a blue canvas. Any red in a crop is a control.
+    # The same parts drawn by a custom element inside its (open) shadow root.
+    "/challenge-shadow": "<form><rdv-captchetat></rdv-captchetat><input name=answer></form>"
+    "<script>const root = document.querySelector('rdv-captchetat').attachShadow({mode: 'open'});"
+    "root.innerHTML = `<div class=captcha><img id=captchaFR_CaptchaImage width=170 height=50 "
+    "src=\"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='170' "
+    "height='50'%3E%3Crect width='170' height='50' fill='blue'/%3E%3C/svg%3E\">"
+    "<a href='/plain' style='color:red'>Générer un nouveau code</a></div>`;</script>",
     "/challenge-inline": "<form><p>Recopiez le code.</p>"
     "<div class=captcha style='display:flex;gap:12px;align-items:center;padding:10px'>"
     "<a href='/plain' title='Générer un nouveau code'><img alt='Générer un nouveau code' "

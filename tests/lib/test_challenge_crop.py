@@ -56,6 +56,17 @@ def test_controls_inside_the_same_box_as_the_code_are_left_out(pages: Site):
     assert not [c for c in colours if c[0] > 200 and c[1] < 80 and c[2] < 80], "a control"
 
 
+@pytest.mark.parametrize("named", ["by the driver", "generically"])
+def test_a_challenge_drawn_in_a_shadow_root_is_found_there(pages: Site, named: str):
+    """GIVEN the CaptchEtat element drawing its image and reload link in its shadow root
+    WHEN cropped with the driver's names or the generic ones THEN the image alone."""
+    selectors = driver_for("rdv_prefecture").challenge if named == "by the driver" else CHALLENGE
+    crop = crop_of(pages.url + "/challenge-shadow", selectors)
+
+    assert about(crop.size, (170, 50)), crop.size
+    assert crop.getpixel((85, 25)) == (0, 0, 255)
+
+
 def test_a_widget_without_a_picture_gives_nothing_to_relay(pages: Site):
     session_id, _ = browser.open_session(pages.url + "/plain", viewport_width=1366)
     try:
