@@ -71,6 +71,12 @@ CHECKBOX_COLONS = """() => [...document.querySelectorAll('label')].filter((label
 }).map((label) => label.innerText)"""
 
 
+# Entries of the menu at the top without a word of Arabic (the menu follows the language chosen,
+# even where a page's text is not translated yet).
+MENU_NOT_IN_ARABIC = """() => [...document.querySelectorAll('header nav a, header nav button')]
+  .map((entry) => entry.innerText.trim()).filter((text) => !/[\\u0600-\\u06ff]/.test(text))"""
+
+
 @dataclass
 class Walk:
     """One browser window walking a journey; :meth:`check` looks at the page as it stands."""
@@ -106,6 +112,10 @@ class Walk:
         colons = self.page.evaluate(CHECKBOX_COLONS)
         if colons:
             self.problems[f"punctuation {name}"] = colons
+        if self.language == "ar":
+            french = self.page.evaluate(MENU_NOT_IN_ARABIC)
+            if french:
+                self.problems[f"menu {name}"] = french
         html = self.page.locator("html")
         expected = "rtl" if self.language == "ar" else "ltr"
         if (html.get_attribute("lang"), html.get_attribute("dir")) != (self.language, expected):
