@@ -92,7 +92,11 @@ class Walk:
         self.page.on("response", self._answered)
 
     def _answered(self, response: Response) -> None:
-        if response.url.startswith(self.base) and response.status >= 500:
+        """A server error anywhere, or a part of a page (style, script, image) missing."""
+        if not response.url.startswith(self.base):
+            return
+        part = response.request.resource_type in {"stylesheet", "script", "image", "font"}
+        if response.status >= 500 or (part and response.status >= 400):
             self.problems.setdefault("server errors", []).append(
                 f"{response.status} {response.url}"
             )
