@@ -2,13 +2,17 @@
 on a 360 px phone and a 1280 px screen, in French and in Arabic.
 
 On every page visited: axe-core finds no serious or critical violation, the server never answers
-with an error (5xx), nothing scrolls sideways at 360 px, and the page is in the language asked
-for, right to left in Arabic. Volunteers are offered every language too (the footer's switch),
-so their pages are walked in both languages as well. Pages are reached by their addresses and
-forms by their actions and field names, so that one walk serves every language.
+with an error (5xx) nor misses a style, script, image or font, nothing scrolls sideways, the page
+is in the language asked for (right to left in Arabic, with its menu in Arabic), and no label
+of a box to tick ends with a colon. Volunteers are offered every language too (the footer's
+switch), so their pages are walked in both languages as well; the person's pages speak the
+language kept with the person from the first visit of their link. Pages are reached by their
+addresses and forms by their actions and field names, so that one walk serves every language.
+A screenshot of every page is kept in test-artifacts/ (``walk-<page>-<language>-<width>.png``).
 
 The assisted attempt is the real relay: the server's browser opens the RDV Préfecture simulator,
-the person reads the code on their phone, a wrong one is refused, the right one is accepted.
+the person reads the code on their phone, wrong codes are refused until the site gives up, and
+after « Réessayer » the right one is accepted.
 """
 
 import datetime
