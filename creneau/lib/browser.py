@@ -921,18 +921,67 @@ async def _session_steps(view: _View, steps: Sequence[Step]) -> str:
     return error
 
 
-def session_screenshot(session_id: str, selector: str) -> bytes:
-    """A PNG of the first visible element matching ``selector`` (b"" when there is none)."""
+def session_screenshot(session_id: str, selectors: Sequence[str]) -> bytes:
+    """A PNG of the challenge image itself (b"" when there is none).
+
+    ``selectors`` name the challenge, most precise first (the image, then the widget holding it).
+    The first visible match that is a picture (``img``, ``canvas``, ``svg``, an element painted
+    with a background image) is taken as it is, however the site wraps it. A match that is a
+    container gives its largest visible picture that is not inside a control (a link, a button:
+    a site's « new code » or « listen » icons), so that the person never sees the site's own
+    controls in the crop as if they could press them. A container without such a picture gives
+    nothing: the page is then sealed as it stands rather than relaying what may not be the code.
+    """
     engine = _running()
-    return engine.call(_element_png(engine.sessions[session_id].view.page, selector))
+    return engine.call(_challenge_png(engine.sessions[session_id].view.page, tuple(selectors)))
 
 
-async def _element_png(page: Page, selector: str) -> bytes:
-    locator = page.locator(selector).filter(visible=True).first
+# Marks the picture a person must read: see :func:`session_screenshot`.
+_CHALLENGE_PICTURE = """(selectors) => {
+  const CONTROL = 'a[href], button, input:not([type=hidden]), select, textarea, '
+    + '[role=button], [role=link], [onclick]';
+  // Widgets often draw inside a shadow root (custom elements): search through open ones.
+  const within = (root, selector) => {
+    const found = [...root.querySelectorAll(selector)];
+    for (const host of root.querySelectorAll('*')) {
+      if (host.shadowRoot) found.push(...within(host.shadowRoot, selector));
+    }
+    return found;
+  };
+  const parent = (e) => e.parentElement || (e.getRootNode().host ?? null);
+  const inControl = (e) => {
+    for (let node = e; node; node = parent(node)) if (node.matches(CONTROL)) return true;
+    return false;
+  };
+  const shown = (e) => {
+    const box = e.getBoundingClientRect(), style = getComputedStyle(e);
+    return box.width >= 8 && box.height >= 8 && style.visibility !== 'hidden'
+      && Number(style.opacity) > 0;
+  };
+  const pictured = (e) => ['IMG', 'CANVAS', 'PICTURE', 'OBJECT'].includes(e.tagName)
+    || e.tagName.toLowerCase() === 'svg' || getComputedStyle(e).backgroundImage.includes('url(');
+  const readable = (e) => pictured(e) && shown(e) && !inControl(e);
+  const area = (e) => { const box = e.getBoundingClientRect(); return box.width * box.height; };
+  for (const selector of selectors) {
+    for (const found of within(document, selector)) {
+      // Named as the picture itself: taken as it is, whatever wraps it.
+      if (pictured(found) && shown(found)) return found;
+      const own = found.shadowRoot ? within(found.shadowRoot, '*') : [];
+      const inside = [...within(found, '*'), ...own].filter(readable);
+      if (inside.length) return inside.reduce((a, b) => (area(b) > area(a) ? b : a));
+    }
+  }
+  return null;
+}"""
+
+
+async def _challenge_png(page: Page, selectors: tuple[str, ...]) -> bytes:
     try:
-        if await locator.count() == 0:
+        handle = await page.evaluate_handle(_CHALLENGE_PICTURE, list(selectors))
+        picture = handle.as_element()
+        if picture is None:
             return b""
-        return await locator.screenshot(type="png", animations="disabled")
+        return await picture.screenshot(type="png", animations="disabled")
     except PlaywrightError:
         return b""
 

@@ -53,8 +53,6 @@ WAITING = (
     AssistedSession.State.FAILED,
     AssistedSession.State.CHALLENGE,
 )
-# Where each assisted system shows its challenge (booking-systems.md §3.2).
-CHALLENGES: dict[str, str] = {"rdv_prefecture": ".captcha, #captchaFR_CaptchaImage"}
 ANSWER_PARAMETER = "captcha_answer"
 T = TypeVar("T")
 
@@ -212,7 +210,7 @@ def _relay(
     browser_id, error = thread.call(browser.open_session, page.url, opening)
     try:
         for _ in range(MAX_ROUNDS):
-            picture = thread.call(browser.session_screenshot, browser_id, CHALLENGES[page.system])
+            picture = thread.call(browser.session_screenshot, browser_id, driver.challenge)
             if error or not picture:
                 # No challenge to relay: the page says something else (error, closed…): seal it.
                 snap = thread.call(browser.session_snapshot, browser_id)

@@ -180,7 +180,10 @@ def organisation_mail(organisations: Iterable[Organisation] | None, probe: bool)
         account = accounts.get(organisation.pk)
         if account is None:
             problems.append(
-                _("%(org)s : aucun serveur d'envoi des courriels (à régler dans l'administration)")
+                _(
+                    "%(org)s : aucun serveur d'envoi des courriels (à régler dans les réglages "
+                    "de l'organisation, « Serveur d'envoi des courriels »)"
+                )
                 % {"org": organisation.name}
             )
         elif account.from_address.endswith(LOCAL_FROM):

@@ -33,6 +33,24 @@ PAGES = {
     f"    document.getElementById('t').textContent = '{SLOTS}'; }}, 0); }}"
     "  return value; }});</script>",
     "/held-page": "<p>Page retenue</p>",
+    # A challenge whose site controls sit in the same box as the code (a reload icon in a link,
+    # a listen button), painted red; the code is a blue canvas. Any red in a crop is a control.
+    # The same parts drawn by a custom element inside its (open) shadow root.
+    "/challenge-shadow": "<form><rdv-captchetat></rdv-captchetat><input name=answer></form>"
+    "<script>const root = document.querySelector('rdv-captchetat').attachShadow({mode: 'open'});"
+    "root.innerHTML = `<div class=captcha><img id=captchaFR_CaptchaImage width=170 height=50 "
+    "src=\"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='170' "
+    "height='50'%3E%3Crect width='170' height='50' fill='blue'/%3E%3C/svg%3E\">"
+    "<a href='/plain' style='color:red'>Générer un nouveau code</a></div>`;</script>",
+    "/challenge-inline": "<form><p>Recopiez le code.</p>"
+    "<div class=captcha style='display:flex;gap:12px;align-items:center;padding:10px'>"
+    "<a href='/plain' title='Générer un nouveau code'><img alt='Générer un nouveau code' "
+    "width=32 height=32 src=\"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' "
+    "width='32' height='32'%3E%3Crect width='32' height='32' fill='red'/%3E%3C/svg%3E\"></a>"
+    "<canvas id=code width=200 height=60></canvas>"
+    "<button type=button style='background:red;color:red;border:0'>Écouter le code</button>"
+    "</div><input name=answer></form><script>const c = document.getElementById('code')"
+    ".getContext('2d'); c.fillStyle = 'blue'; c.fillRect(0, 0, 200, 60);</script>",
     "/plain": f"<h1>Prise de rendez-vous</h1><p>{NO_SLOT}</p>",
 }
 

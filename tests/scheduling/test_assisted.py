@@ -1,6 +1,7 @@
 """Assisted attempts on the RDV Préfecture simulator: the person reads and types the code."""
 
 import email
+import io
 import re
 from datetime import timedelta
 
@@ -8,6 +9,7 @@ import pytest
 import time_machine
 from django.test import Client
 from django.utils import timezone
+from PIL import Image
 
 from creneau.cases.models import Attempt
 from creneau.catalog.models import BookingPage
@@ -62,17 +64,23 @@ def test_the_person_answers_the_relayed_challenge_and_the_result_is_sealed(
     with django_capture_on_commit_callbacks(execute=False):
         assert phone.post(path + "commencer/").status_code == 302
     seen: list[str] = []
+    sizes: list[tuple[int, int]] = []
 
     def person_reads_and_types(seconds: float) -> None:
         page = phone.get(path).content.decode()
         if "data:image/png;base64," in page and not seen:
             seen.append(page)
+            shown = AssistedSession.objects.get(pk=session.pk).challenge
+            sizes.append(Image.open(io.BytesIO(bytes(shown))).size)
             phone.post(path + "reponse/", {"answer": sim.captcha_code})
 
     outcome = assisted.run_session(session.pk, wait=person_reads_and_types)
 
     assert outcome == "no_slot"
     assert seen, "the challenge image was shown to the person"
+    # The code's 170 × 50 image alone (give or take a rounded pixel), not the widget with the
+    # site's « Générer un nouveau code » and « Écouter le code » (before: 992 px wide).
+    assert sizes and 170 <= sizes[0][0] <= 171 and 50 <= sizes[0][1] <= 51, sizes
     session.refresh_from_db()
     assert session.state == "done" and session.answer == "" and session.challenge == b""
     attempt = Attempt.objects.get(case=rdv_case)

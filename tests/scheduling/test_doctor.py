@@ -102,6 +102,9 @@ def test_the_defaults_of_a_fresh_install_are_named(settings, personas):
     assert "creneau@localhost" in problems["alert_mail"]
     assert "CRENEAU_DEFAULT_FROM_EMAIL" in problems["alert_mail"]
     assert "aucun serveur d'envoi des courriels" in problems["organisation_mail"]
+    # Set in the app by the organisation's admins now, not in the operators' Django admin.
+    assert "réglages de l'organisation" in problems["organisation_mail"]
+    assert "administration" not in problems["organisation_mail"]
     assert "CRENEAU_SITE_URL" in problems["site_url"]
 
 

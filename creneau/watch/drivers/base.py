@@ -15,6 +15,11 @@ when a démarche has several desks), so that a gate page (error, waiting room, c
 classified as what it is. It **may** override ``judge`` when the system's answer needs more than
 the generic classifier (the generic driver does, with texts configured in the admin).
 
+An ``assisted`` driver **should** name in ``challenge`` where its challenge is, most precise
+first: the image a person reads, then the widget holding it. The assisted relay crops to the
+picture alone, never to the site's « new code » or « listen » controls around it (see
+``lib.browser.session_screenshot``); the generic names below are the fallback.
+
 It **may** say from ``ready(config)`` when its page has answered (``lib.browser.Ready``: an
 element or a text only an answer shows, a native dialog, requests never to wait for), so that
 the capture stops waiting as soon as that is shown with nothing in flight. Readiness only
@@ -39,6 +44,8 @@ Mode = Literal["automatic", "assisted", "alert_only"]
 PageConfig = Mapping[str, object]
 
 _TOKEN = re.compile(r"[\w-]{1,40}")
+# Where a challenge usually is, when a driver does not say (widgets named « captcha »).
+CHALLENGE = (".captcha", "[id*=captcha i]", "[class*=captcha i]")
 
 
 class DriverConfigError(ValueError):
@@ -61,6 +68,8 @@ class Driver(ABC):
     system: ClassVar[str]
     mode: ClassVar[Mode]
     parameters: ClassVar[tuple[Parameter, ...]] = ()
+    # CSS selectors of the challenge a person answers in an assisted attempt, most precise first.
+    challenge: ClassVar[tuple[str, ...]] = CHALLENGE
 
     @abstractmethod
     def steps(self, config: PageConfig) -> list[Step]:

@@ -17,6 +17,8 @@ class RdvPrefectureDriver(Driver):
     parameters = (
         Parameter("captcha_answer", "Code du captcha recopié par une personne", stored=False),
     )
+    # The CaptchEtat image (booking-systems.md §3.2), then its BotDetect widget and custom element.
+    challenge = ("#captchaFR_CaptchaImage", ".captcha", "rdv-captchetat")
 
     def ready(self, config: PageConfig) -> Ready:
         # The slot page's two answers, or the captcha the driver stops at without an answer.
