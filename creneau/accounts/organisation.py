@@ -27,6 +27,7 @@ LAST_ADMIN = gettext_noop(
     "L'organisation garde au moins un·e administrateur·ice : nommez-en un·e autre avant."
 )
 ORGANISATION_WIDE = "*"  # the audit's "case" for a change that concerns no single case
+RECENT_CHANGES = 15  # the settings changes the page shows (the operator's admin keeps them all)
 
 
 def administered(request: HttpRequest, slug: str) -> Organisation:
@@ -119,6 +120,9 @@ def _render(
         "form": form,
         "link": link,
         "mail_configured": MailSettings.objects.filter(organisation=organisation).exists(),
+        "events": AuditEvent.objects.filter(
+            organisation=organisation, case_reference=ORGANISATION_WIDE
+        ).order_by("-at")[:RECENT_CHANGES],
         "others": organisations_of(request.user, role=Member.Role.ADMIN).exclude(
             pk=organisation.pk
         ),
