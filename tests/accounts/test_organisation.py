@@ -285,9 +285,7 @@ def test_an_account_shared_with_another_organisation_keeps_its_second_factor_and
     assert "aussi à une autre organisation" in reset.content.decode()
 
 
-def test_the_page_shows_the_last_settings_changes_of_this_organisation_only(
-    personas, admin_client
-):
+def test_the_page_shows_the_last_settings_changes_of_this_organisation_only(personas, admin_client):
     admin_client.post(
         reverse("organisation-add-member", args=[personas.group.slug]),
         {"username": "fatou", "role": "volunteer"},
