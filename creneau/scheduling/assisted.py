@@ -113,7 +113,7 @@ def request_start(session: AssistedSession) -> bool:
     True once, when the browser session is to be queued."""
     startable = models.Q(
         state__in=[AssistedSession.State.REMINDED, AssistedSession.State.FAILED]
-    ) | models.Q(pk__in=_refused_to_the_end().values("pk"))
+    ) | models.Q(pk__in=refused_to_the_end().values("pk"))
     updated = (
         AssistedSession.objects.filter(pk=session.pk)
         .filter(startable)
@@ -128,7 +128,7 @@ def request_start(session: AssistedSession) -> bool:
     return updated == 1
 
 
-def _refused_to_the_end() -> "models.QuerySet[AssistedSession]":
+def refused_to_the_end() -> "models.QuerySet[AssistedSession]":
     """Sessions whose last typed code the site refused (it still showed a challenge after it)."""
     return AssistedSession.objects.filter(
         state=AssistedSession.State.DONE, rounds__gt=0, attempt__outcome=Outcome.CAPTCHA
@@ -142,7 +142,7 @@ def code_refused(session: AssistedSession) -> bool:
     that still shows a challenge after a code was typed (every round refused)."""
     if session.state == AssistedSession.State.CHALLENGE:
         return session.rounds > 1
-    return _refused_to_the_end().filter(pk=session.pk).exists()
+    return refused_to_the_end().filter(pk=session.pk).exists()
 
 
 def tries_left(session: AssistedSession) -> int:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 
 from creneau.cases.models import Case, Outcome
 from creneau.scheduling import planning, politeness
+from creneau.scheduling.assisted import refused_to_the_end
 from creneau.scheduling.attempts import SETUP_PROBLEM
 from creneau.scheduling.models import AssistedSession, EvidenceSchedule
 from creneau.scheduling.scheduler import ensure_case_schedule
@@ -41,7 +42,7 @@ PENDING_ASSISTED = (
     AssistedSession.State.FAILED,  # the person may start again, or send their own screenshot
 )
 # Where an assisted attempt stands, for the volunteer (never the worker's technical error).
-ASSISTED_STATES = {
+ASSISTED_STATES: dict[str, str] = {
     AssistedSession.State.REMINDED: gettext_noop("lien envoyé à la personne, pas encore ouvert"),
     AssistedSession.State.REQUESTED: gettext_noop(
         "la personne a ouvert le lien : Créneau ouvre la page de rendez-vous"
@@ -56,6 +57,9 @@ ASSISTED_STATES = {
         "interrompue : la personne peut recommencer avec le même lien, ou envoyer sa propre capture"
     ),
 }
+EVERY_CODE_REFUSED = gettext_noop(
+    "le site a refusé chaque code tapé : la personne peut recommencer avec le même lien"
+)
 
 
 class Refusal(Exception):
@@ -165,15 +169,16 @@ class PendingAssisted:
 
 def pending_assisted(case: Case, now: datetime) -> list[PendingAssisted]:
     """The case's assisted attempts still waiting for the person (newest first)."""
+    waiting = Q(state__in=PENDING_ASSISTED) | Q(pk__in=refused_to_the_end().values("pk"))
     sessions = (
-        AssistedSession.objects.filter(case=case, state__in=PENDING_ASSISTED, expires_at__gt=now)
+        AssistedSession.objects.filter(waiting, case=case, expires_at__gt=now)
         .defer("challenge", "answer", "error")
         .order_by("-created_at")[:5]
     )
     return [
         PendingAssisted(
             session=session,
-            state=_(ASSISTED_STATES[AssistedSession.State(session.state)]),
+            state=_(ASSISTED_STATES.get(session.state, EVERY_CODE_REFUSED)),
             last_news=_last_news(session),
             refused=max(session.rounds - 1, 0) if session.state in _RELAYING else 0,
         )

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from creneau.cases.models import Case
+from creneau.cases.models import Attempt, Case
 from creneau.catalog.models import BookingPage
 from creneau.notifications.models import AlertLog, SlotEpisode
 from creneau.scheduling import attempts, politeness, scheduler
@@ -166,10 +166,10 @@ def _pending_section(text: str) -> str:
 
 
 def test_the_case_page_lists_assisted_attempts_waiting_for_the_person(personas):
-    """GIVEN an assisted page, a link sent yesterday, a session showing its second code and one
-    that stopped (the person may start again) THEN the case page lists the three, with where
-    each stands, when the link went out and until when it is valid; an expired or finished one
-    is not listed."""
+    """GIVEN an assisted page, a link sent yesterday, a session showing its second code, one
+    that stopped and one whose every code the site refused (the person may start those two
+    again) THEN the case page lists the four, with where each stands, when the link went out
+    and until when it is valid; an expired or finished one is not listed."""
     rdv = BookingPage.objects.create(
         url="https://www.rdv-prefecture.interieur.gouv.fr/rdvpref/reservation/demarche/1/",
         system="rdv_prefecture",
@@ -185,6 +185,12 @@ def test_the_case_page_lists_assisted_attempts_waiting_for_the_person(personas):
     AssistedSession.objects.create(case=case, expires_at=later, state="failed", error="no answer")
     AssistedSession.objects.create(case=case, expires_at=now - timedelta(minutes=1))
     AssistedSession.objects.create(case=case, expires_at=later, state="done")
+    every_code_refused = AssistedSession.objects.create(
+        case=case, expires_at=later, state="done", rounds=3
+    )
+    AssistedSession.objects.filter(pk=every_code_refused.pk).update(
+        attempt=Attempt.objects.create(case=case, channel="online", at=now, outcome="captcha")
+    )
 
     text = (
         personas.client_for(personas.alice)
@@ -193,13 +199,14 @@ def test_the_case_page_lists_assisted_attempts_waiting_for_the_person(personas):
     )
 
     pending = _pending_section(text)
-    assert pending.count("<li>") == 3
+    assert pending.count("<li>") == 4
+    assert "le site a refusé chaque code tapé" in pending
     assert "lien envoyé à la personne, pas encore ouvert" in pending
     assert "le code est affiché à la personne" in pending and "1 code refusé par le site" in pending
     assert "la personne peut recommencer avec le même lien" in pending
     assert "no answer" not in pending  # the worker's technical error stays in the logs
     assert "Lien envoyé le" in pending and "valable jusqu" in pending
-    assert pending.count(f'datetime="{timezone.localtime(later):%Y-%m-%dT%H:%M}') == 3
+    assert pending.count(f'datetime="{timezone.localtime(later):%Y-%m-%dT%H:%M}') == 4
 
 
 def test_assisted_attempts_still_show_when_the_attempts_are_paused(personas):
