@@ -153,7 +153,7 @@ def tries_left(session: AssistedSession) -> int:
 def give_answer(session: AssistedSession, answer: str) -> bool:
     cleaned = answer.strip()[:40]
     updated = AssistedSession.objects.filter(
-        pk=session.pk, state=AssistedSession.State.CHALLENGE
+        pk=session.pk, state=AssistedSession.State.CHALLENGE, expires_at__gt=timezone.now()
     ).update(state=AssistedSession.State.ANSWERED, answer=cleaned)
     return bool(cleaned) and updated == 1
 
@@ -234,7 +234,7 @@ def _relay(
 def _ask(session: AssistedSession, picture: bytes, wait: Callable[[float], None]) -> str:
     """Show the challenge to the person and wait for their answer (bounded)."""
     now = timezone.now()
-    AssistedSession.objects.filter(pk=session.pk).update(
+    shown = AssistedSession.objects.filter(pk=session.pk, expires_at__gt=now).update(
         state=AssistedSession.State.CHALLENGE,
         challenge=picture,
         challenge_at=now,
@@ -242,6 +242,8 @@ def _ask(session: AssistedSession, picture: bytes, wait: Callable[[float], None]
         answer="",
         rounds=session.rounds + 1,
     )
+    if not shown:  # expired, or withdrawn by a volunteer, while the page was opening
+        raise AssistedError("the link expired or was withdrawn before the challenge showed")
     session.rounds += 1
     deadline = time.monotonic() + settings.ASSISTED_ANSWER_SECONDS
     beaten = time.monotonic()

@@ -189,6 +189,21 @@ def pending_assisted(case: Case, now: datetime) -> list[PendingAssisted]:
 _RELAYING = (AssistedSession.State.CHALLENGE, AssistedSession.State.ANSWERED)
 
 
+def withdraw_assisted(case: Case, session_id: int, now: datetime | None = None) -> bool:
+    """A volunteer withdraws a link still waiting for the person (sent to a wrong number, the
+    person gone…): it expires now. The person's page then says the link expired; a browser
+    held for it stops at its next look (``assisted._ask``), and no code is taken any more.
+    True when a link was withdrawn."""
+    now = now or timezone.now()
+    mine = AssistedSession.objects.filter(case=case, pk=session_id)
+    if not mine.filter(expires_at__gt=now).update(expires_at=now):
+        return False
+    mine.filter(state__in=PENDING_ASSISTED).update(
+        state=AssistedSession.State.EXPIRED, challenge=b"", answer=""
+    )
+    return True
+
+
 def _last_news(session: AssistedSession) -> datetime:
     if session.state in _RELAYING and session.challenge_at:
         return session.challenge_at

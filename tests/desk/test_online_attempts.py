@@ -7,10 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from creneau.accounts.models import AuditEvent
 from creneau.cases.models import Attempt, Case
 from creneau.catalog.models import BookingPage
 from creneau.notifications.models import AlertLog, SlotEpisode
-from creneau.scheduling import attempts, politeness, scheduler
+from creneau.scheduling import assisted, attempts, politeness, scheduler
 from creneau.scheduling.models import AssistedSession, EvidenceSchedule
 from tests.conftest import make_case
 from tests.desk.test_views import VALID_CASE
@@ -223,3 +224,28 @@ def test_assisted_attempts_still_show_when_the_attempts_are_paused(personas):
 
     assert "lien envoyé à la personne, pas encore ouvert" in _pending_section(text)
     assert "Envoyer le lien maintenant" not in text
+
+
+def test_a_volunteer_withdraws_a_link_the_person_can_then_no_longer_use(personas):
+    rdv = BookingPage.objects.create(
+        url="https://www.rdv-prefecture.interieur.gouv.fr/rdvpref/reservation/demarche/3/",
+        system="rdv_prefecture",
+    )
+    case = make_case(personas.group, booking_page=rdv)
+    session = AssistedSession.objects.create(
+        case=case, expires_at=timezone.now() + timedelta(hours=5), state="challenge", rounds=1
+    )
+    url = reverse("assisted-withdraw", args=[case.reference, session.pk])
+
+    assert personas.client_for(personas.charlie).post(url).status_code == 404
+    response = personas.client_for(personas.alice).post(url, follow=True)
+
+    session.refresh_from_db()
+    assert session.state == "expired" and session.expires_at <= timezone.now()
+    assert not assisted.give_answer(session, "ABCD")  # no code taken any more
+    text = response.content.decode()
+    assert "Lien retiré : la personne ne peut plus s" in text
+    assert 'id="assisted-pending"' not in text
+    assert AuditEvent.objects.filter(
+        case_reference=case.reference, detail="lien de tentative assistée retiré"
+    ).exists()
