@@ -35,6 +35,8 @@ def test_the_admin_names_creneaus_apps_in_french(personas):
     apps = set(re.findall(r'class="section"[^>]*>([^<]+)</a>', page))
     assert {"Dossiers", "Comptes et organisations", "Surveillance des pages"} <= apps, apps
     assert not apps & {"Cases", "Accounts", "Correspondence", "Watch", "Catalog", "Scheduling"}
+    assert {"Tentatives de connexion", "Double authentification : applications"} <= apps, apps
+    assert not apps & {"Axes", "Otp_Totp", "Otp_Static", "Tasks Database Backend"}
 
 
 def test_an_admin_added_in_the_app_cannot_open_the_django_admin(personas):
