@@ -192,11 +192,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks",
-    "django_tasks_db",
-    "axes",
+    # Outside apps named in French in the operator's admin (creneau/outside_apps.py).
+    "creneau.outside_apps.TaskQueue",  # django_tasks_db
+    "creneau.outside_apps.LoginAttempts",  # axes
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "creneau.outside_apps.AuthenticatorApps",  # django_otp.plugins.otp_totp
+    "creneau.outside_apps.RecoveryCodes",  # django_otp.plugins.otp_static
     # Domain apps, lowest first: each imports only from those above it in this list.
     "creneau.catalog",
     "creneau.accounts",

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("creneau.screenshots.urls")),
     path("", include("creneau.scheduling.urls")),
     path("", include("creneau.observatory.urls")),
+    path("", include("creneau.watch.urls")),
 ]

@@ -77,7 +77,10 @@ class AddMemberForm(forms.Form):
     email = forms.EmailField(
         label=_("Adresse électronique (facultatif)"),
         required=False,
-        help_text=_("Aucun courriel n'est envoyé : elle sert à reconnaître le compte."),
+        help_text=_(
+            "Pour lui envoyer le lien d'invitation par courriel (sur demande, après la création "
+            "du compte), et pour reconnaître le compte."
+        ),
     )
     role = forms.ChoiceField(label=_("Rôle"), choices=Member.Role, initial=Member.Role.VOLUNTEER)
 

@@ -27,20 +27,21 @@ LAST_ADMIN = gettext_noop(
     "L'organisation garde au moins un·e administrateur·ice : nommez-en un·e autre avant."
 )
 ORGANISATION_WIDE = "*"  # the audit's "case" for a change that concerns no single case
+RECENT_CHANGES = 15  # the settings changes the page shows (the operator's admin keeps them all)
 
 
-def _administered(request: HttpRequest, slug: str) -> Organisation:
+def administered(request: HttpRequest, slug: str) -> Organisation:
     """The organisation, if the member administers it; 404 otherwise (no hint it exists)."""
     return get_object_or_404(organisations_of(request.user, role=Member.Role.ADMIN), slug=slug)
 
 
-def _member(organisation: Organisation, member_id: int) -> Member:
+def member_of(organisation: Organisation, member_id: int) -> Member:
     return get_object_or_404(
         Member.objects.select_related("user"), pk=member_id, organisation=organisation
     )
 
 
-def _answers_to_me(request: HttpRequest, member: Member) -> bool:
+def answers_to_me(request: HttpRequest, member: Member) -> bool:
     """Whether every organisation of the member's account is one the admin administers: only
     then may the admin act on the account itself (its password link, its second factor)."""
     administered = organisations_of(request.user, role=Member.Role.ADMIN)
@@ -62,16 +63,30 @@ def _audit(request: HttpRequest, organisation: Organisation, action: str, detail
     audit.record(request.user, organisation, ORGANISATION_WIDE, action, detail)
 
 
-def set_password_link(request: HttpRequest, user: User) -> str:
+def set_password_path(user: User) -> str:
     """A link valid once (until a password is set) and for PASSWORD_RESET_TIMEOUT."""
-    path = reverse(
+    return reverse(
         "password-set",
         kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
             "token": default_token_generator.make_token(user),
         },
     )
-    return request.build_absolute_uri(path)
+
+
+def set_password_link(request: HttpRequest, user: User) -> str:
+    return request.build_absolute_uri(set_password_path(user))
+
+
+def _link(request: HttpRequest, member: Member) -> dict[str, Any]:
+    """What the card showing a member's one-time link needs."""
+    user = member.user
+    return {
+        "username": user.username,
+        "url": set_password_link(request, user),
+        "email": user.email,
+        "member": member.pk,
+    }
 
 
 @login_required
@@ -84,7 +99,7 @@ def organisation_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organisation_settings(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = _administered(request, slug)
+    organisation = administered(request, slug)
     return _render(request, organisation, AddMemberForm())
 
 
@@ -93,7 +108,7 @@ def _render(
     organisation: Organisation,
     form: AddMemberForm,
     status: int = 200,
-    link: dict[str, str] | None = None,
+    link: dict[str, Any] | None = None,
 ) -> HttpResponse:
     members = list(organisation.members.select_related("user").order_by("user__username"))
     context: dict[str, Any] = {
@@ -105,6 +120,9 @@ def _render(
         "form": form,
         "link": link,
         "mail_configured": MailSettings.objects.filter(organisation=organisation).exists(),
+        "events": AuditEvent.objects.filter(
+            organisation=organisation, case_reference=ORGANISATION_WIDE
+        ).order_by("-at")[:RECENT_CHANGES],
         "others": organisations_of(request.user, role=Member.Role.ADMIN).exclude(
             pk=organisation.pk
         ),
@@ -118,7 +136,7 @@ def _render(
 @login_required
 @require_POST
 def add_member(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = _administered(request, slug)
+    organisation = administered(request, slug)
     form = AddMemberForm(request.POST)
     if not form.is_valid():
         return _render(request, organisation, form, status=400)
@@ -135,20 +153,19 @@ def add_member(request: HttpRequest, slug: str) -> HttpResponse:
             AuditEvent.Action.CREATE,
             f"membre ajouté : {user.username} ({member.get_role_display()})",
         )
-    link = {"username": user.username, "url": set_password_link(request, user)}
-    return _render(request, organisation, AddMemberForm(), link=link)
+    return _render(request, organisation, AddMemberForm(), link=_link(request, member))
 
 
 @login_required
 @require_POST
 def new_link(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
     """Another one-time link, for a member who has not chosen a password yet."""
-    organisation = _administered(request, slug)
-    member = _member(organisation, member_id)
+    organisation = administered(request, slug)
+    member = member_of(organisation, member_id)
     if member.user.has_usable_password():
         messages.error(request, _("Ce membre a déjà choisi son mot de passe."))
         return redirect("organisation-settings", slug=organisation.slug)
-    if not _answers_to_me(request, member):
+    if not answers_to_me(request, member):
         messages.error(request, _(OTHER_ORGANISATION))
         return redirect("organisation-settings", slug=organisation.slug)
     _audit(
@@ -157,15 +174,14 @@ def new_link(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
         AuditEvent.Action.CHANGE,
         f"nouveau lien de mot de passe : {member.user.username}",
     )
-    link = {"username": member.user.username, "url": set_password_link(request, member.user)}
-    return _render(request, organisation, AddMemberForm(), link=link)
+    return _render(request, organisation, AddMemberForm(), link=_link(request, member))
 
 
 @login_required
 @require_POST
 def change_role(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
-    organisation = _administered(request, slug)
-    member = _member(organisation, member_id)
+    organisation = administered(request, slug)
+    member = member_of(organisation, member_id)
     role = request.POST.get("role", "")
     if role not in Member.Role.values:
         raise Http404
@@ -187,8 +203,8 @@ def change_role(request: HttpRequest, slug: str, member_id: int) -> HttpResponse
 @require_POST
 def remove_member(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
     """The membership goes; an account left in no organisation can no longer log in."""
-    organisation = _administered(request, slug)
-    member = _member(organisation, member_id)
+    organisation = administered(request, slug)
+    member = member_of(organisation, member_id)
     if _is_last_admin(member):
         messages.error(request, _(LAST_ADMIN))
         return redirect("organisation-settings", slug=organisation.slug)
@@ -210,11 +226,11 @@ def remove_member(request: HttpRequest, slug: str, member_id: int) -> HttpRespon
 def reset_two_factor(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
     """A member lost their phone and their recovery codes: they enrol again at the next login.
     Not for oneself (the security page asks for a current code)."""
-    organisation = _administered(request, slug)
-    member = _member(organisation, member_id)
+    organisation = administered(request, slug)
+    member = member_of(organisation, member_id)
     if member.user_id == request.user.pk:
         raise Http404
-    if not _answers_to_me(request, member):
+    if not answers_to_me(request, member):
         messages.error(request, _(OTHER_ORGANISATION))
     elif twofactor.remove(member.user):
         detail = f"double authentification réinitialisée : {member.user.username}"

@@ -224,6 +224,8 @@ class BookingPage(models.Model):
 # Recognisable URL shapes of each booking system (booking-systems.md §1).
 _URL_MARKERS = [
     ("rdv-prefecture.interieur.gouv.fr", BookingSystem.RDV_PREFECTURE),
+    # The platform's path, also on a mirror or a test copy of it (booking-systems.md §B).
+    ("/rdvpref/reservation/demarche/", BookingSystem.RDV_PREFECTURE),
     ("/booking/create/", BookingSystem.LEGACY),
     ("eappointment", BookingSystem.EAPPOINTMENT),
     ("rdv.anct.gouv.fr", BookingSystem.RDV_SERVICE_PUBLIC),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from creneau.correspondence.views import anef, contact, counter, letter, mail, settings
+from creneau.correspondence.views import anef, contact, counter, invitations, letter, mail, settings
 
 CASE = "dossiers/<str:reference>"
 DRAFT = f"{CASE}/courriel/<int:draft_id>"
@@ -11,6 +11,11 @@ urlpatterns = [
     path("compte/courriel/<slug:slug>/", settings.mail_settings, name="mail-settings"),
     path(
         "compte/courriel/<slug:slug>/essai/", settings.mail_settings_test, name="mail-settings-test"
+    ),
+    path(
+        "organisation/<slug:slug>/membres/<int:member_id>/invitation/",
+        invitations.send_invitation,
+        name="organisation-member-invite",
     ),
     path(f"{CASE}/courriel/", mail.mail_page, name="mail"),
     path(f"{CASE}/courriel/preparer/", mail.mail_prepare, name="mail-prepare"),

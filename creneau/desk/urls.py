@@ -32,4 +32,9 @@ urlpatterns = [
         views.online_attempts,
         name="online-attempts",
     ),
+    path(
+        "dossiers/<str:reference>/tentatives-assistees/<int:session_id>/retirer/",
+        views.withdraw_assisted,
+        name="assisted-withdraw",
+    ),
 ]

@@ -355,6 +355,23 @@ def online_attempts(request: HttpRequest, reference: str, action: str) -> HttpRe
     return redirect(reverse("case-detail", args=[case.reference]) + "#online-attempts")
 
 
+@login_required
+@require_POST
+def withdraw_assisted(request: HttpRequest, reference: str, session_id: int) -> HttpResponse:
+    """Withdraw an assisted attempt's link still waiting for the person."""
+    case = case_or_404(request, reference)
+    if control.withdraw_assisted(case, session_id):
+        audit.record(
+            request.user,
+            case.organisation,
+            case.reference,
+            AuditEvent.Action.CHANGE,
+            "lien de tentative assistée retiré",
+        )
+        messages.success(request, _("Lien retiré : la personne ne peut plus s'en servir."))
+    return redirect(reverse("case-detail", args=[case.reference]) + "#online-attempts")
+
+
 def _screenshot(data: dict[str, Any]) -> list[Incoming]:
     upload = data.get("screenshot")
     return [Incoming(read_limited(upload), upload.name or "capture")] if upload else []

@@ -33,6 +33,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, quote_plus, urlencode, urlsplit
 
 import apprise
+import urllib3
 import urllib3.util.connection
 from apprise.utils.parse import parse_url
 from django.conf import settings
@@ -304,6 +305,12 @@ def gateway_sms_url(gateway: str, token: str, sender: str, number: str) -> str:
 # unless every address is public, and connects to the address it checked.
 
 _guarding = contextvars.ContextVar("creneau_alert_guard", default=False)
+
+
+class LocalAddressRefused(ConnectionRefusedError):
+    """The guard refused a connection to a local or private address."""
+
+
 _unguarded = urllib3.util.connection.create_connection
 
 
@@ -322,7 +329,7 @@ def _guarded_connection(address: tuple[str, int], *args: Any, **kwargs: Any) -> 
     refused = [a for a in addresses if not urlsafety.is_public(a)]
     if refused or not addresses:
         log.warning("notification connection to %s refused: a local or private address", host)
-        raise ConnectionRefusedError(f"refused: {host} leads to a local or private address")
+        raise LocalAddressRefused(f"refused: {host} leads to a local or private address")
     failure: OSError | None = None
     for checked in addresses:  # the checked addresses, never the name again
         try:
@@ -345,3 +352,52 @@ def mail_url(to: str) -> str:
     if "from=" not in base:
         query["from"] = settings.DEFAULT_FROM_EMAIL
     return base + joiner + urlencode(query)
+
+
+# --- the operator's SMS gateway, asked without sending -----------------------------------------
+
+
+@dataclass(frozen=True)
+class GatewayAnswer:
+    """Whether the operator's SMS gateway answers HTTP. ``where`` is ``scheme://host[:port]``
+    only (never the path, the query nor the token); ``reason`` is "" when it answered, else
+    ``refused`` (a local or private address), ``unreachable`` or ``tls``."""
+
+    where: str
+    status: int | None
+    reason: str
+
+
+def gateway_where(gateway: str) -> str:
+    parts = urlsplit(gateway)
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname or ''}{port}"
+
+
+def probe_gateway(gateway: str, timeout: float = 5.0) -> GatewayAnswer:
+    """One HEAD request to the gateway's address, through the same connection guard as a real
+    SMS (public addresses only, the test routes): any HTTP answer means it can be reached. No
+    token is sent and nothing is posted, so no SMS can leave."""
+    parts = urlsplit(gateway)
+    where = gateway_where(gateway)
+    target = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path or '/'}"
+    pool = urllib3.PoolManager(retries=False, timeout=urllib3.Timeout(total=timeout))
+    guard = _guarding.set(True)
+    try:
+        response = pool.request("HEAD", target, redirect=False)
+    except urllib3.exceptions.SSLError:
+        return GatewayAnswer(where, None, "tls")
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        return GatewayAnswer(where, None, "refused" if _guard_refused(exc) else "unreachable")
+    finally:
+        _guarding.reset(guard)
+        pool.clear()
+    return GatewayAnswer(where, response.status, "")
+
+
+def _guard_refused(exc: BaseException | None) -> bool:
+    while exc is not None:
+        if isinstance(exc, LocalAddressRefused):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False

@@ -111,7 +111,7 @@ def request_start(session: AssistedSession) -> bool:
     True once, when the browser session is to be queued."""
     startable = models.Q(
         state__in=[AssistedSession.State.REMINDED, AssistedSession.State.FAILED]
-    ) | models.Q(pk__in=_refused_to_the_end().values("pk"))
+    ) | models.Q(pk__in=refused_to_the_end().values("pk"))
     updated = (
         AssistedSession.objects.filter(pk=session.pk)
         .filter(startable)
@@ -126,7 +126,7 @@ def request_start(session: AssistedSession) -> bool:
     return updated == 1
 
 
-def _refused_to_the_end() -> "models.QuerySet[AssistedSession]":
+def refused_to_the_end() -> "models.QuerySet[AssistedSession]":
     """Sessions whose last typed code the site refused (it still showed a challenge after it)."""
     return AssistedSession.objects.filter(
         state=AssistedSession.State.DONE, rounds__gt=0, attempt__outcome=Outcome.CAPTCHA
@@ -140,7 +140,7 @@ def code_refused(session: AssistedSession) -> bool:
     that still shows a challenge after a code was typed (every round refused)."""
     if session.state == AssistedSession.State.CHALLENGE:
         return session.rounds > 1
-    return _refused_to_the_end().filter(pk=session.pk).exists()
+    return refused_to_the_end().filter(pk=session.pk).exists()
 
 
 def tries_left(session: AssistedSession) -> int:
@@ -151,7 +151,7 @@ def tries_left(session: AssistedSession) -> int:
 def give_answer(session: AssistedSession, answer: str) -> bool:
     cleaned = answer.strip()[:40]
     updated = AssistedSession.objects.filter(
-        pk=session.pk, state=AssistedSession.State.CHALLENGE
+        pk=session.pk, state=AssistedSession.State.CHALLENGE, expires_at__gt=timezone.now()
     ).update(state=AssistedSession.State.ANSWERED, answer=cleaned)
     return bool(cleaned) and updated == 1
 
@@ -232,7 +232,7 @@ def _relay(
 def _ask(session: AssistedSession, picture: bytes, wait: Callable[[float], None]) -> str:
     """Show the challenge to the person and wait for their answer (bounded)."""
     now = timezone.now()
-    AssistedSession.objects.filter(pk=session.pk).update(
+    shown = AssistedSession.objects.filter(pk=session.pk, expires_at__gt=now).update(
         state=AssistedSession.State.CHALLENGE,
         challenge=picture,
         challenge_at=now,
@@ -240,6 +240,8 @@ def _ask(session: AssistedSession, picture: bytes, wait: Callable[[float], None]
         answer="",
         rounds=session.rounds + 1,
     )
+    if not shown:  # expired, or withdrawn by a volunteer, while the page was opening
+        raise AssistedError("the link expired or was withdrawn before the challenge showed")
     session.rounds += 1
     deadline = time.monotonic() + settings.ASSISTED_ANSWER_SECONDS
     beaten = time.monotonic()

@@ -17,9 +17,11 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from creneau.cases.models import Case, Outcome
 from creneau.scheduling import planning, politeness
+from creneau.scheduling.assisted import refused_to_the_end
 from creneau.scheduling.attempts import SETUP_PROBLEM
 from creneau.scheduling.models import AssistedSession, EvidenceSchedule
 from creneau.scheduling.scheduler import ensure_case_schedule
@@ -37,6 +39,26 @@ PENDING_ASSISTED = (
     AssistedSession.State.REQUESTED,
     AssistedSession.State.CHALLENGE,
     AssistedSession.State.ANSWERED,
+    AssistedSession.State.FAILED,  # the person may start again, or send their own screenshot
+)
+# Where an assisted attempt stands, for the volunteer (never the worker's technical error).
+ASSISTED_STATES: dict[str, str] = {
+    AssistedSession.State.REMINDED: gettext_noop("lien envoyé à la personne, pas encore ouvert"),
+    AssistedSession.State.REQUESTED: gettext_noop(
+        "la personne a ouvert le lien : Créneau ouvre la page de rendez-vous"
+    ),
+    AssistedSession.State.CHALLENGE: gettext_noop(
+        "le code est affiché à la personne, qui ne l'a pas encore tapé"
+    ),
+    AssistedSession.State.ANSWERED: gettext_noop(
+        "code tapé par la personne : Créneau le transmet au site"
+    ),
+    AssistedSession.State.FAILED: gettext_noop(
+        "interrompue : la personne peut recommencer avec le même lien, ou envoyer sa propre capture"
+    ),
+}
+EVERY_CODE_REFUSED = gettext_noop(
+    "le site a refusé chaque code tapé : la personne peut recommencer avec le même lien"
 )
 
 
@@ -56,7 +78,7 @@ class Status:
     running: bool  # a worker holds the run now
     interrupted: bool  # a run started and never finished (its worker stopped)
     try_now: str  # why « tenter maintenant » is refused now, "" when it may be asked
-    assisted: list[AssistedSession]
+    assisted: list["PendingAssisted"]
 
     @property
     def paused(self) -> bool:
@@ -127,13 +149,67 @@ def window_text(window: planning.Window) -> str:
     }
 
 
-def pending_assisted(case: Case, now: datetime) -> list[AssistedSession]:
+@dataclass(frozen=True)
+class PendingAssisted:
+    """An assisted attempt still waiting for the person, as the case page tells it."""
+
+    session: AssistedSession
+    state: str  # where it stands, in the volunteer's words
+    last_news: datetime  # the last time the row moved (sent, opened, code shown, stopped)
+    refused: int  # codes the site refused in this session so far
+
+    @property
+    def sent_at(self) -> datetime:
+        return self.session.created_at
+
+    @property
+    def until(self) -> datetime:
+        return self.session.expires_at
+
+
+def pending_assisted(case: Case, now: datetime) -> list[PendingAssisted]:
     """The case's assisted attempts still waiting for the person (newest first)."""
-    return list(
-        AssistedSession.objects.filter(case=case, state__in=PENDING_ASSISTED, expires_at__gt=now)
-        .defer("challenge")
+    waiting = Q(state__in=PENDING_ASSISTED) | Q(pk__in=refused_to_the_end().values("pk"))
+    sessions = (
+        AssistedSession.objects.filter(waiting, case=case, expires_at__gt=now)
+        .defer("challenge", "answer", "error")
         .order_by("-created_at")[:5]
     )
+    return [
+        PendingAssisted(
+            session=session,
+            state=_(ASSISTED_STATES.get(session.state, EVERY_CODE_REFUSED)),
+            last_news=_last_news(session),
+            refused=max(session.rounds - 1, 0) if session.state in _RELAYING else 0,
+        )
+        for session in sessions
+    ]
+
+
+_RELAYING = (AssistedSession.State.CHALLENGE, AssistedSession.State.ANSWERED)
+
+
+def withdraw_assisted(case: Case, session_id: int, now: datetime | None = None) -> bool:
+    """A volunteer withdraws a link still waiting for the person (sent to a wrong number, the
+    person gone…): it expires now. The person's page then says the link expired; a browser
+    held for it stops at its next look (``assisted._ask``), and no code is taken any more.
+    True when a link was withdrawn."""
+    now = now or timezone.now()
+    mine = AssistedSession.objects.filter(case=case, pk=session_id)
+    if not mine.filter(expires_at__gt=now).update(expires_at=now):
+        return False
+    mine.filter(state__in=PENDING_ASSISTED).update(
+        state=AssistedSession.State.EXPIRED, challenge=b"", answer=""
+    )
+    return True
+
+
+def _last_news(session: AssistedSession) -> datetime:
+    if session.state in _RELAYING and session.challenge_at:
+        return session.challenge_at
+    if session.state != AssistedSession.State.REMINDED and session.progress_at:
+        return session.progress_at
+    return session.created_at
 
 
 def when_text(moment: datetime) -> str:

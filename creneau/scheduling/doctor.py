@@ -16,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from creneau.accounts.models import MailSettings, Organisation
 from creneau.correspondence import mailer
@@ -23,6 +24,8 @@ from creneau.evidence.models import Seal
 from creneau.evidence.states import configured_roots, seal_stamps
 from creneau.lib import storage, tsa
 from creneau.lib.browser import chromium_path
+from creneau.notifications import transport
+from creneau.notifications.models import SmsSettings
 
 MIN_FREE_BYTES = 2 * 1024**3  # captures, bundles and backups need room; 2 GB leaves a margin
 # A seal this old still without a token means the authority is not answering (retried often).
@@ -45,6 +48,7 @@ def run_checks(
         timestamping(probe),
         alert_mail(probe),
         organisation_mail(organisations, probe),
+        sms(organisations, probe),
         site_url(),
         chromium(),
         evidence_store(probe),
@@ -208,6 +212,112 @@ def _probe_account(organisation: Organisation, account: MailSettings) -> list[st
     except mailer.MailError as exc:
         return [f"{organisation.name} : {exc}"]
     return []
+
+
+# --- SMS ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SmsState:
+    """How SMS alerts leave: the operator's gateway (configured, answered) and, for each
+    organisation, its own provider (``None`` when it has none switched on)."""
+
+    gateway: str  # scheme://host[:port] of CRENEAU_SMS_GATEWAY_URL, "" when not set
+    answer: transport.GatewayAnswer | None  # None when not asked
+    providers: dict[str, str | None]  # organisation slug → provider ("octopush", "twilio")
+    names: dict[str, str]  # organisation slug → name
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "gateway": {
+                "configured": bool(self.gateway),
+                "address": self.gateway or None,
+                "reachable": None if self.answer is None else not self.answer.reason,
+                "sender": settings.SMS_SENDER if self.gateway else None,
+            },
+            "organisations": self.providers,
+        }
+
+
+def sms_state(organisations: Iterable[Organisation] | None, probe: bool) -> SmsState:
+    chosen = list(organisations) if organisations is not None else list(Organisation.objects.all())
+    accounts = {
+        a.organisation_id: a
+        for a in SmsSettings.objects.filter(organisation__in=chosen, enabled=True)
+    }
+    gateway = settings.SMS_GATEWAY_URL
+    return SmsState(
+        gateway=transport.gateway_where(gateway) if gateway else "",
+        answer=transport.probe_gateway(gateway) if gateway and probe else None,
+        providers={o.slug: accounts[o.pk].provider if o.pk in accounts else None for o in chosen},
+        names={o.slug: o.name for o in chosen},
+    )
+
+
+GATEWAY_PROBLEMS = {
+    "refused": gettext_noop(
+        "la passerelle SMS %(where)s mène à une adresse locale ou privée, que Créneau refuse : "
+        "aucun SMS ne partira par elle"
+    ),
+    "tls": gettext_noop(
+        "la passerelle SMS %(where)s répond, mais son certificat TLS ne se vérifie pas"
+    ),
+    "unreachable": gettext_noop("la passerelle SMS %(where)s ne répond pas"),
+}
+
+
+def sms(organisations: Iterable[Organisation] | None, probe: bool) -> Check:
+    """Whether an SMS alert can leave: through an organisation's provider (not asked: that
+    would need its account) or the operator's gateway (asked, without sending, never printing
+    its token). No SMS set up at all is not a fault: alerts go by the other channels."""
+    state = sms_state(organisations, probe)
+    own = [
+        f"{state.names[slug]} ({provider})"
+        for slug, provider in state.providers.items()
+        if provider
+    ]
+    without = [state.names[slug] for slug, provider in state.providers.items() if not provider]
+    if state.answer is not None and state.answer.reason:
+        problem = _(GATEWAY_PROBLEMS[state.answer.reason]) % {"where": state.gateway}
+        text = _(
+            "Alertes par SMS : %(problem)s. Vérifiez CRENEAU_SMS_GATEWAY_URL et l'accès à "
+            "internet de ce serveur ; en attendant, les SMS des personnes suivies sans service "
+            "propre à l'organisation passent par courriel."
+        ) % {"problem": problem}
+        return Check("sms", False, text)
+    parts = []
+    if own:
+        parts.append(_("service propre (non interrogé) : %(list)s") % {"list": ", ".join(own)})
+    if state.gateway:
+        parts.append(_gateway_words(state, without))
+    elif without:
+        parts.append(
+            _(
+                "aucun SMS pour %(list)s (ni service propre, ni passerelle "
+                "CRENEAU_SMS_GATEWAY_URL) : leurs alertes passent par les autres canaux"
+            )
+            % {"list": ", ".join(without)}
+        )
+    if not parts:
+        parts.append(_("aucun service configuré ; les alertes passent par les autres canaux"))
+    return Check("sms", True, _("Alertes par SMS : %(parts)s.") % {"parts": " ; ".join(parts)})
+
+
+def _gateway_words(state: SmsState, without: list[str]) -> str:
+    who = ", ".join(without) if without else _("aucune organisation pour l'instant")
+    if state.answer is None:
+        text = _("passerelle %(where)s (non interrogée), expéditeur « %(sender)s », pour %(who)s")
+    else:
+        text = _(
+            "passerelle %(where)s joignable (réponse HTTP %(status)s, aucun SMS envoyé), "
+            "expéditeur « %(sender)s », pour %(who)s"
+        )
+    return text % {
+        "where": state.gateway,
+        "status": state.answer.status if state.answer else "",
+        "sender": settings.SMS_SENDER,
+        "who": who,
+    }
 
 
 # --- the rest --------------------------------------------------------------------------------

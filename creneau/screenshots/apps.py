@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ScreenshotsConfig(AppConfig):
     name = "creneau.screenshots"
-    verbose_name = "Captures d'écran apportées"
+    verbose_name = _("Captures d'écran apportées")

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from creneau.accounts.models import Organisation
 from creneau.catalog.models import BookingPage
 
 
@@ -93,3 +94,33 @@ class GenericSiteConfig(models.Model):
             "slot_selectors": _lines(self.slot_selectors),
             "steps": self.steps,
         }
+
+
+class OrganisationPage(models.Model):
+    """A booking page an organisation's admins added in the app (``/organisation/<slug>/pages/``),
+    before or without a case following it. The pages its cases follow are listed there too,
+    without a row. A page is one row for the whole installation (its URL is unique): several
+    organisations may follow it."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    page = models.ForeignKey(
+        BookingPage,
+        on_delete=models.CASCADE,
+        related_name="organisations",
+        verbose_name=_("page de prise de rendez-vous"),
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("page ajoutée par une organisation")
+        verbose_name_plural = _("pages ajoutées par les organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "page"], name="one_page_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.page}"

@@ -2,6 +2,7 @@ import pytest
 
 from creneau.accounts.models import Member
 from tests.conftest import make_member
+from tests.scheduling.conftest import smtp  # noqa: F401 (a real SMTP server on 127.0.0.1)
 
 
 @pytest.fixture

@@ -283,3 +283,19 @@ def test_an_account_shared_with_another_organisation_keeps_its_second_factor_and
     assert twofactor.has_two_factor(shared)
     assert 'id="link-url"' not in link.content.decode()
     assert "aussi à une autre organisation" in reset.content.decode()
+
+
+def test_the_page_shows_the_last_settings_changes_of_this_organisation_only(personas, admin_client):
+    admin_client.post(
+        reverse("organisation-add-member", args=[personas.group.slug]),
+        {"username": "fatou", "role": "volunteer"},
+    )
+    AuditEvent.objects.create(
+        actor="zoe", organisation=personas.other_group, case_reference="*", detail="ailleurs"
+    )
+
+    page = admin_client.get(settings_url(personas)).content.decode()
+
+    assert "Dernières modifications des réglages" in page
+    assert "diane — membre ajouté : fatou (bénévole)" in page
+    assert "ailleurs" not in page

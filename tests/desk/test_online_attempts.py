@@ -7,11 +7,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from creneau.cases.models import Case
+from creneau.accounts.models import AuditEvent
+from creneau.cases.models import Attempt, Case
 from creneau.catalog.models import BookingPage
 from creneau.notifications.models import AlertLog, SlotEpisode
-from creneau.scheduling import attempts, politeness, scheduler
-from creneau.scheduling.models import EvidenceSchedule
+from creneau.scheduling import assisted, attempts, politeness, scheduler
+from creneau.scheduling.models import AssistedSession, EvidenceSchedule
 from tests.conftest import make_case
 from tests.desk.test_views import VALID_CASE
 
@@ -158,3 +159,93 @@ def test_slots_seen_by_the_page_watcher_show_on_the_dashboard_and_the_timeline(p
     assert later.pk not in {c.pk for c in section(dashboard, "slots").cases}
     assert "Créneaux vus sur la page suivie" in timeline
     assert "personne (remis au transport)" in timeline
+
+
+def _pending_section(text: str) -> str:
+    start = text.index('id="assisted-pending"')
+    return text[start : text.index("</ul>", start)]
+
+
+def test_the_case_page_lists_assisted_attempts_waiting_for_the_person(personas):
+    """GIVEN an assisted page, a link sent yesterday, a session showing its second code, one
+    that stopped and one whose every code the site refused (the person may start those two
+    again) THEN the case page lists the four, with where each stands, when the link went out
+    and until when it is valid; an expired or finished one is not listed."""
+    rdv = BookingPage.objects.create(
+        url="https://www.rdv-prefecture.interieur.gouv.fr/rdvpref/reservation/demarche/1/",
+        system="rdv_prefecture",
+    )
+    case = make_case(personas.group, booking_page=rdv)
+    now = timezone.now()
+    later = now + timedelta(hours=20)
+    sent = AssistedSession.objects.create(case=case, expires_at=later)
+    AssistedSession.objects.filter(pk=sent.pk).update(created_at=now - timedelta(days=1))
+    AssistedSession.objects.create(
+        case=case, expires_at=later, state="challenge", rounds=2, challenge_at=now
+    )
+    AssistedSession.objects.create(case=case, expires_at=later, state="failed", error="no answer")
+    AssistedSession.objects.create(case=case, expires_at=now - timedelta(minutes=1))
+    AssistedSession.objects.create(case=case, expires_at=later, state="done")
+    every_code_refused = AssistedSession.objects.create(
+        case=case, expires_at=later, state="done", rounds=3
+    )
+    AssistedSession.objects.filter(pk=every_code_refused.pk).update(
+        attempt=Attempt.objects.create(case=case, channel="online", at=now, outcome="captcha")
+    )
+
+    text = (
+        personas.client_for(personas.alice)
+        .get(reverse("case-detail", args=[case.reference]))
+        .content.decode()
+    )
+
+    pending = _pending_section(text)
+    assert pending.count("<li>") == 4
+    assert "le site a refusé chaque code tapé" in pending
+    assert "lien envoyé à la personne, pas encore ouvert" in pending
+    assert "le code est affiché à la personne" in pending and "1 code refusé par le site" in pending
+    assert "la personne peut recommencer avec le même lien" in pending
+    assert "no answer" not in pending  # the worker's technical error stays in the logs
+    assert "Lien envoyé le" in pending and "valable jusqu" in pending
+    assert pending.count(f'datetime="{timezone.localtime(later):%Y-%m-%dT%H:%M}') == 4
+
+
+def test_assisted_attempts_still_show_when_the_attempts_are_paused(personas):
+    rdv = BookingPage.objects.create(
+        url="https://www.rdv-prefecture.interieur.gouv.fr/rdvpref/reservation/demarche/2/",
+        system="rdv_prefecture",
+    )
+    case = make_case(personas.group, booking_page=rdv)
+    AssistedSession.objects.create(case=case, expires_at=timezone.now() + timedelta(hours=2))
+    client = personas.client_for(personas.alice)
+    client.post(reverse("online-attempts", args=[case.reference, "pause"]))
+
+    text = client.get(reverse("case-detail", args=[case.reference])).content.decode()
+
+    assert "lien envoyé à la personne, pas encore ouvert" in _pending_section(text)
+    assert "Envoyer le lien maintenant" not in text
+
+
+def test_a_volunteer_withdraws_a_link_the_person_can_then_no_longer_use(personas):
+    rdv = BookingPage.objects.create(
+        url="https://www.rdv-prefecture.interieur.gouv.fr/rdvpref/reservation/demarche/3/",
+        system="rdv_prefecture",
+    )
+    case = make_case(personas.group, booking_page=rdv)
+    session = AssistedSession.objects.create(
+        case=case, expires_at=timezone.now() + timedelta(hours=5), state="challenge", rounds=1
+    )
+    url = reverse("assisted-withdraw", args=[case.reference, session.pk])
+
+    assert personas.client_for(personas.charlie).post(url).status_code == 404
+    response = personas.client_for(personas.alice).post(url, follow=True)
+
+    session.refresh_from_db()
+    assert session.state == "expired" and session.expires_at <= timezone.now()
+    assert not assisted.give_answer(session, "ABCD")  # no code taken any more
+    text = response.content.decode()
+    assert "Lien retiré : la personne ne peut plus s" in text
+    assert 'id="assisted-pending"' not in text
+    assert AuditEvent.objects.filter(
+        case_reference=case.reference, detail="lien de tentative assistée retiré"
+    ).exists()

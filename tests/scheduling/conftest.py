@@ -16,6 +16,7 @@ from creneau.lib import browsing
 from creneau.lib.localtsa import LocalTSA
 from creneau.simulators.server import SimulatorServer, start
 from tests.conftest import Personas, make_case
+from tests.notifications.smsgateway import http_gateway  # noqa: F401 (a local SMS gateway)
 
 # A Wednesday at 10:07, Paris time (08:07 UTC): inside every default window.
 WEDNESDAY_MORNING = datetime(2026, 3, 4, 9, 7, tzinfo=UTC)

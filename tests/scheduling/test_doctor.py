@@ -12,10 +12,14 @@ from django.core.management.base import CommandError
 
 from creneau.accounts.models import MailSettings, Member
 from creneau.lib.localtsa import LocalTSA
+from creneau.notifications import transport
+from creneau.notifications.models import SmsSettings
 from creneau.scheduling.doctor import run_checks
 from tests.conftest import make_case
 from tests.court.conftest import screenshot_png, sealed_capture
+from tests.notifications.smsgateway import GATEWAY_HOST, LOOPBACK
 from tests.s3server import configure
+from tests.scheduling.conftest import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +63,7 @@ def test_a_configured_installation_passes_every_check(configured):
         "timestamping",
         "alert_mail",
         "organisation_mail",
+        "sms",
         "site_url",
         "chromium",
         "evidence_store",
@@ -176,3 +181,76 @@ def test_doctor_fails_when_the_bucket_does_not_answer(configured, s3_server):
     code, report = doctor()
 
     assert code == 1 and "ne répond pas" in failing(report)["evidence_store"]
+
+
+GATEWAY_TOKEN = "gw-secret-token-93"
+
+
+def test_no_sms_set_up_is_said_and_is_not_a_fault(configured):
+    configured.SMS_GATEWAY_URL = ""
+
+    code, report = doctor()
+
+    sms = next(c for c in report["checks"] if c["name"] == "sms")
+    assert code == 0 and sms["ok"] is True
+    assert "aucun SMS pour Cimade Saint-Denis, LDH Lyon" in sms["message"]
+    assert report["sms"] == {
+        "gateway": {"configured": False, "address": None, "reachable": None, "sender": None},
+        "organisations": {"cimade-93": None, "ldh-69": None},
+    }
+
+
+def test_the_sms_gateway_is_asked_without_sending_and_its_token_never_shows(
+    configured, http_gateway, personas
+):
+    """GIVEN the operator's gateway (a real local HTTP server posing as sms.gateway.example)
+    and one organisation with its own provider THEN doctor says both, reaches the gateway
+    without posting anything, and prints neither its token nor its query."""
+    configured.SMS_GATEWAY_URL = f"http://{GATEWAY_HOST}/api/send?account=asso93"
+    configured.SMS_GATEWAY_TOKEN = GATEWAY_TOKEN
+    configured.SMS_SENDER = "CIMADE93"
+    SmsSettings.objects.create(
+        organisation=personas.group, provider="octopush", login="l", secret="s"
+    )
+    out = io.StringIO()
+
+    code, report = doctor()
+    call_command("doctor", stdout=out)
+
+    sms = next(c for c in report["checks"] if c["name"] == "sms")
+    assert code == 0 and sms["ok"] is True, sms
+    assert f"passerelle http://{GATEWAY_HOST} joignable" in sms["message"]
+    assert "aucun SMS envoyé" in sms["message"] and "pour LDH Lyon" in sms["message"]
+    assert "Cimade Saint-Denis (octopush)" in sms["message"]
+    assert report["sms"]["gateway"] == {
+        "configured": True,
+        "address": f"http://{GATEWAY_HOST}",
+        "reachable": True,
+        "sender": "CIMADE93",
+    }
+    assert report["sms"]["organisations"] == {"cimade-93": "octopush", "ldh-69": None}
+    assert http_gateway.received == []  # nothing posted: no SMS can have left
+    everything = json.dumps(report) + out.getvalue()
+    assert GATEWAY_TOKEN not in everything and "asso93" not in everything
+
+
+def test_an_sms_gateway_that_does_not_answer_fails_and_says_where(configured, monkeypatch):
+    configured.SMS_GATEWAY_URL = f"http://{GATEWAY_HOST}:1/send"
+    configured.SMS_GATEWAY_TOKEN = GATEWAY_TOKEN
+    silent = {GATEWAY_HOST: (LOOPBACK, free_port())}  # nothing listens there
+    monkeypatch.setattr(transport, "ROUTES", transport.ROUTES | silent)
+
+    code, report = doctor()
+
+    assert code == 1 and report["sms"]["gateway"]["reachable"] is False
+    assert f"la passerelle SMS http://{GATEWAY_HOST}:1 ne répond pas" in failing(report)["sms"]
+    assert GATEWAY_TOKEN not in json.dumps(report)
+
+
+def test_an_sms_gateway_on_a_local_address_is_refused_like_a_real_send(configured):
+    configured.SMS_GATEWAY_URL = "http://127.0.0.1:9/send"
+
+    code, report = doctor()
+
+    assert code == 1
+    assert "mène à une adresse locale ou privée" in failing(report)["sms"]

@@ -9,6 +9,7 @@ and nothing may change. Alice, a member, reaches the same routes.
 
 import hashlib
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ from creneau.evidence.readings import record_reading
 from creneau.evidence.seal import blob_row
 from creneau.lib import storage
 from creneau.portal.access import issue
+from creneau.scheduling.models import AssistedSession
 from creneau.screenshots.models import ScreenshotImport
 from tests.conftest import make_case
 
@@ -95,6 +97,9 @@ def parameters(case: Case) -> dict[str, Callable[[], Any]]:
         "reading_id": lambda: set_aside_reading(case).pk,
         "sha256": lambda: "0" * 64,
         "action": lambda: "pause",
+        "session_id": lambda: (
+            AssistedSession.objects.create(case=case, expires_at=now + timedelta(hours=1)).pk
+        ),
         "capture_id": lambda: "00000000-0000-4000-8000-000000000000",
         "pk": lambda: issue(case.person, None, None).link.pk,
         "fmt": lambda: "pdf",

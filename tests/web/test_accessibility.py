@@ -4,9 +4,11 @@ keyboard reaches everything with a visible focus, and pages reflow at 320 px (20
 import pytest
 from django.conf import settings
 
-from creneau.cases.models import Attempt
+from creneau.accounts.models import Member
+from creneau.cases.models import Attempt, Case
+from creneau.catalog.models import BookingPage
 from creneau.portal import access
-from tests.conftest import make_case
+from tests.conftest import make_case, make_member
 from tests.portal.web import ensure_catalog, grave_violations, log_in
 from tests.web.conftest import assert_fits_the_screen, save_screenshot
 
@@ -86,6 +88,33 @@ def test_the_volunteer_pages(live_server, phone, personas, case):
         check(phone, name, problems)
     phone.get_by_role("button", name="Enregistrer", exact=True).click()  # the form with errors
     check(phone, "case-form-errors", problems)
+    assert problems == {}
+
+
+def test_the_organisation_admin_pages(live_server, phone, personas, case):
+    """Every page an organisation's admin uses instead of the Django admin, and the booking
+    page form with its errors."""
+    make_member("diane", personas.group, role=Member.Role.ADMIN)
+    page = BookingPage.objects.create(
+        url="https://www.rdv.93.gouv.fr/booking/create/9845", system="legacy"
+    )
+    Case.objects.filter(pk=case.pk).update(booking_page=page)
+    slug = personas.group.slug
+    problems: dict = {}
+    log_in(phone, live_server.url, "diane")
+    for name, path in [
+        ("organisation", f"/organisation/{slug}/"),
+        ("mail-settings", f"/compte/courriel/{slug}/"),
+        ("sms-settings", f"/compte/sms/{slug}/"),
+        ("booking-pages", f"/organisation/{slug}/pages/"),
+        ("booking-page", f"/organisation/{slug}/pages/{page.pk}/"),
+    ]:
+        phone.goto(live_server.url + path)
+        check(phone, name, problems)
+    phone.goto(f"{live_server.url}/organisation/{slug}/pages/")
+    phone.get_by_role("button", name="Ajouter la page").click()  # no address: the errors
+    check(phone, "booking-pages-errors", problems)
+    assert phone.locator("#error-summary a[href='#id_new-url']").is_visible()
     assert problems == {}
 
 

@@ -1,13 +1,15 @@
 """The case page's online attempts card, in real Chromium at 360 px and 1280 px: when the next
 attempt runs, « Tenter maintenant », pause and resume, and a failure with what to do."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from creneau.catalog.models import BookingPage
 from creneau.scheduling import attempts, politeness, scheduler
-from creneau.scheduling.models import EvidenceSchedule
+from creneau.scheduling.models import AssistedSession, EvidenceSchedule
 from tests.conftest import make_case
 from tests.portal.web import ensure_catalog, grave_violations, log_in
 from tests.web.conftest import assert_fits_the_screen, save_screenshot
@@ -111,3 +113,30 @@ def test_a_failed_check_shows_its_reason_on_the_case_and_the_dashboard(
     assert grave_violations(phone) == []
     assert_fits_the_screen(phone)
     save_screenshot(phone, "online-attempts-failing-phone")
+
+
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
+def test_a_volunteer_sees_the_assisted_attempts_waiting_for_the_person(
+    live_server, personas, screen, request
+):
+    page = request.getfixturevalue(screen)
+    rdv = BookingPage.objects.create(
+        url="https://www.rdv-prefecture.interieur.gouv.fr/rdvpref/reservation/demarche/7/",
+        system="rdv_prefecture",
+    )
+    case = make_case(personas.group, booking_page=rdv)
+    later = timezone.now() + timedelta(hours=20)
+    AssistedSession.objects.create(case=case, expires_at=later)
+    AssistedSession.objects.create(
+        case=case, expires_at=later, state="challenge", rounds=2, challenge_at=timezone.now()
+    )
+    log_in(page, live_server.url, "alice")
+    page.goto(f"{live_server.url}/dossiers/{case.reference}/")
+    waiting = page.get_by_role("list", name="Tentatives assistées en attente de la personne")
+
+    expect(waiting.get_by_role("listitem")).to_have_count(2)
+    expect(waiting).to_contain_text("lien envoyé à la personne, pas encore ouvert")
+    expect(waiting).to_contain_text("1 code refusé par le site")
+    expect(waiting).to_contain_text("valable jusqu")
+    assert grave_violations(page) == []
+    assert_fits_the_screen(page)

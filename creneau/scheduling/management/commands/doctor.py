@@ -2,8 +2,10 @@
 
 Asks the time-stamping authorities and the SMTP servers for real. JSON on standard output:
 ``{"ok": bool, "checks": [{"name", "ok", "message"}], "evidence_store": {"backend", "location",
-"object_lock"}}`` (``object_lock``: true, false, or null when not applicable or not answered);
-exit 1 when a check fails.
+"object_lock"}, "sms": {"gateway": {"configured", "address", "reachable", "sender"},
+"organisations": {slug: provider or null}}}`` (``object_lock``: true, false, or null when not
+applicable or not answered; ``address`` is scheme://host[:port] only, never the path, query or
+token; ``reachable`` is null when no gateway is set); exit 1 when a check fails.
 """
 
 import json
@@ -12,13 +14,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from creneau.lib import storage
-from creneau.scheduling.doctor import run_checks
+from creneau.scheduling.doctor import run_checks, sms_state
 
 
 class Command(BaseCommand):
     help = (
         "Vérifie la configuration : horodatage, courriels, adresse du site, Chromium, "
-        "stockage des preuves, disque."
+        "SMS, stockage des preuves, disque."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -37,6 +39,7 @@ class Command(BaseCommand):
                     "location": store.location,
                     "object_lock": store.locked,
                 },
+                "sms": sms_state(None, probe=True).as_json(),
             }
             self.stdout.write(json.dumps(answer, ensure_ascii=False))
         else:
