@@ -18,7 +18,12 @@ from creneau.accounts import audit
 from creneau.accounts.models import AuditEvent, Organisation, organisations_of
 from creneau.assessment.context import assessment_context
 from creneau.assessment.models import VerdictChoices, with_verdict
-from creneau.assessment.services import current, refresh_assessment, refresh_for_page
+from creneau.assessment.services import (
+    current,
+    journal_of,
+    refresh_assessment,
+    refresh_for_page,
+)
 from creneau.cases import names
 from creneau.cases.access import case_or_404
 from creneau.cases.filing import filing_route
@@ -29,12 +34,11 @@ from creneau.cases.forms import (
     PersonForm,
     residence_agrees,
 )
-from creneau.cases.models import AnefJourney, Attempt, Case, CaseQuerySet, Channel
+from creneau.cases.models import Attempt, Case, CaseQuerySet, Channel
 from creneau.cases.spreadsheet import cases_csv
 from creneau.catalog.models import Procedure
 from creneau.desk import timeline
 from creneau.evidence.attempts import Incoming, record_attempt, seal_file
-from creneau.evidence.readings import attempt_readings
 from creneau.evidence.uploads import UploadError, read_limited
 from creneau.scheduling import control
 from creneau.scheduling.scheduler import ensure_case_schedule
@@ -176,22 +180,25 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def _render_case(
     request: HttpRequest, case: Case, attempt_form: AttemptForm, status: int = 200
 ) -> HttpResponse:
-    entries = timeline.entries(case)
+    # The attempts and what is read about them, loaded once for the timeline and the assessment.
+    journal = journal_of(case, files=True)
+    filing = filing_route(case)
     context = {
         "case": case,
-        "entries": entries,
+        "entries": timeline.entries(case, journal),
         "online": control.status(case),
         # What Créneau read on each attempt's screenshots (templatetags ``screenshots``).
-        "screenshot_readings": attempt_readings(
-            entry.attempt.pk for entry in entries if entry.attempt is not None
-        ),
-        "screenshot_import_form": ImportForm(anef=filing_route(case).is_anef),
+        "screenshot_readings": journal.screenshots,
+        "screenshot_import_form": ImportForm(anef=filing.is_anef),
         "attempt_form": attempt_form,
-        "filing": filing_route(case),
-        "anef_journey": AnefJourney.objects.filter(case=case).first(),
+        "filing": filing,
+        "anef_journey": journal.journey,
     }
     return render(
-        request, "desk/case_detail.html", context | assessment_context(case), status=status
+        request,
+        "desk/case_detail.html",
+        context | assessment_context(case, journal=journal),
+        status=status,
     )
 
 
