@@ -50,7 +50,7 @@ def sections(cases: CaseQuerySet, now: datetime, pending: int = 0) -> tuple[list
     today = timezone.localdate(now)
     judged = Q(assessment__computed_at__gte=F("updated_at")) if pending else Q()
     wanted = {
-        "slots": Q(last_slots_at__gte=since) | Q(Exists(_episodes(since))),
+        "slots": Q(last_slots_at__gte=since) | _saw_episode(since),
         "failing": Q(
             evidence_schedule__last_outcome__in=FAILED_RUNS,
             evidence_schedule__paused_at__isnull=True,
@@ -101,12 +101,22 @@ def _episodes(since: datetime) -> QuerySet[SlotEpisode]:
     )
 
 
+def _saw_episode(since: datetime) -> Q:
+    """The case's page had a slot episode since ``since`` while the case followed it. The pages
+    with an episode since then come first (one uncorrelated subquery, read once): the lookup
+    per case runs only for the cases that follow one of them, not for every open case."""
+    recent = SlotEpisode.objects.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=since))
+    return Q(booking_page_id__in=recent.values("page_id")) & Q(Exists(_episodes(since)))
+
+
 def slots_seen(cases: CaseQuerySet, since: datetime) -> CaseQuerySet:
     """Cases that saw slots since ``since``: an attempt that found some, or the followed page's
     watcher (whose episodes sent the alerts) while the case followed it."""
     episodes = _episodes(since)
     latest = Subquery(episodes.order_by("-opened_at").values("opened_at")[:1])
-    return cases.annotate(episode_at=latest).filter(Q(last_slots_at__gte=since) | Exists(episodes))
+    return cases.annotate(episode_at=latest).filter(
+        Q(last_slots_at__gte=since) | _saw_episode(since)
+    )
 
 
 ORDERS = {
