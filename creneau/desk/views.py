@@ -1,4 +1,6 @@
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,13 +13,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from creneau.accounts import audit
 from creneau.accounts.models import AuditEvent, Organisation, organisations_of
 from creneau.assessment.context import assessment_context
-from creneau.assessment.models import VerdictChoices, with_verdict
+from creneau.assessment.models import CaseAssessment, VerdictChoices, with_verdict
 from creneau.assessment.services import (
     current,
     journal_of,
@@ -116,20 +120,43 @@ def listed(cases: CaseQuerySet) -> CaseQuerySet:
 
 
 def labelled(cases: list[Case]) -> list[Case]:
-    """The cases, each with its choices' labels (``kind_label``, ``status_label``,
-    ``verdict_label``) looked up once per page: ``get_FOO_display`` rebuilds its table on every
-    call, which costs more than the rest of a row."""
+    """The cases, each with what its row shows worked out once per page: its choices' labels
+    (``kind_label``, ``status_label``, ``verdict_label``: ``get_FOO_display`` rebuilds its table
+    on every call, which costs more than the rest of a row), its page's address (``url``) and
+    its verdict badge (``verdict_badge``)."""
     kinds = {value: str(label) for value, label in Procedure.Kind.choices}
     statuses = {value: str(label) for value, label in Case.Status.choices}
     verdicts = {value: str(label) for value, label in VerdictChoices.choices}
+    updating = _("évaluation en cours de mise à jour")
+    url_of = case_urls()
     for case in cases:
-        stored = case.assessment.verdict if hasattr(case, "assessment") else ""
+        stored = case.assessment if hasattr(case, "assessment") else None
+        label = verdicts.get(stored.verdict, stored.verdict) if stored else ""
         case.__dict__.update(
             kind_label=kinds.get(case.procedure_kind, case.procedure_kind),
             status_label=statuses.get(case.status, case.status),
-            verdict_label=verdicts.get(stored, stored),
+            verdict_label=label,
+            url=url_of(case.reference),
+            verdict_badge=_badge(case, stored, label, updating),
         )
     return cases
+
+
+def _badge(case: Case, stored: CaseAssessment | None, label: str, updating: str) -> str:
+    """The stored verdict, only while it is current (computed after the case's last change)."""
+    if stored is None:
+        return ""
+    if stored.computed_at >= case.updated_at:
+        return format_html('<span class="badge verdict-{}">{}</span>', stored.verdict, label)
+    return format_html('<span class="badge">{}</span>', updating)
+
+
+def case_urls() -> Callable[[str], str]:
+    """reference → the case page's address, as ``reverse("case-detail", …)`` writes it (its
+    reference quoted the same way), without resolving the pattern again for every row."""
+    marker = "REFERENCE"
+    before, after = reverse("case-detail", args=[marker]).rsplit(marker, 1)
+    return lambda reference: before + quote(reference, safe=RFC3986_SUBDELIMS + "/~:@") + after
 
 
 CSV_FIELDS = [
