@@ -10,6 +10,7 @@ margin for transactions still open then); from then on, only cases changed since
 ``updated_at`` only moves forward, to the time of the change.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -45,7 +46,7 @@ class Journal:
     both the assessment and the attempts, in the same handful of queries for any number of
     attempts."""
 
-    attempts: list[Attempt]
+    attempts: Sequence[Attempt]
     evidence: dict[int, Evidence]
     screenshots: dict[int, list[Checked]]
     journey: AnefJourney | None
