@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from creneau.accounts.models import Member, organisations_of
+from creneau.accounts.models import Member, Organisation, organisations_of
 from creneau.assessment.services import refresh_for_page
 from creneau.cases.models import Case, CaseQuerySet
 from creneau.correspondence.models import MailDraft
@@ -74,17 +74,16 @@ def sections(cases: CaseQuerySet, now: datetime, pending: int = 0) -> tuple[list
         .distinct()
         .count()
     )
-    shown = {key: open_cases.filter(q) for key, q in wanted.items()}
-    shown["slots"] = slots_seen(open_cases, since)
+
+    def first(key: str) -> list[Case]:
+        """The section's first cases; no query, nor any built, for an empty section."""
+        if not counts[key]:
+            return []
+        shown = slots_seen(open_cases, since) if key == "slots" else open_cases.filter(wanted[key])
+        return _first(shown.order_by(*ORDERS[key]))
+
     listed_sections = [
-        Section(
-            key,
-            title,
-            help,
-            counts[key],
-            _first(shown[key].order_by(*ORDERS[key])) if counts[key] else [],
-        )
-        for key, title, help in TEXTS
+        Section(key, title, help, counts[key], first(key)) for key, title, help in TEXTS
     ]
     return listed_sections, counts["total"]
 
@@ -191,7 +190,8 @@ def first_steps(request: HttpRequest, problems: list[Check]) -> list[Step]:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     cases = Case.objects.for_user(request.user)
-    problems = _problems(request)
+    administered = list(organisations_of(request.user, role=Member.Role.ADMIN))
+    problems = _problems(administered)
     if not cases.exists():  # a new organisation: first steps, not empty lists
         context = {"steps": first_steps(request, problems), "sections": [], "open_total": 0}
         return render(request, "desk/dashboard.html", context | {"problems": problems})
@@ -202,14 +202,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "open_total": total,
         "pending": pending,
         "problems": problems,
+        # Already known: the navigation does not ask again (context_processors.organisation_admin).
+        "administers": bool(administered),
     }
     return render(request, "desk/dashboard.html", context)
 
 
-def _problems(request: HttpRequest) -> list[Check]:
+def _problems(administered: list[Organisation]) -> list[Check]:
     """For an organisation's admins: what this installation cannot prove or send as it is set
     up (``creneau doctor`` without its network probes: nothing slow on a page load)."""
-    administered = list(organisations_of(request.user, role=Member.Role.ADMIN))
     if not administered:
         return []
     return [c for c in run_checks(probe=False, organisations=administered) if not c.ok]
