@@ -68,8 +68,11 @@ def sections(cases: CaseQuerySet, now: datetime, pending: int = 0) -> tuple[list
     # for every open case (half the pass at 100,000 cases on PostgreSQL).
     awaiting = MailDraft.objects.filter(case=OuterRef("pk"), state=MailDraft.State.AWAITING)
     wanted["mail"] = Q(Exists(awaiting))
+    # Each awaiting draft looks up its own case (``case__in`` would list every open case first).
+    mine = Exists(open_cases.filter(pk=OuterRef("case_id")))
     counts["mail"] = (
-        MailDraft.objects.filter(state=MailDraft.State.AWAITING, case__in=open_cases)
+        MailDraft.objects.filter(state=MailDraft.State.AWAITING)
+        .filter(mine)
         .values("case")
         .distinct()
         .count()
