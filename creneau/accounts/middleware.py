@@ -74,10 +74,11 @@ class TwoFactorMiddleware:
             return redirect(reverse("login") + (f"?{query}" if query else ""))
         user: Any = request.user  # OTPMiddleware gave it is_verified()
         if user.is_authenticated and not user.is_verified():
-            if twofactor.has_two_factor(user):
+            has, required = twofactor.second_factor(user)
+            if has:
                 logout(request)
                 return redirect_to_login(request.get_full_path())
-            if twofactor.required_for(user) and not request.path.startswith(_enrolment_paths()):
+            if required and not request.path.startswith(_enrolment_paths()):
                 messages.info(request, _("Votre organisation demande la double authentification."))
                 return redirect("two-factor-enable")
         return self.get_response(request)

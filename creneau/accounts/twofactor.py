@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import verify_token
@@ -52,6 +53,22 @@ def required_for(user: AnyUser) -> bool:
     if user.pk is None:
         return False
     return Member.objects.filter(user_id=user.pk, organisation__require_two_factor=True).exists()
+
+
+def second_factor(user: AnyUser) -> tuple[bool, bool]:
+    """(``has_two_factor``, ``required_for``) in one query: what every page asks of a member
+    signed in without a second factor (TwoFactorMiddleware)."""
+    if user.pk is None:
+        return False, False
+    confirmed = TOTPDevice.objects.filter(user_id=OuterRef("pk"), confirmed=True)
+    required = Member.objects.filter(user_id=OuterRef("pk"), organisation__require_two_factor=True)
+    found = (
+        User.objects.filter(pk=user.pk)
+        .annotate(has=Exists(confirmed), required=Exists(required))
+        .values_list("has", "required")
+        .first()
+    )
+    return (bool(found[0]), bool(found[1])) if found else (False, False)
 
 
 def start_enrolment(user: AbstractBaseUser) -> TOTPDevice:

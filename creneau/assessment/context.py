@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from creneau.assessment.chart import Chart, build_chart, build_exhibit_chart
 from creneau.assessment.chart_png import chart_png
 from creneau.assessment.chart_svg import chart_svg
-from creneau.assessment.services import snapshot_of
+from creneau.assessment.services import Journal, snapshot_of
 from creneau.assessment.thresholds import configured_thresholds
 from creneau.assessment.verdict import assess
 from creneau.cases.models import Case
@@ -29,9 +29,12 @@ def exhibit_chart_png(case: Case, today: date | None = None) -> bytes:
     return chart_png(build_exhibit_chart(snapshot_of(case, today)))
 
 
-def assessment_context(case: Case, today: date | None = None) -> dict[str, Any]:
-    """Context for ``assessment/_assessment.html`` and ``assessment/_chart.html``."""
-    facts = snapshot_of(case, today)
+def assessment_context(
+    case: Case, today: date | None = None, journal: Journal | None = None
+) -> dict[str, Any]:
+    """Context for ``assessment/_assessment.html`` and ``assessment/_chart.html`` (``journal``:
+    the case's attempts, when the page has already loaded them)."""
+    facts = snapshot_of(case, today, journal)
     thresholds = configured_thresholds()
     chart = build_chart(facts, thresholds)
     svg = chart_svg(chart, id_prefix=f"chart-{case.reference}")

@@ -10,6 +10,8 @@ margin for transactions still open then); from then on, only cases changed since
 ``updated_at`` only moves forward, to the time of the change.
 """
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -37,19 +39,43 @@ from creneau.evidence.states import Evidence, evidence_of
 ANEF_BLOCKING_OUTCOMES = frozenset({Outcome.ERROR, Outcome.CLOSED})
 
 
-def snapshot_of(case: Case, today: date | None = None) -> CaseFacts:
-    attempts = list(
-        case.attempts.annotate(file_count=Count("files"))
-        .select_related("detail")
-        .order_by("at", "id")
+@dataclass(frozen=True)
+class Journal:
+    """A case's attempts, oldest first, with what is read about them (their evidence states,
+    their screenshots' readings) and the case's ANEF journey: loaded once for a page that shows
+    both the assessment and the attempts, in the same handful of queries for any number of
+    attempts."""
+
+    attempts: Sequence[Attempt]
+    evidence: dict[int, Evidence]
+    screenshots: dict[int, list[Checked]]
+    journey: AnefJourney | None
+
+
+def journal_of(case: Case, *, files: bool = False) -> Journal:
+    """``files``: with each attempt's files (``attempt.files.all()``, one query more)."""
+    loaded = case.attempts.annotate(file_count=Count("files")).select_related("detail")
+    attempts = list((loaded.prefetch_related("files") if files else loaded).order_by("at", "id"))
+    return Journal(
+        attempts,
+        evidence_of(attempts),
+        attempt_readings(attempt.pk for attempt in attempts),
+        AnefJourney.objects.filter(case=case).first(),
     )
-    evidence = evidence_of(attempts)
-    screenshots = attempt_readings(attempt.pk for attempt in attempts)
+
+
+def snapshot_of(case: Case, today: date | None = None, journal: Journal | None = None) -> CaseFacts:
+    journal = journal or journal_of(case)
+    journey = journal.journey
     channel = filing_route(case).channel
-    journey = AnefJourney.objects.filter(case=case).first()
     facts = [
-        _fact(attempt, channel, evidence[attempt.pk], screenshots.get(attempt.pk, []))
-        for attempt in attempts
+        _fact(
+            attempt,
+            channel,
+            journal.evidence[attempt.pk],
+            journal.screenshots.get(attempt.pk, []),
+        )
+        for attempt in journal.attempts
     ]
     return CaseFacts(
         procedure_kind=case.procedure_kind,

@@ -5,7 +5,10 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from creneau.accounts.models import Organisation
@@ -15,6 +18,29 @@ from creneau.catalog.postcodes import department_of_address
 
 SLOT_OUTCOMES = frozenset({Outcome.NO_SLOT, Outcome.SLOTS_AVAILABLE})
 _PHONE_SEPARATORS = re.compile(r"[\s.\-/()]")
+_BLANK_FIELDS: dict[tuple[Any, ...], str] = {}
+
+
+class BlankRenderedOnce:
+    """A form shown blank on busy pages (the case page's forms): its fields' HTML
+    (``_form_fields.html``) rendered once per process and language, then reused while the form
+    is unbound. Rendering a form through Django's widget templates costs more than the rest of
+    a card. A form whose blank rendering depends on more than its class, prefix, ids and the
+    language says so in ``blank_key()``; one bound to data is rendered each time (its values,
+    its errors)."""
+
+    def blank_key(self) -> tuple[Any, ...]:
+        return ()
+
+    def fields_html(self) -> str:
+        assert isinstance(self, forms.BaseForm)
+        varies = any(callable(field.initial) for field in self.fields.values())
+        if self.is_bound or self.initial or varies:
+            return render_to_string("_form_fields.html", {"form": self})
+        key = (type(self), self.prefix, self.auto_id, get_language(), *self.blank_key())
+        if key not in _BLANK_FIELDS:
+            _BLANK_FIELDS[key] = render_to_string("_form_fields.html", {"form": self})
+        return mark_safe(_BLANK_FIELDS[key])  # noqa: S308 (rendered by the autoescaping engine)
 
 
 class OwnIds:
@@ -231,7 +257,7 @@ class OrganisationChoiceForm(forms.Form):
         field.queryset = organisations
 
 
-class AttemptForm(forms.ModelForm[Attempt]):
+class AttemptForm(BlankRenderedOnce, forms.ModelForm[Attempt]):
     """A manual record of an attempt (visit, phone call, e-mail sent elsewhere…), with the
     screenshot of the page when there is one (sealed on arrival; read when online)."""
 

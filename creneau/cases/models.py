@@ -244,6 +244,8 @@ class Case(models.Model):
             ),
             models.Index(fields=["organisation", "status", "verdict"], name="case_org_verdict"),
         ]
+        # On PostgreSQL only, migration 0011 adds trigram indexes on ``reference`` and on the
+        # person's ``name_index`` for the list's search (not declared here: SQLite has none).
 
     def __str__(self) -> str:
         return self.reference

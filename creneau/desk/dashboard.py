@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from creneau.accounts.models import Member, organisations_of
+from creneau.accounts.models import Member, Organisation, organisations_of
 from creneau.assessment.services import refresh_for_page
 from creneau.cases.models import Case, CaseQuerySet
 from creneau.correspondence.models import MailDraft
@@ -50,7 +50,7 @@ def sections(cases: CaseQuerySet, now: datetime, pending: int = 0) -> tuple[list
     today = timezone.localdate(now)
     judged = Q(assessment__computed_at__gte=F("updated_at")) if pending else Q()
     wanted = {
-        "slots": Q(last_slots_at__gte=since) | Q(Exists(_episodes(since))),
+        "slots": Q(last_slots_at__gte=since) | _saw_episode(since),
         "failing": Q(
             evidence_schedule__last_outcome__in=FAILED_RUNS,
             evidence_schedule__paused_at__isnull=True,
@@ -68,23 +68,25 @@ def sections(cases: CaseQuerySet, now: datetime, pending: int = 0) -> tuple[list
     # for every open case (half the pass at 100,000 cases on PostgreSQL).
     awaiting = MailDraft.objects.filter(case=OuterRef("pk"), state=MailDraft.State.AWAITING)
     wanted["mail"] = Q(Exists(awaiting))
+    # Each awaiting draft looks up its own case (``case__in`` would list every open case first).
+    mine = Exists(open_cases.filter(pk=OuterRef("case_id")))
     counts["mail"] = (
-        MailDraft.objects.filter(state=MailDraft.State.AWAITING, case__in=open_cases)
+        MailDraft.objects.filter(state=MailDraft.State.AWAITING)
+        .filter(mine)
         .values("case")
         .distinct()
         .count()
     )
-    shown = {key: open_cases.filter(q) for key, q in wanted.items()}
-    shown["slots"] = slots_seen(open_cases, since)
+
+    def first(key: str) -> list[Case]:
+        """The section's first cases; no query, nor any built, for an empty section."""
+        if not counts[key]:
+            return []
+        shown = slots_seen(open_cases, since) if key == "slots" else open_cases.filter(wanted[key])
+        return _first(shown.order_by(*ORDERS[key]))
+
     listed_sections = [
-        Section(
-            key,
-            title,
-            help,
-            counts[key],
-            _first(shown[key].order_by(*ORDERS[key])) if counts[key] else [],
-        )
-        for key, title, help in TEXTS
+        Section(key, title, help, counts[key], first(key)) for key, title, help in TEXTS
     ]
     return listed_sections, counts["total"]
 
@@ -101,12 +103,22 @@ def _episodes(since: datetime) -> QuerySet[SlotEpisode]:
     )
 
 
+def _saw_episode(since: datetime) -> Q:
+    """The case's page had a slot episode since ``since`` while the case followed it. The pages
+    with an episode since then come first (one uncorrelated subquery, read once): the lookup
+    per case runs only for the cases that follow one of them, not for every open case."""
+    recent = SlotEpisode.objects.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=since))
+    return Q(booking_page_id__in=recent.values("page_id")) & Q(Exists(_episodes(since)))
+
+
 def slots_seen(cases: CaseQuerySet, since: datetime) -> CaseQuerySet:
     """Cases that saw slots since ``since``: an attempt that found some, or the followed page's
     watcher (whose episodes sent the alerts) while the case followed it."""
     episodes = _episodes(since)
     latest = Subquery(episodes.order_by("-opened_at").values("opened_at")[:1])
-    return cases.annotate(episode_at=latest).filter(Q(last_slots_at__gte=since) | Exists(episodes))
+    return cases.annotate(episode_at=latest).filter(
+        Q(last_slots_at__gte=since) | _saw_episode(since)
+    )
 
 
 ORDERS = {
@@ -181,7 +193,8 @@ def first_steps(request: HttpRequest, problems: list[Check]) -> list[Step]:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     cases = Case.objects.for_user(request.user)
-    problems = _problems(request)
+    administered = list(organisations_of(request.user, role=Member.Role.ADMIN))
+    problems = _problems(administered)
     if not cases.exists():  # a new organisation: first steps, not empty lists
         context = {"steps": first_steps(request, problems), "sections": [], "open_total": 0}
         return render(request, "desk/dashboard.html", context | {"problems": problems})
@@ -192,14 +205,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "open_total": total,
         "pending": pending,
         "problems": problems,
+        # Already known: the navigation does not ask again (context_processors.organisation_admin).
+        "administers": bool(administered),
     }
     return render(request, "desk/dashboard.html", context)
 
 
-def _problems(request: HttpRequest) -> list[Check]:
+def _problems(administered: list[Organisation]) -> list[Check]:
     """For an organisation's admins: what this installation cannot prove or send as it is set
     up (``creneau doctor`` without its network probes: nothing slow on a page load)."""
-    administered = list(organisations_of(request.user, role=Member.Role.ADMIN))
     if not administered:
         return []
     return [c for c in run_checks(probe=False, organisations=administered) if not c.ok]

@@ -15,9 +15,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from creneau.assessment.services import Journal, journal_of
 from creneau.cases.models import Attempt, Case, Outcome
 from creneau.evidence.models import Capture
-from creneau.evidence.states import Evidence, evidence_of
+from creneau.evidence.states import Evidence
 from creneau.notifications.models import AlertLog, SlotEpisode
 
 
@@ -127,13 +128,17 @@ def failure_of(outcome: str, status: int | None, error: str) -> Failure | None:
     return Failure(text, str(todo), error)
 
 
-def entries(case: Case) -> list[Entry]:
-    """Attempts and slot periods of the case, oldest first (the order of the journal)."""
-    attempts = list(case.attempts.select_related("recorded_by").prefetch_related("files"))
-    evidence = evidence_of(attempts)  # the one vocabulary of evidence states
+def entries(case: Case, journal: Journal | None = None) -> list[Entry]:
+    """Attempts and slot periods of the case, oldest first (the order of the journal).
+
+    ``journal``: the case's attempts with their files, when the page has loaded them already
+    (``assessment.services.journal_of(case, files=True)``)."""
+    journal = journal or journal_of(case, files=True)
+    attempts = journal.attempts
+    evidence = journal.evidence  # the one vocabulary of evidence states
     captures = {
         row["attempt_id"]: row
-        for row in Capture.objects.filter(attempt__in=attempts).values(
+        for row in Capture.objects.filter(attempt_id__in=[a.pk for a in attempts]).values(
             "attempt_id", "status", "error"
         )
     }

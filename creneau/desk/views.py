@@ -1,4 +1,6 @@
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,14 +13,21 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from creneau.accounts import audit
 from creneau.accounts.models import AuditEvent, Organisation, organisations_of
 from creneau.assessment.context import assessment_context
-from creneau.assessment.models import VerdictChoices, with_verdict
-from creneau.assessment.services import current, refresh_assessment, refresh_for_page
+from creneau.assessment.models import CaseAssessment, VerdictChoices, with_verdict
+from creneau.assessment.services import (
+    current,
+    journal_of,
+    refresh_assessment,
+    refresh_for_page,
+)
 from creneau.cases import names
 from creneau.cases.access import case_or_404
 from creneau.cases.filing import filing_route
@@ -29,12 +38,11 @@ from creneau.cases.forms import (
     PersonForm,
     residence_agrees,
 )
-from creneau.cases.models import AnefJourney, Attempt, Case, CaseQuerySet, Channel
+from creneau.cases.models import Attempt, Case, CaseQuerySet, Channel, Person
 from creneau.cases.spreadsheet import cases_csv
 from creneau.catalog.models import Procedure
 from creneau.desk import timeline
 from creneau.evidence.attempts import Incoming, record_attempt, seal_file
-from creneau.evidence.readings import attempt_readings
 from creneau.evidence.uploads import UploadError, read_limited
 from creneau.scheduling import control
 from creneau.scheduling.scheduler import ensure_case_schedule
@@ -77,12 +85,18 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 def _matching(query: str) -> Q:
     """A reference, or a name: every word of the query starts a word of the person's names
-    (names are encrypted: matched through their keyed blind index, creneau.cases.names)."""
+    (names are encrypted: matched through their keyed blind index, creneau.cases.names).
+
+    Two lookups joined by a UNION rather than one OR across the case and its person: each side
+    can then use its own index (on PostgreSQL, the trigram indexes of migration cases 0011), and
+    only the few cases found are read, not every case of the organisation."""
+    by_reference = Case.objects.filter(reference__contains=query.upper()).order_by().values("pk")
     tokens = names.query_tokens(query)
-    by_name = Q(pk__in=[]) if not tokens else Q()
-    for token in tokens:
-        by_name &= Q(person__name_index__contains=f" {token} ")
-    return Q(reference__contains=query.upper()) | by_name
+    if not tokens:
+        return Q(pk__in=by_reference)
+    people = Person.objects.filter(*(Q(name_index__contains=f" {token} ") for token in tokens))
+    by_name = Case.objects.filter(person__in=people.order_by().values("pk")).order_by()
+    return Q(pk__in=by_reference.union(by_name.values("pk")))
 
 
 def _page_of(cases: CaseQuerySet, number: str | None) -> "Page[Case]":
@@ -112,20 +126,43 @@ def listed(cases: CaseQuerySet) -> CaseQuerySet:
 
 
 def labelled(cases: list[Case]) -> list[Case]:
-    """The cases, each with its choices' labels (``kind_label``, ``status_label``,
-    ``verdict_label``) looked up once per page: ``get_FOO_display`` rebuilds its table on every
-    call, which costs more than the rest of a row."""
+    """The cases, each with what its row shows worked out once per page: its choices' labels
+    (``kind_label``, ``status_label``, ``verdict_label``: ``get_FOO_display`` rebuilds its table
+    on every call, which costs more than the rest of a row), its page's address (``url``) and
+    its verdict badge (``verdict_badge``)."""
     kinds = {value: str(label) for value, label in Procedure.Kind.choices}
     statuses = {value: str(label) for value, label in Case.Status.choices}
     verdicts = {value: str(label) for value, label in VerdictChoices.choices}
+    updating = _("évaluation en cours de mise à jour")
+    url_of = case_urls()
     for case in cases:
-        stored = case.assessment.verdict if hasattr(case, "assessment") else ""
+        stored = case.assessment if hasattr(case, "assessment") else None
+        label = verdicts.get(stored.verdict, stored.verdict) if stored else ""
         case.__dict__.update(
             kind_label=kinds.get(case.procedure_kind, case.procedure_kind),
             status_label=statuses.get(case.status, case.status),
-            verdict_label=verdicts.get(stored, stored),
+            verdict_label=label,
+            url=url_of(case.reference),
+            verdict_badge=_badge(case, stored, label, updating),
         )
     return cases
+
+
+def _badge(case: Case, stored: CaseAssessment | None, label: str, updating: str) -> str:
+    """The stored verdict, only while it is current (computed after the case's last change)."""
+    if stored is None:
+        return ""
+    if stored.computed_at >= case.updated_at:
+        return format_html('<span class="badge verdict-{}">{}</span>', stored.verdict, label)
+    return format_html('<span class="badge">{}</span>', updating)
+
+
+def case_urls() -> Callable[[str], str]:
+    """reference → the case page's address, as ``reverse("case-detail", …)`` writes it (its
+    reference quoted the same way), without resolving the pattern again for every row."""
+    marker = "REFERENCE"
+    before, after = reverse("case-detail", args=[marker]).rsplit(marker, 1)
+    return lambda reference: before + quote(reference, safe=RFC3986_SUBDELIMS + "/~:@") + after
 
 
 CSV_FIELDS = [
@@ -176,22 +213,25 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def _render_case(
     request: HttpRequest, case: Case, attempt_form: AttemptForm, status: int = 200
 ) -> HttpResponse:
-    entries = timeline.entries(case)
+    # The attempts and what is read about them, loaded once for the timeline and the assessment.
+    journal = journal_of(case, files=True)
+    filing = filing_route(case)
     context = {
         "case": case,
-        "entries": entries,
+        "entries": timeline.entries(case, journal),
         "online": control.status(case),
         # What Créneau read on each attempt's screenshots (templatetags ``screenshots``).
-        "screenshot_readings": attempt_readings(
-            entry.attempt.pk for entry in entries if entry.attempt is not None
-        ),
-        "screenshot_import_form": ImportForm(anef=filing_route(case).is_anef),
+        "screenshot_readings": journal.screenshots,
+        "screenshot_import_form": ImportForm(anef=filing.is_anef),
         "attempt_form": attempt_form,
-        "filing": filing_route(case),
-        "anef_journey": AnefJourney.objects.filter(case=case).first(),
+        "filing": filing,
+        "anef_journey": journal.journey,
     }
     return render(
-        request, "desk/case_detail.html", context | assessment_context(case), status=status
+        request,
+        "desk/case_detail.html",
+        context | assessment_context(case, journal=journal),
+        status=status,
     )
 
 

@@ -197,10 +197,15 @@ class _Gathered:
 
 def evidence_of(attempts: Iterable[Attempt | int]) -> dict[int, Evidence]:
     """Attempt id → its evidence, for any number of attempts, in a handful of queries."""
-    ids = sorted({a if isinstance(a, int) else a.pk for a in attempts})
+    given = list(attempts)
+    ids = sorted({a if isinstance(a, int) else a.pk for a in given})
+    # Attempts already loaded say their source: no query to find the sent ones among them.
+    loaded = [a for a in given if isinstance(a, Attempt) and "source" in a.__dict__]  # not deferred
+    known = len(loaded) == len(given)
+    sent = {a.pk for a in loaded if a.source == Attempt.Source.SENT} if known else set()
     gathered = _Gathered(defaultdict(list), defaultdict(set), {})
     for start in range(0, len(ids), CHUNK):
-        _gather(ids[start : start + CHUNK], gathered)
+        _gather(ids[start : start + CHUNK], gathered, sent if known else None)
     stamps, manifests = _stamps({seal for seals in gathered.seals.values() for seal in seals})
     return {attempt_id: _evidence(attempt_id, gathered, stamps, manifests) for attempt_id in ids}
 
@@ -209,7 +214,7 @@ def evidence_for(attempt: Attempt) -> Evidence:
     return evidence_of([attempt])[attempt.pk]
 
 
-def _gather(ids: list[int], into: _Gathered) -> None:
+def _gather(ids: list[int], into: _Gathered, sent_among: set[int] | None) -> None:
     files = AttemptFile.objects.filter(attempt_id__in=ids).values_list("attempt_id", "blob__sha256")
     for attempt_id, digest in files:
         into.files[attempt_id].append(digest)
@@ -218,8 +223,10 @@ def _gather(ids: list[int], into: _Gathered) -> None:
         assert attempt_id is not None
         into.witnessed[attempt_id] = "capture"
         into.seals[attempt_id].add(seal_id)
-    sent = Attempt.objects.filter(pk__in=ids, source=Attempt.Source.SENT)
-    produced = dict.fromkeys(sent.values_list("pk", flat=True), "sent_mail")
+    if sent_among is None:
+        sent = Attempt.objects.filter(pk__in=ids, source=Attempt.Source.SENT)
+        sent_among = set(sent.values_list("pk", flat=True))
+    produced = dict.fromkeys(sorted(sent_among.intersection(ids)), "sent_mail")
     digests = {digest for attempt_id in produced for digest in into.files.get(attempt_id, [])}
     sealed = dict(
         Upload.objects.filter(filed__sha256__in=digests).values_list("filed__sha256", "seal_id")

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from creneau.cases.forms import BlankRenderedOnce
 from creneau.cases.models import Channel, Outcome
 from creneau.evidence.uploads import MAX_BYTES
 from creneau.notifications import sms as sms_numbers
@@ -15,7 +16,7 @@ EXPIRY_DAYS = [("", _("Jamais (jusqu'à révocation)")), ("7", _("7 jours")), ("
 EXPIRY_DAYS += [("90", _("90 jours")), ("365", _("1 an"))]
 
 
-class PersonalLinkForm(forms.Form):
+class PersonalLinkForm(BlankRenderedOnce, forms.Form):
     expires_in = forms.TypedChoiceField(
         label=_("Le lien expire après"),
         choices=EXPIRY_DAYS,

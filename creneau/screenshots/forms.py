@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from creneau.cases.forms import OwnIds
+from creneau.cases.forms import BlankRenderedOnce, OwnIds
 from creneau.cases.models import Outcome
 
 
@@ -29,7 +29,7 @@ class ManyFilesField(forms.FileField):
         )
 
 
-class ImportForm(OwnIds, forms.Form):
+class ImportForm(BlankRenderedOnce, OwnIds, forms.Form):
     """Many screenshots of the booking page, one attempt each, dated by the images themselves."""
 
     OUTCOMES = [
@@ -51,10 +51,14 @@ class ImportForm(OwnIds, forms.Form):
 
     def __init__(self, *args: Any, anef: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.anef = anef
         if anef:  # the ANEF téléservice shows no slots: only a failure or a closed service
             field = self.fields["outcome"]
             assert isinstance(field, forms.ChoiceField)
             field.choices = self.OUTCOMES[1:]
+
+    def blank_key(self) -> tuple[bool]:
+        return (self.anef,)
 
 
 class OverrideForm(forms.Form):

@@ -344,3 +344,20 @@ def test_the_account_menu_links_to_the_security_page(personas):
     assert reverse("account-security") in page
     case = make_case(personas.group)
     assert client.get(reverse("case-detail", args=[case.reference])).status_code == 200
+
+
+def test_the_middleware_s_one_query_agrees_with_each_question_asked_apart(personas):
+    from django.contrib.auth.models import AnonymousUser
+
+    alice, charlie = personas.alice, personas.charlie
+    assert twofactor.second_factor(AnonymousUser()) == (False, False)
+    twofactor.start_enrolment(alice)  # half-way: counts for nothing
+    personas.other_group.require_two_factor = True
+    personas.other_group.save()
+    for user in (alice, charlie):
+        expected = (twofactor.has_two_factor(user), twofactor.required_for(user))
+        assert twofactor.second_factor(user) == expected
+    device = TOTPDevice.objects.get(user=alice)
+    twofactor.confirm_enrolment(device, code(device))
+    assert twofactor.second_factor(alice) == (True, twofactor.required_for(alice))
+    assert twofactor.second_factor(charlie) == (False, True)

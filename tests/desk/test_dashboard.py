@@ -176,3 +176,44 @@ def test_the_first_steps_of_an_admin_alone_include_the_configuration_and_an_invi
 def test_the_first_steps_go_once_there_is_a_case(personas, alice_case):
     page = personas.client_for(personas.alice).get("/tableau-de-bord/").content.decode()
     assert "Premiers pas" not in page
+
+
+def test_the_slots_count_is_exactly_the_cases_whose_page_showed_slots_while_they_followed_it(
+    personas,
+):
+    """Compared with the rule worked out here case by case, over pages whose slots were seen
+    at different times: open now, closed within the week, closed before the case followed the
+    page, closed weeks ago; and pages that never showed any."""
+    from creneau.catalog.models import BookingPage
+    from creneau.notifications.models import SlotEpisode
+
+    now = timezone.now()
+    pages = [BookingPage.objects.create(url=f"https://rdv.example.fr/{n}") for n in range(5)]
+    episodes = [
+        (pages[0], now - timedelta(days=2), None),
+        (pages[1], now - timedelta(days=6), now - timedelta(days=3)),
+        (pages[2], now - timedelta(days=30), now - timedelta(days=20)),
+        (pages[3], now - timedelta(days=9), now - timedelta(days=6, hours=12)),
+    ]
+    for page, opened, closed in episodes:
+        SlotEpisode.objects.create(page=page, opened_at=opened, closed_at=closed)
+    cases = []
+    for n in range(40):
+        case = make_case(personas.group, family_name=f"Nom{n}", booking_page=pages[n % 5])
+        created = now - timedelta(days=n % 8, hours=1)
+        Case.objects.filter(pk=case.pk).update(created_at=created)
+        cases.append((case, pages[n % 5], created))
+    since = now - timedelta(days=7)
+
+    def saw(page, created):
+        return any(
+            p == page and (closed is None or (closed >= since and closed >= created))
+            for p, _, closed in episodes
+        )
+
+    expected = {case.pk for case, page, created in cases if saw(page, created)}
+    response = personas.client_for(personas.alice).get("/tableau-de-bord/")
+
+    assert 0 < len(expected) < len(cases)
+    assert section(response, "slots").count == len(expected)
+    assert {c.pk for c in section(response, "slots").cases} <= expected
