@@ -176,6 +176,17 @@ class LocalStore:
                 continue  # erased meanwhile
             yield digest, datetime.fromtimestamp(changed, UTC)
 
+    def leftovers(self, before: datetime) -> list[Path]:
+        """Temporary files of writes that never finished (a crash before the link), older
+        than ``before``: never a blob, never referenced."""
+        base = self.folder / PREFIX
+        found = []
+        for path in base.glob("*/.incoming-*") if base.is_dir() else []:
+            with contextlib.suppress(FileNotFoundError):
+                if datetime.fromtimestamp(path.stat().st_mtime, UTC) < before:
+                    found.append(path)
+        return found
+
     def touch(self, sha256: str) -> None:
         """Mark a blob found again by a writer as just written (the orphan sweep's grace)."""
         with contextlib.suppress(OSError):
