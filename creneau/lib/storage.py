@@ -1,7 +1,8 @@
 """The evidence store: the only module that reads, writes and erases evidence bytes.
 
 Content-addressed and write-once: a blob is named ``sha256/ab/cdef…`` after its digest and is
-never overwritten, and deleted only by the erasure of a whole case. Two backends, chosen by
+never overwritten, and deleted only by the erasure of a whole case or by the sweep of objects no
+row references (:mod:`creneau.evidence.sweep`). Two backends, chosen by
 ``settings.EVIDENCE_STORE``:
 
 - ``local`` (the embedded mode): files under ``settings.EVIDENCE_DIR``. Writes go to a temporary
@@ -367,7 +368,7 @@ def write_export(target: Path, data: bytes) -> None:
 
 def erase(sha256: str) -> bool:
     """Remove a blob (every copy the store keeps of it). Only erasure of a whole case (GDPR)
-    calls this; never routine code. False when it was not there; ``Retained`` when the store
+    and the orphan sweep call this; never routine code. False when it was not there; ``Retained`` when the store
     refuses (Object Lock): the caller says which copies remain."""
     return backend().erase(check_digest(sha256))
 
