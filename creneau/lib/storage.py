@@ -368,8 +368,8 @@ def write_export(target: Path, data: bytes) -> None:
 
 def erase(sha256: str) -> bool:
     """Remove a blob (every copy the store keeps of it). Only erasure of a whole case (GDPR)
-    and the orphan sweep call this; never routine code. False when it was not there; ``Retained`` when the store
-    refuses (Object Lock): the caller says which copies remain."""
+    and the orphan sweep call this; never routine code. False when it was not there;
+    ``Retained`` when the store refuses (Object Lock): the caller says which copies remain."""
     return backend().erase(check_digest(sha256))
 
 
