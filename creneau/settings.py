@@ -395,6 +395,10 @@ DOCUMENT_TEMPLATES_DIR = env("DOCUMENT_TEMPLATES_DIR")
 # --- privacy: automatic purge of inactive cases (days; 0 disables a rule) ---
 PURGE_CLOSED_AFTER_DAYS = envint("PURGE_CLOSED_AFTER_DAYS", 90)
 PURGE_INACTIVE_AFTER_DAYS = envint("PURGE_INACTIVE_AFTER_DAYS", 365)
+# Objects of the evidence store no row references (a crash between the store write and the
+# database commit) are removed by the purge once older than this (hours, at least 1): a younger
+# one may belong to an attempt still recording.
+ORPHAN_GRACE_HOURS = max(envint("ORPHAN_GRACE_HOURS", 24), 1)
 
 # scheduling: scheduler, per-host politeness budget and assisted attempts (docs/deployment.md).
 # One "request" is one driver run against a booking host (a few page loads, like a person's).

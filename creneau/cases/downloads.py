@@ -1,6 +1,5 @@
 """A folder sent as a zip download, built on disk past a size rather than in memory."""
 
-import io
 import tempfile
 import zipfile
 from collections.abc import Mapping
@@ -21,16 +20,14 @@ def folder_as_zip(folder: Path, filename: str, extra: Mapping[str, str] = {}) ->
     return FileResponse(spooled, as_attachment=True, filename=filename)
 
 
-def zip_bytes(folder: Path) -> bytes:
-    """The same zip as :func:`folder_as_zip`, as bytes (to be kept in the evidence store)."""
-    out = io.BytesIO()
-    _zip_into(out, folder, {})
-    return out.getvalue()
-
-
-def bytes_as_zip(data: bytes, filename: str) -> FileResponse:
-    """A zip already made (read back from the store) sent as a download."""
-    return FileResponse(io.BytesIO(data), as_attachment=True, filename=filename)
+def zip_file(folder: Path) -> IO[bytes]:
+    """The same zip as :func:`folder_as_zip`, in a temporary file (in memory up to
+    ``SPOOL_BYTES``, on disk past it) to be streamed into the evidence store; the caller closes
+    it."""
+    spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+    _zip_into(spooled, folder, {})
+    spooled.seek(0)
+    return spooled
 
 
 def _zip_into(target: IO[bytes], folder: Path, extra: Mapping[str, str]) -> None:

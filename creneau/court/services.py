@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from creneau.cases.downloads import zip_bytes
+from creneau.cases.downloads import zip_file
 from creneau.cases.models import Case, CourtEvent
 from creneau.court.bundle import BUNDLE_JSON, build_bundle
 from creneau.court.errors import BundleError
@@ -72,9 +72,9 @@ def run_build(build_id: str) -> dict[str, Any]:
         folder = Path(work) / "bundle"
         try:
             result = build_bundle(build.case, folder, progress=progress, **build.options)
-            data = zip_bytes(folder)
             manifest = json.loads((folder / BUNDLE_JSON).read_text(encoding="utf-8"))
-            stored = storage.put(data)
+            with zip_file(folder) as zipped:  # never whole in memory past its spool size
+                stored = storage.put_file(zipped)
         except (BundleError, storage.StorageError) as error:
             _finish(build, BundleBuild.State.FAILED, error=str(error))
             return {"state": "failed", "error": str(error)}

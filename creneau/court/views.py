@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from creneau.cases.access import case_or_404
-from creneau.cases.downloads import bytes_as_zip, folder_as_zip
+from creneau.cases.downloads import folder_as_zip
 from creneau.cases.models import Case, CourtEvent
 from creneau.court import services
 from creneau.court.bundle import BUNDLE_JSON
@@ -181,13 +181,13 @@ def bundle_zip(request: HttpRequest, reference: str, build_id: str) -> HttpRespo
             raise Http404
         return folder_as_zip(Path(build.folder), filename)
     try:
-        data = storage.read(build.archive.sha256)
+        archive = storage.spooled(build.archive.sha256)  # closed by FileResponse once sent
     except storage.Missing as missing:
         raise Http404 from missing
     except storage.Unavailable:
         message = _("Le stockage des preuves ne répond pas : réessayez dans un moment.")
         return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
-    return bytes_as_zip(data, filename)
+    return FileResponse(archive, as_attachment=True, filename=filename)
 
 
 @login_required

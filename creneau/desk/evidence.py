@@ -8,14 +8,18 @@ way. Only images and PDF files open in the browser; everything else (a prefectur
 e-mail) is a download, never rendered on Créneau's origin.
 """
 
+import hashlib
 import mimetypes
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from creneau.accounts import audit
 from creneau.accounts.models import AuditEvent
@@ -56,9 +60,21 @@ class SealedCapture:
     timestamp: dict[str, object]
 
 
-def _shown(name: str, sha256: str, media_type: str, size: int) -> Shown:
+def _kind(name: str, media_type: str) -> str:
     kind = media_type.split(";")[0].strip() or mimetypes.guess_type(name)[0] or ""
-    return Shown(name, sha256, kind or "application/octet-stream", size, storage.check(sha256))
+    return kind or "application/octet-stream"
+
+
+def _shown(name: str, sha256: str, media_type: str, size: int) -> Shown:
+    return Shown(name, sha256, _kind(name, media_type), size, storage.check(sha256))
+
+
+def _matches(held: IO[bytes], sha256: str) -> bool:
+    digest = hashlib.sha256()
+    while chunk := held.read(storage.CHUNK_BYTES):
+        digest.update(chunk)
+    held.seek(0)
+    return digest.hexdigest() == sha256
 
 
 def _captures(attempt: Attempt) -> list[SealedCapture]:
@@ -137,22 +153,25 @@ def _belongs(attempt: Attempt, sha256: str) -> tuple[str, str] | None:
 @login_required
 def evidence_file(
     request: HttpRequest, reference: str, attempt_id: int, sha256: str
-) -> FileResponse:
+) -> HttpResponseBase:
     attempt = _attempt(request, reference, attempt_id)
     found = _belongs(attempt, sha256)
     if found is None:
         raise Http404
     name, media_type = found
-    shown = _shown(name, sha256, media_type, 0)
-    if not shown.intact:  # never hand out bytes that no longer match what was sealed
+    kind = _kind(name, media_type)
+    try:  # read once from the store (local folder or bucket), checked, then sent from the copy
+        held = storage.spooled(sha256)
+    except storage.Missing as missing:
+        raise Http404 from missing
+    except storage.Unavailable:
+        message = _("Le stockage des preuves ne répond pas : réessayez dans un moment.")
+        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+    if not _matches(held, sha256):  # never hand out bytes that no longer match what was sealed
+        held.close()
         raise Http404
-    inline = shown.media_type in INLINE and request.GET.get("telecharger") is None
-    response = FileResponse(
-        storage.path_for(sha256).open("rb"),
-        as_attachment=not inline,
-        filename=name,
-        content_type=shown.media_type,
-    )
+    inline = kind in INLINE and request.GET.get("telecharger") is None
+    response = FileResponse(held, as_attachment=not inline, filename=name, content_type=kind)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
     return response

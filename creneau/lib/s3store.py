@@ -20,14 +20,17 @@ import hashlib
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import boto3
+from boto3.exceptions import S3UploadFailedError
+from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
 from creneau.lib.storage import (
+    CHUNK_BYTES,
     PREFIX,
     Description,
     Missing,
@@ -46,6 +49,11 @@ ABSENT = {"404", "NoSuchKey", "NotFound"}
 EXISTS = {"412", "PreconditionFailed", "ConditionalRequestConflict"}
 UNSUPPORTED = {"501", "NotImplemented"}
 LOCK_MISSING = {"ObjectLockConfigurationNotFoundError", "ObjectLockConfigurationNotFound"}
+# A file larger than this goes up in parts (boto3's managed upload), never whole in memory: at
+# most PARTS_IN_MEMORY parts are read ahead, PARTS_AT_ONCE of them sent at once.
+MULTIPART_BYTES = 8 * 1024 * 1024
+PARTS_IN_MEMORY = 4
+PARTS_AT_ONCE = 4
 _stores: dict[tuple[str, ...], "S3Store"] = {}
 _lock = threading.Lock()
 
@@ -138,6 +146,35 @@ class S3Store:
                 self.conditional = False  # this provider has no conditional writes
         self.client.put_object(Bucket=self.bucket, Key=key, Body=data, **extra)
 
+    def write_file(self, sha256: str, handle: IO[bytes], size: int) -> None:
+        """Stream a file into the bucket: small ones as one conditional ``PUT``; larger ones by
+        a managed multipart upload (nothing is visible until its last part is in; a failed
+        upload is aborted), then read back in chunks and hashed, since no ``Content-MD5``
+        covers the whole object."""
+        handle.seek(0)
+        if size <= MULTIPART_BYTES:
+            self.write(sha256, handle.read())
+            return
+        parts = TransferConfig(
+            multipart_threshold=MULTIPART_BYTES,
+            multipart_chunksize=MULTIPART_BYTES,
+            max_concurrency=PARTS_AT_ONCE,
+        )
+        parts.max_in_memory_upload_chunks = PARTS_IN_MEMORY  # s3transfer's, not in the init
+        try:
+            self.client.upload_fileobj(
+                handle, self.bucket, self.key(sha256), ExtraArgs=_put_options(), Config=parts
+            )
+        except (ClientError, BotoCoreError, S3UploadFailedError) as error:
+            raise _failed(f"upload {sha256}", error) from error
+        if self._hash_of(sha256) != sha256:
+            raise StorageError(f"S3 store: {sha256} reads back altered after its upload")
+
+    def _hash_of(self, sha256: str) -> str:
+        hasher = _Hasher()
+        self.read_into(sha256, hasher)  # type: ignore[arg-type]
+        return hasher.hash.hexdigest()
+
     def read(self, sha256: str) -> bytes:
         try:
             answer = self.client.get_object(Bucket=self.bucket, Key=self.key(sha256))
@@ -149,7 +186,23 @@ class S3Store:
         except BotoCoreError as error:
             raise _failed(f"GET {sha256}", error) from error
 
+    def read_into(self, sha256: str, out: IO[bytes]) -> None:
+        try:
+            answer = self.client.get_object(Bucket=self.bucket, Key=self.key(sha256))
+            for chunk in answer["Body"].iter_chunks(CHUNK_BYTES):
+                out.write(chunk)
+        except ClientError as error:
+            if _absent(error):
+                raise Missing(f"evidence {sha256} is missing from the store") from error
+            raise _failed(f"GET {sha256}", error) from error
+        except BotoCoreError as error:
+            raise _failed(f"GET {sha256}", error) from error
+
     def digests(self) -> Iterator[str]:
+        return (digest for digest, _ in self.listing())
+
+    def listing(self) -> Iterator[tuple[str, datetime]]:
+        """Every digest present, with when the object was written."""
         start = self.prefix + PREFIX
         pages = self.client.get_paginator("list_objects_v2")
         try:
@@ -157,7 +210,7 @@ class S3Store:
                 for item in page.get("Contents", []):
                     name = item["Key"][len(start) :].replace("/", "")
                     if len(name) == 64:
-                        yield name
+                        yield name, item["LastModified"]
         except (ClientError, BotoCoreError) as error:
             raise _failed("LIST", error) from error
 
@@ -233,6 +286,17 @@ class S3Store:
             else "none"
         )
         return True, f"default retention: {default}"
+
+
+class _Hasher:
+    """A write-only file that hashes what is written to it."""
+
+    def __init__(self) -> None:
+        self.hash = hashlib.sha256()
+
+    def write(self, chunk: bytes) -> int:
+        self.hash.update(chunk)
+        return len(chunk)
 
 
 def _retention_note(store: S3Store, key: str, version: str | None) -> str:

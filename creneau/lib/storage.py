@@ -1,7 +1,8 @@
 """The evidence store: the only module that reads, writes and erases evidence bytes.
 
 Content-addressed and write-once: a blob is named ``sha256/ab/cdef…`` after its digest and is
-never overwritten, and deleted only by the erasure of a whole case. Two backends, chosen by
+never overwritten, and deleted only by the erasure of a whole case or by the sweep of objects no
+row references (:mod:`creneau.evidence.sweep`). Two backends, chosen by
 ``settings.EVIDENCE_STORE``:
 
 - ``local`` (the embedded mode): files under ``settings.EVIDENCE_DIR``. Writes go to a temporary
@@ -17,18 +18,22 @@ the few that need more (doctor, migration, backups).
 import contextlib
 import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 
 from django.conf import settings
 
 PREFIX = "sha256/"
 PREFETCH_THREADS = 8
+CHUNK_BYTES = 1024 * 1024  # reading a file to hash or copy it: never more than this in memory
+SPOOL_BYTES = 64 * 1024 * 1024  # a blob sent on (a bundle's zip) goes to disk past this size
 _prefetched: ContextVar[dict[str, bytes] | None] = ContextVar("prefetched", default=None)
 
 
@@ -69,8 +74,11 @@ class Backend(Protocol):
 
     def size(self, sha256: str) -> int | None: ...
     def write(self, sha256: str, data: bytes) -> None: ...
+    def write_file(self, sha256: str, handle: IO[bytes], size: int) -> None: ...
     def read(self, sha256: str) -> bytes: ...
+    def read_into(self, sha256: str, out: IO[bytes]) -> None: ...
     def digests(self) -> Iterator[str]: ...
+    def listing(self) -> Iterator[tuple[str, datetime]]: ...
     def erase(self, sha256: str) -> bool: ...
     def describe(self, probe: bool) -> Description: ...
 
@@ -108,13 +116,20 @@ class LocalStore:
             raise Unavailable(f"evidence store unreadable: {exc.strerror or exc}") from exc
 
     def write(self, sha256: str, data: bytes) -> None:
+        self._write(sha256, lambda handle: handle.write(data))
+
+    def write_file(self, sha256: str, handle: IO[bytes], size: int) -> None:
+        handle.seek(0)
+        self._write(sha256, lambda out: shutil.copyfileobj(handle, out, CHUNK_BYTES))
+
+    def _write(self, sha256: str, fill: Callable[[IO[bytes]], object]) -> None:
         target = self.path(sha256)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
+                    fill(handle)
                     handle.flush()
                     os.fsync(handle.fileno())
                 Path(tmp).chmod(0o400)  # write-once, and the owner's only
@@ -133,6 +148,15 @@ class LocalStore:
         except OSError as exc:
             raise Unavailable(f"evidence {sha256} unreadable: {exc.strerror or exc}") from exc
 
+    def read_into(self, sha256: str, out: IO[bytes]) -> None:
+        try:
+            with self.path(sha256).open("rb") as handle:
+                shutil.copyfileobj(handle, out, CHUNK_BYTES)
+        except FileNotFoundError as exc:
+            raise Missing(f"evidence {sha256} is missing from the store") from exc
+        except OSError as exc:
+            raise Unavailable(f"evidence {sha256} unreadable: {exc.strerror or exc}") from exc
+
     def digests(self) -> Iterator[str]:
         """Every digest present (left-over ``.incoming-`` files are not blobs)."""
         base = self.folder / PREFIX
@@ -143,6 +167,31 @@ class LocalStore:
                 for path in sorted(folder.iterdir()):
                     if not path.name.startswith("."):
                         yield folder.name + path.name
+
+    def listing(self) -> Iterator[tuple[str, datetime]]:
+        """Every digest present, with when its file was last written or found again."""
+        for digest in self.digests():
+            try:
+                changed = self.path(digest).stat().st_mtime
+            except FileNotFoundError:
+                continue  # erased meanwhile
+            yield digest, datetime.fromtimestamp(changed, UTC)
+
+    def leftovers(self, before: datetime) -> list[Path]:
+        """Temporary files of writes that never finished (a crash before the link), older
+        than ``before``: never a blob, never referenced."""
+        base = self.folder / PREFIX
+        found = []
+        for path in base.glob("*/.incoming-*") if base.is_dir() else []:
+            with contextlib.suppress(FileNotFoundError):
+                if datetime.fromtimestamp(path.stat().st_mtime, UTC) < before:
+                    found.append(path)
+        return found
+
+    def touch(self, sha256: str) -> None:
+        """Mark a blob found again by a writer as just written (the orphan sweep's grace)."""
+        with contextlib.suppress(OSError):
+            os.utime(self.path(sha256))
 
     def erase(self, sha256: str) -> bool:
         try:
@@ -190,7 +239,36 @@ def put_into(store: Backend, data: bytes) -> Stored:
         store.write(digest, data)
     elif present != len(data):
         raise StorageError(f"stored blob {digest} has the wrong size: the store is damaged")
+    else:
+        _found_again(store, digest)
     return Stored(digest, len(data))
+
+
+def put_file(handle: IO[bytes]) -> Stored:
+    """Keep the whole content of an open file (a bundle's zip) without holding it in memory:
+    hashed in chunks, then streamed to the store (a managed multipart upload on S3)."""
+    store = backend()
+    handle.seek(0)
+    hasher, size = hashlib.sha256(), 0
+    while chunk := handle.read(CHUNK_BYTES):
+        hasher.update(chunk)
+        size += len(chunk)
+    digest = hasher.hexdigest()
+    present = store.size(digest)
+    if present is None:
+        store.write_file(digest, handle, size)
+    elif present != size:
+        raise StorageError(f"stored blob {digest} has the wrong size: the store is damaged")
+    else:
+        _found_again(store, digest)
+    return Stored(digest, size)
+
+
+def _found_again(store: Backend, digest: str) -> None:
+    """A writer is about to reference a blob already there (perhaps an orphan): on the local
+    folder its date moves, so that the orphan sweep's grace protects it again."""
+    if isinstance(store, LocalStore):
+        store.touch(digest)
 
 
 def put_many(items: Sequence[bytes]) -> list[Stored]:
@@ -212,6 +290,20 @@ def read(sha256: str) -> bytes:
     if held is not None and sha256 in held:
         return held[sha256]
     return backend().read(check_digest(sha256))
+
+
+def spooled(sha256: str) -> IO[bytes]:
+    """The blob in a temporary file, at its start (in memory up to ``SPOOL_BYTES``, on disk
+    past it): a large blob (a bundle's zip) sent on without being held whole in memory. The
+    caller closes it."""
+    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+    try:
+        backend().read_into(check_digest(sha256), out)
+    except StorageError:
+        out.close()
+        raise
+    out.seek(0)
+    return out
 
 
 @contextlib.contextmanager
@@ -276,8 +368,8 @@ def write_export(target: Path, data: bytes) -> None:
 
 def erase(sha256: str) -> bool:
     """Remove a blob (every copy the store keeps of it). Only erasure of a whole case (GDPR)
-    calls this; never routine code. False when it was not there; ``Retained`` when the store
-    refuses (Object Lock): the caller says which copies remain."""
+    and the orphan sweep call this; never routine code. False when it was not there;
+    ``Retained`` when the store refuses (Object Lock): the caller says which copies remain."""
     return backend().erase(check_digest(sha256))
 
 

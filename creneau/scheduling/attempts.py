@@ -25,7 +25,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -39,7 +39,7 @@ from creneau.catalog.models import BookingPage
 from creneau.evidence.attempts import record_capture
 from creneau.evidence.capture import CaptureResult, seal_page
 from creneau.evidence.models import Capture
-from creneau.lib import browser, browsing
+from creneau.lib import browser, browsing, storage
 from creneau.lib.browser import PageSnapshot, Step
 from creneau.notifications import alerts
 from creneau.observatory import advice, checks
@@ -52,6 +52,11 @@ from creneau.watch.drivers.base import DriverConfigError
 # What a run records when nothing could be visited (the page's setup, no browser): not an
 # outcome of the page, and never an attempt.
 SETUP_PROBLEM = "setup"
+# What a run records when the page was visited but the evidence store did not keep the capture
+# (it did not answer, even after the client's retries): no attempt, a failure said on the case
+# page, and the run again a few minutes later.
+STORE_PROBLEM = "store"
+STORE_RETRY = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -96,12 +101,35 @@ def evidence_attempt(row_id: int, token: str, visit: CaseRunner | None = None) -
         ) % {"reason": exc}
         complete_evidence_run(row, token, SETUP_PROBLEM, timezone.now(), problem=problem)
         return SETUP_PROBLEM
+    except storage.StorageError as exc:
+        return store_failed(row, token, exc)
     now = timezone.now()
     politeness.record(host, result.outcome, result.status, now)
     with transaction.atomic():
         alerts.page_answered(page, result.outcome, now)  # (7)
         complete_evidence_run(row, token, result.outcome, now)  # (8)
     return result.outcome
+
+
+def store_failed(row: EvidenceSchedule, token: str, error: storage.StorageError) -> str:
+    """The capture could not be kept: nothing was recorded (the rows are written after the
+    files, in one transaction), so no attempt exists; the case page says why, and the same run
+    comes back soon rather than on another day."""
+    now = timezone.now()
+    problem = _(
+        "Le stockage des preuves n'a pas gardé la capture (%(reason)s) : aucune tentative "
+        "n'est enregistrée ; nouvel essai dans quelques minutes."
+    ) % {"reason": error}
+    scheduler.finish(
+        EvidenceSchedule,
+        row.pk,
+        token,
+        now + STORE_RETRY,
+        STORE_PROBLEM,
+        now,
+        last_problem=problem[:500],
+    )
+    return STORE_PROBLEM
 
 
 def sealed_visit(case: Case) -> RunResult:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_noop
 from creneau.cases.models import Case, Outcome
 from creneau.scheduling import planning, politeness
 from creneau.scheduling.assisted import refused_to_the_end
-from creneau.scheduling.attempts import SETUP_PROBLEM
+from creneau.scheduling.attempts import SETUP_PROBLEM, STORE_PROBLEM
 from creneau.scheduling.models import AssistedSession, EvidenceSchedule
 from creneau.scheduling.scheduler import ensure_case_schedule
 
@@ -33,6 +33,7 @@ FAILED_RUNS = (
     Outcome.CAPTCHA,
     Outcome.QUEUE,
     SETUP_PROBLEM,
+    STORE_PROBLEM,
 )
 PENDING_ASSISTED = (
     AssistedSession.State.REMINDED,
@@ -95,6 +96,8 @@ class Status:
         last = self.schedule.last_outcome if self.schedule else ""
         if last == SETUP_PROBLEM:
             return _("page impossible à visiter telle qu'elle est réglée")
+        if last == STORE_PROBLEM:
+            return _("capture non gardée : le stockage des preuves n'a pas répondu")
         return str(Outcome(last).label) if last in Outcome.values else last
 
     @property

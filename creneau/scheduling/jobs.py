@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from creneau.accounts import audit
@@ -16,6 +17,7 @@ from creneau.assessment.services import refresh_all, refresh_stale
 from creneau.correspondence.sending import archive_unrecorded, due_mail_drafts
 from creneau.evidence.journal import anchor_heads
 from creneau.evidence.seal import timestamp_pending
+from creneau.evidence.sweep import sweep_orphans
 from creneau.observatory import maintenance
 from creneau.privacy.erasure import erase_case, purge_due
 from creneau.scheduling.assisted import sweep_stalled
@@ -82,7 +84,11 @@ def purge() -> str:
         erased = erase_case(case)
         kept += len(erased.kept)
         audit.record(None, None, erased.reference, AuditEvent.Action.ERASE, "purge")
-    return f"erased {len(due)}" + (f", {kept} stored copies kept by the store" if kept else "")
+    # Then the objects no row references, older than the grace (the row keeps 30 characters).
+    swept = sweep_orphans(timezone.now(), timedelta(hours=settings.ORPHAN_GRACE_HOURS))
+    kept += len(swept.kept)
+    line = f"erased {len(due)}, swept {len(swept.removed)}" + (f", kept {kept}" if kept else "")
+    return line + (f", failed {len(swept.failed)}" if swept.failed else "")
 
 
 JOBS: dict[str, Job] = {

@@ -52,7 +52,7 @@ def periodic_job(row_id: int, token: str) -> str:
     registered = JOBS[job.name]
     outcome = registered.run()
     now = timezone.now()
-    scheduler.finish(PeriodicJob, row_id, token, now + registered.every, outcome, now)
+    scheduler.finish(PeriodicJob, row_id, token, now + registered.every, outcome[:30], now)
     return outcome
 
 

@@ -12,6 +12,8 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
+from creneau.cases import downloads
+from creneau.court import services
 from creneau.court.models import BundleBuild
 from creneau.court.services import run_build
 from creneau.evidence.verify import verify_store
@@ -102,3 +104,37 @@ def test_an_older_build_kept_as_a_folder_still_downloads(
     assert zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))).namelist() == [
         "bundle.json"
     ]
+
+
+@pytest.mark.s3
+@pytest.mark.django_db
+def test_a_bundle_larger_than_the_memory_bound_is_streamed_to_the_bucket_and_verifies(
+    s3_store, s3_server, settings, tmp_path, personas, imported_case, monkeypatch
+):
+    """GIVEN a memory bound far below the bundle's size (the zip spills to a temporary file)
+    WHEN the worker builds the bundle into the bucket
+    THEN the zip went through a file on disk, is stored whole, verifies, and downloads."""
+    settings.DATA_DIR = tmp_path / "worker"
+    monkeypatch.setattr(downloads, "SPOOL_BYTES", 4096)
+    monkeypatch.setattr(storage, "SPOOL_BYTES", 4096)
+    spilled: list[bool] = []
+    made = services.zip_file
+
+    def watched(folder):
+        zipped = made(folder)
+        spilled.append(bool(getattr(zipped, "_rolled", False)))
+        return zipped
+
+    monkeypatch.setattr(services, "zip_file", watched)
+    build = BundleBuild.objects.create(case=imported_case)
+    assert run_build(str(build.pk))["state"] == "done"
+    build.refresh_from_db()
+    assert spilled == [True] and build.archive.size > 4096
+    assert storage.check(build.archive.sha256)
+    report = verify_store(tsa.load_roots(None))
+    assert report.orphans == [] and not [p for p in report.problems if "blob" in p.code]
+    client = personas.client_for(personas.alice)
+    ref = imported_case.reference
+    download = client.get(reverse("court-bundle-zip", args=[ref, build.pk]))
+    data = b"".join(download.streaming_content)
+    assert hashlib.sha256(data).hexdigest() == build.archive.sha256

@@ -1,6 +1,9 @@
 """The S3 backend of the evidence store, against a real local S3 server (scripts/s3server.py)."""
 
 import hashlib
+import io
+import os
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -129,3 +132,95 @@ def test_prefetched_blobs_are_read_in_parallel_once_and_served_from_memory(s3_st
             storage.read("f" * 64)
     settings.S3_ENDPOINT_URL = endpoint
     assert storage.read(digests[0]) == b"page 0"
+
+
+PART = 5 * 1024 * 1024  # the smallest part S3 accepts
+
+
+def big_file(tmp_path, size):
+    path = tmp_path / "big.bin"
+    with path.open("wb") as out:
+        for _ in range(size // (1024 * 1024)):
+            out.write(os.urandom(1024 * 1024))
+    return path
+
+
+def test_a_file_larger_than_a_part_goes_up_in_parts_and_reads_back_whole(
+    s3_store, s3_server, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(s3store, "MULTIPART_BYTES", PART)
+    path = big_file(tmp_path, 11 * 1024 * 1024)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as handle:
+        stored = storage.put_file(handle)
+    assert stored == storage.Stored(digest, path.stat().st_size)
+    head = s3_server.client().head_object(Bucket=s3_store, Key=storage.key_for(digest))
+    assert head["ETag"].strip('"').endswith("-3")  # three parts: a multipart upload
+    with storage.spooled(digest) as back:
+        assert hashlib.sha256(back.read()).hexdigest() == digest
+    with path.open("rb") as handle:  # stored again: found, not rewritten
+        assert storage.put_file(handle) == stored
+    assert len(s3_server.client().list_object_versions(Bucket=s3_store)["Versions"]) == 1
+
+
+class PausedAfterFirstPart(io.FileIO):
+    """A file whose upload stops after its first part until the test lets it go on."""
+
+    def __init__(self, path):
+        super().__init__(path, "rb")
+        self.reads = 0
+        self.paused, self.go_on = threading.Event(), threading.Event()
+
+    def read(self, size=-1):
+        if size == PART:
+            self.reads += 1
+            if self.reads == 2:  # part 1 is on its way; part 2 waits
+                self.paused.set()
+                assert self.go_on.wait(120)
+        return super().read(size)
+
+
+def test_a_restart_of_the_server_during_an_upload_leaves_the_whole_object_or_none(
+    tmp_path, settings, monkeypatch
+):
+    """The S3 server stops (its state saved, as a provider's restart keeps what it
+    acknowledged) while a multipart upload is between its parts, and starts again: the upload
+    either goes on (boto3's retries) and the object verifies, or fails as « store unavailable »
+    and no object, whole or partial, is listed; never a half-written object."""
+    monkeypatch.setattr(s3store, "MULTIPART_BYTES", PART)
+    server = S3Server(tmp_path / "state").start()
+    try:
+        bucket = server.new_bucket(object_lock=True)
+        configure(settings, server, bucket)
+        path = big_file(tmp_path, 11 * 1024 * 1024)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        handle = PausedAfterFirstPart(path)
+        outcome: list[object] = []
+        writer = threading.Thread(target=lambda: outcome.append(_put_or_error(handle)))
+        writer.start()
+        assert handle.paused.wait(120)
+        server.restart()
+        handle.go_on.set()
+        writer.join(timeout=300)
+        assert outcome, "the upload never ended"
+        listed = server.client().list_objects_v2(Bucket=bucket).get("Contents", [])
+        if isinstance(outcome[0], storage.Stored):
+            assert [o["Key"] for o in listed] == [storage.key_for(digest)]
+            assert storage.check(digest)
+        else:
+            assert isinstance(outcome[0], storage.StorageError) and listed == []
+        with path.open("rb") as again:  # once the server answers, the write succeeds
+            assert storage.put_file(again).sha256 == digest
+        assert storage.check(digest)
+        versions = server.client().list_object_versions(Bucket=bucket)["Versions"]
+        assert len(versions) == 1  # nothing twice
+    finally:
+        handle.close()
+        server.stop()
+
+
+def _put_or_error(handle):
+    try:
+        return storage.put_file(handle)
+    except storage.StorageError as error:
+        return error

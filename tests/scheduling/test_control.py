@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from creneau.catalog.models import BookingPage
+from creneau.lib import storage
 from creneau.scheduling import attempts, control, politeness, scheduler
 from creneau.scheduling.models import EvidenceSchedule
 from tests.scheduling.conftest import WEDNESDAY_MORNING as NOW
@@ -123,3 +124,26 @@ def test_a_page_that_cannot_be_visited_as_set_up_is_said_and_shown_as_failing(pe
     assert found.failing and not case.attempts.exists()
     assert "réglages de l'organisation" in found.schedule.last_problem
     assert found.schedule.next_run_at > NOW
+
+
+def test_a_capture_the_store_did_not_keep_is_a_failure_said_never_an_attempt(page, personas):
+    """GIVEN an evidence run whose page was visited but whose files the store did not take
+    THEN no attempt is recorded (never « aucun créneau »), the case page says why and the run
+    comes back within minutes, not another day."""
+    case = follow(page, personas)
+    schedule = scheduler.ensure_case_schedule(case, NOW)
+    EvidenceSchedule.objects.filter(pk=schedule.pk).update(next_run_at=NOW)
+    work = claimed_evidence(NOW)[0]
+
+    def visit_while_the_store_is_down(case):
+        raise storage.Unavailable("S3 store: PUT failed (connection refused)")
+
+    outcome = attempts.evidence_attempt(work.row_id, work.claim, visit_while_the_store_is_down)
+
+    assert outcome == attempts.STORE_PROBLEM
+    found = control.status(case, timezone.now())
+    assert found.failing and not case.attempts.exists()
+    assert "stockage des preuves" in found.schedule.last_problem
+    assert found.last_outcome_label.startswith("capture non gardée")
+    assert found.schedule.next_run_at <= timezone.now() + attempts.STORE_RETRY
+    assert found.schedule.claim == ""

@@ -80,7 +80,10 @@ class Command(BaseCommand):
         for note in report.local_only:
             self.stdout.write(f"ANCRAGE LOCAL {note}")
         for digest in report.orphans:
-            self.stdout.write(f"ORPHELIN {digest} : fichier sans enregistrement (sans effet)")
+            self.stdout.write(
+                f"ORPHELIN {digest} : fichier sans enregistrement (sans effet ; retiré par "
+                "« creneau store sweep » ou la purge passé le délai de grâce)"
+            )
         if report.ok:
             self.stdout.write(f"OK : {report.checked} élément(s) vérifié(s), aucun problème")
 

@@ -1,21 +1,34 @@
-"""``creneau store migrate [--from DIR] [--json]``: copy a local evidence store to the bucket.
+"""``creneau store migrate``: copy a local evidence store to the bucket; ``creneau store sweep``:
+remove the objects no row references.
 
+``creneau store migrate [--from DIR] [--json]``:
 The target is the configured store (``CRENEAU_EVIDENCE_STORE=s3`` and the ``CRENEAU_S3_*``
 settings); the source is the local folder (``CRENEAU_DATA_DIR``/evidence, or ``--from``). Every
 blob is hashed before it leaves and read back and hashed in the bucket; a blob already there is
 re-checked, not rewritten. Interrupted, it is run again: it resumes. JSON on standard output:
 ``{"ok", "source", "target", "copied", "already", "damaged": [digest], "failed": [reason]}``;
 exit 1 when a blob is damaged, refused or unreadable, or when the bucket stops answering.
+
+``creneau store sweep [--grace-hours N] [--dry-run] [--json]`` (:mod:`creneau.evidence.sweep`):
+removes the store's objects that no row references and that are older than the grace period
+(``CRENEAU_ORPHAN_GRACE_HOURS``, 24 by default). JSON: ``{"ok", "store", "dry_run",
+"grace_hours", "removed": [digest], "kept": [reason], "failed": [reason], "young", "leftovers"}``
+(``removed``: what would be removed with ``--dry-run``; ``kept``: objects an Object Lock
+retention keeps, with its date; ``young``: orphans still within the grace period); exit 1 when a
+removal failed or the store did not answer.
 """
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from creneau.evidence.sweep import Sweep, sweep_orphans
 from creneau.lib import storage
 
 
@@ -27,8 +40,20 @@ class Command(BaseCommand):
         migrate = sub.add_parser("migrate", help="copier le dossier local vers le compartiment")
         migrate.add_argument("--from", dest="source", type=Path, help="défaut : DATA_DIR/evidence")
         migrate.add_argument("--json", action="store_true", help="sortie JSON")
+        sweep = sub.add_parser("sweep", help="retirer les objets qu'aucune ligne ne référence")
+        sweep.add_argument(
+            "--grace-hours",
+            type=int,
+            default=None,
+            help="ne retirer que les objets plus anciens (défaut : CRENEAU_ORPHAN_GRACE_HOURS)",
+        )
+        sweep.add_argument("--dry-run", action="store_true", help="lister, ne rien retirer")
+        sweep.add_argument("--json", action="store_true", help="sortie JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "sweep":
+            self._sweep(options)
+            return
         folder = (options["source"] or Path(settings.EVIDENCE_DIR)).resolve()
         target = storage.backend()
         if target.name == "local":
@@ -82,3 +107,46 @@ class Command(BaseCommand):
             )
         for reason in done.failed:
             self.stdout.write(_("ÉCHEC %(r)s") % {"r": reason})
+
+    def _sweep(self, options: dict[str, Any]) -> None:
+        hours = max(options["grace_hours"] or settings.ORPHAN_GRACE_HOURS, 1)
+        where = storage.describe(probe=False).location
+        try:
+            done = sweep_orphans(timezone.now(), timedelta(hours=hours), dry_run=options["dry_run"])
+        except storage.Unavailable as error:
+            raise CommandError(
+                _("Le stockage des preuves ne répond pas (%(e)s) : rien n'a été retiré.")
+                % {"e": error},
+                returncode=1,
+            ) from error
+        if options["json"]:
+            answer = {"store": where, "dry_run": options["dry_run"], "grace_hours": hours}
+            self.stdout.write(json.dumps(answer | done.as_dict(), ensure_ascii=False))
+        else:
+            self._say_sweep(done, options["dry_run"], hours)
+        if not done.ok:
+            raise CommandError(
+                _("%(n)d objet(s) non retiré(s).") % {"n": len(done.failed)}, returncode=1
+            )
+
+    def _say_sweep(self, done: Sweep, dry_run: bool, hours: int) -> None:
+        verb = _("à retirer") if dry_run else _("retiré")
+        for digest in done.removed:
+            self.stdout.write(f"{verb} : {digest}")
+        for reason in done.kept:
+            self.stdout.write(_("conservé par le stockage : %(r)s") % {"r": reason})
+        for reason in done.failed:
+            self.stdout.write(_("ÉCHEC %(r)s") % {"r": reason})
+        self.stdout.write(
+            _(
+                "%(n)d objet(s) orphelin(s) %(verb)s, %(k)d conservé(s) par le stockage, "
+                "%(y)d plus récent(s) que %(h)d h laissé(s)."
+            )
+            % {
+                "n": len(done.removed),
+                "verb": verb,
+                "k": len(done.kept),
+                "y": done.young,
+                "h": hours,
+            }
+        )
