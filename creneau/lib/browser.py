@@ -213,12 +213,15 @@ READ = """() => {
   return {html: doctype + root, text: text, count: count, href: location.href};
 }"""
 
-# After the freeze: still the same state? The text is read again only when the DOM changed;
-# ``ready``: the driver's readiness is shown.
+# Before the first freeze's reads: the mutation count, so that the HTML, MHTML and PNG taken
+# at once after it are proven of one state by the same count after them.
+MARK = "() => window.__creneauDom ? window.__creneauDom() : -1"
+
+# After the freeze: still the same state? The text is read again only when the DOM changed
+# (or when the driver's readiness is a text); ``ready``: the driver's readiness is shown.
 CHECK = """([before, selectors, texts]) => {
   const count = window.__creneauDom ? window.__creneauDom() : -1;
   const same = count !== -1 && count === before;
-  const seen = document.body ? document.body.innerText : "";
   const fold = (x) => x.normalize("NFKC").replace(/[\u2019\u2018\u02bc]/g, "'")
     .replace(/\\s+/g, " ").toLowerCase();
   const shown = (el) => {
@@ -229,6 +232,8 @@ CHECK = """([before, selectors, texts]) => {
   for (const selector of selectors) {
     try { ready = ready || [...document.querySelectorAll(selector)].some(shown); } catch (e) {}
   }
+  const seen = !same || (!ready && texts.length) ? (document.body ? document.body.innerText : "")
+    : null;
   if (!ready && texts.length) {
     const folded = fold(seen);
     ready = texts.some((t) => folded.includes(fold(t)));
@@ -378,6 +383,7 @@ class _Frozen:
     unsettled: str = ""
     coherent: bool = True
     headers: tuple[tuple[str, str], ...] = ()  # of the last main-frame document
+    strict: bool = False  # read all at once: any change before the check voids the freeze
 
 
 async def _probe(page: Page, selectors: Sequence[str]) -> tuple[Probe, ...]:
@@ -401,33 +407,61 @@ async def _timed(timings: dict[str, float], name: str, work: Awaitable[T]) -> T:
         timings[name] = time.monotonic() - clock
 
 
-async def _freeze_once(view: _View, probes: Sequence[str], timings: dict[str, float]) -> _Frozen:
-    """HTML and text (one task of the page), then MHTML, PNG and probes of the page as it stands."""
+async def _freeze_once(
+    view: _View, probes: Sequence[str], timings: dict[str, float], at_once: bool
+) -> _Frozen:
+    """HTML and text (one task of the page), MHTML, PNG and probes of the page as it stands.
+
+    ``at_once``: the mutation count is read first and everything else at the same time, so the
+    page must not change at all until the check (``strict``); otherwise the HTML and text are
+    read before the rest, and a later change that leaves the text as it was is accepted."""
     page, at = view.page, time.monotonic()
     try:
-        read = await _timed(timings, "html", page.evaluate(READ))
-        mhtml, png, found = await asyncio.gather(
-            _timed(timings, "mhtml", _mhtml(view)),
-            _timed(
-                timings,
-                "png",
-                page.screenshot(full_page=True, type="png", animations="disabled"),
-            ),
-            _timed(timings, "probes", _probe(page, probes)),
+        mark = await _timed(timings, "mark", page.evaluate(MARK)) if at_once else None
+        read, mhtml, png, found = (
+            await asyncio.gather(
+                _timed(timings, "html", page.evaluate(READ)),
+                _timed(timings, "mhtml", _mhtml(view)),
+                _timed(timings, "png", _screenshot(page)),
+                _timed(timings, "probes", _probe(page, probes)),
+            )
+            if at_once
+            else await _read_then_rest(view, probes, timings)
         )
     except PlaywrightError as exc:
         return _Frozen(error=f"the page could not be saved: {exc.message.splitlines()[0]}")
+    count = int(read["count"])
     return _Frozen(
         html=str(read["html"]),
         text=str(read["text"]),
         mhtml=str(mhtml["data"]).encode(),
         png=png,
         probes=found,
-        count=int(read["count"]),
+        count=count if mark is None or count == mark else -1,  # -1: changed while read
         href=str(read["href"]),
         dialogs=len(view.dialogs),
         at=at,
+        strict=at_once,
     )
+
+
+async def _read_then_rest(
+    view: _View, probes: Sequence[str], timings: dict[str, float]
+) -> tuple[Any, Any, bytes, tuple[Probe, ...]]:
+    page = view.page
+    read = await _timed(timings, "html", page.evaluate(READ))
+    mhtml, png, found = await asyncio.gather(
+        _timed(timings, "mhtml", _mhtml(view)),
+        _timed(timings, "png", _screenshot(page)),
+        _timed(timings, "probes", _probe(page, probes)),
+    )
+    return read, mhtml, png, found
+
+
+async def _screenshot(page: Page) -> bytes:
+    # caret="initial": Playwright would otherwise restyle every field while it takes the PNG,
+    # and the HTML and MHTML read meanwhile would carry that style.
+    return await page.screenshot(full_page=True, type="png", animations="disabled", caret="initial")
 
 
 async def _mhtml(view: _View) -> Any:
@@ -439,13 +473,19 @@ async def _unchanged(view: _View, frozen: _Frozen, until: float) -> bool | None:
     it changed, None when it is unchanged but still waits at the bound for a request that began
     before the freeze (a request begun since, like a page's polling, changed nothing so far)."""
     ready = view.ready
+    signal = bool(ready.selectors or ready.texts or ready.dialog)
     while True:
         bounded = not await _wait_idle(view, until)
+        quiet = view.traffic.quiet_s()
+        if not (bounded or signal) and quiet < QUIET_S and time.monotonic() < until:
+            # Nothing can answer before the quiet time ends: look at the page only then.
+            await asyncio.sleep(min(QUIET_S - quiet, until - time.monotonic()))
+            continue
         seen = await view.page.evaluate(
             CHECK, [frozen.count, list(ready.selectors), list(ready.texts)]
         )
         moved = seen["href"] != frozen.href or len(view.dialogs) != frozen.dialogs
-        if moved or (not seen["same"] and seen["text"] != frozen.text):
+        if moved or (not seen["same"] and (frozen.strict or seen["text"] != frozen.text)):
             return False
         if bounded:
             return None if view.traffic.pending(frozen.at) else True
@@ -468,7 +508,7 @@ async def _settle_and_freeze(
     frozen = _Frozen()
     for round in range(1, FREEZE_ROUNDS + 1):
         view.stage = "saving the page"
-        frozen = await _freeze_once(view, probes, timings)
+        frozen = await _freeze_once(view, probes, timings, at_once=round == 1)
         if frozen.error:
             return frozen
         try:

@@ -34,6 +34,8 @@ PAGES = {
     "  return value; }});</script>",
     "/held-page": "<p>Page retenue</p>",
     "/plain": f"<h1>Prise de rendez-vous</h1><p>{NO_SLOT}</p>",
+    # A form, as booking pages have: fields a screenshot tool may restyle while it works.
+    "/form": f"<p>{NO_SLOT}</p><form><input name=q autofocus><textarea></textarea></form>",
 }
 
 

@@ -93,6 +93,18 @@ def test_a_page_that_changes_after_being_read_is_frozen_again_in_its_new_state(p
     assert judged(snap) != "no_slot"
 
 
+def test_a_still_page_is_frozen_once_and_saved_as_the_site_sent_it(pages: Site):
+    """GIVEN a page with form fields that does not change WHEN it is captured THEN one freeze
+    holds, and neither the HTML nor the MHTML carry any style the screenshot tool put on the
+    fields while the PNG was being taken (they are read at the same time as the PNG)."""
+    snap = browsing.snapshot(pages.url + "/form")
+    assert (snap.freezes, snap.coherent, snap.unsettled) == (1, True, "")
+    assert "<input name=\"q\" autofocus=\"\">" in snap.html
+    assert "caret-color" not in snap.html and b"caret-color" not in snap.mhtml
+    assert snap.screenshot.startswith(b"\x89PNG")
+    assert judged(snap) == "no_slot"
+
+
 @pytest.mark.parametrize(
     ("system", "state"),
     [
