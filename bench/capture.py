@@ -9,7 +9,8 @@
    - a sealed capture (snapshot, judge, stamp, store, manifest, RFC 3161 token from a local
      TSA, database rows): ``scheduling.attempts.capture``.
    Printed: medians, sealed ÷ floor (goal ≤ 1.25) and sealed ÷ snapshot, and the per-step
-   timings of the median sealed run (steps in the browser may overlap: MHTML, PNG, probes).
+   timings of the median sealed run (steps in the browser may overlap: HTML, MHTML, PNG and
+   probes are taken at once after the mutation count is marked).
 2. Throughput: sealed captures per minute with ``--concurrent`` threads (goal ≥ 120 on 2 cores).
 3. Memory: PSS / RSS of the Chromium processes with 1 and N captures in flight at once, and the
    cost of each further concurrent capture (goal ≤ 80 MB PSS).
@@ -57,7 +58,7 @@ PAGES = {
 PAUSE_S = 3.0
 T = TypeVar("T")
 STEPS = (
-    *("context", "page", "goto", "settle", "html", "mhtml", "png", "check"),
+    *("context", "page", "goto", "settle", "mark", "html", "mhtml", "png", "check"),
     *("judge", "stamp", "hash", "store", "tsa", "database"),
 )
 

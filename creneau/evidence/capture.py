@@ -64,6 +64,24 @@ class CaptureResult:
     timings: dict[str, float] = field(default_factory=dict)  # every step, in seconds
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """Step (1) of :func:`seal_page`, done ahead: the artefacts in memory, nothing kept yet."""
+
+    capture_id: uuid.UUID
+    files: list[seal.File]
+    stamping: float  # seconds
+
+
+def prepare(snap: PageSnapshot, verdict: Verdict, case: "Case | None" = None) -> Prepared:
+    """Stamp a copy of the screenshot and list the artefacts, keeping nothing anywhere: it may
+    be done while the browser still proves the page unchanged, and thrown away if it changed."""
+    capture_id = uuid.uuid4()
+    clock = time.monotonic()
+    files = _artefacts(snap, verdict, capture_id, case)
+    return Prepared(capture_id, files, time.monotonic() - clock)
+
+
 def seal_page(
     snap: PageSnapshot,
     verdict: Verdict,
@@ -72,16 +90,17 @@ def seal_page(
     out_dir: Path | None = None,
     note: str = "",
     timings: Mapping[str, float] = {},
+    prepared: Prepared | None = None,
 ) -> CaptureResult:
     """Keep a sealed record of a visited page and its verdict: (1) stamp a copy of the
-    screenshot, (2) store the artefacts, (3) manifest + RFC 3161 tokens, (4) database rows in
-    one transaction, (5) optionally write the verifiable folder ``out_dir``. ``note`` goes into
-    the manifest's metadata (how the page was reached); ``timings`` of the earlier steps too.
+    screenshot (unless ``prepared`` from this very snapshot, verdict and case), (2) store the
+    artefacts, (3) manifest + RFC 3161 tokens, (4) database rows in one transaction, (5)
+    optionally write the verifiable folder ``out_dir``. ``note`` goes into the manifest's
+    metadata (how the page was reached); ``timings`` of the earlier steps too.
     """
-    capture_id = uuid.uuid4()
-    clock = time.monotonic()
-    files = _artefacts(snap, verdict, capture_id, case)  # (1)
-    measured = {**snap.timings, **timings, "stamp": time.monotonic() - clock}
+    prepared = prepared or prepare(snap, verdict, case)  # (1)
+    capture_id, files = prepared.capture_id, prepared.files
+    measured = {**snap.timings, **timings, "stamp": prepared.stamping}
     metadata = _metadata(snap, verdict, capture_id, case, measured)
     if note:
         metadata["note"] = note

@@ -45,6 +45,7 @@ import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -213,12 +214,15 @@ READ = """() => {
   return {html: doctype + root, text: text, count: count, href: location.href};
 }"""
 
-# After the freeze: still the same state? The text is read again only when the DOM changed;
-# ``ready``: the driver's readiness is shown.
+# Before the first freeze's reads: the mutation count, so that the HTML, MHTML and PNG taken
+# at once after it are proven of one state by the same count after them.
+MARK = "() => window.__creneauDom ? window.__creneauDom() : -1"
+
+# After the freeze: still the same state? The text is read again only when the DOM changed
+# (or when the driver's readiness is a text); ``ready``: the driver's readiness is shown.
 CHECK = """([before, selectors, texts]) => {
   const count = window.__creneauDom ? window.__creneauDom() : -1;
   const same = count !== -1 && count === before;
-  const seen = document.body ? document.body.innerText : "";
   const fold = (x) => x.normalize("NFKC").replace(/[\u2019\u2018\u02bc]/g, "'")
     .replace(/\\s+/g, " ").toLowerCase();
   const shown = (el) => {
@@ -229,6 +233,8 @@ CHECK = """([before, selectors, texts]) => {
   for (const selector of selectors) {
     try { ready = ready || [...document.querySelectorAll(selector)].some(shown); } catch (e) {}
   }
+  const seen = !same || (!ready && texts.length) ? (document.body ? document.body.innerText : "")
+    : null;
   if (!ready && texts.length) {
     const folded = fold(seen);
     ready = texts.some((t) => folded.includes(fold(t)));
@@ -281,6 +287,9 @@ class _View:
     documents: list[Response] = field(default_factory=list)
     stage: str = "opening a context"
     answered: bool = False  # the driver's readiness was seen on the frozen page
+    # Given a freeze the check is still proving (while the page's quiet time runs out): lets a
+    # caller start on it early (``snapshot_with``). None when nobody asked.
+    provide: "Callable[[_Frozen], Awaitable[None]] | None" = None
 
     def last(self) -> Response | None:
         return self.documents[-1] if self.documents else None
@@ -378,6 +387,7 @@ class _Frozen:
     unsettled: str = ""
     coherent: bool = True
     headers: tuple[tuple[str, str], ...] = ()  # of the last main-frame document
+    strict: bool = False  # read all at once: any change before the check voids the freeze
 
 
 async def _probe(page: Page, selectors: Sequence[str]) -> tuple[Probe, ...]:
@@ -401,33 +411,61 @@ async def _timed(timings: dict[str, float], name: str, work: Awaitable[T]) -> T:
         timings[name] = time.monotonic() - clock
 
 
-async def _freeze_once(view: _View, probes: Sequence[str], timings: dict[str, float]) -> _Frozen:
-    """HTML and text (one task of the page), then MHTML, PNG and probes of the page as it stands."""
+async def _freeze_once(
+    view: _View, probes: Sequence[str], timings: dict[str, float], at_once: bool
+) -> _Frozen:
+    """HTML and text (one task of the page), MHTML, PNG and probes of the page as it stands.
+
+    ``at_once``: the mutation count is read first and everything else at the same time, so the
+    page must not change at all until the check (``strict``); otherwise the HTML and text are
+    read before the rest, and a later change that leaves the text as it was is accepted."""
     page, at = view.page, time.monotonic()
     try:
-        read = await _timed(timings, "html", page.evaluate(READ))
-        mhtml, png, found = await asyncio.gather(
-            _timed(timings, "mhtml", _mhtml(view)),
-            _timed(
-                timings,
-                "png",
-                page.screenshot(full_page=True, type="png", animations="disabled"),
-            ),
-            _timed(timings, "probes", _probe(page, probes)),
+        mark = await _timed(timings, "mark", page.evaluate(MARK)) if at_once else None
+        read, mhtml, png, found = (
+            await asyncio.gather(
+                _timed(timings, "html", page.evaluate(READ)),
+                _timed(timings, "mhtml", _mhtml(view)),
+                _timed(timings, "png", _screenshot(page)),
+                _timed(timings, "probes", _probe(page, probes)),
+            )
+            if at_once
+            else await _read_then_rest(view, probes, timings)
         )
     except PlaywrightError as exc:
         return _Frozen(error=f"the page could not be saved: {exc.message.splitlines()[0]}")
+    count = int(read["count"])
     return _Frozen(
         html=str(read["html"]),
         text=str(read["text"]),
         mhtml=str(mhtml["data"]).encode(),
         png=png,
         probes=found,
-        count=int(read["count"]),
+        count=count if mark is None or count == mark else -1,  # -1: changed while read
         href=str(read["href"]),
         dialogs=len(view.dialogs),
         at=at,
+        strict=at_once,
     )
+
+
+async def _read_then_rest(
+    view: _View, probes: Sequence[str], timings: dict[str, float]
+) -> tuple[Any, Any, bytes, tuple[Probe, ...]]:
+    page = view.page
+    read = await _timed(timings, "html", page.evaluate(READ))
+    mhtml, png, found = await asyncio.gather(
+        _timed(timings, "mhtml", _mhtml(view)),
+        _timed(timings, "png", _screenshot(page)),
+        _timed(timings, "probes", _probe(page, probes)),
+    )
+    return read, mhtml, png, found
+
+
+async def _screenshot(page: Page) -> bytes:
+    # caret="initial": Playwright would otherwise restyle every field while it takes the PNG,
+    # and the HTML and MHTML read meanwhile would carry that style.
+    return await page.screenshot(full_page=True, type="png", animations="disabled", caret="initial")
 
 
 async def _mhtml(view: _View) -> Any:
@@ -439,13 +477,20 @@ async def _unchanged(view: _View, frozen: _Frozen, until: float) -> bool | None:
     it changed, None when it is unchanged but still waits at the bound for a request that began
     before the freeze (a request begun since, like a page's polling, changed nothing so far)."""
     ready = view.ready
+    signal = bool(ready.selectors or ready.texts or ready.dialog)
     while True:
         bounded = not await _wait_idle(view, until)
+        quiet = view.traffic.quiet_s()
+        if not (bounded or signal) and quiet < QUIET_S and time.monotonic() < until:
+            # Nothing can answer before the quiet time ends: look at the page only then.
+            await _provide(view, frozen)
+            await asyncio.sleep(min(QUIET_S - quiet, until - time.monotonic()))
+            continue
         seen = await view.page.evaluate(
             CHECK, [frozen.count, list(ready.selectors), list(ready.texts)]
         )
         moved = seen["href"] != frozen.href or len(view.dialogs) != frozen.dialogs
-        if moved or (not seen["same"] and seen["text"] != frozen.text):
+        if moved or (not seen["same"] and (frozen.strict or seen["text"] != frozen.text)):
             return False
         if bounded:
             return None if view.traffic.pending(frozen.at) else True
@@ -453,7 +498,13 @@ async def _unchanged(view: _View, frozen: _Frozen, until: float) -> bool | None:
         quiet = view.traffic.quiet_s()
         if view.answered or quiet >= QUIET_S or time.monotonic() >= until:
             return True
+        await _provide(view, frozen)
         await asyncio.sleep(QUIET_S - quiet)
+
+
+async def _provide(view: _View, frozen: _Frozen) -> None:
+    if view.provide is not None:
+        await view.provide(replace(frozen, answered=view.answered))
 
 
 async def _settle_and_freeze(
@@ -468,14 +519,15 @@ async def _settle_and_freeze(
     frozen = _Frozen()
     for round in range(1, FREEZE_ROUNDS + 1):
         view.stage = "saving the page"
-        frozen = await _freeze_once(view, probes, timings)
+        frozen = await _freeze_once(view, probes, timings, at_once=round == 1)
         if frozen.error:
             return frozen
         try:
+            frozen = replace(frozen, freezes=round)
             same = await _timed(timings, "check", _unchanged(view, frozen, until))
         except PlaywrightError as exc:
             return _Frozen(error=f"the page could not be saved: {exc.message.splitlines()[0]}")
-        frozen = replace(frozen, freezes=round, answered=view.answered)
+        frozen = replace(frozen, answered=view.answered)
         if same is None:
             return replace(frozen, unsettled=view.traffic.pending(frozen.at))
         if same:
@@ -497,6 +549,8 @@ class _Job:
     proxy: str | None  # the egress guard's address, None when local addresses are allowed
     deadline_s: float
     ready: Ready
+    # Set (from the loop) to the snapshot of a freeze still being proven unchanged.
+    early: "Future[PageSnapshot] | None" = None
 
 
 @dataclass(frozen=True)
@@ -697,9 +751,12 @@ class _Engine:
         context, agent, version = made.context, made.agent, made.version
         timings = {"context": time.monotonic() - clock}
         view: _View | None = None
+        early: _Early | None = None
         try:
             async with asyncio.timeout(job.deadline_s):
                 view = await _timed(timings, "page", _open_view(context, job.ready, made.page))
+                if job.early is not None:
+                    view.provide = early = _Early(job, view, (started, agent, version), timings)
                 frozen, error = await _visit(view, job, timings)
         except TimeoutError:
             stage = view.stage if view else "opening a context"
@@ -713,7 +770,47 @@ class _Engine:
             if self.browser is not None and self.browser.is_connected():
                 self._prepare_spare((job.viewport_width, job.proxy))
         timings["total"] = time.monotonic() - clock
-        return _snapshot_of(view, job, frozen, error, (started, agent, version), timings)
+        snap = _snapshot_of(view, job, frozen, error, (started, agent, version), timings)
+        return early.final(snap) if early else snap
+
+
+class _Early:
+    """Gives the snapshot of a freeze still being proven unchanged (``snapshot_with``), once;
+    the capture's result is that very snapshot when the proof holds and nothing else moved."""
+
+    def __init__(
+        self,
+        job: _Job,
+        view: _View,
+        browser: tuple[datetime, str, str],
+        timings: dict[str, float],
+    ) -> None:
+        self.job, self.view, self.browser, self.timings = job, view, browser, timings
+        self.given: PageSnapshot | None = None
+
+    async def __call__(self, frozen: _Frozen) -> None:
+        if self.given is not None or self.job.early is None or self.job.early.done():
+            return
+        last = self.view.last()
+        try:
+            headers = await _pairs(last) if last is not None else ()
+        except PlaywrightError:
+            return
+        frozen = replace(frozen, headers=headers)
+        timings = dict(self.timings)
+        self.given = _snapshot_of(self.view, self.job, frozen, "", self.browser, timings)
+        self.job.early.set_result(self.given)
+
+    def final(self, snap: PageSnapshot) -> PageSnapshot:
+        given = self.given
+        if given is not None and same_page(snap, given):
+            return replace(given, timings=snap.timings)
+        return snap
+
+
+def same_page(one: PageSnapshot, other: PageSnapshot) -> bool:
+    """The same capture of the same page state (timings and the finishing instant aside)."""
+    return replace(one, timings={}, finished_at=other.finished_at) == replace(other, timings={})
 
 
 async def _visit(view: _View, job: _Job, timings: dict[str, float]) -> tuple[_Frozen, str]:
@@ -823,8 +920,56 @@ def snapshot(
     ready: Ready | None = None,
 ) -> PageSnapshot:
     """Visit ``url``, follow ``steps``, and freeze what the page shows (from any thread)."""
+    job = _job_for(url, steps, timeout_s, viewport_width, allow_local, deadline_s, ready)
+    return _explained(_running().call(_running().capture(job)), job)
+
+
+def snapshot_with(
+    work: Callable[[PageSnapshot], T],
+    url: str,
+    steps: Sequence[Step] = (),
+    *,
+    timeout_s: float = 30.0,
+    viewport_width: int = 1366,
+    allow_local: bool | None = None,
+    deadline_s: float | None = None,
+    ready: Ready | None = None,
+) -> tuple[PageSnapshot, T]:
+    """:func:`snapshot`, and ``work(snapshot)`` done in the calling thread meanwhile.
+
+    A page that declared no readiness is given a quiet time after its last request before its
+    freeze is proven to hold: ``work`` starts on the frozen page during that time. The result
+    of ``work`` is only ever returned with the very snapshot it was given: when the page changed
+    (or anything else did) before the proof held, ``work`` is done again on the final snapshot.
+    ``work`` must therefore keep nothing outside its result (no file, no row)."""
+    job = _job_for(url, steps, timeout_s, viewport_width, allow_local, deadline_s, ready)
+    job = replace(job, early=Future())
+    assert job.early is not None
+    engine = _running()
+    final = asyncio.run_coroutine_threadsafe(engine.capture(job), engine.loop)
+    wait([job.early, final], return_when=FIRST_COMPLETED)
+    if job.early.done():
+        given = _explained(job.early.result(), job)
+        done = work(given)
+        snap = _explained(final.result(), job)
+        if same_page(snap, given):
+            return snap, done
+        return snap, work(snap)
+    snap = _explained(final.result(), job)
+    return snap, work(snap)
+
+
+def _job_for(
+    url: str,
+    steps: Sequence[Step],
+    timeout_s: float,
+    viewport_width: int,
+    allow_local: bool | None,
+    deadline_s: float | None,
+    ready: Ready | None,
+) -> _Job:
     guarded = _guarded(allow_local)
-    job = _Job(
+    return _Job(
         url=url,
         steps=tuple(steps),
         timeout_s=timeout_s,
@@ -833,9 +978,12 @@ def snapshot(
         deadline_s=float(deadline_s or settings.CAPTURE_DEADLINE_S),
         ready=ready or Ready(),
     )
-    snap = _running().call(_running().capture(job))
-    if guarded and snap.error.startswith("navigation failed"):
-        snap = replace(snap, error=snap.error + _guard_reason(url, snap.error))
+
+
+def _explained(snap: PageSnapshot, job: _Job) -> PageSnapshot:
+    """A failed navigation through the egress guard says what the guard refused."""
+    if job.proxy and snap.error.startswith("navigation failed"):
+        return replace(snap, error=snap.error + _guard_reason(job.url, snap.error))
     return snap
 
 

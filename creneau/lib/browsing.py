@@ -8,11 +8,13 @@ callers on any thread get back only the frozen :class:`PageSnapshot`, and keep t
 Whether local addresses may be visited travels with the call (``allow_local``; None: the setting).
 """
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from creneau.lib import browser
 from creneau.lib.browser import PageSnapshot, Step
+
+T = TypeVar("T")
 
 
 def snapshot(
@@ -20,6 +22,18 @@ def snapshot(
 ) -> PageSnapshot:
     """:func:`creneau.lib.browser.snapshot`, safe to call from a thread that uses the database."""
     return browser.snapshot(url, steps, allow_local=allow_local, **options)
+
+
+def snapshot_with(
+    work: Callable[[PageSnapshot], T],
+    url: str,
+    steps: Sequence[Step] = (),
+    *,
+    allow_local: bool | None = None,
+    **options: Any,
+) -> tuple[PageSnapshot, T]:
+    """:func:`creneau.lib.browser.snapshot_with`: ``work`` runs in the calling thread."""
+    return browser.snapshot_with(work, url, steps, allow_local=allow_local, **options)
 
 
 def close_all() -> None:

@@ -37,7 +37,7 @@ from creneau.assessment.services import refresh_assessment
 from creneau.cases.models import Case
 from creneau.catalog.models import BookingPage
 from creneau.evidence.attempts import record_capture
-from creneau.evidence.capture import CaptureResult, seal_page
+from creneau.evidence.capture import CaptureResult, Prepared, prepare, seal_page
 from creneau.evidence.models import Capture
 from creneau.lib import browser, browsing, storage
 from creneau.lib.browser import PageSnapshot, Step
@@ -137,13 +137,19 @@ def sealed_visit(case: Case) -> RunResult:
     page = case.booking_page
     assert page is not None
     config = drivers.stored_config(page)
-    clock = time.monotonic()
     driver = drivers.driver_for(page.system)
-    snapshot = browsing.snapshot(page.url, driver.steps(config), ready=driver.ready(config))  # (3)
-    started = time.monotonic()
-    verdict = drivers.judge(page.system, snapshot, config)  # (4)
-    judged = {"browse": started - clock, "judge": time.monotonic() - started}
-    sealed = seal_page(snapshot, verdict, case=case, timings=judged)  # (5)
+
+    def judge_and_stamp(snapshot: PageSnapshot) -> tuple[Classification, float, Prepared]:
+        started = time.monotonic()
+        verdict = drivers.judge(page.system, snapshot, config)  # (4)
+        judging = time.monotonic() - started
+        return verdict, judging, prepare(snapshot, verdict, case)
+
+    snapshot, (verdict, judging, prepared) = browsing.snapshot_with(  # (3), (4) and (5)'s stamp
+        judge_and_stamp, page.url, driver.steps(config), ready=driver.ready(config)
+    )
+    judged = {"browse": snapshot.timings.get("total", 0.0), "judge": judging}
+    sealed = seal_page(snapshot, verdict, case=case, timings=judged, prepared=prepared)  # (5)
     record_capture(sealed.capture_id)  # (6)
     refresh_assessment(case)  # lists then find the verdict current, with nothing to recompute
     return RunResult(sealed.outcome, snapshot.status)
@@ -254,9 +260,19 @@ def capture(
     """Steps (3)–(5) for one URL: browse, judge (the generic classifier unless ``judge`` is
     given, under the honesty rule either way), seal. A failed visit is sealed too, as ``error``.
     ``allow_local`` as in :func:`creneau.lib.browsing.snapshot`."""
-    clock = time.monotonic()
-    snapshot = browsing.snapshot(url, steps, allow_local=allow_local)
-    started = time.monotonic()
-    verdict = honesty.honest(snapshot, judge(snapshot)) if judge else honesty.read(snapshot)
-    judged = {"browse": started - clock, "judge": time.monotonic() - started}
-    return seal_page(snapshot, verdict, case=case, out_dir=out_dir, timings=judged)
+
+    def judge_and_stamp(snapshot: PageSnapshot) -> tuple[Classification, float, Prepared]:
+        started = time.monotonic()
+        verdict = honesty.honest(snapshot, judge(snapshot)) if judge else honesty.read(snapshot)
+        judging = time.monotonic() - started
+        return verdict, judging, prepare(snapshot, verdict, case)
+
+    # Judged and stamped while the browser still proves the page unchanged, when it has to
+    # wait for that; done again on the final snapshot if the page changed meanwhile.
+    snapshot, (verdict, judging, prepared) = browsing.snapshot_with(
+        judge_and_stamp, url, steps, allow_local=allow_local
+    )
+    judged = {"browse": snapshot.timings.get("total", 0.0), "judge": judging}
+    return seal_page(
+        snapshot, verdict, case=case, out_dir=out_dir, timings=judged, prepared=prepared
+    )

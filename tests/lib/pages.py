@@ -52,6 +52,8 @@ PAGES = {
     "</div><input name=answer></form><script>const c = document.getElementById('code')"
     ".getContext('2d'); c.fillStyle = 'blue'; c.fillRect(0, 0, 200, 60);</script>",
     "/plain": f"<h1>Prise de rendez-vous</h1><p>{NO_SLOT}</p>",
+    # A form, as booking pages have: fields a screenshot tool may restyle while it works.
+    "/form": f"<p>{NO_SLOT}</p><form><input name=q autofocus><textarea></textarea></form>",
 }
 
 

@@ -93,6 +93,43 @@ def test_a_page_that_changes_after_being_read_is_frozen_again_in_its_new_state(p
     assert judged(snap) != "no_slot"
 
 
+def test_a_still_page_is_frozen_once_and_saved_as_the_site_sent_it(pages: Site):
+    """GIVEN a page with form fields that does not change WHEN it is captured THEN one freeze
+    holds, and neither the HTML nor the MHTML carry any style the screenshot tool put on the
+    fields while the PNG was being taken (they are read at the same time as the PNG)."""
+    snap = browsing.snapshot(pages.url + "/form")
+    assert (snap.freezes, snap.coherent, snap.unsettled) == (1, True, "")
+    assert '<input name="q" autofocus="">' in snap.html
+    assert "caret-color" not in snap.html and b"caret-color" not in snap.mhtml
+    assert snap.screenshot.startswith(b"\x89PNG")
+    assert judged(snap) == "no_slot"
+
+
+def test_work_begun_on_a_freeze_still_being_proven_is_kept_only_when_the_freeze_holds(
+    pages: Site, monkeypatch: pytest.MonkeyPatch
+):
+    """GIVEN a page without readiness (so its freeze is proven only after a quiet time) WHEN a
+    caller starts work on the frozen page meanwhile THEN a still page's work is done once, on
+    the very snapshot returned; and a page that changed after being read is frozen again and the
+    work done again on the new state: no result of the stale state is ever returned."""
+    monkeypatch.setattr(browser, "QUIET_S", 1.0)  # the proof surely waits: the work goes early
+    seen: list[PageSnapshot] = []
+
+    def work(snap: PageSnapshot) -> str:
+        seen.append(snap)
+        return judged(snap)
+
+    snap, outcome = browsing.snapshot_with(work, pages.url + "/plain")
+    assert len(seen) == 1 and browser.same_page(seen[0], snap)
+    assert outcome == "no_slot"
+
+    seen.clear()
+    snap, outcome = browsing.snapshot_with(work, pages.url + "/changes-once-read")
+    assert [NO_SLOT in s.visible_text for s in seen] == [True, False]
+    assert snap.freezes == 2 and SLOTS in snap.visible_text and seen[-1] == snap
+    assert outcome != "no_slot"
+
+
 @pytest.mark.parametrize(
     ("system", "state"),
     [
