@@ -406,9 +406,9 @@ def the_web_server_serves_the_evidence_from_the_bucket(env, web, database, refer
     case_page = desk.get(f"{web.url}/dossiers/{reference}/", timeout=60)
     assert case_page.status_code == 200 and reference in case_page.text
 
-    attempt_id, digest = rows(
+    attempt_id, capture_id, digest = rows(
         database,
-        "SELECT a.id, b.sha256 FROM cases_attempt a JOIN cases_case c ON c.id = a.case_id "
+        "SELECT a.id, k.id, b.sha256 FROM cases_attempt a JOIN cases_case c ON c.id = a.case_id "
         "JOIN evidence_capture k ON k.attempt_id = a.id "
         "JOIN evidence_artefact f ON f.seal_id = k.seal_id "
         "JOIN evidence_blob b ON b.id = f.blob_id "
@@ -418,6 +418,9 @@ def the_web_server_serves_the_evidence_from_the_bucket(env, web, database, refer
     assert desk.get(viewer, timeout=60).status_code == 200
     served = desk.get(f"{viewer}fichiers/{digest}", timeout=60)
     assert served.status_code == 200 and hashlib.sha256(served.content).hexdigest() == digest
+    sealed = desk.get(f"{viewer}scelle/{capture_id}.zip", timeout=60)  # the judge's folder
+    assert sealed.status_code == 200
+    assert "manifest.json" in zipfile.ZipFile(io.BytesIO(sealed.content)).namelist()
 
     court = f"{web.url}/dossiers/{reference}/tribunal/"
     started = post_form(desk, court + "dossier-de-depot/", court, {})
