@@ -267,7 +267,7 @@ def test_two_worker_hosts_a_killed_worker_and_a_restarted_bucket_lose_nothing_an
     expected = sorted((reference, 1) for reference in (case_a, case_b, case_c, case_d))
     assert sealed_counts(fresh_database) == expected
     attempts = rows(fresh_database, "SELECT outcome, source FROM cases_attempt")
-    assert all(outcome == "no_slot" for outcome, _ in attempts), attempts
+    assert len(attempts) == 4 and all(outcome == "no_slot" for outcome, _ in attempts), attempts
     captures = rows(fresh_database, "SELECT count(*), count(attempt_id) FROM evidence_capture")
     assert captures == [(4, 4)]
     versions = s3.client().list_object_versions(Bucket=bucket)
