@@ -188,13 +188,13 @@ def test_a_restart_of_the_server_during_an_upload_leaves_the_whole_object_or_non
     either goes on (boto3's retries) and the object verifies, or fails as « store unavailable »
     and no object, whole or partial, is listed; never a half-written object."""
     monkeypatch.setattr(s3store, "MULTIPART_BYTES", PART)
+    path = big_file(tmp_path, 11 * 1024 * 1024)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    handle = PausedAfterFirstPart(path)
     server = S3Server(tmp_path / "state").start()
     try:
         bucket = server.new_bucket(object_lock=True)
         configure(settings, server, bucket)
-        path = big_file(tmp_path, 11 * 1024 * 1024)
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        handle = PausedAfterFirstPart(path)
         outcome: list[object] = []
         writer = threading.Thread(target=lambda: outcome.append(_put_or_error(handle)))
         writer.start()

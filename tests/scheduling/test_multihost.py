@@ -267,7 +267,7 @@ def test_two_worker_hosts_a_killed_worker_and_a_restarted_bucket_lose_nothing_an
     expected = sorted((reference, 1) for reference in (case_a, case_b, case_c, case_d))
     assert sealed_counts(fresh_database) == expected
     attempts = rows(fresh_database, "SELECT outcome, source FROM cases_attempt")
-    assert all(outcome == "no_slot" for outcome, _ in attempts), attempts
+    assert len(attempts) == 4 and all(outcome == "no_slot" for outcome, _ in attempts), attempts
     captures = rows(fresh_database, "SELECT count(*), count(attempt_id) FROM evidence_capture")
     assert captures == [(4, 4)]
     versions = s3.client().list_object_versions(Bucket=bucket)
@@ -406,9 +406,9 @@ def the_web_server_serves_the_evidence_from_the_bucket(env, web, database, refer
     case_page = desk.get(f"{web.url}/dossiers/{reference}/", timeout=60)
     assert case_page.status_code == 200 and reference in case_page.text
 
-    attempt_id, digest = rows(
+    attempt_id, capture_id, digest = rows(
         database,
-        "SELECT a.id, b.sha256 FROM cases_attempt a JOIN cases_case c ON c.id = a.case_id "
+        "SELECT a.id, k.id, b.sha256 FROM cases_attempt a JOIN cases_case c ON c.id = a.case_id "
         "JOIN evidence_capture k ON k.attempt_id = a.id "
         "JOIN evidence_artefact f ON f.seal_id = k.seal_id "
         "JOIN evidence_blob b ON b.id = f.blob_id "
@@ -418,6 +418,9 @@ def the_web_server_serves_the_evidence_from_the_bucket(env, web, database, refer
     assert desk.get(viewer, timeout=60).status_code == 200
     served = desk.get(f"{viewer}fichiers/{digest}", timeout=60)
     assert served.status_code == 200 and hashlib.sha256(served.content).hexdigest() == digest
+    sealed = desk.get(f"{viewer}scelle/{capture_id}.zip", timeout=60)  # the judge's folder
+    assert sealed.status_code == 200
+    assert "manifest.json" in zipfile.ZipFile(io.BytesIO(sealed.content)).namelist()
 
     court = f"{web.url}/dossiers/{reference}/tribunal/"
     started = post_form(desk, court + "dossier-de-depot/", court, {})
