@@ -45,7 +45,11 @@ class Shown:
     sha256: str
     media_type: str
     size: int
-    intact: bool  # the stored bytes still hash to their name
+    condition: str  # "intact", "damaged" (no longer hashes to its name), "missing", "unreachable"
+
+    @property
+    def intact(self) -> bool:
+        return self.condition == "intact"
 
     @property
     def image(self) -> bool:
@@ -65,8 +69,19 @@ def _kind(name: str, media_type: str) -> str:
     return kind or "application/octet-stream"
 
 
+def _condition(sha256: str) -> str:
+    """What the store says of the file now; a store that does not answer proves nothing."""
+    try:
+        data = storage.read(sha256)
+    except storage.Missing:
+        return "missing"
+    except storage.Unavailable:
+        return "unreachable"
+    return "intact" if hashlib.sha256(data).hexdigest() == sha256 else "damaged"
+
+
 def _shown(name: str, sha256: str, media_type: str, size: int) -> Shown:
-    return Shown(name, sha256, _kind(name, media_type), size, storage.check(sha256))
+    return Shown(name, sha256, _kind(name, media_type), size, _condition(sha256))
 
 
 def _matches(held: IO[bytes], sha256: str) -> bool:
@@ -150,6 +165,11 @@ def _belongs(attempt: Attempt, sha256: str) -> tuple[str, str] | None:
     return attached
 
 
+def _store_unavailable() -> HttpResponse:
+    message = _("Le stockage des preuves ne répond pas : réessayez dans un moment.")
+    return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+
+
 @login_required
 def evidence_file(
     request: HttpRequest, reference: str, attempt_id: int, sha256: str
@@ -165,8 +185,7 @@ def evidence_file(
     except storage.Missing as missing:
         raise Http404 from missing
     except storage.Unavailable:
-        message = _("Le stockage des preuves ne répond pas : réessayez dans un moment.")
-        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+        return _store_unavailable()
     if not _matches(held, sha256):  # never hand out bytes that no longer match what was sealed
         held.close()
         raise Http404
@@ -180,11 +199,14 @@ def evidence_file(
 @login_required
 def sealed_folder(
     request: HttpRequest, reference: str, attempt_id: int, capture_id: str
-) -> FileResponse:
+) -> HttpResponseBase:
     """The capture's sealed folder (artefacts, manifest, tokens, SHA256SUMS) as a zip."""
     attempt = _attempt(request, reference, attempt_id)
     capture = get_object_or_404(Capture, pk=capture_id, attempt=attempt)
     with tempfile.TemporaryDirectory() as work:
-        folder.write(capture.seal, Path(work))
+        try:
+            folder.write(capture.seal, Path(work))
+        except storage.Unavailable:
+            return _store_unavailable()
         started = capture.started_at.strftime("%Y-%m-%d-%Hh%M")
         return folder_as_zip(Path(work), f"capture-{attempt.case.reference}-{started}.zip")

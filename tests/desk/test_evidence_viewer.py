@@ -14,6 +14,7 @@ from creneau.evidence.models import Artefact
 from creneau.lib.localtsa import LocalTSA
 from tests.conftest import make_case
 from tests.court.conftest import screenshot_png, sealed_capture
+from tests.s3server import free_port
 
 pytestmark = pytest.mark.django_db
 AT = datetime.datetime(2026, 11, 2, 9, 12, tzinfo=datetime.UTC)
@@ -105,3 +106,23 @@ def test_a_damaged_file_is_said_damaged_and_never_served(personas, captured, set
 
     assert "endommagé" in viewer.content.decode()
     assert client.get(file_url(captured, "screenshot.png")).status_code == 404
+
+
+@pytest.mark.s3
+def test_a_store_that_does_not_answer_is_said_so_never_called_damaged(
+    personas, s3_store, captured, settings
+):
+    settings.S3_ENDPOINT_URL = f"http://127.0.0.1:{free_port()}"  # the bucket's server is gone
+    client = personas.client_for(personas.alice)
+
+    viewer = client.get(reverse("evidence-viewer", args=[captured.case.reference, captured.pk]))
+
+    page = viewer.content.decode()
+    assert viewer.status_code == 200
+    assert "le stockage des preuves ne répond pas" in page
+    assert "endommagé" not in page and ">intact<" not in page
+    assert client.get(file_url(captured, "screenshot.png")).status_code == 503
+    folder = reverse(
+        "evidence-folder", args=[captured.case.reference, captured.pk, captured.captures.get().pk]
+    )
+    assert client.get(folder).status_code == 503
