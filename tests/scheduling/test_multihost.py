@@ -43,7 +43,7 @@ import requests
 from creneau.simulators.server import SimulatorServer, start
 from tests.s3server import S3Server, free_port
 from tests.scheduling.test_postgres import postgres_dsn
-from tests.trust.test_worker_killed import wait_until
+from tests.trust.embedded import manage, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE = "creneau_multihost"
@@ -146,19 +146,6 @@ def hosts(tmp_path: Path, database: str, s3: S3Server, bucket: str) -> dict[str,
             "mon-sun",
         )
     return {name: shared | {"CRENEAU_DATA_DIR": str(tmp_path / name)} for name in HOSTS}
-
-
-def manage(env: dict[str, str], *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert not ok or done.returncode == 0, done.stderr[-3000:]
-    return done
 
 
 def worker(*extra: str, queue: str = "attempts") -> list[str]:
