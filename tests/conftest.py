@@ -22,6 +22,7 @@ from creneau.catalog.loader import load_catalog
 from creneau.catalog.models import Department
 from creneau.lib import egress
 from creneau.lib.browser import LAUNCH_ARGS, chromium_path
+from creneau.lib.localtsa import LocalTSA
 from tests.s3server import S3Server, configure
 
 
@@ -66,6 +67,22 @@ def evidence_store(tmp_path: Path, settings: Any) -> Iterator[Path]:
     # Password hashing is deliberately slow; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield settings.EVIDENCE_DIR
+
+
+@pytest.fixture(scope="session")
+def local_tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalTSA]:
+    """The real local RFC 3161 authority (creneau.lib.localtsa), one for the session."""
+    tsa = LocalTSA(tmp_path_factory.mktemp("tsa")).start()
+    yield tsa
+    tsa.stop()
+
+
+@pytest.fixture
+def tsa_on(settings: Any, local_tsa: LocalTSA) -> LocalTSA:
+    """Seals of this test get a real token from the local authority, verified with its root."""
+    settings.TSA_URLS = [local_tsa.url]
+    settings.TSA_CA_FILE = str(local_tsa.ca_file)
+    return local_tsa
 
 
 @pytest.fixture(scope="session")

@@ -9,15 +9,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from creneau.accounts.models import MailSettings, Member
-from tests.portal.web import ensure_catalog, grave_violations, log_in
+from tests.portal.web import grave_violations, log_in
 from tests.web.conftest import assert_fits_the_screen, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def catalog():
-    ensure_catalog()
 
 
 def test_an_admin_adds_a_volunteer_who_sets_a_password_and_logs_in(

@@ -8,15 +8,10 @@ from django_otp.oath import TOTP
 from playwright.sync_api import Page, expect
 
 from creneau.accounts import twofactor
-from tests.portal.web import PASSWORD, ensure_catalog, grave_violations, log_in
+from tests.portal.web import PASSWORD, grave_violations, log_in
 from tests.web.conftest import assert_fits_the_screen, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def catalog():
-    ensure_catalog()
 
 
 def app_code(secret_shown: str, steps_ahead: int = 0) -> str:

@@ -59,13 +59,6 @@ def smtp_server() -> Iterator[Inbox]:
     controller.stop()
 
 
-@pytest.fixture(scope="session")
-def local_tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalTSA]:
-    tsa = LocalTSA(tmp_path_factory.mktemp("tsa")).start()
-    yield tsa
-    tsa.stop()
-
-
 @pytest.fixture(autouse=True)
 def tsa_on(settings: Any, local_tsa: LocalTSA) -> LocalTSA:
     """Every seal in these tests gets a real RFC 3161 token from the local authority."""

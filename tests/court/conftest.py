@@ -5,7 +5,6 @@ import datetime
 import io
 import json
 import uuid
-from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,6 @@ from creneau.evidence.capture import seal_page
 from creneau.evidence.models import CaseDocument, Upload
 from creneau.evidence.uploads import seal_upload
 from creneau.lib.browser import PageSnapshot
-from creneau.lib.localtsa import LocalTSA
 from creneau.privacy.transfer import import_case, load_file
 from creneau.watch.honesty import read
 
@@ -144,20 +142,6 @@ def imported_case(personas: Any, tmp_path: Path) -> Case:
     """GIVEN a renewal in Seine-Saint-Denis imported with three months of attempts and files."""
     path = write_case_file(tmp_path / "import")
     return import_case(load_file(path), personas.group)
-
-
-@pytest.fixture(scope="session")
-def local_tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalTSA]:
-    tsa = LocalTSA(tmp_path_factory.mktemp("tsa")).start()
-    yield tsa
-    tsa.stop()
-
-
-@pytest.fixture
-def tsa_on(settings: Any, local_tsa: LocalTSA) -> LocalTSA:
-    settings.TSA_URLS = [local_tsa.url]
-    settings.TSA_CA_FILE = str(local_tsa.ca_file)
-    return local_tsa
 
 
 NO_SLOT_TEXT = (

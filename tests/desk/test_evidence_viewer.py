@@ -4,14 +4,12 @@ state, the original files and the sealed folder; nothing is rendered as a page o
 import datetime
 import io
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from creneau.evidence.models import Artefact
-from creneau.lib.localtsa import LocalTSA
 from tests.conftest import make_case
 from tests.court.conftest import screenshot_png, sealed_capture
 from tests.s3server import free_port
@@ -20,17 +18,8 @@ pytestmark = pytest.mark.django_db
 AT = datetime.datetime(2026, 11, 2, 9, 12, tzinfo=datetime.UTC)
 
 
-@pytest.fixture(scope="module")
-def local_tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalTSA]:
-    tsa = LocalTSA(tmp_path_factory.mktemp("tsa")).start()
-    yield tsa
-    tsa.stop()
-
-
 @pytest.fixture
-def captured(personas, settings, local_tsa):
-    settings.TSA_URLS = [local_tsa.url]
-    settings.TSA_CA_FILE = str(local_tsa.ca_file)
+def captured(personas, tsa_on):
     case = make_case(personas.group)
     return sealed_capture(case, AT, screenshot_png("Aucun créneau disponible"))
 

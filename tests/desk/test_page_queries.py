@@ -3,7 +3,6 @@ attempts, files, sealed captures and slot periods add rows to a few queries, nev
 (Counts only: nothing here is timed.)"""
 
 import datetime
-from collections.abc import Iterator
 
 import pytest
 from django.db import connection
@@ -15,7 +14,6 @@ from creneau.cases.models import Case
 from creneau.catalog.models import BookingPage
 from creneau.desk.views import case_urls
 from creneau.evidence.attempts import Incoming, record_attempt, seal_file
-from creneau.lib.localtsa import LocalTSA
 from creneau.notifications.models import SlotEpisode
 from tests.conftest import make_case
 from tests.court.conftest import (
@@ -59,19 +57,6 @@ def queries_of(client, url: str) -> list[str]:
     return [query["sql"] for query in captured.captured_queries]
 
 
-@pytest.fixture(scope="module")
-def local_tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalTSA]:
-    tsa = LocalTSA(tmp_path_factory.mktemp("tsa")).start()
-    yield tsa
-    tsa.stop()
-
-
-@pytest.fixture
-def timestamped(settings, local_tsa):
-    settings.TSA_URLS = [local_tsa.url]
-    settings.TSA_CA_FILE = str(local_tsa.ca_file)
-
-
 def followed_case(personas) -> Case:
     """A case following its booking page since before its first attempt."""
     page = BookingPage.objects.create(url=BOOKING_URL, system="legacy")
@@ -82,7 +67,7 @@ def followed_case(personas) -> Case:
 
 
 def test_the_case_page_costs_as_many_queries_with_one_week_of_attempts_as_with_four(
-    personas, timestamped
+    personas, tsa_on
 ):
     case = followed_case(personas)
     client = personas.client_for(personas.alice)

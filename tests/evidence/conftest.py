@@ -50,13 +50,6 @@ def page_server() -> Iterator[str]:
     server.server_close()
 
 
-@pytest.fixture(scope="session")
-def local_tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalTSA]:
-    tsa = LocalTSA(tmp_path_factory.mktemp("tsa")).start()
-    yield tsa
-    tsa.stop()
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _close_browsers() -> Iterator[None]:
     yield

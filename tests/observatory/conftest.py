@@ -13,7 +13,6 @@ from PIL import Image
 
 from creneau.catalog.models import BookingPage, Prefecture
 from creneau.lib.browser import PageSnapshot
-from creneau.lib.localtsa import LocalTSA
 from creneau.simulators.server import SimulatorServer, start
 from creneau.watch.pagetext import read
 from tests.conftest import Personas, make_case
@@ -25,20 +24,6 @@ URL = "https://rdv.seine-saint-denis.example/prendre_rdv?motif=titre-sejour"
 def signing_key(settings: Any, tmp_path: Path) -> Path:
     settings.OBSERVATORY_KEY_FILE = tmp_path / "keys" / "observatory_ed25519.pem"
     return Path(settings.OBSERVATORY_KEY_FILE)
-
-
-@pytest.fixture(scope="session")
-def local_tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalTSA]:
-    tsa = LocalTSA(tmp_path_factory.mktemp("tsa")).start()
-    yield tsa
-    tsa.stop()
-
-
-@pytest.fixture
-def tsa_on(settings: Any, local_tsa: LocalTSA) -> LocalTSA:
-    settings.TSA_URLS = [local_tsa.url]
-    settings.TSA_CA_FILE = str(local_tsa.ca_file)
-    return local_tsa
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Fixtures for the person's portal: personal links, a person's browser, a local TSA."""
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +9,6 @@ from django.test import Client
 from PIL import Image
 
 from creneau.cases.models import Case
-from creneau.lib.localtsa import LocalTSA
 from creneau.portal import access
 
 GPS_IFD = 0x8825
@@ -32,20 +30,6 @@ def link_token(alice_case: Case) -> str:
 @pytest.fixture
 def person(link_token: str) -> Client:
     return open_portal(link_token)
-
-
-@pytest.fixture(scope="session")
-def local_tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalTSA]:
-    tsa = LocalTSA(tmp_path_factory.mktemp("tsa")).start()
-    yield tsa
-    tsa.stop()
-
-
-@pytest.fixture
-def tsa_on(settings: Any, local_tsa: LocalTSA) -> LocalTSA:
-    settings.TSA_URLS = [local_tsa.url]
-    settings.TSA_CA_FILE = str(local_tsa.ca_file)
-    return local_tsa
 
 
 def phone_photo() -> bytes:

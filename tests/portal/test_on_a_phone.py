@@ -14,23 +14,11 @@ from creneau.portal import access
 from creneau.scheduling import assisted
 from creneau.scheduling.models import AssistedSession
 from tests.conftest import make_case
-from tests.portal.web import ensure_catalog, grave_violations, log_in
+from tests.portal.web import grave_violations, log_in
 from tests.web.conftest import assert_fits_the_screen, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 THUMB = 44  # px: the smallest target a thumb hits reliably (WCAG 2.5.5)
-
-
-@pytest.fixture(autouse=True)
-def catalog():
-    ensure_catalog()
-
-
-@pytest.fixture(autouse=True, scope="module")
-def catalog_kept(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        ensure_catalog()
 
 
 def prefecture_crop() -> bytes:

@@ -13,7 +13,6 @@ from django.core.management import call_command
 
 from creneau.catalog.models import BookingPage
 from creneau.lib import browsing
-from creneau.lib.localtsa import LocalTSA
 from creneau.simulators.server import SimulatorServer, start
 from tests.conftest import Personas, make_case
 from tests.notifications.smsgateway import http_gateway  # noqa: F401 (a local SMS gateway)
@@ -71,20 +70,6 @@ def smtp(settings: Any) -> Iterator[Mailbox]:
     settings.NOTIFY_MAIL_URL = ""
     yield mailbox
     controller.stop()
-
-
-@pytest.fixture(scope="session")
-def local_tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalTSA]:
-    tsa = LocalTSA(tmp_path_factory.mktemp("tsa")).start()
-    yield tsa
-    tsa.stop()
-
-
-@pytest.fixture
-def tsa_on(settings: Any, local_tsa: LocalTSA) -> LocalTSA:
-    settings.TSA_URLS = [local_tsa.url]
-    settings.TSA_CA_FILE = str(local_tsa.ca_file)
-    return local_tsa
 
 
 @pytest.fixture(autouse=True)

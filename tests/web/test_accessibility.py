@@ -9,23 +9,10 @@ from creneau.cases.models import Attempt, Case
 from creneau.catalog.models import BookingPage
 from creneau.portal import access
 from tests.conftest import make_case, make_member
-from tests.portal.web import ensure_catalog, grave_violations, log_in
+from tests.portal.web import grave_violations, log_in
 from tests.web.conftest import assert_fits_the_screen, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def catalog():
-    ensure_catalog()
-
-
-@pytest.fixture(autouse=True, scope="module")
-def catalog_kept(django_db_blocker):
-    """Transactional tests empty every table: give the catalog back to the tests after these."""
-    yield
-    with django_db_blocker.unblock():
-        ensure_catalog()
 
 
 @pytest.fixture

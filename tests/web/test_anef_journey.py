@@ -23,7 +23,7 @@ from creneau.cases.models import Attempt, Case
 from tests.conftest import Personas
 from tests.documents.anef_cases import ERROR, ccc_answer, screenshot
 from tests.documents.textual import normalised, text_of_pdf
-from tests.portal.web import ensure_catalog, log_in
+from tests.portal.web import log_in
 from tests.scheduling.conftest import (  # noqa: F401 (fixtures: SMTP, local TSA)
     Mailbox,
     local_tsa,
@@ -38,18 +38,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LONG = 60_000  # ms: a bundle build on a busy 2-core machine
 PREFECTURE = "pref-etrangers@example.gouv.fr"
-
-
-@pytest.fixture(autouse=True)
-def catalog():
-    ensure_catalog()
-
-
-@pytest.fixture(autouse=True, scope="module")
-def catalog_kept(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        ensure_catalog()
 
 
 @pytest.fixture

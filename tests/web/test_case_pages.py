@@ -3,23 +3,10 @@ from playwright.sync_api import expect
 
 from creneau.cases.models import Case
 from tests.conftest import make_case
-from tests.portal.web import ensure_catalog, grave_violations
+from tests.portal.web import grave_violations
 from tests.web.conftest import assert_fits_the_screen, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def catalog():
-    ensure_catalog()
-
-
-@pytest.fixture(autouse=True, scope="module")
-def catalog_kept(django_db_blocker):
-    """Transactional tests empty every table: give the catalog back to the tests after these."""
-    yield
-    with django_db_blocker.unblock():
-        ensure_catalog()
 
 
 def log_in(page, live_server, username):

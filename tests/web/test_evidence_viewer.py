@@ -7,22 +7,10 @@ from playwright.sync_api import expect
 
 from tests.conftest import make_case
 from tests.court.conftest import screenshot_png, sealed_capture
-from tests.portal.web import ensure_catalog, grave_violations, log_in
+from tests.portal.web import grave_violations, log_in
 from tests.web.conftest import assert_fits_the_screen, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def catalog():
-    ensure_catalog()
-
-
-@pytest.fixture(autouse=True, scope="module")
-def catalog_kept(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        ensure_catalog()
 
 
 @pytest.fixture

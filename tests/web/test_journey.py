@@ -24,7 +24,7 @@ from creneau.notifications.models import AlertLog, NotificationChannel
 from creneau.scheduling import scheduler, tasks
 from creneau.scheduling.models import EvidenceSchedule
 from tests.conftest import Personas
-from tests.portal.web import ensure_catalog, log_in, screenshot_png
+from tests.portal.web import log_in, screenshot_png
 from tests.scheduling.conftest import (  # noqa: F401 (fixtures: simulators, SMTP, local TSA)
     Mailbox,
     local_tsa,
@@ -42,19 +42,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PERSON_EMAIL = "samir.haddad@personne.example"
 PREFECTURE = "pref-etrangers@seine-saint-denis.gouv.fr"
 LONG = 60_000  # ms: a watch run, a seal or a bundle build on a busy 2-core machine
-
-
-@pytest.fixture(autouse=True)
-def catalog():
-    ensure_catalog()
-
-
-@pytest.fixture(autouse=True, scope="module")
-def catalog_kept(django_db_blocker):
-    """Transactional tests empty every table: give the catalog back to the tests after these."""
-    yield
-    with django_db_blocker.unblock():
-        ensure_catalog()
 
 
 @pytest.fixture

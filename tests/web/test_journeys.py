@@ -37,7 +37,7 @@ from creneau.scheduling.models import AssistedSession
 from tests.conftest import Personas, make_case
 from tests.court.conftest import screenshot_png as page_picture
 from tests.court.conftest import sealed_capture
-from tests.portal.web import ensure_catalog, grave_violations, log_in, screenshot_png
+from tests.portal.web import grave_violations, log_in, screenshot_png
 from tests.watch.conftest import sim, simulator  # noqa: F401 (fixtures: the simulators)
 from tests.web.conftest import save_screenshot
 
@@ -47,19 +47,6 @@ WIDTHS = [360, 1280]
 LANGUAGES = ["fr", "ar"]
 LONG = 60_000  # ms: the server's browser opening the booking site on a busy 2-core machine
 BOOKING_URL = "https://www.rdv.93.gouv.fr/booking/create/9845"  # legacy, known by its shape
-
-
-@pytest.fixture(autouse=True)
-def catalog():
-    ensure_catalog()
-
-
-@pytest.fixture(autouse=True, scope="module")
-def catalog_kept(django_db_blocker):
-    """Transactional tests empty every table: give the catalog back to the tests after these."""
-    yield
-    with django_db_blocker.unblock():
-        ensure_catalog()
 
 
 @pytest.fixture

@@ -11,24 +11,11 @@ from creneau.catalog.models import BookingPage
 from creneau.scheduling import attempts, politeness, scheduler
 from creneau.scheduling.models import AssistedSession, EvidenceSchedule
 from tests.conftest import make_case
-from tests.portal.web import ensure_catalog, grave_violations, log_in
+from tests.portal.web import grave_violations, log_in
 from tests.web.conftest import assert_fits_the_screen, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 URL = "https://www.rdv.93.gouv.fr/booking/create/9845"
-
-
-@pytest.fixture(autouse=True)
-def catalog():
-    ensure_catalog()
-
-
-@pytest.fixture(autouse=True, scope="module")
-def catalog_kept(django_db_blocker):
-    """Transactional tests empty every table: give the catalog back to the tests after these."""
-    yield
-    with django_db_blocker.unblock():
-        ensure_catalog()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from creneau.cases.models import Attempt
 from creneau.portal import access
 from tests.conftest import make_case
 from tests.portal.web import (
-    ensure_catalog,
     grave_violations,
     heading_alignment,
     log_in,
@@ -15,19 +14,6 @@ from tests.portal.web import (
 from tests.web.conftest import assert_fits_the_screen, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def catalog():
-    ensure_catalog()
-
-
-@pytest.fixture(autouse=True, scope="module")
-def catalog_kept(django_db_blocker):
-    """Transactional tests empty every table: give the catalog back to the tests after these."""
-    yield
-    with django_db_blocker.unblock():
-        ensure_catalog()
 
 
 def test_a_person_reads_their_case_in_arabic_and_sends_a_screenshot(live_server, phone, personas):
