@@ -266,4 +266,4 @@ def test_the_assisted_page_speaks_the_persons_language_until_they_switch(rdv_cas
     switched = browser.get(path).content.decode()
 
     assert '<html lang="es" dir="ltr">' in first and 'id="language"' in first
-    assert '<html lang="en" dir="ltr">' in switched and "Attempt" in switched
+    assert '<html lang="en" dir="ltr">' in switched and "Appointment attempt" in switched
