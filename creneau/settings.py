@@ -223,7 +223,7 @@ MIDDLEWARE = [
     "creneau.accounts.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "creneau.accounts.languages.PageLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -252,6 +252,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "creneau.accounts.context_processors.organisation_admin",
+                "creneau.accounts.context_processors.language_switch",
             ],
         },
     },
@@ -305,6 +306,9 @@ LANGUAGES = [
     ("es", _("Español")),
 ]
 LOCALE_PATHS = [BASE_DIR / "creneau" / "locale"]
+# The person's pages (portal, assisted attempt) speak the person's language and offer the
+# switch; every other page — the volunteers' working tool — is in French (accounts/languages.py).
+PERSON_PAGES = ["/p/", "/tentative/"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

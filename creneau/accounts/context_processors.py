@@ -2,6 +2,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest
 
+from creneau.accounts.languages import person_page
 from creneau.accounts.models import Member, organisations_of
 
 
@@ -16,3 +17,9 @@ def organisation_admin(request: HttpRequest) -> dict[str, Callable[[], bool]]:
         return organisations_of(user, role=Member.Role.ADMIN).exists()
 
     return {"administers": administers}
+
+
+def language_switch(request: HttpRequest) -> dict[str, bool]:
+    """``language_switch``: whether the page offers the language switch (the person's pages
+    only; the volunteers' pages are in French)."""
+    return {"language_switch": person_page(request.path_info)}

@@ -4,6 +4,7 @@ No login: the signed, expiring link is the key. The page refreshes itself (no sc
 server's browser opens the booking site, then shows the challenge image and a text field.
 """
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,11 +30,17 @@ def _session(token: str) -> AssistedSession:
     return session
 
 
+def _language(request: HttpRequest, session: AssistedSession) -> str:
+    """The person's saved language, until they pick another one with the page's switch."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return chosen if chosen in dict(settings.LANGUAGES) else session.case.person.preferred_language
+
+
 def assisted_page(request: HttpRequest, token: str) -> HttpResponse:
     session = _session(token)
     if assisted.sweep_stalled(timezone.now(), only=session.pk):
         session.refresh_from_db()
-    with translation.override(session.case.person.preferred_language):
+    with translation.override(_language(request, session)):
         context = {
             "session": session,
             "token": token,
@@ -81,7 +88,7 @@ def assisted_upload(request: HttpRequest, token: str) -> HttpResponse:
     try:
         assisted.record_upload(session, read_limited(upload), upload.name or "capture", outcome)
     except UploadError as exc:
-        with translation.override(session.case.person.preferred_language):
+        with translation.override(_language(request, session)):
             message = _("Fichier refusé : %(reason)s") % {"reason": exc}
         return render(request, "scheduling/assisted_refused.html", {"message": message}, status=400)
     return redirect("assisted", token=token)

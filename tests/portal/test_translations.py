@@ -2,6 +2,8 @@
 
 The check is built from the catalogues themselves: every msgid whose source is a person-facing
 file must be translated, and must not appear verbatim on the rendered pages in another language.
+The login page and the other pages outside the portal are the volunteers': French only
+(test_page_language.py).
 """
 
 import html
@@ -30,7 +32,7 @@ LANGUAGES = ["en", "ar", "es"]
 LOCALE = Path(settings.BASE_DIR) / "creneau" / "locale"
 PERSON_FACING = re.compile(
     r"^creneau/(portal/templates/portal/(base|outside|home|case|upload|alerts|no_access|left|_fields)"
-    r"\.html|portal/(wording|forms|views)\.py|templates/(base|404|403|500|registration/login)\.html"
+    r"\.html|portal/(wording|forms|views)\.py|templates/(base|404|403|500)\.html"
     r"|notifications/templates/notifications/(slots|reminder)_(person|sms|title)\.txt)"
 )
 # Strings computed in Python that reach the person's pages: the assessment's next steps, the
@@ -94,8 +96,7 @@ def rendered_pages(client, case, token_client) -> dict[str, bytes]:
         "alerts": token_client.get("/p/alertes/"),
         "home": token_client.get("/p/"),
         "no-access": other.get("/p/dossier/XXXX/"),
-        "login": other.get("/connexion/"),
-        "404": other.get("/this/page/does/not/exist/"),
+        "404": other.get("/p/this/page/does/not/exist/"),
     }
     assert {name: r.status_code for name, r in pages.items()} == {
         "case": 200,
@@ -104,7 +105,6 @@ def rendered_pages(client, case, token_client) -> dict[str, bytes]:
         "alerts": 200,
         "home": 200,
         "no-access": 403,
-        "login": 200,
         "404": 404,
     }
     left = token_client.post("/p/sortir/")
@@ -202,8 +202,7 @@ def every_portal_page(personas, settings, language: str) -> dict[str, bytes]:
         "upload-errors": person.post(f"/p/dossier/{case.reference}/capture/", {}),
         "no-access": stranger.get("/p/dossier/XXXX/"),
         "bad-link": stranger.get("/p/not-a-token/"),
-        "login": stranger.get("/connexion/"),
-        "404": stranger.get("/this/page/does/not/exist/"),
+        "404": stranger.get("/p/this/page/does/not/exist/"),
     }
     expected = {"alerts-errors": 400, "upload-errors": 400, "no-access": 403, "bad-link": 403}
     expected |= {"404": 404}

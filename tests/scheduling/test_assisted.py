@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
@@ -249,3 +250,20 @@ def test_after_the_code_the_wait_is_about_the_code_in_the_persons_language(rdv_c
     page = response.content.decode()
     assert "Código enviado" in page and "se está abriendo" not in page
     assert response["Refresh"]  # the page keeps reloading until the site answers
+
+
+def test_the_assisted_page_speaks_the_persons_language_until_they_switch(rdv_case):
+    """The saved preference (whatever the browser asks), then the person's own choice through
+    the page's language switch."""
+    rdv_case.person.preferred_language = "es"
+    rdv_case.person.save()
+    session = assisted.remind(rdv_case, timezone.now())
+    browser = Client(HTTP_ACCEPT_LANGUAGE="ar")
+    path = link_path(assisted.link_for(session))
+
+    first = browser.get(path).content.decode()
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # what the switch sets
+    switched = browser.get(path).content.decode()
+
+    assert '<html lang="es" dir="ltr">' in first and 'id="language"' in first
+    assert '<html lang="en" dir="ltr">' in switched and "Appointment attempt" in switched
