@@ -4,11 +4,11 @@ Evidence never reads pages: it takes a snapshot from the browser seam and the ve
 honesty rule (``creneau.watch.honesty``), and keeps a sealed record of both.
 """
 
-import hashlib
 import io
 import time
 import uuid
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +22,7 @@ from creneau.cases.models import Outcome
 from creneau.evidence import folder, seal
 from creneau.evidence.models import Capture
 from creneau.evidence.stamp import StampFacts, stamp
+from creneau.lib import storage
 from creneau.lib.browser import PageSnapshot
 
 if TYPE_CHECKING:
@@ -98,13 +99,21 @@ def seal_page(
     optionally write the verifiable folder ``out_dir``. ``note`` goes into the manifest's
     metadata (how the page was reached); ``timings`` of the earlier steps too.
     """
-    prepared = prepared or prepare(snap, verdict, case)  # (1)
+    measured = {**snap.timings, **timings}
+    stored: list[str] = []
+    if prepared is None:  # (1), while the originals go to the store (2)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            originals = _originals(snap)
+            keeping = pool.submit(_store, [f.data for f in originals])
+            prepared = prepare(snap, verdict, case)
+            measured["store"] = keeping.result()
+        stored = [f.name for f in originals]
     capture_id, files = prepared.capture_id, prepared.files
-    measured = {**snap.timings, **timings, "stamp": prepared.stamping}
+    measured["stamp"] = prepared.stamping
     metadata = _metadata(snap, verdict, capture_id, case, measured)
     if note:
         metadata["note"] = note
-    sealed = seal.store_and_timestamp("capture", files, metadata, measured)  # (2) (3)
+    sealed = seal.store_and_timestamp("capture", files, metadata, measured, stored)  # (2) (3)
     clock = time.monotonic()
     with transaction.atomic():  # (4)
         row = _record(snap, verdict, capture_id, case, sealed, files)
@@ -116,7 +125,7 @@ def seal_page(
         system=verdict.system,
         matched=verdict.matched,
         state=row.seal.state,
-        files={f.name: hashlib.sha256(f.data).hexdigest() for f in files},
+        files={f.name: f.sha256 for f in files},
         manifest_sha256=row.seal.manifest.sha256,
         tokens=len(sealed.tokens),
         tsa_failures=sealed.failures,
@@ -125,6 +134,25 @@ def seal_page(
         captured_at=snap.finished_at,
         timings=measured,
     )
+
+
+def _store(items: Sequence[bytes]) -> float:
+    clock = time.monotonic()
+    storage.put_many(items)
+    return time.monotonic() - clock
+
+
+def _originals(snap: PageSnapshot) -> list[seal.File]:
+    """The page as the browser gave it, in the manifest's order (the stamped copy aside)."""
+    files = [seal.File(SCREENSHOT, snap.screenshot, "image/png")] if snap.screenshot else []
+    files += [
+        seal.File(HTML, snap.html.encode(), "text/html; charset=utf-8"),
+        seal.File(HEADERS, seal.canonical_json([list(h) for h in snap.headers]), JSON),
+        seal.File(DIALOGS, seal.canonical_json(list(snap.dialogs)), JSON),
+    ]
+    if snap.mhtml:
+        files.append(seal.File(MHTML, snap.mhtml, "multipart/related"))
+    return files
 
 
 def _artefacts(
@@ -143,15 +171,9 @@ def _artefacts(
         dialogs=snap.dialogs,
         error=snap.error,
     )
-    files = [seal.File(SCREENSHOT, snap.screenshot, "image/png")] if snap.screenshot else []
-    files += [
-        seal.File(STAMPED, stamp(original, facts), "image/png"),
-        seal.File(HTML, snap.html.encode(), "text/html; charset=utf-8"),
-        seal.File(HEADERS, seal.canonical_json([list(h) for h in snap.headers]), JSON),
-        seal.File(DIALOGS, seal.canonical_json(list(snap.dialogs)), JSON),
-    ]
-    if snap.mhtml:
-        files.append(seal.File(MHTML, snap.mhtml, "multipart/related"))
+    files = _originals(snap)
+    at = 1 if snap.screenshot else 0  # right after the original screenshot
+    files.insert(at, seal.File(STAMPED, stamp(original, facts), "image/png"))
     return files
 
 
