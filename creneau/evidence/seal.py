@@ -89,32 +89,62 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@dataclass(frozen=True)
+class Ahead:
+    """Steps (1) and (3) done before (2): the manifest and the tokens over it, nothing stored
+    (what is time-stamped ahead may still be thrown away: only its digest left this host)."""
+
+    manifest: bytes
+    attempted: tsa.Attempted
+
+
+def timestamp_ahead(
+    kind: str,
+    files: Sequence[File],
+    metadata: dict[str, Any],
+    timings: MutableMapping[str, float],
+) -> Ahead:
+    clock = time.monotonic()
+    manifest = build_manifest(kind, files, metadata)
+    timings["hash"] = time.monotonic() - clock
+    clock = time.monotonic()
+    attempted = tsa.request_tokens(manifest)
+    timings["tsa"] = time.monotonic() - clock
+    return Ahead(manifest, attempted)
+
+
 def store_and_timestamp(
     kind: str,
     files: Sequence[File],
     metadata: dict[str, Any],
     timings: MutableMapping[str, float] | None = None,
     stored: Collection[str] = (),
+    ahead: Ahead | None = None,
 ) -> Sealed:
     """Steps (1)–(3): everything that touches the store or the network, before any DB row.
 
     Call :func:`record` inside the caller's transaction with the result. ``timings`` receives
     how long hashing, storing and time-stamping took. ``stored``: names of ``files`` the caller
-    already put in the store (they are not written again).
+    already put in the store (they are not written again). ``ahead``: the manifest and tokens
+    of these very files and metadata, from :func:`timestamp_ahead`; only storing is left.
     """
-    clock = time.monotonic()
     timings = {} if timings is None else timings
-    manifest = build_manifest(kind, files, metadata)
-    timings["hash"] = time.monotonic() - clock
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        items = [*(f.data for f in files if f.name not in stored), manifest]
-        storing = pool.submit(_timed, timings, "store", items)
+    items = [f.data for f in files if f.name not in stored]
+    if ahead is not None:
+        manifest, attempted = ahead.manifest, ahead.attempted
+        _timed(timings, "store", [*items, manifest, *(t.response for t in attempted.tokens)])
+    else:
         clock = time.monotonic()
-        attempted = tsa.request_tokens(manifest)
-        timings["tsa"] = time.monotonic() - clock
-        storing.result()  # a store that failed raises here, before anything else is kept
-    for token in attempted.tokens:
-        storage.put(token.response)
+        manifest = build_manifest(kind, files, metadata)
+        timings["hash"] = time.monotonic() - clock
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            storing = pool.submit(_timed, timings, "store", [*items, manifest])
+            clock = time.monotonic()
+            attempted = tsa.request_tokens(manifest)
+            timings["tsa"] = time.monotonic() - clock
+            storing.result()  # a store that failed raises here, before anything else is kept
+        for token in attempted.tokens:
+            storage.put(token.response)
     unsaved = Seal(kind=kind, state=_state(attempted.tokens))
     return Sealed(unsaved, manifest, attempted.tokens, attempted.failures)
 
