@@ -17,7 +17,7 @@ import time
 from collections.abc import Collection, Iterable, MutableMapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -62,6 +62,12 @@ class Sealed:
 
 
 def software_versions() -> dict[str, str]:
+    return dict(_versions())
+
+
+@lru_cache(maxsize=1)
+def _versions() -> dict[str, str]:
+    """Looked up once per process (an upgrade restarts it)."""
     versions = {"creneau": __version__, "python": platform.python_version()}
     for package in ("django", "playwright", "pillow", "rfc3161-client"):
         try:
