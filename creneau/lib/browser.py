@@ -29,7 +29,12 @@ counter (installed before any page script runs) and the visible text are read ag
 screenshot. Unchanged, the HTML, text, probes, MHTML and PNG are proven to be of one state of
 the page, the state every judgement reads. Changed, the page is frozen again; a page that keeps
 changing is marked ``coherent=False``, and one still loading at the bound carries the reason in
-``unsettled``: the honesty rule never reads either as ``no_slot``.
+``unsettled``: the honesty rule never reads either as ``no_slot``. The first freeze marks the
+counter, then reads everything at once: it holds only if the counter never moved until the
+check. Later freezes read the HTML and text first, then the rest, and hold when the counter or
+the visible text is unchanged. The quiet time runs while the page is frozen; whoever captures
+may start on the frozen page meanwhile (:func:`snapshot_with`), and keeps that work only if the
+freeze holds.
 
 Unless local addresses are allowed (``allow_local``, by default ``settings.ALLOW_LOCAL_URLS``:
 simulators and tests), every request of a context goes through the egress guard
