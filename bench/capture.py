@@ -9,8 +9,10 @@
    - a sealed capture (snapshot, judge, stamp, store, manifest, RFC 3161 token from a local
      TSA, database rows): ``scheduling.attempts.capture``.
    Printed: medians, sealed ÷ floor (goal ≤ 1.25) and sealed ÷ snapshot, and the per-step
-   timings of the median sealed run (steps in the browser may overlap: HTML, MHTML, PNG and
-   probes are taken at once after the mutation count is marked).
+   timings of the median sealed run. Steps may overlap: in the browser, HTML, MHTML, PNG and
+   probes are taken at once after the mutation count is marked; for a page without readiness,
+   judge, stamp, hash and TSA run while ``check`` still proves the freeze (nothing is stored
+   before the proof), so only ``store`` and ``database`` follow it.
 2. Throughput: sealed captures per minute with ``--concurrent`` threads (goal ≥ 120 on 2 cores).
 3. Memory: PSS / RSS of the Chromium processes with 1 and N captures in flight at once, and the
    cost of each further concurrent capture (goal ≤ 80 MB PSS).

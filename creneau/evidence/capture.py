@@ -4,11 +4,11 @@ Evidence never reads pages: it takes a snapshot from the browser seam and the ve
 honesty rule (``creneau.watch.honesty``), and keeps a sealed record of both.
 """
 
-import hashlib
 import io
 import time
 import uuid
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +22,7 @@ from creneau.cases.models import Outcome
 from creneau.evidence import folder, seal
 from creneau.evidence.models import Capture
 from creneau.evidence.stamp import StampFacts, stamp
+from creneau.lib import storage
 from creneau.lib.browser import PageSnapshot
 
 if TYPE_CHECKING:
@@ -66,20 +67,38 @@ class CaptureResult:
 
 @dataclass(frozen=True)
 class Prepared:
-    """Step (1) of :func:`seal_page`, done ahead: the artefacts in memory, nothing kept yet."""
+    """Step (1) of :func:`seal_page` done ahead, and (3) too when ``ahead``: the artefacts in
+    memory, the manifest and its tokens; nothing kept anywhere yet."""
 
     capture_id: uuid.UUID
     files: list[seal.File]
-    stamping: float  # seconds
+    timings: dict[str, float]  # stamp (and hash, tsa), in seconds
+    ahead: seal.Ahead | None = None
 
 
-def prepare(snap: PageSnapshot, verdict: Verdict, case: "Case | None" = None) -> Prepared:
-    """Stamp a copy of the screenshot and list the artefacts, keeping nothing anywhere: it may
-    be done while the browser still proves the page unchanged, and thrown away if it changed."""
+def prepare(
+    snap: PageSnapshot,
+    verdict: Verdict,
+    case: "Case | None" = None,
+    *,
+    timestamp: bool = False,
+    note: str = "",
+    timings: Mapping[str, float] = {},
+) -> Prepared:
+    """Stamp a copy of the screenshot and list the artefacts and, with ``timestamp``, build the
+    manifest (``note`` and ``timings`` as in :func:`seal_page`) and ask for its tokens. Nothing
+    is stored: this may be done while the browser still proves the page unchanged, and thrown
+    away if it changed (only the manifest's digest will have left this host)."""
     capture_id = uuid.uuid4()
     clock = time.monotonic()
     files = _artefacts(snap, verdict, capture_id, case)
-    return Prepared(capture_id, files, time.monotonic() - clock)
+    measured = {**timings, "stamp": time.monotonic() - clock}
+    ahead = None
+    if timestamp:
+        described = {**snap.timings, **measured}
+        metadata = _metadata(snap, verdict, capture_id, case, described, note)
+        ahead = seal.timestamp_ahead("capture", files, metadata, measured)
+    return Prepared(capture_id, files, measured, ahead)
 
 
 def seal_page(
@@ -93,18 +112,27 @@ def seal_page(
     prepared: Prepared | None = None,
 ) -> CaptureResult:
     """Keep a sealed record of a visited page and its verdict: (1) stamp a copy of the
-    screenshot (unless ``prepared`` from this very snapshot, verdict and case), (2) store the
-    artefacts, (3) manifest + RFC 3161 tokens, (4) database rows in one transaction, (5)
-    optionally write the verifiable folder ``out_dir``. ``note`` goes into the manifest's
-    metadata (how the page was reached); ``timings`` of the earlier steps too.
+    screenshot, (2) store the artefacts, (3) manifest + RFC 3161 tokens, (4) database rows in
+    one transaction, (5) optionally write the verifiable folder ``out_dir``. ``note`` goes into
+    the manifest's metadata (how the page was reached); ``timings`` of the earlier steps too.
+    ``prepared``: (1), or (1) and (3), already done by :func:`prepare` for this very snapshot,
+    verdict, case and note.
     """
-    prepared = prepared or prepare(snap, verdict, case)  # (1)
+    measured = {**snap.timings, **timings}
+    stored: list[str] = []
+    if prepared is None:  # (1), while the originals go to the store (2)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            originals = _originals(snap)
+            keeping = pool.submit(_store, [f.data for f in originals])
+            prepared = prepare(snap, verdict, case)
+            measured["store"] = keeping.result()
+        stored = [f.name for f in originals]
     capture_id, files = prepared.capture_id, prepared.files
-    measured = {**snap.timings, **timings, "stamp": prepared.stamping}
-    metadata = _metadata(snap, verdict, capture_id, case, measured)
-    if note:
-        metadata["note"] = note
-    sealed = seal.store_and_timestamp("capture", files, metadata, measured)  # (2) (3)
+    measured.update(prepared.timings)
+    metadata = _metadata(snap, verdict, capture_id, case, measured, note)
+    sealed = seal.store_and_timestamp(  # (2) (3)
+        "capture", files, metadata, measured, stored, prepared.ahead
+    )
     clock = time.monotonic()
     with transaction.atomic():  # (4)
         row = _record(snap, verdict, capture_id, case, sealed, files)
@@ -116,7 +144,7 @@ def seal_page(
         system=verdict.system,
         matched=verdict.matched,
         state=row.seal.state,
-        files={f.name: hashlib.sha256(f.data).hexdigest() for f in files},
+        files={f.name: f.sha256 for f in files},
         manifest_sha256=row.seal.manifest.sha256,
         tokens=len(sealed.tokens),
         tsa_failures=sealed.failures,
@@ -125,6 +153,25 @@ def seal_page(
         captured_at=snap.finished_at,
         timings=measured,
     )
+
+
+def _store(items: Sequence[bytes]) -> float:
+    clock = time.monotonic()
+    storage.put_many(items)
+    return time.monotonic() - clock
+
+
+def _originals(snap: PageSnapshot) -> list[seal.File]:
+    """The page as the browser gave it, in the manifest's order (the stamped copy aside)."""
+    files = [seal.File(SCREENSHOT, snap.screenshot, "image/png")] if snap.screenshot else []
+    files += [
+        seal.File(HTML, snap.html.encode(), "text/html; charset=utf-8"),
+        seal.File(HEADERS, seal.canonical_json([list(h) for h in snap.headers]), JSON),
+        seal.File(DIALOGS, seal.canonical_json(list(snap.dialogs)), JSON),
+    ]
+    if snap.mhtml:
+        files.append(seal.File(MHTML, snap.mhtml, "multipart/related"))
+    return files
 
 
 def _artefacts(
@@ -143,15 +190,9 @@ def _artefacts(
         dialogs=snap.dialogs,
         error=snap.error,
     )
-    files = [seal.File(SCREENSHOT, snap.screenshot, "image/png")] if snap.screenshot else []
-    files += [
-        seal.File(STAMPED, stamp(original, facts), "image/png"),
-        seal.File(HTML, snap.html.encode(), "text/html; charset=utf-8"),
-        seal.File(HEADERS, seal.canonical_json([list(h) for h in snap.headers]), JSON),
-        seal.File(DIALOGS, seal.canonical_json(list(snap.dialogs)), JSON),
-    ]
-    if snap.mhtml:
-        files.append(seal.File(MHTML, snap.mhtml, "multipart/related"))
+    files = _originals(snap)
+    at = 1 if snap.screenshot else 0  # right after the original screenshot
+    files.insert(at, seal.File(STAMPED, stamp(original, facts), "image/png"))
     return files
 
 
@@ -168,8 +209,9 @@ def _metadata(
     capture_id: uuid.UUID,
     case: "Case | None",
     timings: dict[str, float],
+    note: str = "",
 ) -> dict[str, Any]:
-    return {
+    described = {
         "capture_id": str(capture_id),
         "case": case.reference if case else None,
         "url": snap.requested_url,
@@ -200,6 +242,9 @@ def _metadata(
         "software": seal.software_versions(),
         "timings": {key: round(value, 3) for key, value in sorted(timings.items())},
     }
+    if note:
+        described["note"] = note
+    return described
 
 
 def _record(

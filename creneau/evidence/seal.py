@@ -14,9 +14,10 @@ import hashlib
 import json
 import platform
 import time
-from collections.abc import Iterable, MutableMapping, Sequence
+from collections.abc import Collection, Iterable, MutableMapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -46,6 +47,11 @@ class File:
     data: bytes
     media_type: str
 
+    @cached_property
+    def sha256(self) -> str:
+        """Computed once: the manifest, the rows and the caller's result all name it."""
+        return _digest(self.data)
+
 
 @dataclass(frozen=True)
 class Sealed:
@@ -56,6 +62,12 @@ class Sealed:
 
 
 def software_versions() -> dict[str, str]:
+    return dict(_versions())
+
+
+@lru_cache(maxsize=1)
+def _versions() -> dict[str, str]:
+    """Looked up once per process (an upgrade restarts it)."""
     versions = {"creneau": __version__, "python": platform.python_version()}
     for package in ("django", "playwright", "pillow", "rfc3161-client"):
         try:
@@ -71,7 +83,7 @@ def build_manifest(kind: str, files: Sequence[File], metadata: dict[str, Any]) -
     if len(set(names)) != len(names):
         raise ValueError(f"artefact names must be unique: {names}")
     listed = [
-        {"name": f.name, "sha256": _digest(f.data), "size": len(f.data), "media_type": f.media_type}
+        {"name": f.name, "sha256": f.sha256, "size": len(f.data), "media_type": f.media_type}
         for f in files
     ]
     return canonical_json(
@@ -83,29 +95,62 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@dataclass(frozen=True)
+class Ahead:
+    """Steps (1) and (3) done before (2): the manifest and the tokens over it, nothing stored
+    (what is time-stamped ahead may still be thrown away: only its digest left this host)."""
+
+    manifest: bytes
+    attempted: tsa.Attempted
+
+
+def timestamp_ahead(
+    kind: str,
+    files: Sequence[File],
+    metadata: dict[str, Any],
+    timings: MutableMapping[str, float],
+) -> Ahead:
+    clock = time.monotonic()
+    manifest = build_manifest(kind, files, metadata)
+    timings["hash"] = time.monotonic() - clock
+    clock = time.monotonic()
+    attempted = tsa.request_tokens(manifest)
+    timings["tsa"] = time.monotonic() - clock
+    return Ahead(manifest, attempted)
+
+
 def store_and_timestamp(
     kind: str,
     files: Sequence[File],
     metadata: dict[str, Any],
     timings: MutableMapping[str, float] | None = None,
+    stored: Collection[str] = (),
+    ahead: Ahead | None = None,
 ) -> Sealed:
     """Steps (1)–(3): everything that touches the store or the network, before any DB row.
 
     Call :func:`record` inside the caller's transaction with the result. ``timings`` receives
-    how long hashing, storing and time-stamping took.
+    how long hashing, storing and time-stamping took. ``stored``: names of ``files`` the caller
+    already put in the store (they are not written again). ``ahead``: the manifest and tokens
+    of these very files and metadata, from :func:`timestamp_ahead`; only storing is left.
     """
-    clock = time.monotonic()
     timings = {} if timings is None else timings
-    manifest = build_manifest(kind, files, metadata)
-    timings["hash"] = time.monotonic() - clock
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        stored = pool.submit(_timed, timings, "store", [*(f.data for f in files), manifest])
+    items = [f.data for f in files if f.name not in stored]
+    if ahead is not None:
+        manifest, attempted = ahead.manifest, ahead.attempted
+        _timed(timings, "store", [*items, manifest, *(t.response for t in attempted.tokens)])
+    else:
         clock = time.monotonic()
-        attempted = tsa.request_tokens(manifest)
-        timings["tsa"] = time.monotonic() - clock
-        stored.result()  # a store that failed raises here, before anything else is kept
-    for token in attempted.tokens:
-        storage.put(token.response)
+        manifest = build_manifest(kind, files, metadata)
+        timings["hash"] = time.monotonic() - clock
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            storing = pool.submit(_timed, timings, "store", [*items, manifest])
+            clock = time.monotonic()
+            attempted = tsa.request_tokens(manifest)
+            timings["tsa"] = time.monotonic() - clock
+            storing.result()  # a store that failed raises here, before anything else is kept
+        for token in attempted.tokens:
+            storage.put(token.response)
     unsaved = Seal(kind=kind, state=_state(attempted.tokens))
     return Sealed(unsaved, manifest, attempted.tokens, attempted.failures)
 
@@ -113,7 +158,7 @@ def store_and_timestamp(
 def _timed(timings: MutableMapping[str, float], name: str, items: Sequence[bytes]) -> None:
     clock = time.monotonic()
     storage.put_many(items)
-    timings[name] = time.monotonic() - clock
+    timings[name] = timings.get(name, 0.0) + time.monotonic() - clock
 
 
 def _state(tokens: Sequence[tsa.Token]) -> str:
@@ -130,17 +175,17 @@ def record(sealed: Sealed, files: Sequence[File]) -> Seal:
         Artefact.objects.create(
             seal=seal,
             name=item.name,
-            blob=blob_row(item.data, item.media_type),
+            blob=blob_row(item.data, item.media_type, item.sha256),
             media_type=item.media_type,
         )
     _record_tokens(seal, sealed.tokens)
     return seal
 
 
-def blob_row(data: bytes, media_type: str) -> Blob:
-    """The :class:`Blob` row of bytes already in the store."""
+def blob_row(data: bytes, media_type: str, sha256: str = "") -> Blob:
+    """The :class:`Blob` row of bytes already in the store (``sha256``: theirs, when known)."""
     blob, _ = Blob.objects.get_or_create(
-        sha256=_digest(data), defaults={"size": len(data), "media_type": media_type}
+        sha256=sha256 or _digest(data), defaults={"size": len(data), "media_type": media_type}
     )
     return blob
 

@@ -29,7 +29,12 @@ counter (installed before any page script runs) and the visible text are read ag
 screenshot. Unchanged, the HTML, text, probes, MHTML and PNG are proven to be of one state of
 the page, the state every judgement reads. Changed, the page is frozen again; a page that keeps
 changing is marked ``coherent=False``, and one still loading at the bound carries the reason in
-``unsettled``: the honesty rule never reads either as ``no_slot``.
+``unsettled``: the honesty rule never reads either as ``no_slot``. The first freeze marks the
+counter, then reads everything at once: it holds only if the counter never moved until the
+check. Later freezes read the HTML and text first, then the rest, and hold when the counter or
+the visible text is unchanged. The quiet time runs while the page is frozen; whoever captures
+may start on the frozen page meanwhile (:func:`snapshot_with`), and keeps that work only if the
+freeze holds.
 
 Unless local addresses are allowed (``allow_local``, by default ``settings.ALLOW_LOCAL_URLS``:
 simulators and tests), every request of a context goes through the egress guard
@@ -925,7 +930,7 @@ def snapshot(
 
 
 def snapshot_with(
-    work: Callable[[PageSnapshot], T],
+    work: Callable[[PageSnapshot, bool], T],
     url: str,
     steps: Sequence[Step] = (),
     *,
@@ -935,13 +940,15 @@ def snapshot_with(
     deadline_s: float | None = None,
     ready: Ready | None = None,
 ) -> tuple[PageSnapshot, T]:
-    """:func:`snapshot`, and ``work(snapshot)`` done in the calling thread meanwhile.
+    """:func:`snapshot`, and ``work(snapshot, early)`` done in the calling thread, early when
+    it can be.
 
     A page that declared no readiness is given a quiet time after its last request before its
-    freeze is proven to hold: ``work`` starts on the frozen page during that time. The result
-    of ``work`` is only ever returned with the very snapshot it was given: when the page changed
-    (or anything else did) before the proof held, ``work`` is done again on the final snapshot.
-    ``work`` must therefore keep nothing outside its result (no file, no row)."""
+    freeze is proven to hold: ``work(snapshot, True)`` starts on the frozen page during that
+    time. Its result is only ever returned with the very snapshot it was given: when the page
+    changed (or anything else did) before the proof held, ``work(final, False)`` is done on the
+    final snapshot. Early work must therefore keep nothing outside its result (no file, no
+    row). Without a wait, ``work(snapshot, False)`` follows the capture."""
     job = _job_for(url, steps, timeout_s, viewport_width, allow_local, deadline_s, ready)
     job = replace(job, early=Future())
     assert job.early is not None
@@ -950,13 +957,13 @@ def snapshot_with(
     wait([job.early, final], return_when=FIRST_COMPLETED)
     if job.early.done():
         given = _explained(job.early.result(), job)
-        done = work(given)
+        done = work(given, True)
         snap = _explained(final.result(), job)
         if same_page(snap, given):
             return snap, done
-        return snap, work(snap)
+        return snap, work(snap, False)
     snap = _explained(final.result(), job)
-    return snap, work(snap)
+    return snap, work(snap, False)
 
 
 def _job_for(

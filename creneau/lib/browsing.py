@@ -25,7 +25,7 @@ def snapshot(
 
 
 def snapshot_with(
-    work: Callable[[PageSnapshot], T],
+    work: Callable[[PageSnapshot, bool], T],
     url: str,
     steps: Sequence[Step] = (),
     *,

@@ -138,17 +138,11 @@ def sealed_visit(case: Case) -> RunResult:
     assert page is not None
     config = drivers.stored_config(page)
     driver = drivers.driver_for(page.system)
-
-    def judge_and_stamp(snapshot: PageSnapshot) -> tuple[Classification, float, Prepared]:
-        started = time.monotonic()
-        verdict = drivers.judge(page.system, snapshot, config)  # (4)
-        judging = time.monotonic() - started
-        return verdict, judging, prepare(snapshot, verdict, case)
-
-    snapshot, (verdict, judging, prepared) = browsing.snapshot_with(  # (3), (4) and (5)'s stamp
-        judge_and_stamp, page.url, driver.steps(config), ready=driver.ready(config)
+    work = _judge_and_prepare(lambda snap: drivers.judge(page.system, snap, config), case)  # (4)
+    snapshot, (verdict, judged, prepared) = browsing.snapshot_with(  # (3), and (4) meanwhile
+        work, page.url, driver.steps(config), ready=driver.ready(config)
     )
-    judged = {"browse": snapshot.timings.get("total", 0.0), "judge": judging}
+    judged["browse"] = snapshot.timings.get("total", 0.0)
     sealed = seal_page(snapshot, verdict, case=case, timings=judged, prepared=prepared)  # (5)
     record_capture(sealed.capture_id)  # (6)
     refresh_assessment(case)  # lists then find the verdict current, with nothing to recompute
@@ -260,19 +254,32 @@ def capture(
     """Steps (3)–(5) for one URL: browse, judge (the generic classifier unless ``judge`` is
     given, under the honesty rule either way), seal. A failed visit is sealed too, as ``error``.
     ``allow_local`` as in :func:`creneau.lib.browsing.snapshot`."""
-
-    def judge_and_stamp(snapshot: PageSnapshot) -> tuple[Classification, float, Prepared]:
-        started = time.monotonic()
-        verdict = honesty.honest(snapshot, judge(snapshot)) if judge else honesty.read(snapshot)
-        judging = time.monotonic() - started
-        return verdict, judging, prepare(snapshot, verdict, case)
-
-    # Judged and stamped while the browser still proves the page unchanged, when it has to
-    # wait for that; done again on the final snapshot if the page changed meanwhile.
-    snapshot, (verdict, judging, prepared) = browsing.snapshot_with(
-        judge_and_stamp, url, steps, allow_local=allow_local
+    reading = (lambda snap: honesty.honest(snap, judge(snap))) if judge else honesty.read
+    snapshot, (verdict, judged, prepared) = browsing.snapshot_with(
+        _judge_and_prepare(reading, case), url, steps, allow_local=allow_local
     )
-    judged = {"browse": snapshot.timings.get("total", 0.0), "judge": judging}
+    judged["browse"] = snapshot.timings.get("total", 0.0)
     return seal_page(
         snapshot, verdict, case=case, out_dir=out_dir, timings=judged, prepared=prepared
     )
+
+
+Judged = tuple[Classification, dict[str, float], Prepared | None]
+
+
+def _judge_and_prepare(
+    judging: Callable[[PageSnapshot], Classification], case: Case | None
+) -> Callable[[PageSnapshot, bool], Judged]:
+    """The work done on a frozen page: judge it and, while the browser still proves the freeze
+    holds (``early``), stamp it and time-stamp its manifest too. Nothing is stored before the
+    proof: a freeze that did not hold is judged again, and its early work thrown away."""
+
+    def work(snapshot: PageSnapshot, early: bool) -> Judged:
+        started = time.monotonic()
+        verdict = judging(snapshot)
+        judged = {"judge": time.monotonic() - started}
+        if not early:
+            return verdict, judged, None  # sealed at once, storing while it stamps
+        return verdict, judged, prepare(snapshot, verdict, case, timestamp=True, timings=judged)
+
+    return work

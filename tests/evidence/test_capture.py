@@ -8,10 +8,11 @@ from creneau.cases.models import ONLINE_OUTCOMES
 from creneau.evidence.attempts import record_capture
 from creneau.evidence.models import Capture, JournalEntry, Seal
 from creneau.evidence.verify import verify_path, verify_store
-from creneau.lib import storage
+from creneau.lib import browser, storage
 from creneau.lib.tsa import load_roots
 from creneau.scheduling.attempts import capture
 from creneau.watch.classify import Classification
+from tests.lib.pages import NO_SLOT, SLOTS, site
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -148,3 +149,26 @@ def test_the_stamp_speaks_french_without_the_internal_code(page_server, tsa_on):
     text = " ".join(word.text for word in ocr.read(band).words)
     assert f"({result.outcome})" not in text and result.outcome not in text
     assert "page non reconnue" in text  # this page's outcome, in its French words
+
+
+@pytest.mark.parametrize("path", ["/plain", "/changes-once-read"])
+def test_work_begun_while_the_freeze_is_proven_is_sealed_only_for_the_state_proven(
+    tsa_on, monkeypatch: pytest.MonkeyPatch, path: str
+):
+    """GIVEN a page without readiness, whose freeze is proven only after a quiet time (during
+    which the capture judges, stamps and time-stamps ahead) WHEN it is still, or changes just
+    after being read THEN what is sealed is the state proven, every file of the seal is in the
+    store and nothing else is: the early work on a freeze that did not hold left no file."""
+    monkeypatch.setattr(browser, "QUIET_S", 1.0)  # the proof surely waits: the work goes early
+    with site() as pages:
+        result = capture(pages.url + path)
+    assert result.state == "sealed" and result.tokens == 1
+    html = storage.read(result.files["page.html"]).decode()
+    if path == "/plain":
+        assert NO_SLOT in html
+    else:
+        assert result.outcome != "no_slot" and SLOTS in html and NO_SLOT not in html
+    manifest = json.loads(storage.read(result.manifest_sha256))
+    assert {a["name"]: a["sha256"] for a in manifest["artefacts"]} == result.files
+    report = verify_store(load_roots())
+    assert report.ok and report.orphans == []

@@ -113,20 +113,24 @@ def test_work_begun_on_a_freeze_still_being_proven_is_kept_only_when_the_freeze_
     the very snapshot returned; and a page that changed after being read is frozen again and the
     work done again on the new state: no result of the stale state is ever returned."""
     monkeypatch.setattr(browser, "QUIET_S", 1.0)  # the proof surely waits: the work goes early
-    seen: list[PageSnapshot] = []
+    seen: list[tuple[PageSnapshot, bool]] = []
 
-    def work(snap: PageSnapshot) -> str:
-        seen.append(snap)
+    def work(snap: PageSnapshot, early: bool) -> str:
+        seen.append((snap, early))
         return judged(snap)
 
     snap, outcome = browsing.snapshot_with(work, pages.url + "/plain")
-    assert len(seen) == 1 and browser.same_page(seen[0], snap)
+    assert [early for _, early in seen] == [True]
+    assert browser.same_page(seen[0][0], snap)
     assert outcome == "no_slot"
 
     seen.clear()
     snap, outcome = browsing.snapshot_with(work, pages.url + "/changes-once-read")
-    assert [NO_SLOT in s.visible_text for s in seen] == [True, False]
-    assert snap.freezes == 2 and SLOTS in snap.visible_text and seen[-1] == snap
+    assert [(NO_SLOT in s.visible_text, early) for s, early in seen] == [
+        (True, True),
+        (False, False),
+    ]
+    assert snap.freezes == 2 and SLOTS in snap.visible_text and seen[-1][0] == snap
     assert outcome != "no_slot"
 
 
