@@ -67,14 +67,6 @@ def evidence_store(settings, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def tsa_on(settings, local_tsa: LocalTSA) -> LocalTSA:
-    """Configure the local authority as the only TSA, and its root as the trusted one."""
-    settings.TSA_URLS = [local_tsa.url]
-    settings.TSA_CA_FILE = str(local_tsa.ca_file)
-    return local_tsa
-
-
-@pytest.fixture
 def unreachable_tsa(settings, local_tsa: LocalTSA) -> None:
     """An authority that does not answer (nothing listens there), with the right root."""
     settings.TSA_URLS = ["http://127.0.0.1:9/tsa"]

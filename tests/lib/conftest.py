@@ -3,8 +3,6 @@
 from tests.evidence.conftest import (
     _close_browsers,
     evidence_store,
-    local_tsa,
-    tsa_on,
     unreachable_tsa,
 )
 from tests.watch.conftest import sim, simulator
@@ -12,9 +10,7 @@ from tests.watch.conftest import sim, simulator
 __all__ = [
     "_close_browsers",
     "evidence_store",
-    "local_tsa",
     "sim",
     "simulator",
-    "tsa_on",
     "unreachable_tsa",
 ]

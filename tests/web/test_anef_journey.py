@@ -26,10 +26,8 @@ from tests.documents.textual import normalised, text_of_pdf
 from tests.portal.web import log_in
 from tests.scheduling.conftest import (  # noqa: F401 (fixtures: SMTP, local TSA)
     Mailbox,
-    local_tsa,
     run_queued,
     smtp,
-    tsa_on,
 )
 from tests.scheduling.test_watching import wait_for_mail
 from tests.web.conftest import assert_fits_the_screen, save_screenshot

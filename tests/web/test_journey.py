@@ -27,12 +27,10 @@ from tests.conftest import Personas
 from tests.portal.web import log_in, screenshot_png
 from tests.scheduling.conftest import (  # noqa: F401 (fixtures: simulators, SMTP, local TSA)
     Mailbox,
-    local_tsa,
     run_queued,
     sim,
     simulator,
     smtp,
-    tsa_on,
 )
 from tests.scheduling.test_watching import wait_for_mail
 from tests.web.conftest import assert_fits_the_screen, save_screenshot
@@ -216,7 +214,7 @@ def test_a_case_goes_from_creation_to_the_court_bundle(
     personas: Personas,
     sim,  # noqa: F811
     smtp: Mailbox,  # noqa: F811
-    tsa_on,  # noqa: F811
+    tsa_on,
     always_open,
     settings,
 ):
