@@ -17,6 +17,7 @@ here relies on one provider's extensions.
 
 import base64
 import hashlib
+import io
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -176,15 +177,9 @@ class S3Store:
         return hasher.hash.hexdigest()
 
     def read(self, sha256: str) -> bytes:
-        try:
-            answer = self.client.get_object(Bucket=self.bucket, Key=self.key(sha256))
-            return answer["Body"].read()
-        except ClientError as error:
-            if _absent(error):
-                raise Missing(f"evidence {sha256} is missing from the store") from error
-            raise _failed(f"GET {sha256}", error) from error
-        except BotoCoreError as error:
-            raise _failed(f"GET {sha256}", error) from error
+        held = io.BytesIO()
+        self.read_into(sha256, held)
+        return held.getvalue()
 
     def read_into(self, sha256: str, out: IO[bytes]) -> None:
         try:
