@@ -33,6 +33,11 @@ class PageLanguageMiddleware(LocaleMiddleware):
         self, request: HttpRequest, response: HttpResponseBase
     ) -> HttpResponseBase:
         if person_page(request.path_info):
-            return super().process_response(request, response)
-        response.headers.setdefault("Content-Language", settings.LANGUAGE_CODE)
+            response = super().process_response(request, response)
+        else:
+            response.headers.setdefault("Content-Language", settings.LANGUAGE_CODE)
+        # The page is rendered: the thread goes back to French, so nothing that runs on it
+        # later (the next request's early code, a task run in process) speaks this page's
+        # language by accident.
+        translation.deactivate()
         return response

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from creneau.accounts.languages import person_page
 from creneau.portal import access
@@ -95,3 +96,15 @@ def test_the_person_pages_are_the_portal_and_the_assisted_attempt():
     volunteer += [reverse("personal-link-create", args=["R"]), reverse("set_language")]
     assert [p for p in person if not person_page(p)] == []
     assert [p for p in volunteer if person_page(p)] == []
+
+
+def test_a_page_in_arabic_leaves_the_thread_in_french(personas):
+    """What runs on the thread after a person's page (a task in process, the next request's
+    early code) is not in that page's language by accident."""
+    case = make_case(personas.group)
+    browser = asking_for_arabic(open_portal(access.issue(case.person, None, None).token))
+
+    page = browser.get(f"/p/dossier/{case.reference}/")
+
+    assert language_of(page) == ("ar", "rtl")
+    assert translation.get_language() == settings.LANGUAGE_CODE
