@@ -21,6 +21,7 @@ ones.
 ``capture`` is steps 3–5 alone, for the command line and for tests.
 """
 
+import logging
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -55,6 +56,7 @@ SETUP_PROBLEM = "setup"
 # What a run records when the page was visited but the evidence store did not keep the capture
 # (it did not answer, even after the client's retries): no attempt, a failure said on the case
 # page, and the run again a few minutes later.
+log = logging.getLogger(__name__)
 STORE_PROBLEM = "store"
 STORE_RETRY = timedelta(minutes=10)
 
@@ -116,10 +118,12 @@ def store_failed(row: EvidenceSchedule, token: str, error: storage.StorageError)
     files, in one transaction), so no attempt exists; the case page says why, and the same run
     comes back soon rather than on another day."""
     now = timezone.now()
+    log.warning("evidence store did not keep the capture of schedule %s: %s", row.pk, error)
     problem = _(
-        "Le stockage des preuves n'a pas gardé la capture (%(reason)s) : aucune tentative "
-        "n'est enregistrée ; nouvel essai dans quelques minutes."
-    ) % {"reason": error}
+        "Le stockage des preuves n'a pas gardé la capture : aucune "
+        "tentative n'est enregistrée ; nouvel essai dans quelques minutes. Le détail technique "
+        "est dans le journal du serveur."
+    )
     scheduler.finish(
         EvidenceSchedule,
         row.pk,
