@@ -65,7 +65,8 @@ def fresh_postgres() -> str:
 
     admin = dsn.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute("DROP DATABASE IF EXISTS creneau_load")
+        # FORCE: autovacuum may be working in the last run's database when the cluster starts.
+        connection.execute("DROP DATABASE IF EXISTS creneau_load WITH (FORCE)")
         connection.execute("CREATE DATABASE creneau_load OWNER creneau")
     return dsn
 
