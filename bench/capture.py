@@ -7,7 +7,11 @@
      close), on its own thread with its own browser;
    - a bare snapshot through the browser seam (HTML, text, MHTML, PNG, dialogs, headers);
    - a sealed capture (snapshot, judge, stamp, store, manifest, RFC 3161 token from a local
-     TSA, database rows): ``scheduling.attempts.capture``.
+     TSA, database rows): ``scheduling.attempts.capture``, as ``creneau capture URL`` makes it
+     of a page of no known system (no readiness: the quiet-network fallback);
+   - the same sealed capture through the generic driver configured with the page's no-slot
+     sentence, as a watched page of an unknown system is once its texts are set (the driver's
+     readiness: the sentence shown and nothing in flight).
    Printed: medians, sealed ÷ floor (goal ≤ 1.25) and sealed ÷ snapshot, and the per-step
    timings of the median sealed run. Steps may overlap: in the browser, HTML, MHTML, PNG and
    probes are taken at once after the mutation count is marked; for a page without readiness,
@@ -50,6 +54,7 @@ from creneau.lib import browser, browsing  # noqa: E402
 from creneau.lib.browser import LAUNCH_ARGS, chromium_path  # noqa: E402
 from creneau.lib.localtsa import LocalTSA  # noqa: E402
 from creneau.scheduling.attempts import capture  # noqa: E402
+from creneau.watch import drivers  # noqa: E402
 
 PAGES = {
     "/": "<h1>Prise de rendez-vous</h1><p>Aucun créneau disponible pour le moment.</p>"
@@ -58,6 +63,8 @@ PAGES = {
     "/slow": "<p>Chargement…</p><img src='/pause'>",
 }
 PAUSE_S = 3.0
+# The short page as an admin configures it for the generic driver.
+CONFIGURED = {"no_slot_texts": ["Aucun créneau disponible pour le moment."]}
 T = TypeVar("T")
 STEPS = (
     *("context", "page", "goto", "settle", "mark", "html", "mhtml", "png", "check"),
@@ -152,12 +159,22 @@ def timed(work: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - start, result
 
 
-def compare(floor: Floor, url: str, runs: int) -> dict[str, list[Any]]:
+def configured(url: str) -> Any:
+    """A sealed capture of ``url`` through the generic driver configured with ``CONFIGURED``."""
+    driver = drivers.driver_for("generic")
+    return capture(
+        url,
+        judge=lambda snap: driver.judge(snap, CONFIGURED),
+        ready=driver.ready(CONFIGURED),
+    )
+
+
+def compare(floor: Floor, url: str, runs: int, driver: bool) -> dict[str, list[Any]]:
     floor.capture(url)  # warm both browsers and every code path
     browsing.snapshot(url)
     capture(url)
     found: dict[str, list[Any]] = {"floor": [], "snapshot": [], "sealed": [], "timings": []}
-    found["floor_timings"] = []
+    found |= {"floor_timings": [], "configured": [], "configured_timings": []}
     for _ in range(runs):
         browser.quiesce()  # our closing and next context never overlap the floor's run
         took, steps = timed(lambda: floor.capture(url))
@@ -168,6 +185,11 @@ def compare(floor: Floor, url: str, runs: int) -> dict[str, list[Any]]:
         took, result = timed(lambda: capture(url))
         found["sealed"].append(took)
         found["timings"].append(getattr(result, "timings", {}))
+        if driver:
+            browser.quiesce()
+            took, result = timed(lambda: configured(url))
+            found["configured"].append(took)
+            found["configured_timings"].append(getattr(result, "timings", {}))
     return found
 
 
@@ -182,11 +204,23 @@ def report_times(label: str, found: dict[str, list[Any]]) -> None:
     ranked = sorted(zip(found["floor"], found["floor_timings"], strict=True), key=lambda r: r[0])
     shown = "  ".join(f"{k} {v * 1000:.0f}" for k, v in ranked[len(ranked) // 2][1].items())
     print(f"  {'':15} median floor run, ms: {shown}")
-    ranked = sorted(zip(found["sealed"], found["timings"], strict=True), key=lambda r: r[0])
+    steps_of_median("sealed", found["sealed"], found["timings"])
+    if found["configured"]:
+        for name, pick in (("median", statistics.median), ("fastest", min)):
+            floor, sealed = pick(found["floor"]), pick(found["configured"])
+            print(
+                f"  {'generic driver':15} {name:8} sealed {sealed:6.3f} s   "
+                f"sealed/floor {sealed / floor:.2f}"
+            )
+        steps_of_median("generic driver", found["configured"], found["configured_timings"])
+
+
+def steps_of_median(label: str, took: list[float], steps: list[dict[str, float]]) -> None:
+    ranked = sorted(zip(took, steps, strict=True), key=lambda r: r[0])
     timings = ranked[len(ranked) // 2][1]
     shown = "  ".join(f"{k} {timings[k] * 1000:.0f}" for k in STEPS if k in timings)
     others = "  ".join(f"{k} {v * 1000:.0f}" for k, v in sorted(timings.items()) if k not in STEPS)
-    print(f"  {'':15} median sealed run, ms: {shown}")
+    print(f"  {'':15} median {label} run, ms: {shown}")
     if others:
         print(f"  {'':15} (also: {others})")
 
@@ -287,7 +321,7 @@ def main() -> None:
     floor = Floor()
     print(f"1. time of {options.runs} interleaved runs (same process, same page); goal <= 1.25")
     for path, label in (("/", "short page"), ("/tall", "10,000 px page")):
-        report_times(label, compare(floor, base + path, options.runs))
+        report_times(label, compare(floor, base + path, options.runs, driver=path == "/"))
 
     print("2. captures per minute of the short page; goal >= 120 sealed on 2 cores")
     for threads in sorted({1, options.concurrent}):

@@ -41,7 +41,7 @@ from creneau.evidence.attempts import record_capture
 from creneau.evidence.capture import CaptureResult, Prepared, prepare, seal_page
 from creneau.evidence.models import Capture
 from creneau.lib import browser, browsing, storage
-from creneau.lib.browser import PageSnapshot, Step
+from creneau.lib.browser import PageSnapshot, Ready, Step
 from creneau.notifications import alerts
 from creneau.observatory import advice, checks
 from creneau.scheduling import planning, politeness, scheduler
@@ -253,14 +253,16 @@ def capture(
     case: Case | None = None,
     out_dir: Path | None = None,
     judge: Judge | None = None,
+    ready: Ready | None = None,
     allow_local: bool | None = None,
 ) -> CaptureResult:
     """Steps (3)–(5) for one URL: browse, judge (the generic classifier unless ``judge`` is
     given, under the honesty rule either way), seal. A failed visit is sealed too, as ``error``.
+    ``ready``: what shows the page has answered (a driver's); none, the quiet-network fallback.
     ``allow_local`` as in :func:`creneau.lib.browsing.snapshot`."""
     reading = (lambda snap: honesty.honest(snap, judge(snap))) if judge else honesty.read
     snapshot, (verdict, judged, prepared) = browsing.snapshot_with(
-        _judge_and_prepare(reading, case), url, steps, allow_local=allow_local
+        _judge_and_prepare(reading, case), url, steps, allow_local=allow_local, ready=ready
     )
     judged["browse"] = snapshot.timings.get("total", 0.0)
     return seal_page(

@@ -12,6 +12,7 @@ import pytest
 
 from creneau.lib import browser, browsing
 from creneau.lib.browser import PageSnapshot, Ready
+from creneau.simulators import generic as generic_site
 from creneau.watch import drivers
 from tests.lib.pages import NO_SLOT, SLOTS, Site, site
 
@@ -134,6 +135,14 @@ def test_work_begun_on_a_freeze_still_being_proven_is_kept_only_when_the_freeze_
     assert outcome != "no_slot"
 
 
+# A generic site's page as an admin configures it: its steps, its texts, its slots' selector.
+GENERIC_CONFIG = {
+    "no_slot_texts": [generic_site.NO_SLOT],
+    "slot_selectors": ["ul.creneaux li"],
+    "steps": [{"action": "click", "selector": "#voir-disponibilites"}],
+}
+
+
 @pytest.mark.parametrize(
     ("system", "state"),
     [
@@ -143,13 +152,16 @@ def test_work_begun_on_a_freeze_still_being_proven_is_kept_only_when_the_freeze_
         ("rdv_prefecture", "no_slot"),  # the captcha, where the driver stops without an answer
         ("rdv_service_public", "no_slot"),
         ("rdv_service_public", "slots"),
+        ("generic", "no_slot"),  # through its configured steps, texts and selectors
+        ("generic", "slots"),
     ],
 )
 def test_each_drivers_readiness_is_shown_by_its_systems_answers(sim, system: str, state: str):
     """A driver's declared readiness must be what its system's answer pages show (checked on
     the simulators), and the page is still judged as before."""
     sim.set_state(system, state)
-    snap, verdict = drivers.attempt(sim.url(system), system, {})
+    config = GENERIC_CONFIG if system == "generic" else {}
+    snap, verdict = drivers.attempt(sim.url(system), system, config)
     assert snap.answered is True
     assert snap.coherent is True and snap.unsettled == ""
     expected = {"no_slot": "no_slot", "slots": "slots_available"}[state]

@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import ClassVar
 
-from creneau.lib.browser import PageSnapshot, Step
+from creneau.lib.browser import PageSnapshot, Ready, Step
 from creneau.watch.classify import Classification, stands_for_the_page
 from creneau.watch.drivers.base import Driver, DriverConfigError, Mode, PageConfig
 
@@ -89,6 +89,12 @@ class GenericDriver(Driver):
     def steps(self, config: PageConfig) -> list[Step]:
         probes = [Step("probe", selector) for selector in texts(config, "slot_selectors")]
         return [*parse_steps(config.get("steps")), *probes]
+
+    def ready(self, config: PageConfig) -> Ready:
+        """The site's answers, as configured: one of its texts or slot selectors shown (and
+        nothing in flight) means the page has answered. Without any, the quiet-time fallback."""
+        shown = (*texts(config, "no_slot_texts"), *texts(config, "slot_texts"))
+        return Ready(selectors=tuple(texts(config, "slot_selectors")), texts=shown)
 
     def judge(self, snapshot: PageSnapshot, config: PageConfig) -> Classification:
         base = super().judge(snapshot, config)

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from creneau.lib.browser import Probe, Step
+from creneau.lib.browser import Probe, Ready, Step
 from creneau.simulators import generic as generic_site
 from creneau.simulators.server import SimulatorServer
 from creneau.watch.drivers import attempt, driver_for
@@ -153,3 +153,16 @@ def test_the_classifiers_own_slot_evidence_beats_a_configured_no_slot_text():
     page = f"<html><body><p>{generic_site.NO_SLOT}</p><button>09:15</button></body></html>"
     result = judge(CONFIG, html=page, visible_text=f"{generic_site.NO_SLOT}\n09:15")
     assert result.outcome == "slots_available"
+
+
+def test_its_page_has_answered_when_a_configured_text_or_slot_selector_shows():
+    config = {**CONFIG, "slot_texts": ["Créneaux disponibles"]}
+
+    ready = driver_for("generic").ready(config)
+
+    assert ready.texts == (generic_site.NO_SLOT, "Créneaux disponibles")
+    assert ready.selectors == ("ul.creneaux li",)
+
+
+def test_a_page_configured_with_no_text_waits_for_the_quiet_network():
+    assert driver_for("generic").ready({"steps": []}) == Ready()
