@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from creneau.accounts.models import Organisation
 from creneau.cases.models import ONLINE_OUTCOMES, Attempt, Case, Outcome, Person
 from creneau.catalog.models import BookingPage, Department, guess_system
+from creneau.catalog.pageurl import clean_page_url
 from creneau.catalog.postcodes import department_of_address
 
 SLOT_OUTCOMES = frozenset({Outcome.NO_SLOT, Outcome.SLOTS_AVAILABLE})
@@ -200,9 +201,7 @@ class CaseForm(forms.ModelForm[Case]):
 
     def clean_booking_url(self) -> str:
         url: str = self.cleaned_data.get("booking_url") or ""
-        if url and not url.startswith(("https://", "http://")):
-            raise forms.ValidationError(_("L'adresse doit commencer par https://"))
-        return url
+        return clean_page_url(url, unresolved_ok=True) if url else ""
 
     def save(self, commit: bool = True) -> Case:
         case = super().save(commit=False)

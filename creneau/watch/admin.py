@@ -7,7 +7,6 @@ the generic driver and shows the outcome and the text that decided it.
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -22,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from creneau.cases.models import Outcome
 from creneau.catalog.models import BookingPage, BookingSystem
-from creneau.lib.urlsafety import UnsafeURLError, check_public_url
+from creneau.catalog.pageurl import clean_page_url
 from creneau.watch.models import GenericSiteConfig
 
 OUTCOME_LABELS = {
@@ -34,14 +33,6 @@ OUTCOME_LABELS = {
     "queue": _("file d'attente"),
     "unknown": _("page non reconnue"),
 }
-
-
-def refuse_local(url: str) -> None:
-    """Refuse non-web schemes and local or private addresses, unless the deployment allows them."""
-    try:
-        check_public_url(url, allow_local=settings.ALLOW_LOCAL_URLS)
-    except UnsafeURLError as exc:
-        raise ValidationError(exc.message) from exc
 
 
 class GenericSiteForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -60,7 +51,7 @@ class GenericSiteForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean_url(self) -> str:
         url: str = self.cleaned_data["url"]
-        refuse_local(url)
+        clean_page_url(url)
         other = BookingPage.objects.filter(url=url).exclude(system=BookingSystem.GENERIC).first()
         if other is not None:
             raise ValidationError(
@@ -154,7 +145,7 @@ class GenericSiteConfigAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def _test(self, request: HttpRequest, config: GenericSiteConfig) -> None:
         try:
-            refuse_local(config.page.url)
+            clean_page_url(config.page.url)
         except ValidationError as exc:
             self.message_user(request, f"{config.page.url} : {exc.messages[0]}", messages.ERROR)
             return

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -30,7 +29,7 @@ from creneau.accounts import audit
 from creneau.accounts.models import AuditEvent, Member, Organisation, organisations_of
 from creneau.cases.models import Case
 from creneau.catalog.models import BookingPage, BookingSystem, Prefecture, guess_system
-from creneau.lib.urlsafety import LocalAddressError, UnsafeURLError, check_public_url
+from creneau.catalog.pageurl import clean_page_url
 from creneau.watch.drivers import driver_for, parameter_problems
 from creneau.watch.models import OrganisationPage
 
@@ -150,22 +149,7 @@ class AddPageForm(forms.Form):
         self.order_fields(["url", "label", "prefecture", "system"])
 
     def clean_url(self) -> str:
-        url: str = self.cleaned_data["url"]
-        if not url.startswith(("https://", "http://")):
-            raise forms.ValidationError(_("L'adresse doit commencer par https://"))
-        try:
-            check_public_url(url, allow_local=settings.ALLOW_LOCAL_URLS)
-        except LocalAddressError as exc:
-            raise forms.ValidationError(
-                _(
-                    "Cette adresse mène à %(address)s, une adresse locale ou privée : Créneau "
-                    "ne visite que des pages publiques."
-                )
-                % {"address": exc.address}
-            ) from exc
-        except UnsafeURLError as exc:
-            raise forms.ValidationError(exc.message) from exc
-        return url
+        return clean_page_url(self.cleaned_data["url"])
 
 
 class PageSettingsForm(forms.Form):

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from creneau.cases.models import Attempt, Case
+from creneau.catalog.models import BookingPage
 from tests.conftest import make_case
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +136,25 @@ def test_invalid_input_is_explained_in_french_and_nothing_is_saved(personas):
     assert "Saisissez une URL valide." in page
     assert "Sélectionnez un choix valide" in page
     assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "address"),
+    [("http://127.0.0.1:8000/admin/", "127.0.0.1"), ("http://169.254.169.254/", "169.254.169.254")],
+)
+def test_a_booking_page_at_a_local_address_is_refused_and_nothing_is_saved(
+    personas, settings, url, address
+):
+    """The server's own pages and the cloud's metadata service are never a booking page."""
+    settings.ALLOW_LOCAL_URLS = False
+
+    response = personas.client_for(personas.alice).post(
+        reverse("case-create"), VALID_CASE | {"case-booking_url": url}
+    )
+
+    page = response.content.decode()
+    assert f"Cette adresse mène à {address}, une adresse locale ou privée" in page
+    assert not Case.objects.exists() and not BookingPage.objects.exists()
 
 
 def test_a_colleague_edits_the_case(personas, alice_case):

@@ -233,6 +233,7 @@ def test_a_case_goes_from_creation_to_the_court_bundle(
         from_address="permanence@cimade-93.example",
     )
     booking_url = sim.url("legacy")
+    settings.ALLOW_LOCAL_URLS = True  # the simulator serves on 127.0.0.1 (``--allow-local``)
 
     case = create_case(phone, live_server.url, booking_url)
     seal_attempts(phone, case)
