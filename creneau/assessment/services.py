@@ -68,9 +68,15 @@ def journal_of(case: Case, *, files: bool = False) -> Journal:
         attempts,
         evidence,
         attempt_readings(attempt.pk for attempt in attempts),
-        AnefJourney.objects.filter(case=case).first(),
+        _journey_of(case),
         captures,
     )
+
+
+def _journey_of(case: Case) -> AnefJourney | None:
+    if Case.anef.is_cached(case):  # loaded with the case (``case_or_404(journey=True)``)
+        return getattr(case, "anef", None)  # None: the case has none
+    return AnefJourney.objects.filter(case=case).first()
 
 
 def snapshot_of(case: Case, today: date | None = None, journal: Journal | None = None) -> CaseFacts:

@@ -7,9 +7,10 @@ from creneau.accounts.models import Member
 from creneau.cases.models import Case
 
 
-def case_or_404(request: HttpRequest, reference: str) -> Case:
+def case_or_404(request: HttpRequest, reference: str, *, journey: bool = False) -> Case:
     """The case if the user belongs to its organisation; for everyone else exactly the answer
-    of a reference that does not exist (a 404: no oracle)."""
+    of a reference that does not exist (a 404: no oracle). ``journey``: with its ANEF journey
+    (``case.anef``) in the same query, for a page that only reads it."""
     user = request.user
     if user.pk is None:
         cases = Case.objects.none()
@@ -21,4 +22,6 @@ def case_or_404(request: HttpRequest, reference: str) -> Case:
     cases = cases.select_related(
         "organisation", "person", "department__tribunal", "booking_page", "prefecture", "procedure"
     )
+    if journey:
+        cases = cases.select_related("anef")
     return get_object_or_404(cases, reference=reference)
