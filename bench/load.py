@@ -17,6 +17,7 @@ a bounded time. Printed:
    100,000 on PostgreSQL. Nothing is asserted: this measures.
 
     uv run python bench/load.py [--cases 10000] [--requests 120] [--concurrency 6] [--postgres]
+                                [--web-processes N] [--only 'case page']
 """
 
 import argparse
@@ -158,10 +159,10 @@ def assessed(now: datetime) -> None:
     FreshMark.objects.create(fresh_before=now - MARK_MARGIN)
 
 
-def start_app(data_dir: str, port: int, processes: int) -> subprocess.Popen[bytes]:
+def start_app(data_dir: str, port: int, processes: int, threads: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "CRENEAU_DATA_DIR": data_dir}
     command = [sys.executable, "-m", "creneau", "run", "--web-only", "--host", HOST]
-    command += ["--web-processes", str(processes)]
+    command += ["--web-processes", str(processes), "--threads", str(threads)]
     app = subprocess.Popen(
         [*command, "--port", str(port)], cwd=ROOT, env=env, stderr=subprocess.DEVNULL
     )
@@ -360,6 +361,13 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=60, help="seconds per page at most")
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL (scripts/postgres)")
     parser.add_argument("--web-processes", type=int, default=min(4, os.cpu_count() or 1))
+    parser.add_argument("--threads", type=int, default=8, help="per web process")
+    parser.add_argument(
+        "--only",
+        metavar="WORDS",
+        help="only the pages whose name holds WORDS (and the login page), no refresh report: "
+        "e.g. --only 'case page' --requests 600 for one page's tail",
+    )
     args = parser.parse_args()
     try:
         run(args)
@@ -386,7 +394,7 @@ def run(args: argparse.Namespace) -> None:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")  # what autovacuum does after a bulk load
     port = free_port()
-    app = start_app(data_dir, port, args.web_processes)
+    app = start_app(data_dir, port, args.web_processes, args.threads)
     try:
         cookie = log_in(port)
         status, _, _ = get(port, "/tableau-de-bord/", cookie)
@@ -400,8 +408,11 @@ def run(args: argparse.Namespace) -> None:
             ("case page", f"/dossiers/{reference}/", cookie, args.requests),
             ("CSV export (all cases)", "/dossiers/export.csv", cookie, max(4, args.requests // 20)),
         ]
+        if args.only:
+            pages = [page for page in pages if not page[2] or args.only in page[0]]
         query_report(pages)
-        refresh_report(args.cases)
+        if not args.only:
+            refresh_report(args.cases)
         rows = []
         for name, path, page_cookie, count in pages:
             get(port, path, page_cookie)  # warm up (templates, caches)
@@ -430,7 +441,8 @@ def run(args: argparse.Namespace) -> None:
         )
     engine = "PostgreSQL" if args.postgres else "SQLite"
     print(
-        f"\nconcurrency {args.concurrency}, {args.web_processes} web process(es) of 8 threads, "
+        f"\nconcurrency {args.concurrency}, {args.web_processes} web process(es) of "
+        f"{args.threads} threads, "
         f"{engine}, {os.cpu_count()} CPUs, "
         f"load {os.getloadavg()[0]:.1f}"
     )

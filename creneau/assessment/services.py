@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
 from creneau.assessment.facts import AGREES, OVERRIDDEN, SET_ASIDE, AttemptFact, CaseFacts
@@ -26,6 +26,7 @@ from creneau.cases.filing import ANEF, filing_route
 from creneau.cases.models import (
     AnefJourney,
     Attempt,
+    AttemptFile,
     Case,
     CaseQuerySet,
     Channel,
@@ -33,7 +34,7 @@ from creneau.cases.models import (
     detail_of,
 )
 from creneau.evidence.readings import Checked, attempt_readings
-from creneau.evidence.states import Evidence, evidence_of
+from creneau.evidence.states import CaptureRun, Evidence, evidence_and_captures
 
 # What a téléservice page failing looks like; an unrecognised page proves nothing (honesty rule).
 ANEF_BLOCKING_OUTCOMES = frozenset({Outcome.ERROR, Outcome.CLOSED})
@@ -50,18 +51,32 @@ class Journal:
     evidence: dict[int, Evidence]
     screenshots: dict[int, list[Checked]]
     journey: AnefJourney | None
+    captures: dict[int, CaptureRun]  # how each captured attempt's last capture went
 
 
 def journal_of(case: Case, *, files: bool = False) -> Journal:
-    """``files``: with each attempt's files (``attempt.files.all()``, one query more)."""
+    """``files``: with each attempt's files (``attempt.files.all()``; the evidence states then
+    take the files' digests from them instead of asking for them again)."""
     loaded = case.attempts.annotate(file_count=Count("files")).select_related("detail")
-    attempts = list((loaded.prefetch_related("files") if files else loaded).order_by("at", "id"))
+    if files:
+        loaded = loaded.prefetch_related(
+            Prefetch("files", queryset=AttemptFile.objects.select_related("blob"))
+        )
+    attempts = list(loaded.order_by("at", "id"))
+    evidence, captures = evidence_and_captures(attempts)
     return Journal(
         attempts,
-        evidence_of(attempts),
+        evidence,
         attempt_readings(attempt.pk for attempt in attempts),
-        AnefJourney.objects.filter(case=case).first(),
+        _journey_of(case),
+        captures,
     )
+
+
+def _journey_of(case: Case) -> AnefJourney | None:
+    if Case.anef.is_cached(case):  # loaded with the case (``case_or_404(journey=True)``)
+        return getattr(case, "anef", None)  # None: the case has none
+    return AnefJourney.objects.filter(case=case).first()
 
 
 def snapshot_of(case: Case, today: date | None = None, journal: Journal | None = None) -> CaseFacts:

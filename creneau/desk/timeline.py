@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy
 
 from creneau.assessment.services import Journal, journal_of
 from creneau.cases.models import Attempt, Case, Outcome
-from creneau.evidence.models import Capture
 from creneau.evidence.states import Evidence
 from creneau.notifications.models import AlertLog, SlotEpisode
 
@@ -136,18 +135,13 @@ def entries(case: Case, journal: Journal | None = None) -> list[Entry]:
     journal = journal or journal_of(case, files=True)
     attempts = journal.attempts
     evidence = journal.evidence  # the one vocabulary of evidence states
-    captures = {
-        row["attempt_id"]: row
-        for row in Capture.objects.filter(attempt_id__in=[a.pk for a in attempts]).values(
-            "attempt_id", "status", "error"
-        )
-    }
+    captures = journal.captures
     found = []
     for attempt in attempts:
         capture = captures.get(attempt.pk)
         failure = None
         if attempt.channel == "online":
-            status, error = (capture["status"], capture["error"]) if capture else (None, "")
+            status, error = (capture.status, capture.error) if capture else (None, "")
             failure = failure_of(attempt.outcome, status, error)
         found.append(
             Entry(

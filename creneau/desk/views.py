@@ -205,7 +205,7 @@ def case_list_csv(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_or_404(request, reference)
+    case = case_or_404(request, reference, journey=True)
     audit.record(request.user, case.organisation, case.reference, AuditEvent.Action.VIEW)
     return _render_case(request, case, AttemptForm())
 

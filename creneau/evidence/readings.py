@@ -128,7 +128,10 @@ def filed_copies(original_ids: Iterable[int]) -> dict[int, str]:
     """Original blob id → SHA-256 of the copy filed for it (sealed uploads); a file stored as it
     arrived (an older import) is its own filed copy."""
     found: dict[int, str] = {}
-    rows = Upload.objects.filter(original_id__in=set(original_ids))
+    ids = set(original_ids)
+    if not ids:  # not even built: building a query costs more than running this one
+        return found
+    rows = Upload.objects.filter(original_id__in=ids)
     for original_id, filed in rows.values_list("original_id", "filed__sha256"):
         found.setdefault(original_id, filed)
     return found

@@ -188,48 +188,93 @@ def _verify(response_sha256: str, data: bytes, roots: Roots, not_before: str) ->
 # --- states of many attempts in a few queries ---------------------------------------------
 
 
+@dataclass(frozen=True)
+class CaptureRun:
+    """How the browser fared on an attempt's (last) capture: the page's HTTP status, if it
+    answered, and the browser's own words when it failed."""
+
+    status: int | None
+    error: str
+
+
 @dataclass
 class _Gathered:
     files: dict[int, list[str]]
     seals: dict[int, set[int]]
     witnessed: dict[int, str]
+    captures: dict[int, CaptureRun]
 
 
 def evidence_of(attempts: Iterable[Attempt | int]) -> dict[int, Evidence]:
     """Attempt id → its evidence, for any number of attempts, in a handful of queries."""
+    return evidence_and_captures(attempts)[0]
+
+
+def evidence_and_captures(
+    attempts: Iterable[Attempt | int],
+) -> tuple[dict[int, Evidence], dict[int, CaptureRun]]:
+    """``evidence_of``, and how each captured attempt's last capture went (same queries).
+
+    Attempts loaded with their files and the files' blobs
+    (``prefetch_related(Prefetch("files", AttemptFile.objects.select_related("blob")))``)
+    are not asked for their files again."""
     given = list(attempts)
     ids = sorted({a if isinstance(a, int) else a.pk for a in given})
     # Attempts already loaded say their source: no query to find the sent ones among them.
     loaded = [a for a in given if isinstance(a, Attempt) and "source" in a.__dict__]  # not deferred
     known = len(loaded) == len(given)
     sent = {a.pk for a in loaded if a.source == Attempt.Source.SENT} if known else set()
-    gathered = _Gathered(defaultdict(list), defaultdict(set), {})
+    files = _loaded_files(given)
+    gathered = _Gathered(defaultdict(list, files or {}), defaultdict(set), {}, {})
     for start in range(0, len(ids), CHUNK):
-        _gather(ids[start : start + CHUNK], gathered, sent if known else None)
+        _gather(ids[start : start + CHUNK], gathered, sent if known else None, files is None)
     stamps, manifests = _stamps({seal for seals in gathered.seals.values() for seal in seals})
-    return {attempt_id: _evidence(attempt_id, gathered, stamps, manifests) for attempt_id in ids}
+    evidence = {pk: _evidence(pk, gathered, stamps, manifests) for pk in ids}
+    return evidence, gathered.captures
 
 
 def evidence_for(attempt: Attempt) -> Evidence:
     return evidence_of([attempt])[attempt.pk]
 
 
-def _gather(ids: list[int], into: _Gathered, sent_among: set[int] | None) -> None:
-    files = AttemptFile.objects.filter(attempt_id__in=ids).values_list("attempt_id", "blob__sha256")
-    for attempt_id, digest in files:
-        into.files[attempt_id].append(digest)
-    captures = Capture.objects.filter(attempt_id__in=ids).values_list("attempt_id", "seal_id")
-    for attempt_id, seal_id in captures:
+def _loaded_files(given: list[Attempt | int]) -> dict[int, list[str]] | None:
+    """Attempt id → its files' digests, when every attempt came with its files and their blobs;
+    None when any must be asked for."""
+    found: dict[int, list[str]] = {}
+    for attempt in given:
+        if not isinstance(attempt, Attempt):
+            return None
+        files = getattr(attempt, "_prefetched_objects_cache", {}).get("files")
+        if files is None or not all(AttemptFile.blob.is_cached(file) for file in files):
+            return None
+        found[attempt.pk] = [file.blob.sha256 for file in files]
+    return found
+
+
+def _gather(ids: list[int], into: _Gathered, sent_among: set[int] | None, files: bool) -> None:
+    if files:
+        rows = AttemptFile.objects.filter(attempt_id__in=ids)
+        for attempt_id, digest in rows.values_list("attempt_id", "blob__sha256"):
+            into.files[attempt_id].append(digest)
+    captures = Capture.objects.filter(attempt_id__in=ids).values_list(
+        "attempt_id", "seal_id", "status", "error"
+    )
+    for attempt_id, seal_id, status, error in captures:  # oldest first: the last one stays
         assert attempt_id is not None
         into.witnessed[attempt_id] = "capture"
         into.seals[attempt_id].add(seal_id)
+        into.captures[attempt_id] = CaptureRun(status, error)
     if sent_among is None:
         sent = Attempt.objects.filter(pk__in=ids, source=Attempt.Source.SENT)
         sent_among = set(sent.values_list("pk", flat=True))
     produced = dict.fromkeys(sorted(sent_among.intersection(ids)), "sent_mail")
     digests = {digest for attempt_id in produced for digest in into.files.get(attempt_id, [])}
-    sealed = dict(
-        Upload.objects.filter(filed__sha256__in=digests).values_list("filed__sha256", "seal_id")
+    sealed = (
+        dict(
+            Upload.objects.filter(filed__sha256__in=digests).values_list("filed__sha256", "seal_id")
+        )
+        if digests
+        else {}
     )
     for attempt_id, kind in produced.items():
         into.witnessed.setdefault(attempt_id, kind)
@@ -239,6 +284,8 @@ def _gather(ids: list[int], into: _Gathered, sent_among: set[int] | None) -> Non
 def _stamps(seal_ids: set[int]) -> tuple[dict[int, list[Stamp]], dict[int, str]]:
     """Seal id → its tokens that verify, and seal id → its manifest digest."""
     stamps: dict[int, list[Stamp]] = defaultdict(list)
+    if not seal_ids:  # nothing witnessed: not even a query to build
+        return stamps, {}
     manifests = dict(Seal.objects.filter(pk__in=seal_ids).values_list("pk", "manifest__sha256"))
     tokens = TimestampToken.objects.filter(seal_id__in=seal_ids).values_list(
         "seal_id", "response__sha256", "seal__manifest__sha256", "seal__capture__started_at"

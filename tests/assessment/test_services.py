@@ -2,13 +2,20 @@ import io
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from creneau.assessment.context import assessment_context, case_chart_png
 from creneau.assessment.models import CaseAssessment, with_verdict
-from creneau.assessment.services import assess_case, refresh_assessment, snapshot_of
-from creneau.cases.models import Attempt, AttemptFile, Case
+from creneau.assessment.services import (
+    assess_case,
+    journal_of,
+    refresh_assessment,
+    snapshot_of,
+)
+from creneau.cases.models import AnefJourney, Attempt, AttemptFile, Case
 from creneau.evidence.models import Blob
 
 from .factories import at, attempt, weekly
@@ -93,3 +100,25 @@ def test_refresh_all_stores_a_verdict_for_every_case(case_factory):
     first, second = case_factory(weekly(MONDAY, 3)), case_factory([])
     assert refresh_all(Case.objects.filter(pk__in=[first.pk, second.pk])) == 2
     assert CaseAssessment.objects.get(case=second).verdict == "insufficient"
+
+
+@pytest.mark.django_db
+def test_the_journal_reads_the_anef_journey_loaded_with_the_case_or_asks_for_it(case_factory):
+    case = case_factory([attempt(at(2026, 3, 2))])
+    assert journal_of(Case.objects.get(pk=case.pk)).journey is None
+    assert journal_of(Case.objects.select_related("anef").get(pk=case.pk)).journey is None
+
+    AnefJourney.objects.create(case=case, demarche="Étudiant", provisional="recepisse")
+    asked = Case.objects.get(pk=case.pk)
+    loaded = Case.objects.select_related("anef").get(pk=case.pk)
+    with CaptureQueriesContext(connection) as asking:
+        by_query = journal_of(asked).journey
+    with CaptureQueriesContext(connection) as reading:
+        by_case = journal_of(loaded).journey
+    assert by_query is not None and by_case is not None
+    assert (by_case.pk, by_case.demarche, by_case.provisional) == (
+        by_query.pk,
+        "Étudiant",
+        "recepisse",
+    )
+    assert len(reading.captured_queries) == len(asking.captured_queries) - 1

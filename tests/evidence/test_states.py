@@ -5,11 +5,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db.models import Prefetch
 
-from creneau.cases.models import Attempt, Case
+from creneau.cases.models import Attempt, AttemptFile, Case
 from creneau.evidence import seal
 from creneau.evidence.attempts import Incoming, record_attempt
-from creneau.evidence.states import State, counts, evidence_for, evidence_of
+from creneau.evidence.states import (
+    State,
+    counts,
+    evidence_and_captures,
+    evidence_for,
+    evidence_of,
+)
 from creneau.lib.localtsa import LocalTSA
 from tests.court.conftest import screenshot_png, sealed_capture
 
@@ -129,6 +136,27 @@ def test_the_states_of_many_attempts_come_in_a_few_queries(
         "declared_with_file": 3,
         "declared_without_file": 3,
     }
+
+
+def test_attempts_loaded_with_their_files_have_the_evidence_of_their_ids_without_the_file_query(
+    case, tsa_on, django_assert_max_num_queries: Any
+):
+    attempts = [sealed_capture(case, AT, screenshot_png(f"page {n}")) for n in range(2)]
+    attempts += [_declared(case, with_file=n % 2 == 0) for n in range(4)]
+    sent = record_attempt(case, channel="email", outcome="sent", at=AT, source="sent")
+    by_id = evidence_of([attempt.pk for attempt in [*attempts, sent]])
+    loaded = list(
+        Attempt.objects.filter(case=case).prefetch_related(
+            Prefetch("files", queryset=AttemptFile.objects.select_related("blob"))
+        )
+    )
+
+    with django_assert_max_num_queries(4):  # captures, seals, tokens, sent uploads: no files
+        found, captures = evidence_and_captures(loaded)
+
+    assert found == by_id
+    assert set(captures) == {attempt.pk for attempt in attempts[:2]}
+    assert all(run.error == "" for run in captures.values())
 
 
 def test_when_no_authority_answers_the_other_pending_seals_wait_for_the_next_run(
