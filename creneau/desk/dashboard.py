@@ -1,12 +1,13 @@
 """The volunteer's home page: what needs action across their organisations.
 
-Every section's count comes from one aggregated pass over the open cases (the drafts awaiting
-approval from one query on the drafts), and each section's first few cases from one query, so
-the page costs the same handful of queries with ten cases or a hundred thousand.
+Every section's count is exact and comes from a query that reads only the cases that can match
+(an index each: see ``_counts``), and each section's first few cases from one query, so the page
+costs the same handful of queries with ten cases or a hundred thousand.
 """
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
@@ -24,12 +25,15 @@ from creneau.desk.views import labelled, listed
 from creneau.notifications.models import SlotEpisode
 from creneau.scheduling.control import FAILED_RUNS
 from creneau.scheduling.doctor import Check, run_checks
+from creneau.scheduling.models import EvidenceSchedule
 
 SHOWN = 8
 RECENT = timedelta(days=7)
 EXPIRY_SOON = timedelta(days=30)
 # Cases still gathering evidence or waiting to be filed: the ones a volunteer acts on.
 OPEN = (Case.Status.GATHERING, Case.Status.READY)
+GAPS = ("insufficient", "weak")
+READY = ("adequate", "strong")
 
 
 @dataclass(frozen=True)
@@ -43,45 +47,31 @@ class Section:
 
 def sections(cases: CaseQuerySet, now: datetime, pending: int = 0) -> tuple[list[Section], int]:
     """The action lists, most urgent first, and the number of open cases (``pending``: verdicts
-    still stale, left out of the lists that depend on the verdict). Every count comes from one
-    pass over the open cases; each list's first cases from one query."""
+    still stale, left out of the lists that depend on the verdict). Each count is exact and comes
+    from queries that read only what can match (``_counts``); each list's first cases from one
+    query, or two."""
     open_cases = cases.filter(status__in=OPEN)
     since = now - RECENT
     today = timezone.localdate(now)
     judged = Q(assessment__computed_at__gte=F("updated_at")) if pending else Q()
+    awaiting = MailDraft.objects.filter(case=OuterRef("pk"), state=MailDraft.State.AWAITING)
     wanted = {
-        "slots": Q(last_slots_at__gte=since) | _saw_episode(since),
-        "failing": Q(
-            evidence_schedule__last_outcome__in=FAILED_RUNS,
-            evidence_schedule__paused_at__isnull=True,
-        ),
+        "slots": Q(pk__in=_slots_seen_ids(open_cases, since)),
         "stale": Q(last_attempt_at__lt=since)
         | Q(last_attempt_at__isnull=True, created_at__lt=since),
         "expiring": Q(title_expires_on__gte=today, title_expires_on__lte=today + EXPIRY_SOON),
-        "gaps": Q(verdict__in=["insufficient", "weak"]) & judged,
-        "ready": Q(verdict__in=["adequate", "strong"]) & judged,
+        "gaps": Q(verdict__in=GAPS) & judged,
+        "ready": Q(verdict__in=READY) & judged,
+        "mail": Q(Exists(awaiting)),
     }
-    counts = open_cases.aggregate(
-        total=Count("pk"), **{key: Count("pk", filter=q) for key, q in wanted.items()}
-    )
-    # Few cases have a draft awaiting approval: counted from the drafts' side, not by a lookup
-    # for every open case (half the pass at 100,000 cases on PostgreSQL).
-    awaiting = MailDraft.objects.filter(case=OuterRef("pk"), state=MailDraft.State.AWAITING)
-    wanted["mail"] = Q(Exists(awaiting))
-    # Each awaiting draft looks up its own case (``case__in`` would list every open case first).
-    mine = Exists(open_cases.filter(pk=OuterRef("case_id")))
-    counts["mail"] = (
-        MailDraft.objects.filter(state=MailDraft.State.AWAITING)
-        .filter(mine)
-        .values("case")
-        .distinct()
-        .count()
-    )
+    counts = _counts(open_cases, wanted, since, pending)
 
     def first(key: str) -> list[Case]:
         """The section's first cases; no query, nor any built, for an empty section."""
         if not counts[key]:
             return []
+        if key == "failing":
+            return _first_failing(open_cases)
         shown = slots_seen(open_cases, since) if key == "slots" else open_cases.filter(wanted[key])
         return _first(shown.order_by(*ORDERS[key]))
 
@@ -89,6 +79,55 @@ def sections(cases: CaseQuerySet, now: datetime, pending: int = 0) -> tuple[list
         Section(key, title, help, counts[key], first(key)) for key, title, help in TEXTS
     ]
     return listed_sections, counts["total"]
+
+
+def _counts(
+    open_cases: CaseQuerySet, wanted: dict[str, Q], since: datetime, pending: int
+) -> dict[str, int]:
+    """Each section's exact count from queries an index serves, each reading only the cases that
+    can match (not one pass over every open case that evaluates every section's filter).
+
+    The open cases by verdict: the (organisation, status, verdict) index alone (PostgreSQL: an
+    index-only scan). Stale: the (organisation, status, last_attempt_at) index, cases never
+    tried apart (the two sets are disjoint). Slots seen, titles expiring: their partial indexes
+    (migration cases 0012). Failing: from the failing schedules' side (scheduling 0004).
+    Awaiting e-mails: from the awaiting drafts' side."""
+    by_verdict = dict(open_cases.order_by().values_list("verdict").annotate(n=Count("*")))
+    counts = {"total": sum(by_verdict.values())}
+    for key, verdicts in (("gaps", GAPS), ("ready", READY)):
+        if pending:  # some stored verdicts are older than their case: only the current ones
+            counts[key] = open_cases.filter(wanted[key]).count()
+        else:
+            counts[key] = sum(by_verdict.get(verdict, 0) for verdict in verdicts)
+    counts["stale"] = (
+        open_cases.filter(last_attempt_at__lt=since).count()
+        + open_cases.filter(last_attempt_at__isnull=True, created_at__lt=since).count()
+    )
+    counts["slots"] = _slots_seen_ids(open_cases, since).count()
+    counts["expiring"] = open_cases.filter(wanted["expiring"]).count()
+    counts["failing"] = _failing(open_cases).count()
+    # Each awaiting draft looks up its own case (``case__in`` would list every open case first).
+    mine = Exists(open_cases.filter(pk=OuterRef("case_id")))
+    awaiting = MailDraft.objects.filter(state=MailDraft.State.AWAITING).filter(mine)
+    counts["mail"] = awaiting.values("case").distinct().count()
+    return counts
+
+
+def _failing(open_cases: CaseQuerySet) -> QuerySet[EvidenceSchedule]:
+    """The failing, unpaused schedules of the open cases. Each looks up its own case (a scalar
+    subquery, by primary key): as a join, PostgreSQL hashes every open case to keep the few
+    failing ones."""
+    case = Subquery(open_cases.filter(pk=OuterRef("case_id")).values("pk"))
+    failing = EvidenceSchedule.objects.filter(last_outcome__in=FAILED_RUNS, paused_at__isnull=True)
+    return failing.annotate(open_case=case).filter(open_case__isnull=False)
+
+
+def _first_failing(open_cases: CaseQuerySet) -> list[Case]:
+    """The failing section's first cases, the latest run first."""
+    latest = _failing(open_cases).order_by("-last_run_at").values_list("case_id", flat=True)
+    ids = list(latest[:SHOWN])
+    rows = listed(open_cases).in_bulk(ids)
+    return labelled([rows[pk] for pk in ids if pk in rows])
 
 
 def _first(cases: CaseQuerySet) -> list[Case]:
@@ -103,12 +142,16 @@ def _episodes(since: datetime) -> QuerySet[SlotEpisode]:
     )
 
 
-def _saw_episode(since: datetime) -> Q:
-    """The case's page had a slot episode since ``since`` while the case followed it. The pages
-    with an episode since then come first (one uncorrelated subquery, read once): the lookup
-    per case runs only for the cases that follow one of them, not for every open case."""
+def _slots_seen_ids(open_cases: CaseQuerySet, since: datetime) -> QuerySet[Case, Any]:
+    """The ids of the cases that saw slots since ``since``: an attempt that found some (the
+    partial index on ``last_slots_at``), or a slot episode of the followed page while the case
+    followed it (only the cases of the pages with an episode since then are looked at). A
+    ``UNION`` rather than one ``OR``: each side keeps its own index."""
     recent = SlotEpisode.objects.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=since))
-    return Q(booking_page_id__in=recent.values("page_id")) & Q(Exists(_episodes(since)))
+    found = open_cases.filter(last_slots_at__gte=since).order_by().values("pk")
+    followed = open_cases.filter(booking_page_id__in=recent.values("page_id"))
+    by_episode = followed.filter(Exists(_episodes(since))).order_by().values("pk")
+    return found.union(by_episode)
 
 
 def slots_seen(cases: CaseQuerySet, since: datetime) -> CaseQuerySet:
@@ -116,14 +159,11 @@ def slots_seen(cases: CaseQuerySet, since: datetime) -> CaseQuerySet:
     watcher (whose episodes sent the alerts) while the case followed it."""
     episodes = _episodes(since)
     latest = Subquery(episodes.order_by("-opened_at").values("opened_at")[:1])
-    return cases.annotate(episode_at=latest).filter(
-        Q(last_slots_at__gte=since) | _saw_episode(since)
-    )
+    return cases.annotate(episode_at=latest).filter(pk__in=_slots_seen_ids(cases, since))
 
 
 ORDERS = {
     "slots": [F("episode_at").desc(nulls_last=True), F("last_slots_at").desc()],
-    "failing": [F("evidence_schedule__last_run_at").desc()],
     "mail": [F("updated_at").asc()],
     "stale": [F("last_attempt_at").asc(nulls_first=True), F("created_at").asc()],
     "expiring": [F("title_expires_on").asc()],
