@@ -256,6 +256,12 @@ class Case(models.Model):
                 name="case_org_expiry",
                 condition=models.Q(title_expires_on__isnull=False),
             ),
+            # … and « sans tentative depuis 7 jours » the cases never tried (new ones, few).
+            models.Index(
+                fields=["organisation", "created_at"],
+                name="case_org_untried",
+                condition=models.Q(last_attempt_at__isnull=True),
+            ),
         ]
         # On PostgreSQL only, migration 0011 adds trigram indexes on ``reference`` and on the
         # person's ``name_index`` for the list's search (not declared here: SQLite has none).

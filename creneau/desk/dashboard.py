@@ -55,8 +55,9 @@ def sections(cases: CaseQuerySet, now: datetime, pending: int = 0) -> tuple[list
     today = timezone.localdate(now)
     judged = Q(assessment__computed_at__gte=F("updated_at")) if pending else Q()
     awaiting = MailDraft.objects.filter(case=OuterRef("pk"), state=MailDraft.State.AWAITING)
+    seen = _slots_seen_ids(open_cases, since)
     wanted = {
-        "slots": Q(pk__in=_slots_seen_ids(open_cases, since)),
+        "slots": Q(pk__in=seen),
         "stale": Q(last_attempt_at__lt=since)
         | Q(last_attempt_at__isnull=True, created_at__lt=since),
         "expiring": Q(title_expires_on__gte=today, title_expires_on__lte=today + EXPIRY_SOON),
@@ -65,6 +66,7 @@ def sections(cases: CaseQuerySet, now: datetime, pending: int = 0) -> tuple[list
         "mail": Q(Exists(awaiting)),
     }
     counts = _counts(open_cases, wanted, since, pending)
+    counts["slots"] = seen.count()
 
     def first(key: str) -> list[Case]:
         """The section's first cases; no query, nor any built, for an empty section."""
@@ -72,7 +74,9 @@ def sections(cases: CaseQuerySet, now: datetime, pending: int = 0) -> tuple[list
             return []
         if key == "failing":
             return _first_failing(open_cases)
-        shown = slots_seen(open_cases, since) if key == "slots" else open_cases.filter(wanted[key])
+        shown = open_cases.filter(wanted[key])
+        if key == "slots":  # the latest episode first
+            shown = shown.annotate(episode_at=_latest_episode(since))
         return _first(shown.order_by(*ORDERS[key]))
 
     listed_sections = [
@@ -89,9 +93,9 @@ def _counts(
 
     The open cases by verdict: the (organisation, status, verdict) index alone (PostgreSQL: an
     index-only scan). Stale: the (organisation, status, last_attempt_at) index, cases never
-    tried apart (the two sets are disjoint). Slots seen, titles expiring: their partial indexes
-    (migration cases 0012). Failing: from the failing schedules' side (scheduling 0004).
-    Awaiting e-mails: from the awaiting drafts' side."""
+    tried from their own partial index (the two sets are disjoint). Titles expiring: their
+    partial index (migration cases 0012). Failing: from the failing schedules' side (scheduling
+    0004). Awaiting e-mails: from the awaiting drafts' side. (Slots seen: ``_slots_seen_ids``.)"""
     by_verdict = dict(open_cases.order_by().values_list("verdict").annotate(n=Count("*")))
     counts = {"total": sum(by_verdict.values())}
     for key, verdicts in (("gaps", GAPS), ("ready", READY)):
@@ -103,7 +107,6 @@ def _counts(
         open_cases.filter(last_attempt_at__lt=since).count()
         + open_cases.filter(last_attempt_at__isnull=True, created_at__lt=since).count()
     )
-    counts["slots"] = _slots_seen_ids(open_cases, since).count()
     counts["expiring"] = open_cases.filter(wanted["expiring"]).count()
     counts["failing"] = _failing(open_cases).count()
     # Each awaiting draft looks up its own case (``case__in`` would list every open case first).
@@ -145,21 +148,22 @@ def _episodes(since: datetime) -> QuerySet[SlotEpisode]:
 def _slots_seen_ids(open_cases: CaseQuerySet, since: datetime) -> QuerySet[Case, Any]:
     """The ids of the cases that saw slots since ``since``: an attempt that found some (the
     partial index on ``last_slots_at``), or a slot episode of the followed page while the case
-    followed it (only the cases of the pages with an episode since then are looked at). A
-    ``UNION`` rather than one ``OR``: each side keeps its own index."""
-    recent = SlotEpisode.objects.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=since))
+    followed it, looked for only among the cases of the pages that had an episode since then
+    (read first: usually none, or a few pages). A ``UNION`` rather than one ``OR``: each side
+    keeps its own index."""
     found = open_cases.filter(last_slots_at__gte=since).order_by().values("pk")
-    followed = open_cases.filter(booking_page_id__in=recent.values("page_id"))
+    recent = SlotEpisode.objects.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=since))
+    pages = list(recent.order_by().values_list("page_id", flat=True).distinct())
+    if not pages:
+        return found
+    followed = open_cases.filter(booking_page_id__in=pages)
     by_episode = followed.filter(Exists(_episodes(since))).order_by().values("pk")
     return found.union(by_episode)
 
 
-def slots_seen(cases: CaseQuerySet, since: datetime) -> CaseQuerySet:
-    """Cases that saw slots since ``since``: an attempt that found some, or the followed page's
-    watcher (whose episodes sent the alerts) while the case followed it."""
-    episodes = _episodes(since)
-    latest = Subquery(episodes.order_by("-opened_at").values("opened_at")[:1])
-    return cases.annotate(episode_at=latest).filter(pk__in=_slots_seen_ids(cases, since))
+def _latest_episode(since: datetime) -> Subquery:
+    """When the followed page's latest slot episode (while the case followed it) opened."""
+    return Subquery(_episodes(since).order_by("-opened_at").values("opened_at")[:1])
 
 
 ORDERS = {
