@@ -74,6 +74,8 @@ def sections(cases: CaseQuerySet, now: datetime, pending: int = 0) -> tuple[list
             return []
         if key == "failing":
             return _first_failing(open_cases)
+        if key == "stale":
+            return _first_stale(open_cases, since)
         shown = open_cases.filter(wanted[key])
         if key == "slots":  # the latest episode first
             shown = shown.annotate(episode_at=_latest_episode(since))
@@ -133,6 +135,20 @@ def _first_failing(open_cases: CaseQuerySet) -> list[Case]:
     return labelled([rows[pk] for pk in ids if pk in rows])
 
 
+def _first_stale(open_cases: CaseQuerySet, since: datetime) -> list[Case]:
+    """The stale section's first cases: those never tried, the oldest first, then the others,
+    the longest untried first (each part from its own index; an ``OR`` sorted as one reads
+    every stale case)."""
+    untried = open_cases.filter(last_attempt_at__isnull=True, created_at__lt=since)
+    shown = _first(untried.order_by("created_at"))
+    if len(shown) < SHOWN:
+        tried = open_cases.filter(last_attempt_at__lt=since).order_by(
+            "last_attempt_at", "created_at"
+        )
+        shown += labelled(list(listed(tried)[: SHOWN - len(shown)]))
+    return shown
+
+
 def _first(cases: CaseQuerySet) -> list[Case]:
     return labelled(list(listed(cases)[:SHOWN]))
 
@@ -169,7 +185,6 @@ def _latest_episode(since: datetime) -> Subquery:
 ORDERS = {
     "slots": [F("episode_at").desc(nulls_last=True), F("last_slots_at").desc()],
     "mail": [F("updated_at").asc()],
-    "stale": [F("last_attempt_at").asc(nulls_first=True), F("created_at").asc()],
     "expiring": [F("title_expires_on").asc()],
     "gaps": [F("updated_at").asc()],
     "ready": [F("updated_at").desc()],
