@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -65,8 +66,7 @@ def sections(cases: CaseQuerySet, now: datetime, pending: int = 0) -> tuple[list
         "ready": Q(verdict__in=READY) & judged,
         "mail": Q(Exists(awaiting)),
     }
-    counts = _counts(open_cases, wanted, since, pending)
-    counts["slots"] = seen.count()
+    counts = _counts(open_cases, wanted, seen, since, pending)
 
     def first(key: str) -> list[Case]:
         """The section's first cases; no query, nor any built, for an empty section."""
@@ -88,7 +88,11 @@ def sections(cases: CaseQuerySet, now: datetime, pending: int = 0) -> tuple[list
 
 
 def _counts(
-    open_cases: CaseQuerySet, wanted: dict[str, Q], since: datetime, pending: int
+    open_cases: CaseQuerySet,
+    wanted: dict[str, Q],
+    seen: QuerySet[Case, Any],
+    since: datetime,
+    pending: int,
 ) -> dict[str, int]:
     """Each section's exact count from queries an index serves, each reading only the cases that
     can match (not one pass over every open case that evaluates every section's filter).
@@ -97,7 +101,8 @@ def _counts(
     index-only scan). Stale: the (organisation, status, last_attempt_at) index, cases never
     tried from their own partial index (the two sets are disjoint). Titles expiring: their
     partial index (migration cases 0012). Failing: from the failing schedules' side (scheduling
-    0004). Awaiting e-mails: from the awaiting drafts' side. (Slots seen: ``_slots_seen_ids``.)"""
+    0004). Awaiting e-mails: from the awaiting drafts' side. Slots seen: ``_slots_seen_ids``.
+    All but the verdicts' in one query (``count_each``)."""
     by_verdict = dict(open_cases.order_by().values_list("verdict").annotate(n=Count("*")))
     counts = {"total": sum(by_verdict.values())}
     for key, verdicts in (("gaps", GAPS), ("ready", READY)):
@@ -105,17 +110,38 @@ def _counts(
             counts[key] = open_cases.filter(wanted[key]).count()
         else:
             counts[key] = sum(by_verdict.get(verdict, 0) for verdict in verdicts)
-    counts["stale"] = (
-        open_cases.filter(last_attempt_at__lt=since).count()
-        + open_cases.filter(last_attempt_at__isnull=True, created_at__lt=since).count()
-    )
-    counts["expiring"] = open_cases.filter(wanted["expiring"]).count()
-    counts["failing"] = _failing(open_cases).count()
     # Each awaiting draft looks up its own case (``case__in`` would list every open case first).
     mine = Exists(open_cases.filter(pk=OuterRef("case_id")))
     awaiting = MailDraft.objects.filter(state=MailDraft.State.AWAITING).filter(mine)
-    counts["mail"] = awaiting.values("case").distinct().count()
+    each = {
+        "tried": open_cases.filter(last_attempt_at__lt=since),
+        "untried": open_cases.filter(last_attempt_at__isnull=True, created_at__lt=since),
+        "slots": seen,
+        "expiring": open_cases.filter(wanted["expiring"]),
+        "failing": _failing(open_cases),
+        "mail": awaiting.values("case").distinct(),
+    }
+    counted = count_each(each)
+    counts |= {key: counted[key] for key in ("slots", "expiring", "failing", "mail")}
+    counts["stale"] = counted["tried"] + counted["untried"]
     return counts
+
+
+def count_each(querysets: dict[str, QuerySet[Any, Any]]) -> dict[str, int]:
+    """Each queryset's number of rows, in one round trip (``SELECT (SELECT COUNT(*) FROM (…)),
+    …``): each count keeps its own plan (PostgreSQL and SQLite flatten such subqueries), and
+    the page pays for one query instead of one for each."""
+    parts: list[str] = []
+    params: list[Any] = []
+    for queryset in querysets.values():
+        sql, values = queryset.order_by().query.sql_with_params()
+        # The ORM's own SQL for each queryset, its values passed apart as parameters.
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")  # noqa: S608
+        params.extend(values)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return dict(zip(querysets, row, strict=True))
 
 
 def _failing(open_cases: CaseQuerySet) -> QuerySet[EvidenceSchedule]:
@@ -254,11 +280,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     cases = Case.objects.for_user(request.user)
     administered = list(organisations_of(request.user, role=Member.Role.ADMIN))
     problems = _problems(administered)
-    if not cases.exists():  # a new organisation: first steps, not empty lists
-        context = {"steps": first_steps(request, problems), "sections": [], "open_total": 0}
-        return render(request, "desk/dashboard.html", context | {"problems": problems})
     pending = refresh_for_page(cases)  # sections read the stored verdicts
     listed_sections, total = sections(cases, timezone.now(), pending)
+    if not total and not cases.exists():  # a new organisation: first steps, not empty lists
+        context = {"steps": first_steps(request, problems), "sections": [], "open_total": 0}
+        return render(request, "desk/dashboard.html", context | {"problems": problems})
     context = {
         "sections": listed_sections,
         "open_total": total,
