@@ -360,6 +360,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=6)
     parser.add_argument("--budget", type=float, default=60, help="seconds per page at most")
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL (scripts/postgres)")
+    parser.add_argument(
+        "--pg-port", type=int, default=5449, help="this benchmark's own cluster (one per port)"
+    )
     parser.add_argument("--web-processes", type=int, default=min(4, os.cpu_count() or 1))
     parser.add_argument("--threads", type=int, default=8, help="per web process")
     parser.add_argument(
@@ -369,6 +372,10 @@ def main() -> None:
         "e.g. --only 'case page' --requests 600 for one page's tail",
     )
     args = parser.parse_args()
+    POSTGRES.update(
+        CRENEAU_PG_DIR=f"/tmp/creneau-pg-bench-load-{args.pg_port}",
+        CRENEAU_PG_PORT=str(args.pg_port),
+    )
     try:
         run(args)
     finally:

@@ -243,6 +243,25 @@ class Case(models.Model):
                 fields=["organisation", "status", "last_attempt_at"], name="case_org_last_attempt"
             ),
             models.Index(fields=["organisation", "status", "verdict"], name="case_org_verdict"),
+            # The dashboard's « créneaux vus » and « titres qui expirent » count and list only
+            # the cases in their date range. Partial: a case that never saw slots (most) or has
+            # no expiry date adds nothing to them, nor any write when it changes.
+            models.Index(
+                fields=["organisation", "last_slots_at"],
+                name="case_org_slots",
+                condition=models.Q(last_slots_at__isnull=False),
+            ),
+            models.Index(
+                fields=["organisation", "title_expires_on"],
+                name="case_org_expiry",
+                condition=models.Q(title_expires_on__isnull=False),
+            ),
+            # … and « sans tentative depuis 7 jours » the cases never tried (new ones, few).
+            models.Index(
+                fields=["organisation", "created_at"],
+                name="case_org_untried",
+                condition=models.Q(last_attempt_at__isnull=True),
+            ),
         ]
         # On PostgreSQL only, migration 0011 adds trigram indexes on ``reference`` and on the
         # person's ``name_index`` for the list's search (not declared here: SQLite has none).

@@ -45,6 +45,11 @@ class HostBudget(models.Model):
         return self.host
 
 
+# The outcomes of a run that proved nothing (control.FAILED_RUNS, which the dashboard counts;
+# the index below is built on these values: tests/scheduling check that they agree).
+FAILING = ("error", "unknown", "captcha", "queue", "setup", "store")
+
+
 class Claimable(models.Model):
     """A row of due work that exactly one scheduler may claim at a time (lease + token)."""
 
@@ -92,6 +97,15 @@ class EvidenceSchedule(Claimable):
     class Meta:
         verbose_name = _("calendrier des tentatives")
         verbose_name_plural = _("calendriers des tentatives")
+        indexes = [
+            # The dashboard's « tentatives en ligne en échec »: only the failing, unpaused
+            # schedules are in it (a schedule is written at every run: the others cost nothing).
+            models.Index(
+                fields=["case"],
+                name="schedule_failing",
+                condition=models.Q(last_outcome__in=FAILING, paused_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.case)

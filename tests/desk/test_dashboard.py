@@ -217,3 +217,84 @@ def test_the_slots_count_is_exactly_the_cases_whose_page_showed_slots_while_they
     assert 0 < len(expected) < len(cases)
     assert section(response, "slots").count == len(expected)
     assert {c.pk for c in section(response, "slots").cases} <= expected
+
+
+def test_every_count_is_exactly_the_cases_its_rule_picks_case_by_case(personas):
+    """Each section's count (each from its own index now) compared with its rule worked out
+    here case by case, over open and closed cases that mix every field the sections read:
+    last attempt (none, recent, old), creation date, title expiry (none, past, inside and just
+    outside the 30 days), slots seen (recent, old), verdict, schedule (none, failing, failing
+    but paused, failing because of the set-up, fine)."""
+    from creneau.scheduling.control import FAILED_RUNS
+    from creneau.scheduling.models import EvidenceSchedule
+
+    now = timezone.now()
+    today = timezone.localdate(now)
+    statuses = ["gathering", "ready", "closed"]
+    attempts = [None, now - timedelta(days=2), now - timedelta(days=9), now - timedelta(days=30)]
+    created = [now - timedelta(days=1), now - timedelta(days=20)]
+    expiries = [None, -3, 0, 10, 30, 31, 60]
+    slots = [None, now - timedelta(days=3), now - timedelta(days=8)]
+    verdicts = ["insufficient", "weak", "adequate", "strong"]
+    schedules = [None, ("error", False), ("captcha", True), ("setup", False), ("no_slot", False)]
+    rows = []
+    for n in range(90):
+        case = make_case(personas.group, family_name=f"Nom{n}")
+        expiry = expiries[n % 7]
+        fields = {
+            "status": statuses[n % 3],
+            "last_attempt_at": attempts[n % 4],
+            "created_at": created[n % 2] - timedelta(minutes=n),
+            "title_expires_on": None if expiry is None else today + timedelta(days=expiry),
+            "last_slots_at": slots[n % 5 % 3],
+            "verdict": verdicts[n // 3 % 4],
+        }
+        Case.objects.filter(pk=case.pk).update(**fields)
+        schedule = schedules[n % 5 if n % 11 else 1]
+        if schedule:
+            EvidenceSchedule.objects.create(
+                case=case,
+                next_run_at=now,
+                last_run_at=now - timedelta(minutes=n),
+                last_outcome=schedule[0],
+                paused_at=now if schedule[1] else None,
+            )
+        case.refresh_from_db()
+        CaseAssessment.objects.create(case=case, verdict=case.verdict, computed_at=case.updated_at)
+        rows.append((case, fields, schedule))
+    since = now - timedelta(days=7)
+
+    def stale(f):
+        tried = f["last_attempt_at"]
+        return tried < since if tried else f["created_at"] < since
+
+    rules = {
+        "slots": lambda f, s: f["last_slots_at"] is not None and f["last_slots_at"] >= since,
+        "failing": lambda f, s: s is not None and s[0] in FAILED_RUNS and not s[1],
+        "stale": lambda f, s: stale(f),
+        "expiring": lambda f, s: (
+            f["title_expires_on"] is not None
+            and today <= f["title_expires_on"] <= today + timedelta(days=30)
+        ),
+        "gaps": lambda f, s: f["verdict"] in ("insufficient", "weak"),
+        "ready": lambda f, s: f["verdict"] in ("adequate", "strong"),
+    }
+    open_rows = [(c, f, s) for c, f, s in rows if f["status"] != "closed"]
+    response = personas.client_for(personas.alice).get("/tableau-de-bord/")
+
+    assert response.context["open_total"] == len(open_rows) == 60
+    for key, rule in rules.items():
+        expected = {c.pk for c, f, s in open_rows if rule(f, s)}
+        assert 0 < len(expected) < len(open_rows), key
+        assert section(response, key).count == len(expected), key
+        assert {c.pk for c in section(response, key).cases} <= expected, key
+    # The stale list's order: never tried first (oldest first), then the longest untried.
+    stale_order = sorted(
+        (f["last_attempt_at"] is not None, f["last_attempt_at"] or now, f["created_at"], c.pk)
+        for c, f, s in open_rows
+        if stale(f)
+    )
+    assert [c.pk for c in section(response, "stale").cases] == [k[-1] for k in stale_order[:8]]
+    # The failing list's: the latest run first (here, the lowest n).
+    latest_first = [c.pk for c, f, s in open_rows if rules["failing"](f, s)]
+    assert [c.pk for c in section(response, "failing").cases] == latest_first[:8]

@@ -147,3 +147,15 @@ def test_a_capture_the_store_did_not_keep_is_a_failure_said_never_an_attempt(pag
     assert found.last_outcome_label.startswith("capture non gardée")
     assert found.schedule.next_run_at <= timezone.now() + attempts.STORE_RETRY
     assert found.schedule.claim == ""
+
+
+def test_the_failing_schedules_index_holds_exactly_the_outcomes_the_dashboard_counts():
+    """The partial index the dashboard's « en échec » count reads (scheduling 0004) is built on
+    these values: a failure kind added to one and not the other would leave the index unused
+    (the count stays exact, but reads every schedule)."""
+    from creneau.scheduling.control import FAILED_RUNS
+    from creneau.scheduling.models import FAILING, EvidenceSchedule
+
+    assert set(FAILING) == set(FAILED_RUNS)
+    index = next(i for i in EvidenceSchedule._meta.indexes if i.name == "schedule_failing")
+    assert dict(index.condition.children)["last_outcome__in"] == FAILING
