@@ -32,13 +32,32 @@ def case_or_404(
         cases = cases.select_related("anef")
     if related:
         cases = cases.select_related(*related)
-    return get_object_or_404(cases, reference=reference)
+    case = get_object_or_404(cases, reference=reference)
+    for path in related:
+        _mark_loaded(case, path)
+    return case
+
+
+# Set on an instance by ``case_or_404``: the one-to-one relations loaded with it in its query.
+LOADED = "_loaded_with_case"
+
+
+def _mark_loaded(case: Case, path: str) -> None:
+    *hops, name = path.split("__")
+    target: Any = case
+    for hop in hops:
+        target = getattr(target, hop, None)
+        if target is None:
+            return
+    target.__dict__.setdefault(LOADED, set()).add(name)
 
 
 def preloaded(instance: Model, name: str) -> tuple[bool, Any]:
     """(True, the row or None) when the one-to-one relation ``name`` was loaded with
-    ``instance`` in its query (``select_related``); (False, None) when it must be asked for."""
+    ``instance`` by ``case_or_404(related=…)``; (False, None) when it must be asked for. A
+    relation cached any other way (a row created for this instance, then changed by an
+    ``update()``) is not trusted: it is asked for."""
     descriptor = getattr(type(instance), name)
-    if not descriptor.is_cached(instance):
+    if name not in instance.__dict__.get(LOADED, ()) or not descriptor.is_cached(instance):
         return False, None
     return True, descriptor.related.get_cached_value(instance)
