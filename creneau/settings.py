@@ -279,7 +279,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # login throttling first
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend whose per-request user query also reads the second factor and admin flags.
+    "creneau.accounts.backends.MemberBackend",
 ]
 # Login throttling (accounts/lockout.py): an account from one address after 5 failures, the
 # account from every address after a softer limit; addresses as the trusted proxy gives them.

@@ -23,6 +23,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from creneau.accounts import backends
 from creneau.accounts.models import Member
 from creneau.lib import qr
 
@@ -57,9 +58,14 @@ def required_for(user: AnyUser) -> bool:
 
 def second_factor(user: AnyUser) -> tuple[bool, bool]:
     """(``has_two_factor``, ``required_for``) in one query: what every page asks of a member
-    signed in without a second factor (TwoFactorMiddleware)."""
+    signed in without a second factor (TwoFactorMiddleware); none when the user came from
+    ``backends.MemberBackend``, whose query already answered."""
     if user.pk is None:
         return False, False
+    if hasattr(user, backends.HAS_TOTP):
+        return bool(getattr(user, backends.HAS_TOTP)), bool(
+            getattr(user, backends.TWO_FACTOR_REQUIRED)
+        )
     confirmed = TOTPDevice.objects.filter(user_id=OuterRef("pk"), confirmed=True)
     required = Member.objects.filter(user_id=OuterRef("pk"), organisation__require_two_factor=True)
     found = (

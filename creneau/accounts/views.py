@@ -22,7 +22,7 @@ from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from creneau.accounts import audit, twofactor
+from creneau.accounts import audit, backends, twofactor
 from creneau.accounts.forms import CodeForm, FirstRunForm
 from creneau.accounts.models import AuditEvent, Member, Organisation, organisations_of
 
@@ -40,7 +40,7 @@ def first_run(request: HttpRequest) -> HttpResponse:
             name = form.cleaned_data["organisation"]
             organisation = Organisation.objects.create(name=name, slug=slugify(name)[:50])
             Member.objects.create(user=user, organisation=organisation, role=Member.Role.ADMIN)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=backends.PATH)
         return redirect("case-list")
     return render(request, "accounts/first_run.html", {"form": form})
 

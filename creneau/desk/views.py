@@ -203,9 +203,13 @@ def case_list_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# The case's one-to-one rows the case page's cards read, loaded with the case (one query).
+CASE_PAGE_ROWS = ("evidence_schedule", "mail_schedule", "booking_page__observed")
+
+
 @login_required
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_or_404(request, reference, journey=True)
+    case = case_or_404(request, reference, journey=True, related=CASE_PAGE_ROWS)
     audit.record(request.user, case.organisation, case.reference, AuditEvent.Action.VIEW)
     return _render_case(request, case, AttemptForm())
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from creneau.cases.access import preloaded
 from creneau.catalog.models import BookingPage
 from creneau.observatory.models import CheckHour, Episode, ObservedPage
 
@@ -154,7 +155,9 @@ class Watched:
 def watched(page: BookingPage | None, now: datetime | None = None) -> Watched | None:
     if page is None:
         return None
-    row = ObservedPage.objects.filter(page=page).first()
+    loaded, row = preloaded(page, "observed")  # with the case (the case page)
+    if not loaded:
+        row = ObservedPage.objects.filter(page=page).first()
     if row is None:
         return None
     now = now or timezone.now()

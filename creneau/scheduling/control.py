@@ -19,6 +19,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from creneau.cases.access import preloaded
 from creneau.cases.models import Case, Outcome
 from creneau.scheduling import planning, politeness
 from creneau.scheduling.assisted import refused_to_the_end
@@ -108,7 +109,7 @@ class Status:
 def status(case: Case, now: datetime | None = None) -> Status:
     now = now or timezone.now()
     # Created here as the scheduler would at its next pass, so that the page says a real time.
-    schedule = EvidenceSchedule.objects.filter(case=case).first() or ensure_case_schedule(case, now)
+    schedule = _schedule_of(case) or ensure_case_schedule(case, now)
     page = case.booking_page
     window = planning.evidence_window()
     per_week = planning.evidence_per_week(settings.EVIDENCE_PER_WEEK, case.procedure_kind, window)
@@ -127,6 +128,11 @@ def status(case: Case, now: datetime | None = None) -> Status:
         assisted=pending_assisted(case, now),
     )
     return Status(**{**found.__dict__, "try_now": _refusal(case, found, now)})
+
+
+def _schedule_of(case: Case) -> EvidenceSchedule | None:
+    loaded, schedule = preloaded(case, "evidence_schedule")  # with the case (the case page)
+    return schedule if loaded else EvidenceSchedule.objects.filter(case=case).first()
 
 
 def _mode(case: Case) -> str:

@@ -83,7 +83,7 @@ def test_the_case_page_costs_as_many_queries_with_one_week_of_attempts_as_with_f
     assert page.count("Voir la capture et sa preuve") == 4 and page.count("Voir les fichiers") == 4
     assert page.count("Créneaux vus sur la page suivie") == 4
     assert len(four) == len(one), "\n".join(four)
-    assert len(one) <= 21, "\n".join(one)
+    assert len(one) <= 16, "\n".join(one)
 
 
 def test_the_case_list_costs_as_many_queries_for_ten_cases_as_for_sixty(personas):

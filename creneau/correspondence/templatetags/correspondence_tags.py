@@ -2,6 +2,7 @@ from typing import Any
 
 from django import template
 
+from creneau.cases.access import preloaded
 from creneau.cases.filing import is_anef
 from creneau.cases.models import Case
 from creneau.correspondence.anef import not_a_filing
@@ -17,7 +18,14 @@ def channels_panel(case: Case) -> dict[str, Any]:
     return {
         "case": case,
         "awaiting": MailDraft.objects.filter(case=case).filter(state=MailDraft.State.AWAITING),
-        "schedule": MailSchedule.objects.filter(case=case, active=True).first(),
+        "schedule": _active_schedule(case),
         "anef": anef,
         "not_a_filing": not_a_filing() if anef else "",
     }
+
+
+def _active_schedule(case: Case) -> MailSchedule | None:
+    loaded, schedule = preloaded(case, "mail_schedule")  # with the case (the case page)
+    if not loaded:
+        return MailSchedule.objects.filter(case=case, active=True).first()
+    return schedule if schedule is not None and schedule.active else None
