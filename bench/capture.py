@@ -206,6 +206,11 @@ def report_times(label: str, found: dict[str, list[Any]]) -> None:
     print(f"  {'':15} median floor run, ms: {shown}")
     steps_of_median("sealed", found["sealed"], found["timings"])
     if found["configured"]:
+        print(
+            f"  {'':15} (sealed: no readiness declared, so the network must stay quiet "
+            f"{browser.QUIET_S:.1f} s after the page's last need, by design; the generic "
+            "driver below declares it)"
+        )
         for name, pick in (("median", statistics.median), ("fastest", min)):
             floor, sealed = pick(found["floor"]), pick(found["configured"])
             print(
