@@ -6,6 +6,7 @@ in the same group, Charlie a volunteer of another organisation (the outsider).
 
 import ipaddress
 import os
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,8 @@ from creneau.lib import egress
 from creneau.lib.browser import LAUNCH_ARGS, chromium_path
 from creneau.lib.localtsa import LocalTSA
 from tests.s3server import S3Server, configure
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
@@ -83,6 +86,17 @@ def tsa_on(settings: Any, local_tsa: LocalTSA) -> LocalTSA:
     settings.TSA_URLS = [local_tsa.url]
     settings.TSA_CA_FILE = str(local_tsa.ca_file)
     return local_tsa
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn() -> str:
+    """The tests' PostgreSQL cluster (``scripts/postgres``), started once: its admin DSN."""
+    if not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
+        pytest.skip("PostgreSQL binaries are not installed (scripts/bootstrap installs them)")
+    started = subprocess.run(
+        [str(ROOT / "scripts" / "postgres"), "start"], capture_output=True, text=True, check=True
+    )
+    return started.stdout.strip().splitlines()[-1]
 
 
 @pytest.fixture(scope="session")

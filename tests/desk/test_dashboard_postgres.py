@@ -17,19 +17,14 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture(scope="module")
-def postgres_dsn() -> str:
-    if not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
-        pytest.skip("PostgreSQL binaries are not installed (scripts/bootstrap installs them)")
-    started = subprocess.run(
-        [str(ROOT / "scripts" / "postgres"), "start"], capture_output=True, text=True, check=True
-    )
+@pytest.fixture
+def dashboard_dsn(postgres_dsn: str) -> str:
     # pytest-django makes (and drops) test_creneau_dashboard from this name.
-    return started.stdout.strip().splitlines()[-1].rsplit("/", 1)[0] + "/creneau_dashboard"
+    return postgres_dsn.rsplit("/", 1)[0] + "/creneau_dashboard"
 
 
-def test_every_dashboard_count_equals_its_rule_case_by_case_on_postgresql(postgres_dsn, tmp_path):
-    env = {**os.environ, "CRENEAU_DATABASE_URL": postgres_dsn, "CRENEAU_DATA_DIR": str(tmp_path)}
+def test_every_dashboard_count_equals_its_rule_case_by_case_on_postgresql(dashboard_dsn, tmp_path):
+    env = {**os.environ, "CRENEAU_DATABASE_URL": dashboard_dsn, "CRENEAU_DATA_DIR": str(tmp_path)}
     chosen = "rule_picks_case_by_case or slots_count_is_exactly or two_thousand_cases"
     module = "tests/desk/test_dashboard.py"
     run = subprocess.run(

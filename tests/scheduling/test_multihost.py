@@ -42,7 +42,6 @@ import requests
 
 from creneau.simulators.server import SimulatorServer, start
 from tests.s3server import S3Server, free_port
-from tests.scheduling.test_postgres import postgres_dsn
 from tests.trust.embedded import manage, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,7 +49,6 @@ DATABASE = "creneau_multihost"
 HOSTS = ("web", "worker-1", "worker-2", "scheduler")
 
 pytestmark = [pytest.mark.postgres, pytest.mark.s3, pytest.mark.browser]
-__all__ = ["postgres_dsn"]
 
 PREPARE = """
 from django.utils import timezone

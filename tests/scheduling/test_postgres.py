@@ -16,16 +16,6 @@ DATABASE = "creneau_multiworker"
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture(scope="session")
-def postgres_dsn() -> str:
-    if not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
-        pytest.skip("PostgreSQL binaries are not installed (scripts/bootstrap installs them)")
-    started = subprocess.run(
-        [str(ROOT / "scripts" / "postgres"), "start"], capture_output=True, text=True, check=True
-    )
-    return started.stdout.strip().splitlines()[-1]
-
-
 @pytest.fixture
 def fresh_database(postgres_dsn: str) -> str:
     with psycopg.connect(postgres_dsn, autocommit=True) as admin:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from creneau.scheduling.jobs import JOBS
-from tests.scheduling.test_postgres import fresh_database, postgres_dsn  # noqa: F401
+from tests.scheduling.test_postgres import fresh_database  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 30
