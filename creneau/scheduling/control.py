@@ -113,7 +113,7 @@ def status(case: Case, now: datetime | None = None) -> Status:
     page = case.booking_page
     window = planning.evidence_window()
     per_week = planning.evidence_per_week(settings.EVIDENCE_PER_WEEK, case.procedure_kind, window)
-    budget = politeness.status_for(page) if page is not None else None
+    budget = politeness.status_for(page, now) if page is not None else None
     running = bool(schedule and schedule.claim and (schedule.claimed_until or now) > now)
     interrupted = bool(schedule and schedule.claim and not running)
     found = Status(
@@ -251,8 +251,10 @@ def _refusal(case: Case, found: Status, now: datetime) -> str:
             "heures, comme le conseille la pratique, la suivante attend %(hour)s h."
         ) % {"hour": following % 24}
     assert case.booking_page is not None
-    host = politeness.host_of(case.booking_page.url)
-    ready = politeness.next_visit_at(host, now)
+    if found.budget is not None:  # read with the status, a moment ago
+        ready = found.budget.next_visit_at
+    else:
+        ready = politeness.next_visit_at(politeness.host_of(case.booking_page.url), now)
     if ready > now:
         return _(
             "Le site a déjà reçu toutes les visites que Créneau s'autorise pour le moment "

@@ -141,8 +141,10 @@ def available(host: str, now: datetime | None = None) -> int:
 
 def next_visit_at(host: str, now: datetime | None = None) -> datetime:
     """When the host's budget next allows a visit (``now`` if it does already); takes nothing."""
-    now = now or timezone.now()
-    budget = HostBudget.objects.filter(host=host).first()
+    return _next_visit(HostBudget.objects.filter(host=host).first(), now or timezone.now())
+
+
+def _next_visit(budget: HostBudget | None, now: datetime) -> datetime:
     if budget is None:
         return now
     if budget.backoff_until and now < budget.backoff_until:
@@ -194,14 +196,15 @@ class BudgetStatus:
     degraded: bool
     demand_per_week: int
     supply_per_week: int
+    next_visit_at: datetime  # as :func:`next_visit_at` says it, from the same row
 
 
-def status_for(page: BookingPage) -> BudgetStatus:
+def status_for(page: BookingPage, now: datetime | None = None) -> BudgetStatus:
     """The budget of a page's host, for a template: pauses and degraded scheduling included."""
+    now = now or timezone.now()
     host = host_of(page.url)
-    budget = HostBudget.objects.filter(host=host).first() or HostBudget(
-        host=host, updated_at=timezone.now()
-    )
+    found = HostBudget.objects.filter(host=host).first()
+    budget = found or HostBudget(host=host, updated_at=now)
     return BudgetStatus(
         host=host,
         runs_per_hour=3600 / refill_of(budget),
@@ -210,4 +213,5 @@ def status_for(page: BookingPage) -> BudgetStatus:
         degraded=budget.degraded_since is not None,
         demand_per_week=budget.demand_per_week,
         supply_per_week=budget.supply_per_week,
+        next_visit_at=_next_visit(found, now),
     )
