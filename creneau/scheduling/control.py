@@ -250,11 +250,8 @@ def _refusal(case: Case, found: Status, now: datetime) -> str:
             "La dernière tentative a eu lieu à cette heure de la journée : pour varier les "
             "heures, comme le conseille la pratique, la suivante attend %(hour)s h."
         ) % {"hour": following % 24}
-    assert case.booking_page is not None
-    if found.budget is not None:  # read with the status, a moment ago
-        ready = found.budget.next_visit_at
-    else:
-        ready = politeness.next_visit_at(politeness.host_of(case.booking_page.url), now)
+    assert found.budget is not None  # a case with a booking page has its host's budget
+    ready = found.budget.next_visit_at  # read with the status, a moment ago
     if ready > now:
         return _(
             "Le site a déjà reçu toutes les visites que Créneau s'autorise pour le moment "
